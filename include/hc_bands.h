@@ -1,0 +1,51 @@
+/* hc_bands.h: percentile bands across worlds, and firm-level percentiles (host only).
+ * Computed from hc_results alone, whichever backend produced them. */
+#ifndef HC_BANDS_H
+#define HC_BANDS_H
+
+#include "hc_engine.h"
+
+typedef struct {
+    const char *name; /* column `metric` of bands.csv */
+    const char *unit;
+    const char *label; /* for people: summary.md, charts */
+} hc_metric_info;
+
+extern const hc_metric_info hc_metric_infos[HC_N_METRICS];
+
+typedef struct {
+    int n_scenarios;
+    int n_steps;          /* T: steps 0..T */
+    int years;
+    int np;               /* number of percentiles */
+    double percentiles[HC_MAX_PERCENTILES];
+    /* [scenario][metric][step][np + 2]: the percentiles, then mean and sd across worlds */
+    double *world;
+    /* [scenario][year 0..years][np + 3]: percentiles, mean, sd across all firms, then
+     * the share of firms below their step-0 headcount (in [0, 1]) */
+    double *firm;
+} hc_bands;
+
+#define HC_BAND_WORLD_COLS(b) ((b)->np + 2)
+#define HC_BAND_FIRM_COLS(b) ((b)->np + 3)
+
+static inline double *hc_bands_world(const hc_bands *b, int s, int metric, int t)
+{
+    return b->world + (((size_t)s * HC_N_METRICS + (size_t)metric) * (size_t)(b->n_steps + 1) +
+                       (size_t)t) * (size_t)HC_BAND_WORLD_COLS(b);
+}
+
+static inline double *hc_bands_firm(const hc_bands *b, int s, int year)
+{
+    return b->firm + ((size_t)s * (size_t)(b->years + 1) + (size_t)year) * (size_t)HC_BAND_FIRM_COLS(b);
+}
+
+/* Per-world metric values of scenario s at step t (worlds values), from the sums. */
+void hc_world_metrics(const hc_results *r, const hc_config *cfg, int s, int t, int metric,
+                      double *values);
+
+/* Fills b from r. Fails (err filled) if any band is not finite: a table never holds NaN. */
+int hc_bands_compute(const hc_results *r, const hc_config *cfg, hc_bands *b, hc_error *err);
+void hc_bands_free(hc_bands *b);
+
+#endif

@@ -1,0 +1,91 @@
+/* hc_config.h: loading, merging and validating scenario configs (host only).
+ *
+ * The schema is docs/model.md "Config file" and "Distributions". src/config.c implements
+ * it with cJSON; every input's JSON key, symbol, valid range and default live in one
+ * table, hc_input_specs, which the loader, `headcount describe` and the docs share.
+ * Errors are written into hc_error as one line: `FILE: JSON.PATH: what was expected,
+ * got what` and the loader returns non-zero; only main() decides the exit status. */
+#ifndef HC_CONFIG_H
+#define HC_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "hc_model.h"
+
+typedef struct cJSON cJSON;
+
+typedef struct {
+    char message[2048];
+} hc_error;
+
+/* Formats into err->message (printf-style); returns 1 so `return hc_fail(...)` reads well. */
+int hc_fail(hc_error *err, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+/* Bound of a valid range. */
+typedef enum { HC_BOUND_NONE = 0, HC_BOUND_OPEN, HC_BOUND_CLOSED } hc_bound;
+
+typedef struct {
+    const char *key;     /* JSON path, e.g. "inference.price_per_mtok" */
+    const char *symbol;  /* MODEL.md symbol, e.g. "p0" */
+    int per_firm;        /* 0: drawn once per world, 1: once per firm */
+    hc_bound lo_kind;
+    double lo;
+    hc_bound hi_kind;
+    double hi;
+    int has_default;     /* optional input; default_value applies when absent */
+    double default_value;
+    const char *meaning; /* one line, with unit */
+} hc_input_spec;
+
+/* Indexed by hc_input_id. */
+extern const hc_input_spec hc_input_specs[HC_N_SCALAR_INPUTS];
+
+/* "normal", "lognormal", ... as in the config's "dist" field. */
+const char *hc_dist_kind_name(int kind);
+
+/* One --set KEY=VALUE. KEY is a dotted path (`inference.price_volatility`,
+ * `simulation.worlds`, `roles[2].wage`, `roles.support.exposure`); VALUE is parsed as
+ * JSON, and taken as a string when it is not valid JSON. */
+typedef struct {
+    const char *key;
+    const char *value;
+} hc_override;
+
+typedef struct {
+    char name[128];          /* scenario name: `name`, or the file name without .json */
+    char path[4096];         /* the file as given */
+    hc_model model;          /* everything the backends need */
+    /* simulation */
+    int start_year;
+    int years;
+    int steps_per_year;
+    int64_t worlds;
+    int64_t firms_per_world;
+    uint64_t seed;
+    /* population and output */
+    double employment;       /* population.employment, jobs */
+    int n_percentiles;
+    double percentiles[HC_MAX_PERCENTILES]; /* in (0, 100), increasing */
+    char role_names[HC_MAX_ROLES][64];
+    /* The fully resolved config: `extends` merged, overrides applied, defaults filled in,
+     * `name` set, no `extends` key. Owned; freed by hc_config_free. */
+    cJSON *resolved;
+} hc_config;
+
+/* Loads `path` (following `extends`), applies `overrides` in order, validates, and fills
+ * `out`. Returns 0 on success, non-zero with err filled on any bad input. On failure
+ * `out` holds nothing that needs freeing. */
+int hc_config_load(const char *path, const hc_override *overrides, int n_overrides,
+                   hc_config *out, hc_error *err);
+
+void hc_config_free(hc_config *c);
+
+/* The resolved config as pretty-printed JSON (malloc'd), for the manifest and
+ * `--dump-config`. */
+char *hc_config_resolved_json(const hc_config *c);
+
+#endif

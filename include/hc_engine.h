@@ -1,0 +1,55 @@
+/* hc_engine.h: running scenarios and the raw results a backend hands back (host only).
+ *
+ * A backend fills, per scenario, world and step, the world's sums over its firms
+ * (hc_sum_id, double, added in firm order), and per scenario, whole year and firm the
+ * firm's change in % (float). Everything downstream (bands, tables, reports) reads only
+ * this structure, so every backend is interchangeable and compared on it. */
+#ifndef HC_ENGINE_H
+#define HC_ENGINE_H
+
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "hc_config.h"
+
+typedef struct {
+    int n_scenarios;
+    int64_t worlds;
+    int64_t firms;           /* per world */
+    int n_steps;             /* T: steps are 0..T */
+    int steps_per_year;
+    int years;
+    double *sums;            /* [scenario][world][step 0..T][HC_N_SUMS] */
+    float *firm_change;      /* [scenario][year 0..years][world * firms + firm], % */
+    int64_t *shrinking;      /* [scenario][year 0..years]: firms below their step-0 headcount */
+    double simulate_seconds; /* wall time of the simulation proper */
+    int threads;             /* threads the backend used */
+    const char *backend;     /* "cpu", "cuda" */
+} hc_results;
+
+/* Bytes hc_results_alloc would take, to refuse a run up front rather than be killed. */
+size_t hc_results_bytes(int n_scenarios, int64_t worlds, int64_t firms, int n_steps, int years);
+int hc_results_alloc(hc_results *r, int n_scenarios, int64_t worlds, int64_t firms,
+                     int n_steps, int steps_per_year, int years, hc_error *err);
+void hc_results_free(hc_results *r);
+
+static inline double *hc_results_sums(const hc_results *r, int s, int64_t w, int t)
+{
+    return r->sums + ((((size_t)s * (size_t)r->worlds + (size_t)w) * (size_t)(r->n_steps + 1) +
+                       (size_t)t) * HC_N_SUMS);
+}
+
+static inline float *hc_results_firm_change(const hc_results *r, int s, int year)
+{
+    return r->firm_change +
+           ((size_t)s * (size_t)(r->years + 1) + (size_t)year) * (size_t)r->worlds * (size_t)r->firms;
+}
+
+/* Set from a signal handler; backends stop at the next world and return HC_EXIT_INTERRUPTED. */
+extern volatile sig_atomic_t hc_interrupted;
+
+/* CPU backend (OpenMP over worlds): results are bit-identical for any thread count.
+ * threads <= 0: OpenMP's default. Returns 0, or non-zero with err filled. */
+int hc_run_cpu(const hc_config *cfg, int n_scenarios, int threads, hc_results *res, hc_error *err);
+
+#endif

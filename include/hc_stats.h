@@ -1,0 +1,21 @@
+/* hc_stats.h: percentiles with numpy's default (method="linear", Hyndman-Fan type 7),
+ * mean and standard deviation (host only).
+ *
+ * Bit-exact with numpy 1.24 given the same input precision: the difference b - a is
+ * taken in the input's precision (float for float data), then interpolated in double
+ * (see docs/model.md "Bands"). tests/unit_stats.c checks it against numpy itself. */
+#ifndef HC_STATS_H
+#define HC_STATS_H
+
+#include <stddef.h>
+
+/* Percentiles p[0..np) (each in [0, 100]) of x[0..n), n >= 1, written to out[0..np).
+ * Reorders x in place (selection, O(n) per distinct percentile, no full sort). */
+void hc_percentiles_d(double *x, size_t n, const double *p, int np, double *out); /* np <= 64 */
+void hc_percentiles_f(float *x, size_t n, const double *p, int np, double *out);
+
+/* Mean, and the sample standard deviation (n - 1 in the denominator; 0 when n = 1),
+ * summed in index order. */
+void hc_mean_sd(const double *x, size_t n, double *mean, double *sd);
+
+#endif

@@ -1,0 +1,116 @@
+/* bands.c: bands across worlds per metric and step, firm-level percentiles per year. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "hc_bands.h"
+#include "hc_stats.h"
+
+const hc_metric_info hc_metric_infos[HC_N_METRICS] = {
+    {"employment_change_pct", "%", "Net employment change"},
+    {"ai_effect_pct", "%", "AI effect on employment (vs no AI)"},
+    {"net_jobs", "jobs", "Net employment change"},
+    {"ai_net_jobs", "jobs", "AI effect on employment (vs no AI)"},
+    {"displaced_pct", "%", "Work automated (of counterfactual headcount)"},
+    {"oversight_pct", "%", "Oversight staff"},
+    {"new_tasks_pct", "%", "Staff in new tasks"},
+    {"specialists_pct", "%", "AI specialists"},
+    {"compute_share_pct", "%", "Compute spend (of wage bill)"},
+    {"rolled_back_pct", "%", "Firms rolling adoption back"},
+    {"adoption_pct", "%", "Adoption (of exposed work)"},
+};
+
+void hc_world_metrics(const hc_results *r, const hc_config *cfg, int s, int t, int metric,
+                      double *values)
+{
+    int64_t w;
+    for (w = 0; w < r->worlds; w++) {
+        double m[HC_N_METRICS];
+        hc_metrics(hc_results_sums(r, s, w, t), hc_results_sums(r, s, w, 0), (double)r->firms,
+                   cfg[s].employment, m);
+        values[w] = m[metric];
+    }
+}
+
+static int all_finite(const double *x, int n)
+{
+    int i;
+    for (i = 0; i < n; i++)
+        if (!isfinite(x[i])) return 0;
+    return 1;
+}
+
+int hc_bands_compute(const hc_results *r, const hc_config *cfg, hc_bands *b, hc_error *err)
+{
+    const size_t W = (size_t)r->worlds, N = (size_t)r->worlds * (size_t)r->firms;
+    double *values = NULL;
+    float *scratch = NULL;
+    int s, metric, t, year;
+
+    memset(b, 0, sizeof(*b));
+    b->n_scenarios = r->n_scenarios;
+    b->n_steps = r->n_steps;
+    b->years = r->years;
+    b->np = cfg[0].n_percentiles;
+    memcpy(b->percentiles, cfg[0].percentiles, sizeof(double) * (size_t)b->np);
+    b->world = (double *)calloc((size_t)r->n_scenarios * HC_N_METRICS * (size_t)(r->n_steps + 1) *
+                                    (size_t)HC_BAND_WORLD_COLS(b), sizeof(double));
+    b->firm = (double *)calloc((size_t)r->n_scenarios * (size_t)(r->years + 1) * (size_t)HC_BAND_FIRM_COLS(b),
+                               sizeof(double));
+    values = (double *)malloc(W * sizeof(double));
+    scratch = (float *)malloc(N * sizeof(float));
+    if (!b->world || !b->firm || !values || !scratch) {
+        hc_fail(err, "out of memory computing bands");
+        goto fail;
+    }
+    for (s = 0; s < r->n_scenarios; s++) {
+        for (metric = 0; metric < HC_N_METRICS; metric++) {
+            for (t = 0; t <= r->n_steps; t++) {
+                double *row = hc_bands_world(b, s, metric, t);
+                hc_world_metrics(r, cfg, s, t, metric, values);
+                hc_mean_sd(values, W, &row[b->np], &row[b->np + 1]);
+                hc_percentiles_d(values, W, b->percentiles, b->np, row);
+                if (!all_finite(row, HC_BAND_WORLD_COLS(b))) {
+                    hc_fail(err, "scenario %s: %s at step %d is not finite; the config drives the "
+                            "model outside its numeric range (please report it with the config)",
+                            cfg[s].name, hc_metric_infos[metric].name, t);
+                    goto fail;
+                }
+            }
+        }
+        for (year = 0; year <= r->years; year++) {
+            double *row = hc_bands_firm(b, s, year), sum = 0.0, ss = 0.0, mean;
+            const float *change = hc_results_firm_change(r, s, year);
+            size_t i;
+            for (i = 0; i < N; i++) sum += (double)change[i];
+            mean = sum / (double)N;
+            for (i = 0; i < N; i++) ss += ((double)change[i] - mean) * ((double)change[i] - mean);
+            memcpy(scratch, change, N * sizeof(float));
+            hc_percentiles_f(scratch, N, b->percentiles, b->np, row);
+            row[b->np] = mean;
+            row[b->np + 1] = N > 1 ? sqrt(ss / (double)(N - 1)) : 0.0;
+            row[b->np + 2] = (double)r->shrinking[(size_t)s * (size_t)(r->years + 1) + (size_t)year] / (double)N;
+            if (!all_finite(row, HC_BAND_FIRM_COLS(b))) {
+                hc_fail(err, "scenario %s: the firm-level change in year %d is not finite; the config "
+                        "drives the model outside its numeric range (please report it with the config)",
+                        cfg[s].name, year);
+                goto fail;
+            }
+        }
+    }
+    free(values);
+    free(scratch);
+    return 0;
+fail:
+    free(values);
+    free(scratch);
+    hc_bands_free(b);
+    return 1;
+}
+
+void hc_bands_free(hc_bands *b)
+{
+    free(b->world);
+    free(b->firm);
+    b->world = NULL;
+    b->firm = NULL;
+}

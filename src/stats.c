@@ -1,0 +1,102 @@
+/* stats.c: numpy-exact percentiles by selection, and mean/sd. See hc_stats.h. */
+#include <math.h>
+#include <stddef.h>
+#include "hc_stats.h"
+
+/* numpy's linear interpolation between the order statistics a = x(i) and b = x(i+1):
+ * d is b - a computed in the input precision, g the fractional part of (n - 1) q. */
+static double lerp_numpy(double a, double b, double d, double g)
+{
+    return (g < 0.5) ? a + d * g : b - d * (1.0 - g);
+}
+
+/* Position of percentile p: i = floor((n - 1) q), g = (n - 1) q - i, q = p / 100. */
+static void virtual_index(size_t n, double p, ptrdiff_t *i, double *g)
+{
+    const double h = (double)(n - 1) * (p / 100.0);
+    double fl = floor(h);
+    if (fl < 0.0) fl = 0.0;
+    if (fl > (double)(n - 1)) fl = (double)(n - 1);
+    *i = (ptrdiff_t)fl;
+    *g = h - fl;
+}
+
+/* The two element types share one algorithm; the macro writes it once for each.
+ *
+ * SELECT: Hoare/Wirth selection on x[lo..hi] with a median-of-three pivot; afterwards
+ * x[k] holds the value it would have in sorted order, nothing larger before it and
+ * nothing smaller after it. Equal keys are split evenly, so many ties stay O(n).
+ *
+ * PERCENTILES: percentiles in increasing order of position; each selection works on
+ * the part right of the previous one, and x(i+1) is the minimum right of x(i). */
+#define HC_DEFINE_PERCENTILES(NAME, T)                                                     \
+    static void NAME##_select(T *x, ptrdiff_t lo, ptrdiff_t hi, ptrdiff_t k)              \
+    {                                                                                      \
+        while (lo < hi) {                                                                  \
+            const T a = x[lo], b = x[lo + (hi - lo) / 2], c = x[hi];                       \
+            const T pivot = (a < b) ? ((b < c) ? b : ((a < c) ? c : a))                    \
+                                    : ((a < c) ? a : ((b < c) ? c : b));                   \
+            ptrdiff_t i = lo, j = hi;                                                      \
+            while (i <= j) {                                                               \
+                while (x[i] < pivot) i++;                                                  \
+                while (pivot < x[j]) j--;                                                  \
+                if (i <= j) {                                                              \
+                    const T tmp = x[i];                                                    \
+                    x[i++] = x[j];                                                         \
+                    x[j--] = tmp;                                                          \
+                }                                                                          \
+            }                                                                              \
+            if (k <= j)                                                                    \
+                hi = j;                                                                    \
+            else if (k >= i)                                                               \
+                lo = i;                                                                    \
+            else                                                                           \
+                return; /* x[j+1..i-1] all equal the pivot */                              \
+        }                                                                                  \
+    }                                                                                      \
+                                                                                           \
+    void NAME(T *x, size_t n, const double *p, int np, double *out)                        \
+    {                                                                                      \
+        int order[64], a, b;                                                               \
+        ptrdiff_t done = 0; /* x[done-1] is in sorted place, nothing before it larger */ \
+        for (a = 0; a < np; a++) order[a] = a;                                             \
+        for (a = 1; a < np; a++)                                                           \
+            for (b = a; b > 0 && p[order[b]] < p[order[b - 1]]; b--) {                     \
+                const int t = order[b];                                                    \
+                order[b] = order[b - 1];                                                   \
+                order[b - 1] = t;                                                          \
+            }                                                                              \
+        for (a = 0; a < np; a++) {                                                         \
+            ptrdiff_t i, k;                                                                \
+            double g;                                                                      \
+            T lo, hi;                                                                      \
+            virtual_index(n, p[order[a]], &i, &g);                                         \
+            if (i >= done) {                                                               \
+                NAME##_select(x, done, (ptrdiff_t)n - 1, i);                               \
+                done = i + 1;                                                              \
+            }                                                                              \
+            lo = x[i];                                                                     \
+            hi = lo;                                                                       \
+            if (i + 1 < (ptrdiff_t)n) {                                                    \
+                hi = x[i + 1];                                                             \
+                if (i + 1 >= done)                                                         \
+                    for (k = i + 2; k < (ptrdiff_t)n; k++)                                 \
+                        if (x[k] < hi) hi = x[k];                                          \
+            }                                                                              \
+            out[order[a]] = lerp_numpy((double)lo, (double)hi, (double)(T)(hi - lo), g);   \
+        }                                                                                  \
+    }
+
+HC_DEFINE_PERCENTILES(hc_percentiles_d, double)
+HC_DEFINE_PERCENTILES(hc_percentiles_f, float)
+
+void hc_mean_sd(const double *x, size_t n, double *mean, double *sd)
+{
+    double s = 0.0, ss = 0.0, m;
+    size_t i;
+    for (i = 0; i < n; i++) s += x[i];
+    m = s / (double)n;
+    for (i = 0; i < n; i++) ss += (x[i] - m) * (x[i] - m);
+    *mean = m;
+    *sd = n > 1 ? sqrt(ss / (double)(n - 1)) : 0.0;
+}
