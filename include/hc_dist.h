@@ -159,7 +159,7 @@ HC_HD double hc_dist_sample(const hc_dist *d, const double *pool, hc_rng *rng)
         if (xmax > 0.0) /* bounded Pareto, inverse CDF */
             x = xm / pow(1.0 - u * (1.0 - pow(xm / xmax, alpha)), 1.0 / alpha);
         else
-            x = xm * pow(u, -1.0 / alpha); /* u and 1 - u have the same law */
+            x = xm * pow(1.0 - u, -1.0 / alpha); /* increasing in u, like every inverse CDF here */
         break;
     }
     case HC_DIST_DISCRETE: {
