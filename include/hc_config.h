@@ -44,6 +44,11 @@ typedef struct {
 /* Indexed by hc_input_id. */
 extern const hc_input_spec hc_input_specs[HC_N_SCALAR_INPUTS];
 
+/* The two distributions every role carries (the last two rows of MODEL.md "Inputs");
+ * `key` reads "roles[r].wage". Indexed by hc_role_input_id. */
+typedef enum { HC_ROLE_IN_WAGE = 0, HC_ROLE_IN_TOKENS, HC_N_ROLE_INPUTS } hc_role_input_id;
+extern const hc_input_spec hc_role_input_specs[HC_N_ROLE_INPUTS];
+
 /* "normal", "lognormal", ... as in the config's "dist" field. */
 const char *hc_dist_kind_name(int kind);
 

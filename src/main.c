@@ -167,7 +167,7 @@ static int check_comparable(const hc_config *cfg, int n)
 static void default_out_dir(const hc_config *cfg, int n, char *out, size_t len)
 {
     char base[1024] = "results/";
-    char manifest[1200];
+    char manifest[4096];
     int i, k;
     for (i = 0; i < n; i++) {
         if (i > 0) strncat(base, "_vs_", sizeof(base) - strlen(base) - 1);
@@ -175,7 +175,7 @@ static void default_out_dir(const hc_config *cfg, int n, char *out, size_t len)
     }
     snprintf(out, len, "%s", base);
     for (k = 2; k < 10000; k++) {
-        snprintf(manifest, sizeof(manifest), "%s/manifest.json", out);
+        if (snprintf(manifest, sizeof(manifest), "%s/manifest.json", out) >= (int)sizeof(manifest)) return;
         if (access(manifest, F_OK) != 0) return;
         snprintf(out, len, "%s-%d", base, k);
     }

@@ -1,0 +1,137 @@
+#!/usr/bin/env bash
+# cli_test.sh: headcount's command line end to end, as a user runs it (TAP output).
+# Run from the repository root after `make`; tests/run_all.sh calls it.
+set -u
+HC="$PWD/build/headcount"
+ROOT="$PWD"
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+n=0
+ok() { # ok CONDITION-EXIT-STATUS NAME
+    n=$((n + 1))
+    if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi
+}
+check() { # check NAME COMMAND...: passes when COMMAND succeeds
+    local name=$1; shift
+    "$@" >/dev/null 2>&1
+    ok $? "$name"
+}
+status_is() { # status_is EXPECTED NAME COMMAND...
+    local want=$1 name=$2; shift 2
+    "$@" >"$TMP/out" 2>"$TMP/err"
+    local got=$?
+    [ "$got" -eq "$want" ] || echo "# exit $got, expected $want: $(head -c 400 "$TMP/err")"
+    ok $([ "$got" -eq "$want" ]; echo $?) "$name"
+}
+
+SMALL=(--quiet --worlds 24 --firms 30 --years 3)
+CONFIGS=(configs/cuts.json configs/growth.json)
+
+# --- help and version
+status_is 0 "--version exits 0" "$HC" --version
+grep -q "^headcount [0-9]" "$TMP/out"; ok $? "--version names the program and version"
+for cmd in run validate describe devices; do
+    status_is 0 "$cmd --help exits 0" "$HC" "$cmd" --help
+    grep -q "usage: headcount $cmd" "$TMP/out"; ok $? "$cmd --help prints its usage"
+done
+status_is 2 "no command is a usage error" "$HC"
+status_is 2 "an unknown command is a usage error" "$HC" frobnicate
+status_is 2 "an unknown option is a usage error" "$HC" run --frobnicate configs/cuts.json
+status_is 2 "run without a config is a usage error" "$HC" run
+status_is 2 "--worlds abc is a usage error" "$HC" run --worlds abc configs/cuts.json
+grep -q -- "--worlds: expected a whole number" "$TMP/err"; ok $? "--worlds abc says what was expected"
+status_is 2 "--worlds 0 is a usage error" "$HC" run --worlds 0 configs/cuts.json
+status_is 2 "--backend gpu is a usage error" "$HC" run --backend gpu configs/cuts.json
+status_is 1 "--backend cuda without a usable GPU fails clearly" "$HC" run "${SMALL[@]}" --backend cuda -o "$TMP/cuda" "${CONFIGS[@]}"
+grep -q "hint:" "$TMP/err"; ok $? "--backend cuda failure gives a hint"
+[ ! -e "$TMP/cuda/bands.csv" ]; ok $? "a failed run writes no table"
+
+# --- shipped configs
+status_is 0 "validate accepts the shipped narratives" "$HC" validate configs/cuts.json configs/growth.json
+status_is 0 "describe runs on a narrative" "$HC" describe --samples 2000 configs/cuts.json
+inputs=$(grep -cE "^(inference|capability|labor|wages|compute|firms|roles)\." "$TMP/out")
+[ "$inputs" -ge 38 ]; ok $? "describe lists every input ($inputs lines)"
+
+# --- determinism: same seed, same bytes, whatever the thread count
+status_is 0 "run with 1 thread" "$HC" run "${SMALL[@]}" --threads 1 -o "$TMP/t1" "${CONFIGS[@]}"
+status_is 0 "run with 2 threads" "$HC" run "${SMALL[@]}" --threads 2 -o "$TMP/t2" "${CONFIGS[@]}"
+cmp -s "$TMP/t1/bands.csv" "$TMP/t2/bands.csv"; ok $? "bands.csv is byte-identical for 1 and 2 threads"
+cmp -s "$TMP/t1/firms.csv" "$TMP/t2/firms.csv"; ok $? "firms.csv is byte-identical for 1 and 2 threads"
+status_is 0 "run with another seed" "$HC" run "${SMALL[@]}" --seed 7 -o "$TMP/seed7" "${CONFIGS[@]}"
+! cmp -s "$TMP/t1/bands.csv" "$TMP/seed7/bands.csv"; ok $? "another seed gives other bands"
+
+# --- the tables
+T=$((3 * 4))
+head -1 "$TMP/t1/bands.csv" | grep -qx "scenario,metric,step,year,p5,p25,p50,p75,p95,mean,sd"; ok $? "bands.csv header"
+rows=$(($(wc -l <"$TMP/t1/bands.csv") - 1))
+[ "$rows" -eq $((2 * 11 * (T + 1))) ]; ok $? "bands.csv has scenarios x metrics x steps rows ($rows)"
+head -1 "$TMP/t1/firms.csv" | grep -qx "scenario,year,p5,p25,p50,p75,p95,mean,sd,share_shrinking"; ok $? "firms.csv header"
+[ $(($(wc -l <"$TMP/t1/firms.csv") - 1)) -eq $((2 * 4)) ]; ok $? "firms.csv has a row per scenario and whole year"
+grep -q "^cuts,employment_change_pct,12,2029," "$TMP/t1/bands.csv"; ok $? "bands.csv year = start_year + step / steps_per_year"
+! grep -qiE "nan|inf" "$TMP/t1/bands.csv" "$TMP/t1/firms.csv"; ok $? "no NaN or Inf in the tables"
+/usr/bin/python3 - "$TMP/t1/manifest.json" <<'PY'
+import json, sys
+m = json.load(open(sys.argv[1]))
+assert m["seed"] == 20261127 and m["threads"] == 1 and m["backend"] == "cpu"
+assert m["worlds"] == 24 and m["firms_per_world"] == 30 and m["years"] == 3
+assert m["git_commit"] and m["version"] and m["wall_seconds"] > 0
+assert [s["name"] for s in m["scenarios"]] == ["cuts", "growth"]
+assert "extends" not in m["scenarios"][0]["config"]
+assert m["scenarios"][0]["config"]["simulation"]["worlds"] == 24
+PY
+ok $? "manifest.json records seed, sizes, backend, threads, version, commit and resolved configs"
+grep -q "^## cuts" "$TMP/t1/summary.md" && grep -q "^## growth" "$TMP/t1/summary.md"; ok $? "summary.md has a section per scenario"
+
+# --- overrides
+status_is 0 "--set overrides a distribution" "$HC" run "${SMALL[@]}" --set inference.price_volatility=0.45 -o "$TMP/set" "${CONFIGS[@]}"
+! cmp -s "$TMP/t1/bands.csv" "$TMP/set/bands.csv"; ok $? "--set changes the result"
+status_is 2 "--set on an unknown key is refused" "$HC" run "${SMALL[@]}" --set inference.price_volatilty=0.3 -o "$TMP/set2" "${CONFIGS[@]}"
+grep -q "price_volatility" "$TMP/err"; ok $? "--set typo gets a did-you-mean"
+status_is 2 "--set without = is a usage error" "$HC" run --set inference.price_volatility configs/cuts.json
+
+# --- earlier results are never overwritten
+sum_before=$(md5sum <"$TMP/t1/bands.csv")
+status_is 2 "run into a folder holding a run is refused" "$HC" run "${SMALL[@]}" --seed 9 -o "$TMP/t1" "${CONFIGS[@]}"
+[ "$(md5sum <"$TMP/t1/bands.csv")" = "$sum_before" ]; ok $? "the refused run left the earlier bands.csv untouched"
+status_is 0 "--force writes into it" "$HC" run "${SMALL[@]}" --seed 9 --force -o "$TMP/t1" "${CONFIGS[@]}"
+(cd "$TMP" && "$HC" run "${SMALL[@]}" "$ROOT/configs/cuts.json" "$ROOT/configs/growth.json" >/dev/null 2>&1 &&
+    "$HC" run "${SMALL[@]}" "$ROOT/configs/cuts.json" "$ROOT/configs/growth.json" >/dev/null 2>&1)
+[ -f "$TMP/results/cuts_vs_growth/bands.csv" ] && [ -f "$TMP/results/cuts_vs_growth-2/bands.csv" ]
+ok $? "the default out folder is results/<names>, with -2 for a second run"
+mkdir -p "$TMP/with space/ünïcode"
+status_is 0 "an out folder with spaces and unicode works" "$HC" run "${SMALL[@]}" -o "$TMP/with space/ünïcode/run" "${CONFIGS[@]}"
+
+# --- scenarios of one run must be comparable
+status_is 2 "two scenarios with the same name are refused" "$HC" run "${SMALL[@]}" -o "$TMP/dup" configs/cuts.json configs/cuts.json
+
+# --- bad configs through the command line: exit 2 and the expected message
+count=0
+for f in tests/configs/bad/*.json; do
+    [ -e "$f" ] || continue
+    count=$((count + 1))
+    expect=$(head -1 "${f%.json}.expect")
+    "$HC" validate "$f" >/dev/null 2>"$TMP/err"
+    rc=$?
+    if [ $rc -eq 2 ] && grep -qF -- "$expect" "$TMP/err" && grep -qF -- "$(basename "$f")" "$TMP/err"; then
+        ok 0 "validate $(basename "$f"): exit 2 with \"$expect\""
+    else
+        echo "# exit $rc; stderr: $(head -c 300 "$TMP/err")"
+        ok 1 "validate $(basename "$f"): exit 2 with \"$expect\""
+    fi
+done
+[ "$count" -ge 25 ]; ok $? "at least 25 malformed configs are checked ($count)"
+
+# --- interruption: SIGINT stops the run, exits 130, leaves no tables
+"$HC" run --quiet --worlds 4000 --firms 2000 -o "$TMP/int" "${CONFIGS[@]}" >/dev/null 2>&1 &
+pid=$!
+sleep 1
+kill -INT $pid
+start=$(date +%s%3N)
+wait $pid
+rc=$?
+took=$(($(date +%s%3N) - start))
+[ $rc -eq 130 ]; ok $? "SIGINT exits 130 (got $rc)"
+[ "$took" -lt 2000 ]; ok $? "SIGINT stops the run promptly (${took} ms)"
+[ -z "$(ls -A "$TMP/int" 2>/dev/null)" ]; ok $? "an interrupted run leaves no files"
+
+echo "1..$n"
