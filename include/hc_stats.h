@@ -17,5 +17,6 @@ void hc_percentiles_f(float *x, size_t n, const double *p, int np, double *out);
 /* Mean, and the sample standard deviation (n - 1 in the denominator; 0 when n = 1),
  * summed in index order. */
 void hc_mean_sd(const double *x, size_t n, double *mean, double *sd);
+void hc_mean_sd_f(const float *x, size_t n, double *mean, double *sd); /* float data, double sums */
 
 #endif

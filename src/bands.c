@@ -78,16 +78,11 @@ int hc_bands_compute(const hc_results *r, const hc_config *cfg, hc_bands *b, hc_
             }
         }
         for (year = 0; year <= r->years; year++) {
-            double *row = hc_bands_firm(b, s, year), sum = 0.0, ss = 0.0, mean;
+            double *row = hc_bands_firm(b, s, year);
             const float *change = hc_results_firm_change(r, s, year);
-            size_t i;
-            for (i = 0; i < N; i++) sum += (double)change[i];
-            mean = sum / (double)N;
-            for (i = 0; i < N; i++) ss += ((double)change[i] - mean) * ((double)change[i] - mean);
+            hc_mean_sd_f(change, N, &row[b->np], &row[b->np + 1]);
             memcpy(scratch, change, N * sizeof(float));
             hc_percentiles_f(scratch, N, b->percentiles, b->np, row);
-            row[b->np] = mean;
-            row[b->np + 1] = N > 1 ? sqrt(ss / (double)(N - 1)) : 0.0;
             row[b->np + 2] = (double)r->shrinking[(size_t)s * (size_t)(r->years + 1) + (size_t)year] / (double)N;
             if (!all_finite(row, HC_BAND_FIRM_COLS(b))) {
                 hc_fail(err, "scenario %s: the firm-level change in year %d is not finite; the config "

@@ -468,7 +468,7 @@ static void describe_line(const hc_config *c, const char *label, const char *per
         buf[i] = hc_dist_sample(d, c->model.pool, &rng);
     }
     hc_percentiles_d(buf, (size_t)n, p, 3, q);
-    printf("%-36s %-5s %12.4g %12.4g %12.4g   %s\n", label, per, q[0], q[1], q[2], json ? json : "");
+    printf("%-44s %-5s %12.4g %12.4g %12.4g   %s\n", label, per, q[0], q[1], q[2], json ? json : "");
 }
 
 static int cmd_describe(int argc, char **argv)
@@ -493,7 +493,7 @@ static int cmd_describe(int argc, char **argv)
         return HC_EXIT_FAILURE;
     }
     printf("scenario %s (%s): %lld draws of each input\n\n", cfg.name, cfg.path, samples);
-    printf("%-36s %-5s %12s %12s %12s   %s\n", "input", "per", "p5", "p50", "p95", "distribution");
+    printf("%-44s %-5s %12s %12s %12s   %s\n", "input", "per", "p5", "p50", "p95", "distribution");
     for (i = 0; i < HC_N_SCALAR_INPUTS; i++) {
         char *json = input_json(&cfg, hc_input_specs[i].key, -1, NULL);
         describe_line(&cfg, hc_input_specs[i].key, hc_input_specs[i].per_firm ? "firm" : "world",

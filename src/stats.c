@@ -90,13 +90,18 @@ static void virtual_index(size_t n, double p, ptrdiff_t *i, double *g)
 HC_DEFINE_PERCENTILES(hc_percentiles_d, double)
 HC_DEFINE_PERCENTILES(hc_percentiles_f, float)
 
-void hc_mean_sd(const double *x, size_t n, double *mean, double *sd)
-{
-    double s = 0.0, ss = 0.0, m;
-    size_t i;
-    for (i = 0; i < n; i++) s += x[i];
-    m = s / (double)n;
-    for (i = 0; i < n; i++) ss += (x[i] - m) * (x[i] - m);
-    *mean = m;
-    *sd = n > 1 ? sqrt(ss / (double)(n - 1)) : 0.0;
-}
+/* Two passes (mean, then squared deviations) in index order, in double. */
+#define HC_DEFINE_MEAN_SD(NAME, T)                                                         \
+    void NAME(const T *x, size_t n, double *mean, double *sd)                              \
+    {                                                                                      \
+        double s = 0.0, ss = 0.0, m;                                                       \
+        size_t i;                                                                          \
+        for (i = 0; i < n; i++) s += (double)x[i];                                         \
+        m = s / (double)n;                                                                 \
+        for (i = 0; i < n; i++) ss += ((double)x[i] - m) * ((double)x[i] - m);             \
+        *mean = m;                                                                         \
+        *sd = n > 1 ? sqrt(ss / (double)(n - 1)) : 0.0;                                    \
+    }
+
+HC_DEFINE_MEAN_SD(hc_mean_sd, double)
+HC_DEFINE_MEAN_SD(hc_mean_sd_f, float)
