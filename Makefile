@@ -32,7 +32,9 @@ GIT_COMMIT := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
 $(shell mkdir -p $(BUILD); echo '#define HC_GIT_COMMIT "$(GIT_COMMIT)"' > $(BUILD)/commit.h.new; \
         cmp -s $(BUILD)/commit.h.new $(BUILD)/commit.h || mv $(BUILD)/commit.h.new $(BUILD)/commit.h)
 
-LIB_SRC := $(filter-out src/main.c,$(wildcard src/*.c))
+LIB_SRC := $(filter-out src/main.c src/cli.c src/cmd_%.c,$(wildcard src/*.c))
+CLI_SRC := src/cli.c $(wildcard src/cmd_*.c)
+CLI_OBJ := $(CLI_SRC:src/%.c=$(BUILD)/obj/%.o)
 LIB_OBJ := $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o)
 HEADERS := $(wildcard include/*.h)
 
@@ -51,21 +53,29 @@ help:
 setup:
 	@bash scripts/setup.sh
 
+# V=1 shows the full command lines.
+Q := $(if $(filter 1,$(V)),,@)
+
 $(BUILD)/obj/%.o: src/%.c $(HEADERS) | $(BUILD)/obj
-	$(CC) $(ALL_CFLAGS) -c $< -o $@
+	@echo "  CC      $<"
+	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
 
-$(BUILD)/obj/main.o $(BUILD)/obj/output.o: $(BUILD)/obj/%.o: src/%.c $(HEADERS) $(BUILD)/commit.h | $(BUILD)/obj
-	$(CC) $(ALL_CFLAGS) -include $(BUILD)/commit.h -c $< -o $@
+$(BUILD)/obj/main.o $(BUILD)/obj/cmd_devices.o $(BUILD)/obj/output.o: $(BUILD)/obj/%.o: src/%.c $(HEADERS) $(BUILD)/commit.h | $(BUILD)/obj
+	@echo "  CC      $<"
+	$(Q)$(CC) $(ALL_CFLAGS) -include $(BUILD)/commit.h -c $< -o $@
 
-$(BUILD)/headcount: $(LIB_OBJ) $(BUILD)/obj/main.o
-	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+$(BUILD)/headcount: $(LIB_OBJ) $(CLI_OBJ) $(BUILD)/obj/main.o
+	@echo "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
 $(BUILD)/tests/unit_%: tests/unit_%.c $(LIB_OBJ) $(HEADERS) | $(BUILD)/tests
-	$(CC) $(ALL_CFLAGS) -Itests $< $(LIB_OBJ) $(LDFLAGS) $(LDLIBS) -lcmocka -o $@
+	@echo "  CC      $<"
+	$(Q)$(CC) $(ALL_CFLAGS) -Itests $< $(LIB_OBJ) $(LDFLAGS) $(LDLIBS) -lcmocka -o $@
 
 # cuRAND's device Philox compiled for the host: the reference for hc_philox.h.
 $(BUILD)/tests/kat_philox_curand: tests/kat_philox_curand.cpp include/hc_philox.h | $(BUILD)/tests
-	g++ -std=c++17 -O1 -Wall -Wextra -Werror -Iinclude -I$(CUDA)/include $< \
+	@echo "  CXX     $<"
+	$(Q)g++ -std=c++17 -O1 -Wall -Wextra -Werror -Iinclude -I$(CUDA)/include $< \
 	    -L$(CUDA)/lib64 -Wl,-rpath,$(CUDA)/lib64 -lcurand -lcmocka -o $@
 
 $(BUILD)/obj $(BUILD)/tests:

@@ -14,7 +14,8 @@
 
 typedef struct {
     int n_scenarios;
-    int64_t worlds;
+    int64_t world_begin;     /* the first world held here: a process or device may hold a slice */
+    int64_t worlds;          /* worlds held: world_begin .. world_begin + worlds - 1 */
     int64_t firms;           /* per world */
     int n_steps;             /* T: steps are 0..T */
     int steps_per_year;
@@ -29,10 +30,12 @@ typedef struct {
 
 /* Bytes hc_results_alloc would take, to refuse a run up front rather than be killed. */
 size_t hc_results_bytes(int n_scenarios, int64_t worlds, int64_t firms, int n_steps, int years);
-int hc_results_alloc(hc_results *r, int n_scenarios, int64_t worlds, int64_t firms,
+/* Allocates results for worlds world_begin .. world_begin + worlds - 1. */
+int hc_results_alloc(hc_results *r, int n_scenarios, int64_t world_begin, int64_t worlds, int64_t firms,
                      int n_steps, int steps_per_year, int years, hc_error *err);
 void hc_results_free(hc_results *r);
 
+/* w is the index within this slice (0 .. worlds - 1); the world's id is world_begin + w. */
 static inline double *hc_results_sums(const hc_results *r, int s, int64_t w, int t)
 {
     return r->sums + ((((size_t)s * (size_t)r->worlds + (size_t)w) * (size_t)(r->n_steps + 1) +
@@ -48,8 +51,9 @@ static inline float *hc_results_firm_change(const hc_results *r, int s, int year
 /* Set from a signal handler; backends stop at the next world and return HC_EXIT_INTERRUPTED. */
 extern volatile sig_atomic_t hc_interrupted;
 
-/* CPU backend (OpenMP over worlds): results are bit-identical for any thread count.
- * threads <= 0: OpenMP's default. Returns 0, or non-zero with err filled. */
+/* CPU backend (OpenMP over worlds): fills the worlds of res's slice; results are
+ * bit-identical for any thread count and any slicing. threads <= 0: OpenMP's default.
+ * Returns 0, or non-zero with err filled. */
 int hc_run_cpu(const hc_config *cfg, int n_scenarios, int threads, hc_results *res, hc_error *err);
 
 #endif

@@ -17,12 +17,13 @@ size_t hc_results_bytes(int n_scenarios, int64_t worlds, int64_t firms, int n_st
            S * (size_t)(years + 1) * sizeof(int64_t);
 }
 
-int hc_results_alloc(hc_results *r, int n_scenarios, int64_t worlds, int64_t firms,
+int hc_results_alloc(hc_results *r, int n_scenarios, int64_t world_begin, int64_t worlds, int64_t firms,
                      int n_steps, int steps_per_year, int years, hc_error *err)
 {
     const size_t S = (size_t)n_scenarios, W = (size_t)worlds, F = (size_t)firms;
     memset(r, 0, sizeof(*r));
     r->n_scenarios = n_scenarios;
+    r->world_begin = world_begin;
     r->worlds = worlds;
     r->firms = firms;
     r->n_steps = n_steps;
@@ -51,23 +52,25 @@ void hc_results_free(hc_results *r)
     r->shrinking = NULL;
 }
 
-/* One world of one scenario: its macro path, then every firm through every step. */
+/* World w of res's slice (id world_begin + w) of one scenario: its macro path, then
+ * every firm through every step. */
 static void run_world(const hc_model *m, int s, int64_t w, hc_results *res,
                       hc_world_step *steps, float *Kw)
 {
+    const uint32_t world_id = (uint32_t)(res->world_begin + w);
     const int T = m->n_steps, S = m->steps_per_year, R = m->n_roles;
     const int64_t F = res->firms;
     double *sums = hc_results_sums(res, s, w, 0);
     hc_world_inputs wi;
     int64_t f;
 
-    hc_world_sample(m, (uint32_t)w, &wi);
-    hc_world_path(m, (uint32_t)w, &wi, steps, Kw);
+    hc_world_sample(m, world_id, &wi);
+    hc_world_path(m, world_id, &wi, steps, Kw);
     memset(sums, 0, (size_t)(T + 1) * HC_N_SUMS * sizeof(double));
     for (f = 0; f < F; f++) {
         hc_firm firm;
         int t;
-        hc_firm_sample(m, (uint32_t)w, (uint32_t)f, &wi, &firm);
+        hc_firm_sample(m, world_id, (uint32_t)f, &wi, &firm);
         for (t = 0; t <= T; t++) {
             hc_firm_out out;
             hc_firm_step(m, &steps[t], Kw + (size_t)t * (size_t)R, t, &firm, &out);

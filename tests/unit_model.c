@@ -139,7 +139,7 @@ static void make_config(hc_config *c, const hc_model *m, const char *name, int64
 static void run(const hc_config *cfg, int n, int threads, hc_results *res)
 {
     hc_error err;
-    assert_int_equal(hc_results_alloc(res, n, cfg[0].worlds, cfg[0].firms_per_world, cfg[0].model.n_steps,
+    assert_int_equal(hc_results_alloc(res, n, 0, cfg[0].worlds, cfg[0].firms_per_world, cfg[0].model.n_steps,
                                       cfg[0].steps_per_year, cfg[0].years, &err), 0);
     assert_int_equal(hc_run_cpu(cfg, n, threads, res, &err), 0);
 }
@@ -448,6 +448,24 @@ static void same_model_in_two_scenario_slots_should_give_identical_sums(void **s
     hc_results_free(&r);
 }
 
+static void a_slice_of_worlds_should_equal_the_same_worlds_of_a_whole_run(void **state)
+{
+    hc_model m;
+    hc_config c;
+    hc_results whole, slice;
+    hc_error err;
+    const size_t per_world = (size_t)(40 + 1) * HC_N_SUMS;
+    (void)state;
+    random_model(&m);
+    make_config(&c, &m, "slices", 12, 9);
+    run(&c, 1, 2, &whole);
+    assert_int_equal(hc_results_alloc(&slice, 1, 5, 4, 9, m.n_steps, m.steps_per_year, m.years, &err), 0);
+    assert_int_equal(hc_run_cpu(&c, 1, 1, &slice, &err), 0);
+    assert_memory_equal(slice.sums, hc_results_sums(&whole, 0, 5, 0), 4 * per_world * sizeof(double));
+    hc_results_free(&whole);
+    hc_results_free(&slice);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -461,6 +479,7 @@ int main(void)
         cmocka_unit_test(another_seed_should_change_results),
         cmocka_unit_test(a_firm_should_not_depend_on_how_many_firms_share_its_world),
         cmocka_unit_test(same_model_in_two_scenario_slots_should_give_identical_sums),
+        cmocka_unit_test(a_slice_of_worlds_should_equal_the_same_worlds_of_a_whole_run),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

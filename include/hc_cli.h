@@ -1,0 +1,32 @@
+/* hc_cli.h: the commands of the `headcount` program (src/cmd_*.c) and the helpers they
+ * share (src/cli.c). Each command returns the exit status (hc_defs.h). */
+#ifndef HC_CLI_H
+#define HC_CLI_H
+
+#include <stddef.h>
+#include "hc_config.h"
+
+#define HC_CLI_MAX_OVERRIDES 256
+
+int hc_cmd_run(int argc, char **argv);
+int hc_cmd_validate(int argc, char **argv);
+int hc_cmd_describe(int argc, char **argv);
+int hc_cmd_devices(int argc, char **argv);
+
+/* Prints "headcount CMD: <fmt with arg>" and a pointer to --help; returns HC_EXIT_USAGE. */
+int hc_cli_usage_error(const char *cmd, const char *fmt, const char *arg);
+/* A whole number in [lo, hi], all of s; 0 on success. */
+int hc_cli_parse_count(const char *s, long long lo, long long hi, long long *out);
+double hc_cli_now(void);
+/* Loads n configs with the overrides; prints the first error and returns non-zero. */
+int hc_cli_load_all(char **paths, int n, const hc_override *ov, int n_ov, hc_config *cfg);
+void hc_cli_free_all(hc_config *cfg, int n);
+/* Scenarios of one run share the simulation's shape and percentiles, and differ in name. */
+int hc_cli_check_comparable(const hc_config *cfg, int n);
+/* results/<name>_vs_<name>..., with -2, -3... when that already holds a run. */
+void hc_cli_default_out_dir(const hc_config *cfg, int n, char *out, size_t len);
+size_t hc_cli_physical_memory(void);
+/* SIGINT and SIGTERM set hc_interrupted (hc_engine.h). */
+void hc_cli_catch_signals(void);
+
+#endif

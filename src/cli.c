@@ -1,0 +1,137 @@
+/* cli.c: helpers shared by the commands (src/cmd_*.c): usage errors, option values,
+ * loading a run's configs, the default out folder, signals. */
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include "hc_bands.h"
+#include "hc_cli.h"
+#include "hc_config.h"
+#include "hc_engine.h"
+#include "hc_output.h"
+#include "hc_stats.h"
+
+
+int hc_cli_usage_error(const char *cmd, const char *fmt, const char *arg)
+{
+    fprintf(stderr, "headcount %s: ", cmd);
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\n(see headcount %s --help)\n", cmd);
+    return HC_EXIT_USAGE;
+}
+
+/* A whole number in [lo, hi], all of `s`. */
+int hc_cli_parse_count(const char *s, long long lo, long long hi, long long *out)
+{
+    char *end;
+    long long v;
+    errno = 0;
+    v = strtoll(s, &end, 10);
+    if (errno || end == s || *end != '\0' || v < lo || v > hi) return 1;
+    *out = v;
+    return 0;
+}
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    hc_interrupted = 1;
+}
+
+double hc_cli_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+int hc_cli_load_all(char **paths, int n, const hc_override *ov, int n_ov, hc_config *cfg)
+{
+    int i;
+    for (i = 0; i < n; i++) {
+        hc_error err;
+        if (hc_config_load(paths[i], ov, n_ov, &cfg[i], &err) != 0) {
+            fprintf(stderr, "headcount: %s\n", err.message);
+            while (--i >= 0) hc_config_free(&cfg[i]);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+void hc_cli_free_all(hc_config *cfg, int n)
+{
+    int i;
+    for (i = 0; i < n; i++) hc_config_free(&cfg[i]);
+}
+
+/* Scenarios of one run are compared world by world, so they must share the shape of
+ * the simulation and the bands. */
+int hc_cli_check_comparable(const hc_config *cfg, int n)
+{
+    int i, j;
+    for (i = 1; i < n; i++) {
+        const hc_config *a = &cfg[0], *b = &cfg[i];
+        const char *what = NULL;
+        if (a->start_year != b->start_year) what = "simulation.start_year";
+        else if (a->years != b->years) what = "simulation.years";
+        else if (a->steps_per_year != b->steps_per_year) what = "simulation.steps_per_year";
+        else if (a->worlds != b->worlds) what = "simulation.worlds";
+        else if (a->firms_per_world != b->firms_per_world) what = "simulation.firms_per_world";
+        else if (a->seed != b->seed) what = "simulation.seed";
+        else if (a->n_percentiles != b->n_percentiles ||
+                 memcmp(a->percentiles, b->percentiles, sizeof(double) * (size_t)a->n_percentiles) != 0)
+            what = "output.percentiles";
+        if (what) {
+            fprintf(stderr, "headcount: %s and %s differ in %s; scenarios of one run share it "
+                    "(set it in a common base config, or with a command-line option)\n",
+                    a->path, b->path, what);
+            return 1;
+        }
+        for (j = 0; j < i; j++)
+            if (strcmp(cfg[j].name, b->name) == 0) {
+                fprintf(stderr, "headcount: %s and %s are both named \"%s\"; scenario names must differ "
+                        "(set \"name\" in one of them)\n", cfg[j].path, b->path, b->name);
+                return 1;
+            }
+    }
+    return 0;
+}
+
+/* results/<name>_vs_<name>..., with -2, -3... when that already holds a run. */
+void hc_cli_default_out_dir(const hc_config *cfg, int n, char *out, size_t len)
+{
+    char base[1024] = "results/";
+    char manifest[4096];
+    int i, k;
+    for (i = 0; i < n; i++) {
+        if (i > 0) strncat(base, "_vs_", sizeof(base) - strlen(base) - 1);
+        strncat(base, cfg[i].name, sizeof(base) - strlen(base) - 1);
+    }
+    snprintf(out, len, "%s", base);
+    for (k = 2; k < 10000; k++) {
+        if (snprintf(manifest, sizeof(manifest), "%s/manifest.json", out) >= (int)sizeof(manifest)) return;
+        if (access(manifest, F_OK) != 0) return;
+        snprintf(out, len, "%s-%d", base, k);
+    }
+}
+
+size_t hc_cli_physical_memory(void)
+{
+    const long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGE_SIZE);
+    return (pages > 0 && page > 0) ? (size_t)pages * (size_t)page : 0;
+}
+
+void hc_cli_catch_signals(void)
+{
+    signal(SIGINT, on_signal);
+    signal(SIGTERM, on_signal);
+}
+

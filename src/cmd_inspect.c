@@ -1,0 +1,178 @@
+/* cmd_inspect.c: `headcount validate` and `headcount describe`: look at configs
+ * without running them. */
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include "hc_bands.h"
+#include "hc_cli.h"
+#include "hc_config.h"
+#include "hc_engine.h"
+#include "hc_output.h"
+#include "hc_stats.h"
+
+static const char *usage_validate =
+    "usage: headcount validate [--set KEY=VALUE]... CONFIG...\n"
+    "\n"
+    "Loads each CONFIG (following `extends`) and checks it against the schema of\n"
+    "docs/model.md; prints one line per config. Exit status 2 if any is invalid.\n";
+
+static const char *usage_describe =
+    "usage: headcount describe [--samples N] [--set KEY=VALUE]... CONFIG\n"
+    "\n"
+    "Prints each input of CONFIG: whether it is drawn per world or per firm, its\n"
+    "distribution, and the 5th, 50th and 95th percentiles of N draws (default 100000)\n"
+    "made with the run's own sampler.\n";
+
+/* validate and describe share the --set option */
+
+static int parse_set_only(int argc, char **argv, const char *cmd, const char *usage, hc_override *ov,
+                          char (*keys)[256], int *n_ov, long long *samples)
+{
+    static const struct option opts[] = {{"set", required_argument, 0, 'S'},
+                                         {"samples", required_argument, 0, 'n'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
+    int c;
+    optind = 1;
+    *n_ov = 0;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        if (c == 'h') {
+            fputs(usage, stdout);
+            return -1;
+        } else if (c == 'S') {
+            const char *eq = strchr(optarg, '=');
+            const size_t klen = eq ? (size_t)(eq - optarg) : 0;
+            if (!eq || klen == 0 || klen >= 256 || *n_ov >= HC_CLI_MAX_OVERRIDES)
+                return hc_cli_usage_error(cmd, "--set: expected KEY=VALUE, got \"%s\"", optarg);
+            memcpy(keys[*n_ov], optarg, klen);
+            keys[*n_ov][klen] = '\0';
+            ov[*n_ov].key = keys[*n_ov];
+            ov[*n_ov].value = eq + 1;
+            (*n_ov)++;
+        } else if (c == 'n' && samples) {
+            if (hc_cli_parse_count(optarg, 1, 100000000LL, samples))
+                return hc_cli_usage_error(cmd, "--samples: expected a whole number from 1 to 1e8, got \"%s\"", optarg);
+        } else {
+            fputs(usage, stderr);
+            return HC_EXIT_USAGE;
+        }
+    }
+    return 0;
+}
+
+int hc_cmd_validate(int argc, char **argv)
+{
+    hc_override ov[HC_CLI_MAX_OVERRIDES];
+    char keys[HC_CLI_MAX_OVERRIDES][256];
+    int n_ov, i, bad = 0;
+    const int prc = parse_set_only(argc, argv, "validate", usage_validate, ov, keys, &n_ov, NULL);
+    if (prc) return prc < 0 ? HC_EXIT_OK : prc;
+    if (optind >= argc) return hc_cli_usage_error("validate", "%s", "no CONFIG given");
+    for (i = optind; i < argc; i++) {
+        hc_config cfg;
+        hc_error err;
+        if (hc_config_load(argv[i], ov, n_ov, &cfg, &err) != 0) {
+            fprintf(stderr, "headcount: %s\n", err.message);
+            bad = 1;
+            continue;
+        }
+        printf("%s: ok (scenario %s: %d roles, %lld worlds x %lld firms, %d years x %d steps)\n", argv[i],
+               cfg.name, cfg.model.n_roles, (long long)cfg.worlds, (long long)cfg.firms_per_world, cfg.years,
+               cfg.steps_per_year);
+        hc_config_free(&cfg);
+    }
+    return bad ? HC_EXIT_USAGE : HC_EXIT_OK;
+}
+
+/* The resolved JSON of one input, e.g. "inference.price_per_mtok" or roles[r].wage. */
+static char *input_json(const hc_config *c, const char *key, int role, const char *role_field)
+{
+    const cJSON *node = c->resolved;
+    if (role >= 0) {
+        node = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(node, "roles"), role);
+        node = cJSON_GetObjectItemCaseSensitive(node, role_field);
+    } else {
+        char section[64];
+        const char *dot = strchr(key, '.');
+        const size_t len = dot ? (size_t)(dot - key) : 0;
+        if (!dot || len >= sizeof(section)) return NULL;
+        memcpy(section, key, len);
+        section[len] = '\0';
+        node = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(node, section), dot + 1);
+    }
+    return node ? cJSON_PrintUnformatted(node) : NULL;
+}
+
+static void describe_line(const hc_config *c, const char *label, const char *per, const hc_dist *d,
+                          const char *json, long long n, double *buf)
+{
+    static const double p[3] = {5.0, 50.0, 95.0};
+    double q[3];
+    long long i;
+    for (i = 0; i < n; i++) {
+        hc_rng rng;
+        hc_rng_init(&rng, c->seed, (uint32_t)i, 0u, 0xFFFFu, 0u);
+        buf[i] = hc_dist_sample(d, c->model.pool, &rng);
+    }
+    hc_percentiles_d(buf, (size_t)n, p, 3, q);
+    printf("%-44s %-5s %12.4g %12.4g %12.4g   %s\n", label, per, q[0], q[1], q[2], json ? json : "");
+}
+
+int hc_cmd_describe(int argc, char **argv)
+{
+    hc_override ov[HC_CLI_MAX_OVERRIDES];
+    char keys[HC_CLI_MAX_OVERRIDES][256];
+    long long samples = 100000;
+    int n_ov, i, r;
+    hc_config cfg;
+    hc_error err;
+    double *buf;
+    const int prc = parse_set_only(argc, argv, "describe", usage_describe, ov, keys, &n_ov, &samples);
+    if (prc) return prc < 0 ? HC_EXIT_OK : prc;
+    if (optind != argc - 1) return hc_cli_usage_error("describe", "%s", "expected exactly one CONFIG");
+    if (hc_config_load(argv[optind], ov, n_ov, &cfg, &err) != 0) {
+        fprintf(stderr, "headcount: %s\n", err.message);
+        return HC_EXIT_USAGE;
+    }
+    buf = (double *)malloc((size_t)samples * sizeof(double));
+    if (!buf) {
+        hc_config_free(&cfg);
+        return HC_EXIT_FAILURE;
+    }
+    printf("scenario %s (%s): %lld draws of each input\n\n", cfg.name, cfg.path, samples);
+    printf("%-44s %-5s %12s %12s %12s   %s\n", "input", "per", "p5", "p50", "p95", "distribution");
+    for (i = 0; i < HC_N_SCALAR_INPUTS; i++) {
+        char *json = input_json(&cfg, hc_input_specs[i].key, -1, NULL);
+        describe_line(&cfg, hc_input_specs[i].key, hc_input_specs[i].per_firm ? "firm" : "world",
+                      &cfg.model.input[i], json, samples, buf);
+        cJSON_free(json);
+    }
+    for (r = 0; r < cfg.model.n_roles; r++) {
+        char label[128];
+        char *json;
+        snprintf(label, sizeof(label), "roles.%s.wage", cfg.role_names[r]);
+        json = input_json(&cfg, NULL, r, "wage");
+        describe_line(&cfg, label, "firm", &cfg.model.role_wage[r], json, samples, buf);
+        cJSON_free(json);
+        snprintf(label, sizeof(label), "roles.%s.tokens_per_fte_year", cfg.role_names[r]);
+        json = input_json(&cfg, NULL, r, "tokens_per_fte_year");
+        describe_line(&cfg, label, "world", &cfg.model.role_tokens[r], json, samples, buf);
+        cJSON_free(json);
+    }
+    printf("\nroles (fixed): name, share (normalised), exposure, adoption_start\n");
+    for (r = 0; r < cfg.model.n_roles; r++)
+        printf("  %-28s %8.4f %8.4f %8.4f\n", cfg.role_names[r], (double)cfg.model.role_share[r],
+               (double)cfg.model.role_exposure[r], (double)cfg.model.role_adoption_start[r]);
+    free(buf);
+    hc_config_free(&cfg);
+    return HC_EXIT_OK;
+}
+
