@@ -81,10 +81,15 @@ $(BUILD)/tests/kat_philox_curand: tests/kat_philox_curand.cpp include/hc_philox.
 $(BUILD)/obj $(BUILD)/tests:
 	mkdir -p $@
 
+# Feature fragments (mk/*.mk: cuda, mpi, fuzz...) add their own targets, and may add
+# prerequisites of `make test` to TEST_DEPS.
+TEST_DEPS :=
+include $(sort $(wildcard mk/*.mk))
+
 run: all
 	$(BUILD)/headcount run configs/cuts.json configs/growth.json
 
-test: all $(UNIT_BIN) $(BUILD)/tests/kat_philox_curand
+test: all $(UNIT_BIN) $(BUILD)/tests/kat_philox_curand $(TEST_DEPS)
 	@bash tests/run_all.sh
 
 bench: all

@@ -33,6 +33,10 @@ int hc_write_summary_md(const char *dir, const hc_bands *b, const hc_config *cfg
 int hc_write_manifest(const char *dir, const hc_results *r, const hc_config *cfg,
                       const hc_run_info *info, hc_error *err);
 
+/* Every file of a run's out folder, manifest.json last (it lists the others). */
+int hc_write_outputs(const char *dir, const hc_results *r, const hc_bands *b, const hc_config *cfg,
+                     const hc_run_info *info, hc_error *err);
+
 /* The horizon table printed after a run (stdout). */
 void hc_print_horizon(FILE *out, const hc_bands *b, const hc_config *cfg);
 

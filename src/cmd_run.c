@@ -16,6 +16,7 @@
 #include "hc_config.h"
 #include "hc_engine.h"
 #include "hc_output.h"
+#include "hc_run.h"
 #include "hc_stats.h"
 
 #define MAX_SCENARIOS 16
@@ -66,6 +67,7 @@ int hc_cmd_run(int argc, char **argv)
     hc_bands bands;
     hc_error err;
     hc_run_info info;
+    hc_sim_options sim;
     double t_start = hc_cli_now();
     time_t now = time(NULL);
 
@@ -147,14 +149,6 @@ int hc_cmd_run(int argc, char **argv)
         rc = HC_EXIT_USAGE;
         goto done;
     }
-    if (strcmp(backend, "cuda") == 0) {
-        fprintf(stderr, "headcount: --backend cuda: this build has no CUDA backend yet\n"
-                        "hint: run with --backend cpu (or auto)\n");
-        rc = HC_EXIT_FAILURE;
-        goto done;
-    }
-    if (strcmp(backend, "auto") == 0 && !quiet)
-        fprintf(stderr, "headcount: no usable GPU backend in this build; running on the CPU\n");
 
     /* Refuse up front what cannot fit, rather than be killed half-way. */
     {
@@ -190,7 +184,10 @@ int hc_cmd_run(int argc, char **argv)
                 cfg[0].years * cfg[0].steps_per_year + 1, (unsigned long long)cfg[0].seed);
     }
     hc_cli_catch_signals();
-    if (hc_run_cpu(cfg, n_cfg, (int)threads, &res, &err)) {
+    sim.backend = backend;
+    sim.threads = (int)threads;
+    sim.quiet = quiet;
+    if (hc_simulate(cfg, n_cfg, &sim, &res, &err)) {
         if (hc_interrupted) {
             fprintf(stderr, "headcount: interrupted; nothing was written to %s\n", out_dir);
             rc = HC_EXIT_INTERRUPTED;
@@ -207,14 +204,13 @@ int hc_cmd_run(int argc, char **argv)
     info.argv = argv;
     info.started_at = started_at;
     info.wall_seconds = hc_cli_now() - t_start;
-    if (hc_write_bands_csv(out_dir, &bands, cfg, &err) || hc_write_firms_csv(out_dir, &bands, cfg, &err) ||
-        hc_write_summary_md(out_dir, &bands, cfg, &err) || hc_write_manifest(out_dir, &res, cfg, &info, &err)) {
+    if (hc_write_outputs(out_dir, &res, &bands, cfg, &info, &err)) {
         fprintf(stderr, "headcount: %s\n", err.message);
         goto done;
     }
     if (!quiet) {
         hc_print_horizon(stdout, &bands, cfg);
-        printf("\nwrote %s/{bands.csv,firms.csv,summary.md,manifest.json} in %.1f s "
+        printf("\nwrote %s (bands.csv, firms.csv, summary.md, manifest.json) in %.1f s "
                "(simulation %.1f s on %d thread(s), %.3g firm-steps/s)\n",
                out_dir, hc_cli_now() - t_start, res.simulate_seconds, res.threads,
                (double)n_cfg * (double)res.worlds * (double)res.firms * (double)(res.n_steps + 1) /

@@ -226,6 +226,13 @@ int hc_write_manifest(const char *dir, const hc_results *r, const hc_config *cfg
     return rc;
 }
 
+int hc_write_outputs(const char *dir, const hc_results *r, const hc_bands *b, const hc_config *cfg,
+                     const hc_run_info *info, hc_error *err)
+{
+    return hc_write_bands_csv(dir, b, cfg, err) || hc_write_firms_csv(dir, b, cfg, err) ||
+           hc_write_summary_md(dir, b, cfg, err) || hc_write_manifest(dir, r, cfg, info, err);
+}
+
 void hc_print_horizon(FILE *out, const hc_bands *b, const hc_config *cfg)
 {
     static const int shown[] = {HC_M_EMPLOYMENT_CHANGE, HC_M_AI_EFFECT, HC_M_DISPLACED, HC_M_ROLLED_BACK};
