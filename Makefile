@@ -8,7 +8,13 @@
 
 CC      ?= cc
 PYTHON  := /usr/bin/python3
-BUILD   := build
+# SANITIZE=1 (AddressSanitizer + UBSan) builds into its own folder: instrumented and plain
+# objects must never link together.
+SANITIZE ?= 0
+ifeq ($(filter 0 1,$(SANITIZE)),)
+  $(error SANITIZE=$(SANITIZE): expected SANITIZE=1 (ASan + UBSan build in build-asan/) or SANITIZE=0)
+endif
+BUILD   := build$(if $(filter 1,$(SANITIZE)),-asan)
 CUDA    ?= /usr/local/cuda
 
 # -std=c11 (not gnu11) and -ffp-contract=off: no silent FMA contraction, so a sum or a
@@ -90,7 +96,7 @@ run: all
 	$(BUILD)/headcount run configs/cuts.json configs/growth.json
 
 test: all $(UNIT_BIN) $(BUILD)/tests/kat_philox_curand $(TEST_DEPS)
-	@bash tests/run_all.sh
+	@HC_BUILD=$(BUILD) bash tests/run_all.sh
 
 bench: all
 	@bash bench/run.sh

@@ -12,6 +12,8 @@ int hc_cmd_run(int argc, char **argv);
 int hc_cmd_validate(int argc, char **argv);
 int hc_cmd_describe(int argc, char **argv);
 int hc_cmd_devices(int argc, char **argv);
+int hc_cmd_compare(int argc, char **argv); /* src/cmd_compare.c */
+int hc_cmd_trace(int argc, char **argv);
 
 /* Prints "headcount CMD: <fmt with arg>" and a pointer to --help; returns HC_EXIT_USAGE. */
 int hc_cli_usage_error(const char *cmd, const char *fmt, const char *arg);
@@ -26,6 +28,10 @@ int hc_cli_check_comparable(const hc_config *cfg, int n);
 /* results/<name>_vs_<name>..., with -2, -3... when that already holds a run. */
 void hc_cli_default_out_dir(const hc_config *cfg, int n, char *out, size_t len);
 size_t hc_cli_physical_memory(void);
+/* Bytes this process can still allocate without being refused or killed: the least of
+ * MemAvailable, a memory cgroup's limit, and ulimit -v / -d less what is already mapped.
+ * `source` (may be NULL) receives which of them it is, for messages. */
+size_t hc_cli_available_memory(char *source, size_t len);
 /* SIGINT and SIGTERM set hc_interrupted (hc_engine.h). */
 void hc_cli_catch_signals(void);
 

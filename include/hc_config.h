@@ -87,6 +87,12 @@ typedef struct {
 int hc_config_load(const char *path, const hc_override *overrides, int n_overrides,
                    hc_config *out, hc_error *err);
 
+/* The same with the top file's contents in memory (`len` bytes, NUL bytes included);
+ * `name` stands for its path in messages, in the default scenario name and as the
+ * folder its `extends` is relative to. For fuzzing and tests. */
+int hc_config_load_text(const char *name, const char *text, size_t len, const hc_override *overrides,
+                        int n_overrides, hc_config *out, hc_error *err);
+
 void hc_config_free(hc_config *c);
 
 /* The resolved config as pretty-printed JSON (malloc'd), for the manifest and

@@ -26,6 +26,7 @@ typedef enum {
     HC_DIST_GAMMA,
     HC_DIST_PARETO,
     HC_DIST_DISCRETE,
+    HC_DIST_MIXTURE,
     HC_DIST_KINDS
 } hc_dist_kind;
 
@@ -40,7 +41,10 @@ typedef enum {
  *   gamma       p[0] shape, p[1] scale
  *   pareto      p[0] alpha, p[1] min, p[2] max (p[2] = 0: unbounded)
  *   discrete    pool[pool_offset .. + n_values - 1] values, then as many cumulative
- *               weights normalised to end at 1 */
+ *               weights normalised to end at 1
+ *   mixture     pool[pool_offset .. + n_values - 1] cumulative weights normalised to end
+ *               at 1, then n_values components, HC_DIST_ENCODED doubles each
+ *               (hc_dist_encode); a component is never itself a mixture */
 typedef struct {
     int32_t kind;
     int32_t has_clip;
@@ -116,8 +120,9 @@ HC_HD double hc_gamma_unit(double shape, hc_rng *rng)
     return boost * d; /* unreachable in practice: the mode of the proposal */
 }
 
-/* One draw of `d`. `pool` holds the values and weights of discrete distributions. */
-HC_HD double hc_dist_sample(const hc_dist *d, const double *pool, hc_rng *rng)
+/* One draw of `d`, any kind but a mixture (hc_dist_sample below dispatches those).
+ * `pool` holds the values and weights of discrete distributions. */
+HC_HD double hc_dist_sample_simple(const hc_dist *d, const double *pool, hc_rng *rng)
 {
     double x = 0.0, u, lo, hi, m;
     switch (d->kind) {
@@ -176,6 +181,62 @@ HC_HD double hc_dist_sample(const hc_dist *d, const double *pool, hc_rng *rng)
     }
     if (d->has_clip) x = x < d->clip_lo ? d->clip_lo : (x > d->clip_hi ? d->clip_hi : x);
     return x;
+}
+
+/* A mixture's components live in the pool as doubles, field by field (not as raw bytes,
+ * so the encoding does not depend on struct layout or padding): kind, has_clip,
+ * pool_offset, n_values, p[0..3], clip_lo, clip_hi. The integers are small, so exact. */
+#define HC_DIST_ENCODED 10
+
+HC_HD void hc_dist_encode(const hc_dist *d, double *out)
+{
+    out[0] = (double)d->kind;
+    out[1] = (double)d->has_clip;
+    out[2] = (double)d->pool_offset;
+    out[3] = (double)d->n_values;
+    out[4] = d->p[0];
+    out[5] = d->p[1];
+    out[6] = d->p[2];
+    out[7] = d->p[3];
+    out[8] = d->clip_lo;
+    out[9] = d->clip_hi;
+}
+
+HC_HD void hc_dist_decode(const double *in, hc_dist *d)
+{
+    d->kind = (int32_t)in[0];
+    d->has_clip = (int32_t)in[1];
+    d->pool_offset = (int32_t)in[2];
+    d->n_values = (int32_t)in[3];
+    d->p[0] = in[4];
+    d->p[1] = in[5];
+    d->p[2] = in[6];
+    d->p[3] = in[7];
+    d->clip_lo = in[8];
+    d->clip_hi = in[9];
+}
+
+/* One draw of `d`. A mixture picks its component with one uniform (the first component
+ * whose cumulative weight is >= u, as for discrete), then draws that component from the
+ * same stream; a one-component mixture spends no uniform on the pick, so it draws exactly
+ * what its component draws. The mixture's own clip applies after the component's. */
+HC_HD double hc_dist_sample(const hc_dist *d, const double *pool, hc_rng *rng)
+{
+    if (d->kind == HC_DIST_MIXTURE) {
+        const double *cumw = pool + d->pool_offset;
+        hc_dist c;
+        double x;
+        int i = 0;
+        if (d->n_values > 1) {
+            const double u = hc_rng_uniform(rng);
+            while (i < d->n_values - 1 && u > cumw[i]) i++;
+        }
+        hc_dist_decode(cumw + d->n_values + (size_t)i * HC_DIST_ENCODED, &c);
+        x = hc_dist_sample_simple(&c, pool, rng);
+        if (d->has_clip) x = x < d->clip_lo ? d->clip_lo : (x > d->clip_hi ? d->clip_hi : x);
+        return x;
+    }
+    return hc_dist_sample_simple(d, pool, rng);
 }
 
 #endif

@@ -25,7 +25,12 @@ typedef struct {
     int64_t *shrinking;      /* [scenario][year 0..years]: firms below their step-0 headcount */
     double simulate_seconds; /* wall time of the simulation proper */
     int threads;             /* threads the backend used */
+    int ranks;               /* MPI ranks that shared the worlds (src/mpi_run.c); 0: one process */
     const char *backend;     /* "cpu", "cuda" */
+    /* Worlds finished so far, all scenarios together: a backend adds to it atomically
+     * (__atomic_fetch_add) as worlds complete, for the progress bar (hc_progress.h) to
+     * read while it runs. Counting only; no result depends on it. */
+    int64_t worlds_done;
 } hc_results;
 
 /* Bytes hc_results_alloc would take, to refuse a run up front rather than be killed. */

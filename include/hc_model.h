@@ -11,10 +11,25 @@
 #ifndef HC_MODEL_H
 #define HC_MODEL_H
 
+#include <float.h>
 #include <math.h>
 #include "hc_defs.h"
 #include "hc_dist.h"
 #include "hc_philox.h"
+
+/* Numeric guards (docs/hardening.md). They change no bit while the numbers stay inside
+ * them, as they do in every shipped scenario, and keep a firm's float arithmetic finite
+ * where no check of the config can: the token price is a random walk, so a world's
+ * price and compute costs saturate at FLT_MAX (the no-automation limit they tend to),
+ * and a firm's compute budget at HC_BUDGET_MAX, which bounds its compute bill whatever
+ * the price does; the unit-cost ratio U is kept in [FLT_MIN, FLT_MAX] so that logf(U)
+ * is finite (U is 0 when all work is automated at no cost); and the demand multiplier
+ * Q = U^-eta is kept in [HC_Q_MIN, HC_Q_MAX], since with eta > 1 it can run away to 0
+ * or infinity. The config loader (src/config.c) refuses whatever else could leave the
+ * float range. */
+#define HC_Q_MIN 1e-6f       /**< smallest demand multiplier Q */
+#define HC_Q_MAX 1e6f        /**< largest demand multiplier Q */
+#define HC_BUDGET_MAX 1e30f  /**< USD per year: a firm's compute budget, ~1e16 world GDPs */
 
 /* Scalar inputs, in MODEL.md's table order. The id is part of the random counter
  * (HC_STREAM_SCALAR_INPUT + id): never renumber, only append. */
@@ -130,17 +145,63 @@ HC_HD void hc_world_path(const hc_model *m, uint32_t world, const hc_world_input
         k = exp(tau * log1p(in[HC_IN_ANNUAL_TOKEN_GROWTH]));
         e = fmin(1.0, e0 * exp(tau * log1p(in[HC_IN_ANNUAL_ERROR_CHANGE])));
         o = e0 > 0.0 ? o0 * e / e0 : o0;
-        steps[t].price = (float)p;
+        steps[t].price = (float)fmin(p, (double)FLT_MAX);
         steps[t].capability = (float)(cmax / (1.0 + (cmax / c0 - 1.0) * exp(-in[HC_IN_CAPABILITY_GROWTH] * tau)));
         steps[t].oversight = (float)o;
         steps[t].wage_index = (float)exp(tau * log1p(in[HC_IN_WAGE_GROWTH]));
-        steps[t].budget_index = (float)exp(tau * log1p(in[HC_IN_BUDGET_GROWTH]));
+        steps[t].budget_index = (float)fmin(exp(tau * log1p(in[HC_IN_BUDGET_GROWTH])), (double)FLT_MAX);
         for (r = 0; r < m->n_roles; r++)
-            Kw[(size_t)t * (size_t)m->n_roles + (size_t)r] = (float)(p * k * wi->tokens[r] / 1e6);
+            Kw[(size_t)t * (size_t)m->n_roles + (size_t)r] = (float)fmin(p * k * wi->tokens[r] / 1e6, (double)FLT_MAX);
     }
 }
 
 /* ---- firm: inputs, constants and state */
+
+/* Capacity of a firm's per-role arrays: HC_MAX_ROLES on the CPU. Each CUDA build of the
+ * firm kernel sets a smaller one (kernels/firm_steps.cu is built for 8, 16 and 64 roles
+ * and a run takes the smallest that holds its n_roles), so that a firm's whole state
+ * stays in registers: a GPU thread's array lives in registers only when every index into
+ * it is known at compile time. The role loops of hc_firm_step therefore run to this
+ * capacity, unrolled on the GPU, and stop at n_roles: the same operations in the same
+ * order as a loop to n_roles, so the CPU's numbers do not change. */
+#ifndef HC_FIRM_ROLE_CAP
+#define HC_FIRM_ROLE_CAP HC_MAX_ROLES
+#endif
+
+#if defined(__CUDA_ARCH__) /* device code only: the host compiler of nvcc knows no unroll pragma */
+#define HC_UNROLL _Pragma("unroll")
+#define HC_NO_UNROLL _Pragma("unroll 1") /* a loop with a draw per pass: too big to copy */
+#else
+#define HC_UNROLL
+#define HC_NO_UNROLL
+#endif
+
+/* x[i] = v where x must stay in GPU registers but i is only known at run time (a loop
+ * too big to unroll): compare i against every index instead of indexing, which would
+ * move x to local memory. Plain x[i] = v on the CPU. */
+HC_HD void hc_role_store(float *x, int i, float v)
+{
+#if defined(__CUDA_ARCH__)
+    int k;
+    HC_UNROLL
+    for (k = 0; k < HC_FIRM_ROLE_CAP; k++)
+        if (k == i) x[k] = v;
+#else
+    x[i] = v;
+#endif
+}
+
+HC_HD void hc_input_store(double *x, int i, double v)
+{
+#if defined(__CUDA_ARCH__)
+    int k;
+    HC_UNROLL
+    for (k = 0; k < HC_N_SCALAR_INPUTS; k++)
+        if (k == i) x[k] = v;
+#else
+    x[i] = v;
+#endif
+}
 
 typedef struct {
     /* constants, from the firm's inputs */
@@ -154,9 +215,9 @@ typedef struct {
     float eta;         /* demand elasticity */
     float wage_oversight, wage_specialist; /* w_o, w_s at t = 0 */
     float new_task_ratio; /* nu (world input, copied for the step) */
-    float wage[HC_MAX_ROLES]; /* w_r */
+    float wage[HC_FIRM_ROLE_CAP]; /* w_r */
     /* state carried from step to step */
-    float adoption[HC_MAX_ROLES]; /* a_r,t-1 */
+    float adoption[HC_FIRM_ROLE_CAP]; /* a_r,t-1 */
     float Q;           /* demand multiplier Q_{t-1} */
     float H_start;     /* headcount at step 0 */
 } hc_firm;
@@ -177,12 +238,14 @@ HC_HD void hc_firm_sample(const hc_model *m, uint32_t world, uint32_t firm,
     double W0 = 0.0;
     const uint32_t id = firm + 1u;
     int i, r;
+    HC_NO_UNROLL
     for (i = HC_N_WORLD_INPUTS; i < HC_N_SCALAR_INPUTS; i++)
-        in[i] = hc_model_draw(m, &m->input[i], world, id, HC_STREAM_SCALAR_INPUT + (uint32_t)i);
+        hc_input_store(in, i, hc_model_draw(m, &m->input[i], world, id, HC_STREAM_SCALAR_INPUT + (uint32_t)i));
+    HC_NO_UNROLL
     for (r = 0; r < m->n_roles; r++) {
         double w = hc_model_draw(m, &m->role_wage[r], world, id, HC_STREAM_ROLE_WAGE + (uint32_t)r);
-        f->wage[r] = (float)w;
-        f->adoption[r] = m->role_adoption_start[r];
+        hc_role_store(f->wage, r, (float)w);
+        hc_role_store(f->adoption, r, m->role_adoption_start[r]);
         W0 += in[HC_IN_HEADCOUNT] * (double)m->role_share[r] * w;
     }
     f->H0 = (float)in[HC_IN_HEADCOUNT];
@@ -216,12 +279,14 @@ HC_HD void hc_firm_step(const hc_model *m, const hc_world_step *ws, const float 
     const float growth = expf(tau * f->log_growth); /* (1+g)^tau */
     const float demand = f->H0 * growth * f->Q;     /* H0 (1+g)^tau Q_{t-1}, before the role share */
     const float oversight_cost = ws->oversight * f->wage_oversight * ws->wage_index;
-    const float budget = f->budget0 * ws->budget_index;
+    const float budget = fminf(f->budget0 * ws->budget_index, HC_BUDGET_MAX); /* guard, above */
     float spend_tentative = 0.0f, scale, spend = 0.0f, A = 0.0f, Hr = 0.0f;
     float wages_kept = 0.0f, wages_all = 0.0f, exposed = 0.0f;
     int r;
 
-    for (r = 0; r < R; r++) {
+    HC_UNROLL
+    for (r = 0; r < HC_FIRM_ROLE_CAP; r++) {
+        if (r >= R) break; /* see HC_FIRM_ROLE_CAP */
         const float D = demand * m->role_share[r];
         float a = f->adoption[r];
         if (t > 0) {
@@ -236,7 +301,9 @@ HC_HD void hc_firm_step(const hc_model *m, const hc_world_step *ws, const float 
     /* Budget check: realised bill over budget scales every role's adoption back. */
     scale = (spend_tentative > budget) ? budget / spend_tentative : 1.0f;
     out->rolled_back = spend_tentative > budget;
-    for (r = 0; r < R; r++) {
+    HC_UNROLL
+    for (r = 0; r < HC_FIRM_ROLE_CAP; r++) {
+        if (r >= R) break; /* see HC_FIRM_ROLE_CAP */
         const float D = demand * m->role_share[r];
         const float W = f->wage[r] * ws->wage_index;
         const float a = f->adoption[r] * scale;
@@ -261,9 +328,9 @@ HC_HD void hc_firm_step(const hc_model *m, const hc_world_step *ws, const float 
     if (t == 0) {
         f->H_start = out->H;
     } else {
-        /* U_t: unit cost with AI over unit cost without it; Q_t = U_t^-eta. */
-        const float U = (out->wage_bill + spend) / wages_all;
-        f->Q = expf(-f->eta * logf(U));
+        /* U_t: unit cost with AI over unit cost without it; Q_t = U_t^-eta (guarded, above). */
+        const float U = fminf(fmaxf((out->wage_bill + spend) / wages_all, FLT_MIN), FLT_MAX);
+        f->Q = fminf(fmaxf(expf(-f->eta * logf(U)), HC_Q_MIN), HC_Q_MAX);
     }
 }
 

@@ -6,14 +6,31 @@
 
 #include <stdio.h>
 #include "hc_bands.h"
+#include "hc_compare.h"
 
-/* Run facts the manifest records besides the configs. */
+/* Run facts the manifest records besides the configs, and what to write. Zero the
+ * struct first: a zero field means its default. */
 typedef struct {
     int argc;
     char **argv;
     double wall_seconds;
     const char *started_at; /* ISO 8601, UTC */
+    unsigned formats;       /* HC_FORMAT_* bits of the tables (hc_export.h); 0: csv */
+    int n_trajectory_metrics; /* --trajectories: metrics whose per-world values to write */
+    int trajectory_metrics[HC_N_METRICS];
+    /* Files the command wrote into the folder itself before hc_write_outputs (--samples,
+     * --trace-percentiles): the manifest lists and hashes them with the rest. */
+    const char (*extra_files)[64];
+    int n_extra_files;
 } hc_run_info;
+
+/* The files written into an out folder, in order, for the manifest's "files". */
+#define HC_MAX_OUTPUT_FILES 64
+typedef struct {
+    int n;
+    char name[HC_MAX_OUTPUT_FILES][64];
+} hc_file_list;
+void hc_file_list_add(hc_file_list *l, const char *name);
 
 /* Creates `dir` (and parents). An existing folder that already holds a run
  * (manifest.json) is refused unless `force`. */
@@ -29,9 +46,11 @@ void hc_percentile_label(double p, char *buf, size_t len);
 
 int hc_write_bands_csv(const char *dir, const hc_bands *b, const hc_config *cfg, hc_error *err);
 int hc_write_firms_csv(const char *dir, const hc_bands *b, const hc_config *cfg, hc_error *err);
-int hc_write_summary_md(const char *dir, const hc_bands *b, const hc_config *cfg, hc_error *err);
+/* c: the paired differences the summary leads with (NULL or empty: one scenario). */
+int hc_write_summary_md(const char *dir, const hc_bands *b, const hc_compare *c, const hc_config *cfg,
+                        hc_error *err);
 int hc_write_manifest(const char *dir, const hc_results *r, const hc_config *cfg,
-                      const hc_run_info *info, hc_error *err);
+                      const hc_run_info *info, const hc_file_list *files, hc_error *err);
 
 /* Every file of a run's out folder, manifest.json last (it lists the others). */
 int hc_write_outputs(const char *dir, const hc_results *r, const hc_bands *b, const hc_config *cfg,

@@ -66,6 +66,7 @@ HC_HD hc_philox_ctr hc_philox4x32_10(hc_philox_ctr ctr, hc_philox_key key)
 #define HC_STREAM_SCALAR_INPUT 0x0100u    /**< + hc_input_id */
 #define HC_STREAM_ROLE_WAGE 0x0200u       /**< + role index */
 #define HC_STREAM_ROLE_TOKENS 0x0300u     /**< + role index */
+#define HC_STREAM_BLEND 0x0400u           /**< per world, step 0: which component of a blend it takes (src/blend.c) */
 
 /* ---- uniform conversion */
 
@@ -97,6 +98,10 @@ HC_HD void hc_rng_init(hc_rng *r, uint64_t seed, uint32_t world, uint32_t firm_p
     r->ctr.v[1] = (stream << 16) | (step & 0xFFFFu);
     r->ctr.v[2] = firm_plus_1;
     r->ctr.v[3] = world;
+    /* Never read before the first hc_rng_next_u32 fills it (used = 4); zeroed only so that
+     * gcc's -Wmaybe-uninitialized, which cannot see that through the select chain below
+     * once a mixture's draw is inlined (ASan builds), stays quiet. */
+    r->block.v[0] = r->block.v[1] = r->block.v[2] = r->block.v[3] = 0u;
     r->used = 4;
 }
 
@@ -107,7 +112,13 @@ HC_HD uint32_t hc_rng_next_u32(hc_rng *r)
         r->ctr.v[0] += 1u;
         r->used = 0;
     }
-    return r->block.v[r->used++];
+    {
+        /* A chain of selects, not block.v[used]: on the GPU a run-time index would move
+         * the generator to local memory (kernels/ must run without a stack frame). The
+         * same word either way. */
+        const int i = r->used++;
+        return i == 0 ? r->block.v[0] : i == 1 ? r->block.v[1] : i == 2 ? r->block.v[2] : r->block.v[3];
+    }
 }
 
 HC_HD double hc_rng_uniform(hc_rng *r) { return hc_u01_open_open(hc_rng_next_u32(r)); }

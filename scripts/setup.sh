@@ -9,7 +9,13 @@ packages=(
   libcjson-dev     # config parsing (cJSON)
   libcmocka-dev    # C unit-test framework
   python3-numpy    # numpy reference for percentiles and the NumPy benchmark
+  nettle-dev       # SHA-256 of output files in manifest.json (src/hash.c)
   pkg-config
+  openmpi-bin      # mpirun, for the MPI tests (docs/cluster.md)
+  libopenmpi-dev   # mpicc and mpi.h: `make MPI=1`
+  chromium         # renders report.html headless for its screenshot check (tests/report_check.py)
+  python3-pil      # reads that screenshot's pixels
+  fonts-dejavu-core # the font report.html and the charts ask for first, so the screenshot is stable
 )
 
 missing=()

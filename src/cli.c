@@ -8,6 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <math.h>
+#include <stdint.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -127,6 +130,77 @@ size_t hc_cli_physical_memory(void)
 {
     const long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGE_SIZE);
     return (pages > 0 && page > 0) ? (size_t)pages * (size_t)page : 0;
+}
+
+/* A number from a /proc or /sys file: the value after `key` (whole file when key is NULL),
+ * times `unit`; 0 when absent or unlimited ("max"). */
+static double read_number_file(const char *path, const char *key, double unit)
+{
+    char buf[4096], *p;
+    size_t n;
+    FILE *f = fopen(path, "r");
+    if (!f) return 0.0;
+    n = fread(buf, 1, sizeof(buf) - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    p = key ? strstr(buf, key) : buf;
+    if (!p) return 0.0;
+    p += key ? strlen(key) : 0;
+    return strtod(p, NULL) * unit;
+}
+
+/* What an address-space or data limit leaves: the limit, less what the process already
+ * maps (`field` of /proc/self/statm: 0 the whole size, 5 data and stack) and a reserve
+ * for the stacks of the threads it will start (8 MiB each by default). */
+static double rlimit_left(int resource, int field)
+{
+    struct rlimit rl;
+    unsigned long v[7] = {0, 0, 0, 0, 0, 0, 0};
+    const double page = (double)sysconf(_SC_PAGE_SIZE), cpus = (double)sysconf(_SC_NPROCESSORS_ONLN);
+    FILE *f;
+    if (getrlimit(resource, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY) return 0.0;
+    f = fopen("/proc/self/statm", "r");
+    if (f) {
+        if (fscanf(f, "%lu %lu %lu %lu %lu %lu", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5]) != 6) v[0] = v[5] = 0;
+        fclose(f);
+    }
+    return fmax(1.0, (double)rl.rlim_cur - (double)v[field] * page - (cpus > 1 ? cpus : 1) * 16.0 * 1048576.0);
+}
+
+size_t hc_cli_available_memory(char *source, size_t len)
+{
+    struct {
+        double bytes;
+        const char *name;
+    } lim[5];
+    double best = 0.0, cg_max;
+    int i, k = 0;
+    lim[k].bytes = read_number_file("/proc/meminfo", "MemAvailable:", 1024.0);
+    lim[k++].name = "MemAvailable in /proc/meminfo";
+    /* A container's memory cgroup (v2, then v1) kills at its own limit, whatever the host has. */
+    cg_max = read_number_file("/sys/fs/cgroup/memory.max", NULL, 1.0);
+    lim[k].bytes = cg_max > 0 ? fmax(1.0, cg_max - read_number_file("/sys/fs/cgroup/memory.current", NULL, 1.0)) : 0.0;
+    lim[k++].name = "the memory cgroup's memory.max";
+    cg_max = read_number_file("/sys/fs/cgroup/memory/memory.limit_in_bytes", NULL, 1.0);
+    lim[k].bytes = cg_max > 0 && cg_max < 1e18
+                       ? fmax(1.0, cg_max - read_number_file("/sys/fs/cgroup/memory/memory.usage_in_bytes", NULL, 1.0))
+                       : 0.0;
+    lim[k++].name = "the memory cgroup's memory.limit_in_bytes";
+    lim[k].bytes = rlimit_left(RLIMIT_AS, 0);
+    lim[k++].name = "the address-space limit (ulimit -v)";
+    lim[k].bytes = rlimit_left(RLIMIT_DATA, 5);
+    lim[k++].name = "the data limit (ulimit -d)";
+    for (i = 0; i < k; i++) {
+        if (lim[i].bytes > 0 && (best == 0.0 || lim[i].bytes < best)) {
+            best = lim[i].bytes;
+            if (source) snprintf(source, len, "%s", lim[i].name);
+        }
+    }
+    if (best == 0.0) { /* nothing readable: all of the physical memory */
+        best = (double)hc_cli_physical_memory();
+        if (source) snprintf(source, len, "physical memory");
+    }
+    return best >= (double)SIZE_MAX ? SIZE_MAX : (size_t)best;
 }
 
 void hc_cli_catch_signals(void)

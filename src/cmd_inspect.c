@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "hc_bands.h"
+#include "hc_blend.h"
 #include "hc_cli.h"
 #include "hc_config.h"
 #include "hc_engine.h"
@@ -79,6 +80,21 @@ int hc_cmd_validate(int argc, char **argv)
     for (i = optind; i < argc; i++) {
         hc_config cfg;
         hc_error err;
+        if (hc_blend_is_file(argv[i])) { /* a mixture of configs (hc_blend.h), checked with its components */
+            hc_blend *b;
+            int k;
+            if (hc_blend_load(argv[i], ov, n_ov, &b, &err) != 0) {
+                fprintf(stderr, "headcount: %s\n", err.message);
+                bad = 1;
+                continue;
+            }
+            printf("%s: ok (blend %s of", argv[i], b->name);
+            for (k = 0; k < b->n; k++) printf("%s %s %.4g", k ? "," : "", b->component[k].name, b->probability[k]);
+            printf(": %lld worlds x %lld firms, %d years x %d steps)\n", (long long)b->component[0].worlds,
+                   (long long)b->component[0].firms_per_world, b->component[0].years, b->component[0].steps_per_year);
+            hc_blend_free(b);
+            continue;
+        }
         if (hc_config_load(argv[i], ov, n_ov, &cfg, &err) != 0) {
             fprintf(stderr, "headcount: %s\n", err.message);
             bad = 1;
@@ -123,30 +139,30 @@ static void describe_line(const hc_config *c, const char *label, const char *per
         buf[i] = hc_dist_sample(d, c->model.pool, &rng);
     }
     hc_percentiles_d(buf, (size_t)n, p, 3, q);
-    printf("%-44s %-5s %12.4g %12.4g %12.4g   %s\n", label, per, q[0], q[1], q[2], json ? json : "");
+    printf("%-44s %-5s %12.4g %12.4g %12.4g   %s", label, per, q[0], q[1], q[2], json ? json : "");
+    /* {"p5": a, "p95": b} without "dist": say which distribution the loader chose */
+    if (json && json[0] == '{' && strstr(json, "\"dist\"") == NULL)
+        printf("  (90 %% interval read as a %s)", hc_dist_kind_name(d->kind));
+    if (d->kind == HC_DIST_MIXTURE) { /* a component may be a shorthand too */
+        const double *cumw = c->model.pool + d->pool_offset;
+        for (i = 0; i < d->n_values; i++) {
+            hc_dist comp;
+            hc_dist_decode(cumw + d->n_values + (size_t)i * HC_DIST_ENCODED, &comp);
+            printf("%s%s %.3g", i ? ", " : "  (components: ", hc_dist_kind_name(comp.kind),
+                   cumw[i] - (i ? cumw[i - 1] : 0.0));
+        }
+        putchar(')');
+    }
+    putchar('\n');
 }
 
-int hc_cmd_describe(int argc, char **argv)
+/* Every input of one loaded config: its distribution and percentiles of its draws. */
+static int describe_config(const hc_config *c, long long samples)
 {
-    hc_override ov[HC_CLI_MAX_OVERRIDES];
-    char keys[HC_CLI_MAX_OVERRIDES][256];
-    long long samples = 100000;
-    int n_ov, i, r;
-    hc_config cfg;
-    hc_error err;
-    double *buf;
-    const int prc = parse_set_only(argc, argv, "describe", usage_describe, ov, keys, &n_ov, &samples);
-    if (prc) return prc < 0 ? HC_EXIT_OK : prc;
-    if (optind != argc - 1) return hc_cli_usage_error("describe", "%s", "expected exactly one CONFIG");
-    if (hc_config_load(argv[optind], ov, n_ov, &cfg, &err) != 0) {
-        fprintf(stderr, "headcount: %s\n", err.message);
-        return HC_EXIT_USAGE;
-    }
-    buf = (double *)malloc((size_t)samples * sizeof(double));
-    if (!buf) {
-        hc_config_free(&cfg);
-        return HC_EXIT_FAILURE;
-    }
+    const hc_config cfg = *c; /* a view, for the lines below */
+    int i, r;
+    double *buf = (double *)malloc((size_t)samples * sizeof(double));
+    if (!buf) return HC_EXIT_FAILURE;
     printf("scenario %s (%s): %lld draws of each input\n\n", cfg.name, cfg.path, samples);
     printf("%-44s %-5s %12s %12s %12s   %s\n", "input", "per", "p5", "p50", "p95", "distribution");
     for (i = 0; i < HC_N_SCALAR_INPUTS; i++) {
@@ -172,7 +188,51 @@ int hc_cmd_describe(int argc, char **argv)
         printf("  %-28s %8.4f %8.4f %8.4f\n", cfg.role_names[r], (double)cfg.model.role_share[r],
                (double)cfg.model.role_exposure[r], (double)cfg.model.role_adoption_start[r]);
     free(buf);
-    hc_config_free(&cfg);
     return HC_EXIT_OK;
+}
+
+/* A blend (hc_blend.h): how worlds pick a component, then each component in full. */
+static int describe_blend(const char *path, const hc_override *ov, int n_ov, long long samples)
+{
+    hc_blend *b;
+    hc_error err;
+    int k, rc = HC_EXIT_OK;
+    if (hc_blend_load(path, ov, n_ov, &b, &err)) {
+        fprintf(stderr, "headcount: %s\n", err.message);
+        return HC_EXIT_USAGE;
+    }
+    printf("blend %s (%s): each world takes one component for all its inputs, with these\n"
+           "probabilities (worlds taking it, of the %lld at seed %llu):\n", b->name, b->path,
+           (long long)b->component[0].worlds, (unsigned long long)b->component[0].seed);
+    for (k = 0; k < b->n; k++)
+        printf("  %-16s %-36s p = %.4f  (%lld worlds)\n", b->component[k].name, b->component_file[k],
+               b->probability[k], (long long)b->worlds_taking[k]);
+    for (k = 0; k < b->n && rc == HC_EXIT_OK; k++) {
+        printf("\n");
+        rc = describe_config(&b->component[k], samples);
+    }
+    hc_blend_free(b);
+    return rc;
+}
+
+int hc_cmd_describe(int argc, char **argv)
+{
+    hc_override ov[HC_CLI_MAX_OVERRIDES];
+    char keys[HC_CLI_MAX_OVERRIDES][256];
+    long long samples = 100000;
+    int n_ov, rc;
+    hc_config cfg;
+    hc_error err;
+    const int prc = parse_set_only(argc, argv, "describe", usage_describe, ov, keys, &n_ov, &samples);
+    if (prc) return prc < 0 ? HC_EXIT_OK : prc;
+    if (optind != argc - 1) return hc_cli_usage_error("describe", "%s", "expected exactly one CONFIG");
+    if (hc_blend_is_file(argv[optind])) return describe_blend(argv[optind], ov, n_ov, samples);
+    if (hc_config_load(argv[optind], ov, n_ov, &cfg, &err) != 0) {
+        fprintf(stderr, "headcount: %s\n", err.message);
+        return HC_EXIT_USAGE;
+    }
+    rc = describe_config(&cfg, samples);
+    hc_config_free(&cfg);
+    return rc;
 }
 

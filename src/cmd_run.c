@@ -12,12 +12,18 @@
 #include <time.h>
 #include <unistd.h>
 #include "hc_bands.h"
+#include "hc_blend.h"
 #include "hc_cli.h"
 #include "hc_config.h"
 #include "hc_engine.h"
+#include "hc_export.h"
+#include "hc_mpi.h"
 #include "hc_output.h"
+#include "hc_progress.h"
 #include "hc_run.h"
+#include "hc_samples.h"
 #include "hc_stats.h"
+#include "hc_trace.h"
 
 #define MAX_SCENARIOS 16
 
@@ -25,7 +31,9 @@ static const char *usage_run =
     "usage: headcount run [options] CONFIG...\n"
     "\n"
     "Runs each CONFIG as a scenario with the same random numbers for the inputs they share,\n"
-    "and writes bands.csv, firms.csv, summary.md and manifest.json to the out folder.\n"
+    "and writes report.html, summary.md, the tables (bands, firms, compare), charts/*.svg,\n"
+    "worlds.f64 (every world's metrics, for `headcount compare`) and manifest.json to the\n"
+    "out folder. A progress bar shows on stderr when it is a terminal.\n"
     "\n"
     "options:\n"
     "  -o, --out DIR           out folder (default results/<scenario names>; an existing\n"
@@ -40,6 +48,16 @@ static const char *usage_run =
     "      --set KEY=VALUE     override any config value by its dotted path, e.g.\n"
     "                          --set inference.price_volatility=0.3 (repeatable; VALUE is JSON)\n"
     "      --dump-config       print the resolved configs as JSON and exit\n"
+    "      --format LIST       formats of the tables: csv, json, md, comma-separated (default csv)\n"
+    "      --trajectories LIST also write every world's value of these metrics at every step\n"
+    "                          (trajectories.csv), e.g. employment_change_pct,ai_effect_pct or all\n"
+    "      --samples LIST      every world's value of these metrics (or all) at --sample-years, as\n"
+    "                          samples.json (SIPmath 3.0, for spreadsheet Monte Carlo tools) and\n"
+    "                          samples.csv (scenario,world,metric,year,value); 17 digits\n"
+    "      --sample-years Y,Y  calendar years of --samples, or all (default: the horizon)\n"
+    "      --trace-percentiles P,P  name the firms at these percentiles of the firm-level change\n"
+    "                          at the horizon (traced_firms.csv, with the `headcount trace`\n"
+    "                          command that replays each) and write their traces (traces.csv)\n"
     "  -q, --quiet             print nothing but errors\n"
     "  -h, --help              this help\n";
 
@@ -53,26 +71,42 @@ int hc_cmd_run(int argc, char **argv)
         {"threads", required_argument, 0, 't'}, {"backend", required_argument, 0, 'b'},
         {"set", required_argument, 0, 'S'},     {"dump-config", no_argument, 0, 'D'},
         {"quiet", no_argument, 0, 'q'},         {"help", no_argument, 0, 'h'},
+        {"format", required_argument, 0, 'R'},  {"trajectories", required_argument, 0, 'T'},
+        {"samples", required_argument, 0, 2101}, {"sample-years", required_argument, 0, 2102},
+        {"trace-percentiles", required_argument, 0, 2103},
         {0, 0, 0, 0}};
     hc_override ov[HC_CLI_MAX_OVERRIDES];
     char set_keys[HC_CLI_MAX_OVERRIDES][256];
     char sim_values[HC_CLI_MAX_OVERRIDES][32];
     int n_ov = 0, c, quiet = 0, force = 0, dump = 0, i, rc = HC_EXIT_FAILURE;
+    unsigned formats = HC_FORMAT_CSV;
+    int traj_metrics[HC_N_METRICS], n_traj = 0;
+    hc_progress *progress;
+    int sim_failed;
+    const char *sample_years_arg = NULL;
+    hc_samples_spec samples;
+    double trace_p[HC_TRACE_MAX_PERCENTILES];
+    int n_trace_p = 0;
+    hc_file_list extra; /* written here before hc_write_outputs: samples, traced firms */
     long long threads = 0, v;
     const char *out_arg = NULL, *backend = "auto";
     char out_dir[1200], started_at[64];
     hc_config *cfg = NULL;
     int n_cfg;
     hc_results res;
+    hc_blend_run blend_run; /* blends among the configs: their components, simulated alongside */
     hc_bands bands;
     hc_error err;
     hc_run_info info;
     hc_sim_options sim;
+    int64_t span_begin, span_worlds;
     double t_start = hc_cli_now();
     time_t now = time(NULL);
 
     memset(&res, 0, sizeof(res));
+    memset(&blend_run, 0, sizeof(blend_run));
     memset(&bands, 0, sizeof(bands));
+    memset(&samples, 0, sizeof(samples));
     strftime(started_at, sizeof(started_at), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
     optind = 1;
     while ((c = getopt_long(argc, argv, "o:qh", opts, NULL)) != -1) {
@@ -84,6 +118,29 @@ int hc_cmd_run(int argc, char **argv)
         case 'q': quiet = 1; break;
         case 'D': dump = 1; break;
         case 'h': fputs(usage_run, stdout); return HC_EXIT_OK;
+        case 'R':
+            if (hc_parse_formats(optarg, &formats))
+                return hc_cli_usage_error("run", "--format: expected csv, json or md, comma-separated, got \"%s\"", optarg);
+            break;
+        case 'T': {
+            char bad[256];
+            if (hc_parse_metric_list(optarg, traj_metrics, &n_traj, bad, sizeof(bad))) {
+                fprintf(stderr, "headcount run: --trajectories: expected metric names (bands.csv column `metric`, "
+                        "comma-separated) or all, got \"%s\"; metrics:", bad);
+                for (i = 0; i < HC_N_METRICS; i++) fprintf(stderr, " %s", hc_metric_infos[i].name);
+                fputc('\n', stderr);
+                return HC_EXIT_USAGE;
+            }
+            break;
+        }
+        case 2101: /* --samples */
+            if (hc_samples_parse_metrics(optarg, &samples, &err)) return hc_cli_usage_error("run", "%s", err.message);
+            break;
+        case 2102: sample_years_arg = optarg; break;
+        case 2103:
+            if (hc_trace_parse_percentiles(optarg, trace_p, &n_trace_p, &err))
+                return hc_cli_usage_error("run", "%s", err.message);
+            break;
         case 'W': sim_key = "simulation.worlds"; break;
         case 'f': sim_key = "simulation.firms_per_world"; break;
         case 's': sim_key = "simulation.seed"; lo = 0; hi = (1LL << 53) - 1; break;
@@ -127,19 +184,21 @@ int hc_cmd_run(int argc, char **argv)
             n_ov++;
         }
     }
+    if (hc_mpi_rank() != 0) quiet = 1; /* under MPI only rank 0 speaks, besides errors */
     n_cfg = argc - optind;
     if (n_cfg < 1) return hc_cli_usage_error("run", "%s", "no CONFIG given");
     if (n_cfg > MAX_SCENARIOS) return hc_cli_usage_error("run", "%s", "too many configs (at most 16 scenarios in one run)");
     cfg = (hc_config *)calloc((size_t)n_cfg, sizeof(hc_config));
     if (!cfg) return HC_EXIT_FAILURE;
-    if (hc_cli_load_all(argv + optind, n_cfg, ov, n_ov, cfg)) {
+    if (hc_blend_load_run(argv + optind, n_cfg, ov, n_ov, cfg, &blend_run, &err)) { /* blends or plain configs */
+        fprintf(stderr, "headcount: %s\n", err.message);
         free(cfg);
         return HC_EXIT_USAGE;
     }
     if (dump) {
         for (i = 0; i < n_cfg; i++) {
             char *text = hc_config_resolved_json(&cfg[i]);
-            if (text) printf("%s\n", text);
+            if (text && hc_mpi_rank() == 0) printf("%s\n", text);
             free(text);
         }
         rc = HC_EXIT_OK;
@@ -149,17 +208,37 @@ int hc_cmd_run(int argc, char **argv)
         rc = HC_EXIT_USAGE;
         goto done;
     }
+    /* A blend's firm in world w is its component's; the replay knows one model per scenario. */
+    if (n_trace_p > 0 && hc_blend_run_simulated(&blend_run) != hc_blend_run_slots(&blend_run)) {
+        hc_cli_usage_error("run", "%s", "--trace-percentiles: not available for a blend; trace its components");
+        rc = HC_EXIT_USAGE;
+        goto done;
+    }
+    /* --sample-years needs the configs' years: checked now rather than after the run. */
+    if ((sample_years_arg && samples.n_metrics == 0) ||
+        (samples.n_metrics > 0 && hc_samples_parse_years(sample_years_arg, &cfg[0], &samples, &err))) {
+        hc_cli_usage_error("run", "%s", samples.n_metrics ? err.message : "--sample-years needs --samples");
+        rc = HC_EXIT_USAGE;
+        goto done;
+    }
 
+    /* All the worlds, except on MPI ranks other than 0: their own block (src/mpi_run.c). */
+    hc_mpi_results_span(cfg[0].worlds, &span_begin, &span_worlds);
     /* Refuse up front what cannot fit, rather than be killed half-way. */
     {
-        const size_t need = hc_results_bytes(n_cfg, cfg[0].worlds, cfg[0].firms_per_world,
-                                             cfg[0].years * cfg[0].steps_per_year, cfg[0].years);
-        const size_t have = hc_cli_physical_memory();
-        if (have > 0 && need > have / 10 * 8) {
-            fprintf(stderr, "headcount: %d scenario(s) x %lld worlds x %lld firms need %.1f GiB of memory for "
-                    "their results, and this machine has %.1f GiB; lower --worlds or --firms\n",
-                    n_cfg, (long long)cfg[0].worlds, (long long)cfg[0].firms_per_world,
-                    (double)need / 1073741824.0, (double)have / 1073741824.0);
+        /* The results, the scratch copy of one year's firm-level changes that the bands sort,
+         * and 64 MiB for the program, its tables and the threads' paths. */
+        const double need = (double)hc_results_bytes(hc_blend_run_slots(&blend_run), span_worlds,
+                                                     cfg[0].firms_per_world, cfg[0].years * cfg[0].steps_per_year,
+                                                     cfg[0].years) +
+                            4.0 * (double)span_worlds * (double)cfg[0].firms_per_world + 67108864.0;
+        char source[96];
+        const size_t have = hc_cli_available_memory(source, sizeof(source));
+        if (have > 0 && need > (double)have / 10.0 * 8.0) {
+            fprintf(stderr, "headcount: %d scenario(s) x %lld worlds x %lld firms need %.3g GiB of memory, and "
+                    "%.3g GiB is available (%s); lower --worlds or --firms\n",
+                    n_cfg, (long long)cfg[0].worlds, (long long)cfg[0].firms_per_world, need / 1073741824.0,
+                    (double)have / 1073741824.0, source);
             rc = HC_EXIT_FAILURE;
             goto done;
         }
@@ -168,12 +247,12 @@ int hc_cmd_run(int argc, char **argv)
         snprintf(out_dir, sizeof(out_dir), "%s", out_arg);
     else
         hc_cli_default_out_dir(cfg, n_cfg, out_dir, sizeof(out_dir));
-    if (hc_output_prepare_dir(out_dir, force, &err)) {
+    if (hc_mpi_rank() == 0 && hc_output_prepare_dir(out_dir, force, &err)) { /* only rank 0 writes */
         fprintf(stderr, "headcount: %s\n", err.message);
         rc = HC_EXIT_USAGE;
         goto done;
     }
-    if (hc_results_alloc(&res, n_cfg, 0, cfg[0].worlds, cfg[0].firms_per_world,
+    if (hc_results_alloc(&res, hc_blend_run_slots(&blend_run), span_begin, span_worlds, cfg[0].firms_per_world,
                          cfg[0].years * cfg[0].steps_per_year, cfg[0].steps_per_year, cfg[0].years, &err)) {
         fprintf(stderr, "headcount: %s\n", err.message);
         goto done;
@@ -187,21 +266,62 @@ int hc_cmd_run(int argc, char **argv)
     sim.backend = backend;
     sim.threads = (int)threads;
     sim.quiet = quiet;
-    if (hc_simulate(cfg, n_cfg, &sim, &res, &err)) {
+    {
+        /* The bar counts this process's worlds: all of them, or its block under MPI. */
+        int64_t block_begin, block_worlds;
+        hc_mpi_partition(cfg[0].worlds, hc_mpi_rank(), hc_mpi_size(), &block_begin, &block_worlds);
+        progress = hc_progress_start(&res.worlds_done, (int64_t)hc_blend_run_simulated(&blend_run) * block_worlds, quiet);
+    }
+    sim_failed = hc_blend_simulate(cfg, &blend_run, &sim, &res, &err); /* = hc_simulate without blends */
+    hc_progress_stop(progress);
+    if (sim_failed) {
         if (hc_interrupted) {
-            fprintf(stderr, "headcount: interrupted; nothing was written to %s\n", out_dir);
+            if (hc_mpi_rank() == 0) /* under MPI the others end with it; rank 0 says so once */
+                fprintf(stderr, "headcount: interrupted; nothing was written to %s\n", out_dir);
             rc = HC_EXIT_INTERRUPTED;
         } else {
             fprintf(stderr, "headcount: %s\n", err.message);
         }
         goto done;
     }
+    if (hc_mpi_rank() != 0) { /* rank 0 has gathered this rank's worlds and writes the outputs */
+        rc = HC_EXIT_OK;
+        goto done;
+    }
     if (hc_bands_compute(&res, cfg, &bands, &err)) {
         fprintf(stderr, "headcount: %s\n", err.message);
         goto done;
     }
+    memset(&extra, 0, sizeof(extra));
+    if (samples.n_metrics > 0) {
+        char provenance[512], date[16];
+        snprintf(provenance, sizeof(provenance), "headcount %s (model %d, commit %s), seed %llu, %lld worlds x %lld "
+                 "firms; trial i is world i - 1 of every scenario", HC_VERSION, HC_MODEL_VERSION, HC_GIT_COMMIT,
+                 (unsigned long long)cfg[0].seed, (long long)cfg[0].worlds, (long long)cfg[0].firms_per_world);
+        snprintf(date, sizeof(date), "%.10s", started_at);
+        if (hc_write_samples(out_dir, &res, cfg, &samples, provenance, date, &err)) {
+            fprintf(stderr, "headcount: %s\n", err.message);
+            goto done;
+        }
+        hc_file_list_add(&extra, HC_SAMPLES_JSON);
+        hc_file_list_add(&extra, HC_SAMPLES_CSV);
+    }
+    if (n_trace_p > 0) {
+        if (hc_write_traced_firms(out_dir, &res, cfg, n_cfg, trace_p, n_trace_p, ov, n_ov, &err)) {
+            fprintf(stderr, "headcount: %s\n", err.message);
+            goto done;
+        }
+        hc_file_list_add(&extra, HC_TRACED_FIRMS_FILE);
+        hc_file_list_add(&extra, HC_TRACES_FILE);
+    }
+    memset(&info, 0, sizeof(info));
+    info.extra_files = (const char(*)[64])extra.name;
+    info.n_extra_files = extra.n;
     info.argc = argc;
     info.argv = argv;
+    info.formats = formats;
+    info.n_trajectory_metrics = n_traj;
+    memcpy(info.trajectory_metrics, traj_metrics, sizeof(int) * (size_t)n_traj);
     info.started_at = started_at;
     info.wall_seconds = hc_cli_now() - t_start;
     if (hc_write_outputs(out_dir, &res, &bands, cfg, &info, &err)) {
@@ -210,17 +330,20 @@ int hc_cmd_run(int argc, char **argv)
     }
     if (!quiet) {
         hc_print_horizon(stdout, &bands, cfg);
-        printf("\nwrote %s (bands.csv, firms.csv, summary.md, manifest.json) in %.1f s "
+        printf("\nwrote %s (report.html, summary.md, tables, charts, manifest.json) in %.1f s "
                "(simulation %.1f s on %d thread(s), %.3g firm-steps/s)\n",
                out_dir, hc_cli_now() - t_start, res.simulate_seconds, res.threads,
-               (double)n_cfg * (double)res.worlds * (double)res.firms * (double)(res.n_steps + 1) /
+               (double)hc_blend_run_simulated(&blend_run) * (double)res.worlds * (double)res.firms *
+                   (double)(res.n_steps + 1) /
                    (res.simulate_seconds > 0 ? res.simulate_seconds : 1.0));
     }
     rc = HC_EXIT_OK;
 done:
+    hc_samples_free(&samples);
     hc_bands_free(&bands);
     hc_results_free(&res);
     hc_cli_free_all(cfg, n_cfg);
+    hc_blend_run_free(&blend_run);
     free(cfg);
     return rc;
 }

@@ -16,11 +16,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 #include "hc_config.h"
 #include <cjson/cJSON.h>
 
-#define CFG_MAX_DEPTH 6          /**< root(1).roles(2)[r](3).wage(4).clip(5)[0](6) */
+#define CFG_MAX_DEPTH 8          /**< root(1).roles(2)[r](3).wage(4).components(5)[i](6).clip(7)[0](8) */
 #define CFG_MAX_EXTENDS 16       /**< files in one extends chain, the given one included */
 #define CFG_MAX_FILE_BYTES (16L << 20)
 #define CFG_MAX_KEYS 256         /**< members of one object; the schema's largest has 13 */
@@ -118,7 +121,7 @@ static const double default_percentiles[] = {5, 25, 50, 75, 95};
 
 static const char *const dist_names[HC_DIST_KINDS] = {
     "constant", "normal", "lognormal", "uniform", "triangular",
-    "pert", "beta", "gamma", "pareto", "discrete",
+    "pert", "beta", "gamma", "pareto", "discrete", "mixture",
 };
 
 /* Fields each kind accepts besides "dist" and "clip"; NULL-terminated. */
@@ -133,6 +136,7 @@ static const char *const dist_fields[HC_DIST_KINDS][6] = {
     [HC_DIST_GAMMA] = {"shape", "scale", NULL},
     [HC_DIST_PARETO] = {"alpha", "min", "max", NULL},
     [HC_DIST_DISCRETE] = {"values", "weights", NULL},
+    [HC_DIST_MIXTURE] = {"components", "weights", NULL},
 };
 
 const char *hc_dist_kind_name(int kind)
@@ -175,6 +179,8 @@ typedef struct {
     cJSON *graveyard;
     hc_config *out;
     int pool_used;
+    const char *text; /* hc_config_load_text: the top file's contents, else NULL */
+    size_t text_len;
 } loader;
 
 static int prov_add(loader *L, const cJSON *node, int src)
@@ -440,13 +446,37 @@ static const char *hint_keys(const char *word, const char *const *cand, int n, c
 
 /* ---- reading, parsing and linting one file */
 
+/* Reads a whole regular file. Anything else is refused before a byte is read: a FIFO,
+ * a terminal or /dev/stdin named by `extends` would block the loader forever, and a
+ * device such as /dev/zero would feed it 16 MiB of nothing. */
+#define CFG_NOT_REGULAR (-1) /**< read_file: the path is not a regular file */
+
+static const char *read_error(int e)
+{
+    return e == CFG_NOT_REGULAR ? "not a regular file" : strerror(e);
+}
+
 static int read_file(const char *path, char **out, size_t *len)
 {
-    FILE *f = fopen(path, "rb");
+    /* O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer. */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    FILE *f;
     char *buf = NULL;
     size_t n = 0, cap = 0;
+    struct stat st;
     int e;
-    if (f == NULL) return errno ? errno : EIO;
+    if (fd < 0) return errno ? errno : EIO;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        e = S_ISDIR(st.st_mode) ? EISDIR : CFG_NOT_REGULAR;
+        close(fd);
+        return e;
+    }
+    f = fdopen(fd, "rb");
+    if (f == NULL) {
+        e = errno ? errno : EIO;
+        close(fd);
+        return e;
+    }
     for (;;) {
         size_t got;
         if (cap - n < 4096) {
@@ -768,21 +798,32 @@ static cJSON *load_chain(loader *L, int depth, const char *ext_value)
     cJSON *root, *ext, *base;
     char d[128];
 
-    e = read_file(display, &buf, &len);
+    if (depth == 0 && L->text != NULL) { /* hc_config_load_text: the top file is in memory */
+        e = 0;
+        len = L->text_len;
+        buf = (char *)malloc(len + 1);
+        if (buf == NULL) return fail_oom(L), NULL;
+        memcpy(buf, L->text, len);
+        buf[len] = '\0';
+    } else {
+        e = read_file(display, &buf, &len);
+    }
     if (e == 0 && len > (size_t)CFG_MAX_FILE_BYTES) {
         free(buf);
         e = EFBIG;
     }
     if (e != 0) {
         if (depth == 0) {
-            hc_fail(L->err, "%s: cannot read: %s", display, strerror(e));
+            hc_fail(L->err, "%s: cannot read: %s", display, read_error(e));
         } else {
             escape_into(d, sizeof d, ext_value, 100);
-            fail_src(L, depth - 1, "extends", "cannot read \"%s\" (%s): %s", d, display, strerror(e));
+            fail_src(L, depth - 1, "extends", "cannot read \"%s\" (%s): %s", d, display, read_error(e));
         }
         return NULL;
     }
-    L->real[depth] = realpath(display, NULL);
+    /* Text in memory is no file on disk, so nothing can extend it: a name no realpath has
+     * (they all start with '/') keeps it out of cycle detection. */
+    L->real[depth] = depth == 0 && L->text != NULL ? strdup("(text)") : realpath(display, NULL);
     if (L->real[depth] == NULL) {
         e = errno;
         free(buf);
@@ -1212,15 +1253,143 @@ static int fail_overflow(loader *L, const cJSON *node, const char *path, const c
                    kind);
 }
 
-/* Parses a distribution (a number, or an object with "dist") into d and checks its
- * support against vr. `sup_out` receives the support after clipping. */
+/* ---- the 90 % interval shorthand and mixtures (docs/model.md "Implementation notes") */
+
+#define CFG_MAX_COMPONENTS 16 /**< components of one mixture */
+
+/* {"p5": a, "p95": b} without "dist": a lognormal when both bounds are numbers > 0 (the
+ * lognormal's own p5/p95 form), a normal otherwise. Returns 1 (kind set) if node is one. */
+static int interval_shorthand_kind(const cJSON *node, int *kind)
+{
+    const cJSON *p5 = cJSON_GetObjectItemCaseSensitive(node, "p5");
+    const cJSON *p95 = cJSON_GetObjectItemCaseSensitive(node, "p95");
+    if (p5 == NULL && p95 == NULL) return 0;
+    *kind = (cJSON_IsNumber(p5) && p5->valuedouble > 0.0 && cJSON_IsNumber(p95) && p95->valuedouble > 0.0)
+                ? HC_DIST_LOGNORMAL
+                : HC_DIST_NORMAL;
+    return 1;
+}
+
+/* The normal whose 5th and 95th percentiles are p5 and p95: mean (p5 + p95) / 2,
+ * sd (p95 - p5) / (2 z95). */
+static int interval_shorthand_normal(loader *L, const cJSON *node, const char *path, double *mean, double *sd)
+{
+    char why[64], e[40], sub[CFG_PATH];
+    double a, b;
+    if (get_number(L, node, path, "p5", 1, &a, NULL)) return 1;
+    snprintf(why, sizeof why, "(p5 is %s)", fmt_num(a, e, sizeof e));
+    if (get_ranged(L, node, path, "p95", 1, HC_BOUND_OPEN, a, HC_BOUND_NONE, 0, why, &b)) return 1;
+    *mean = (a + b) / 2.0;
+    *sd = (b - a) / (2.0 * Z95);
+    path_key(sub, sizeof sub, path, "p95");
+    if (!isfinite(*mean) || !isfinite(*sd))
+        return fail_at(L, cJSON_GetObjectItemCaseSensitive(node, "p95"), sub,
+                       "p5 and p95 are too far apart for a double (the normal's sd would be infinite)");
+    if (!(*sd > 0.0))
+        return fail_at(L, cJSON_GetObjectItemCaseSensitive(node, "p95"), sub,
+                       "p5 and p95 are too close together to give a spread");
+    return 0;
+}
+
+static int parse_dist(loader *L, const cJSON *node, const char *path, const valid_range *vr, hc_dist *d,
+                      support *sup_out);
+
+/* "mixture": `components` (distributions, never mixtures) drawn with probabilities
+ * proportional to `weights`. Into the pool go the cumulative weights, then each component
+ * encoded (hc_dist.h). Without a clip on the mixture itself, each component must fit the
+ * input's range on its own and an error names that component; with one, only the clipped
+ * union has to (parse_dist checks it). *s receives the union of the components' supports. */
+static int parse_mixture(loader *L, const cJSON *node, const char *path, const valid_range *vr, hc_dist *d,
+                         support *s)
+{
+    const cJSON *comps = cJSON_GetObjectItemCaseSensitive(node, "components");
+    const cJSON *wts = cJSON_GetObjectItemCaseSensitive(node, "weights");
+    const cJSON *e;
+    char cpath[CFG_PATH], wpath[CFG_PATH], ep[CFG_PATH], desc[128];
+    hc_dist comp[CFG_MAX_COMPONENTS];
+    valid_range unbounded = *vr;
+    const valid_range *component_range = vr;
+    double total = 0.0, run = 0.0, *pool = L->out->model.pool;
+    int n, k = 0, need;
+
+    path_key(cpath, sizeof cpath, path, "components");
+    path_key(wpath, sizeof wpath, path, "weights");
+    if (comps == NULL) return fail_at(L, node, cpath, "required key missing");
+    n = cJSON_GetArraySize(comps);
+    if (!cJSON_IsArray(comps) || n < 1 || n > CFG_MAX_COMPONENTS)
+        return fail_at(L, comps, cpath, "expected an array of 1 to %d distributions, got %s", CFG_MAX_COMPONENTS,
+                       describe(comps, desc, sizeof desc));
+    if (wts == NULL) return fail_at(L, node, wpath, "required key missing");
+    if (!cJSON_IsArray(wts) || cJSON_GetArraySize(wts) != n)
+        return fail_at(L, wts, wpath, "expected an array of %d numbers (one per component), got %s", n,
+                       describe(wts, desc, sizeof desc));
+    if (cJSON_GetObjectItemCaseSensitive(node, "clip") != NULL) {
+        unbounded.lo_kind = unbounded.hi_kind = HC_BOUND_NONE;
+        component_range = &unbounded;
+    }
+    s->lo = INFINITY;
+    s->hi = -INFINITY;
+    s->lo_closed = s->hi_closed = 0;
+    cJSON_ArrayForEach(e, comps) {
+        const cJSON *kd = cJSON_GetObjectItemCaseSensitive(e, "dist");
+        support cs;
+        path_index(ep, sizeof ep, cpath, k);
+        if (cJSON_IsString(kd) && strcmp(kd->valuestring, dist_names[HC_DIST_MIXTURE]) == 0) {
+            char dp[CFG_PATH];
+            path_key(dp, sizeof dp, ep, "dist");
+            return fail_at(L, kd, dp, "a mixture's components are distributions, not mixtures (list the inner "
+                                      "mixture's components here instead)");
+        }
+        if (parse_dist(L, e, ep, component_range, &comp[k], &cs)) return 1;
+        if (cs.lo < s->lo || (cs.lo == s->lo && cs.lo_closed)) {
+            s->lo = cs.lo;
+            s->lo_closed = cs.lo_closed;
+        }
+        if (cs.hi > s->hi || (cs.hi == s->hi && cs.hi_closed)) {
+            s->hi = cs.hi;
+            s->hi_closed = cs.hi_closed;
+        }
+        k++;
+    }
+    k = 0;
+    cJSON_ArrayForEach(e, wts) {
+        path_index(ep, sizeof ep, wpath, k++);
+        if (!cJSON_IsNumber(e) || !isfinite(e->valuedouble) || e->valuedouble < 0.0)
+            return fail_at(L, e, ep, "expected a number >= 0, got %s", describe(e, desc, sizeof desc));
+        total += e->valuedouble;
+    }
+    if (!(total > 0.0) || !isfinite(total))
+        return fail_at(L, wts, wpath, "expected weights with a positive, finite sum, got a sum of %s",
+                       fmt_num(total, desc, sizeof desc));
+    need = n * (1 + HC_DIST_ENCODED);
+    if (L->pool_used + need > HC_DIST_POOL_MAX)
+        return fail_at(L, comps, cpath,
+                       "mixtures and discrete distributions need more than %d pool entries in all (this "
+                       "mixture needs %d, %d already used)",
+                       HC_DIST_POOL_MAX, need, L->pool_used);
+    k = 0;
+    cJSON_ArrayForEach(e, wts) {
+        run += e->valuedouble;
+        pool[L->pool_used + k] = run / total;
+        k++;
+    }
+    pool[L->pool_used + n - 1] = 1.0;
+    for (k = 0; k < n; k++) hc_dist_encode(&comp[k], pool + L->pool_used + n + (size_t)k * HC_DIST_ENCODED);
+    d->pool_offset = L->pool_used;
+    d->n_values = n;
+    L->pool_used += need;
+    return 0;
+}
+
+/* Parses a distribution (a number, an object with "dist", or the 90 % interval shorthand)
+ * into d and checks its support against vr. `sup_out` receives the support after clipping. */
 static int parse_dist(loader *L, const cJSON *node, const char *path, const valid_range *vr, hc_dist *d,
                       support *sup_out)
 {
     char sub[CFG_PATH], desc[128], h[600];
     const cJSON *kv, *f = NULL, *clip;
     const char *known[8];
-    int kind, nk = 0, i, unb_lo = 0, unb_hi = 0, underflow = 0, rc;
+    int kind = HC_DIST_CONSTANT, nk = 0, i, unb_lo = 0, unb_hi = 0, underflow = 0, rc, shorthand;
     support s = {0, 0, 1, 1};
     double x, a, b, c;
 
@@ -1245,18 +1414,25 @@ static int parse_dist(loader *L, const cJSON *node, const char *path, const vali
                        describe(node, desc, sizeof desc));
     kv = cJSON_GetObjectItemCaseSensitive(node, "dist");
     path_key(sub, sizeof sub, path, "dist");
-    if (kv == NULL) return fail_at(L, node, sub, "required key missing (a distribution object needs \"dist\")");
-    if (!cJSON_IsString(kv))
-        return fail_at(L, kv, sub, "expected a distribution name (string), got %s", describe(kv, desc, sizeof desc));
-    kind = dist_kind_of(kv->valuestring);
-    if (kind < 0) {
-        char e[96];
-        escape_into(e, sizeof e, kv->valuestring, 60);
-        return fail_at(L, kv, sub, "unknown distribution \"%s\"%s", e,
-                       hint_keys(kv->valuestring, dist_names, HC_DIST_KINDS, h, sizeof h));
+    shorthand = kv == NULL && interval_shorthand_kind(node, &kind);
+    if (kv == NULL && !shorthand)
+        return fail_at(L, node, sub, "required key missing (a distribution object needs \"dist\")");
+    if (shorthand) {
+        known[nk++] = "p5";
+        known[nk++] = "p95";
+    } else {
+        if (!cJSON_IsString(kv))
+            return fail_at(L, kv, sub, "expected a distribution name (string), got %s", describe(kv, desc, sizeof desc));
+        kind = dist_kind_of(kv->valuestring);
+        if (kind < 0) {
+            char e[96];
+            escape_into(e, sizeof e, kv->valuestring, 60);
+            return fail_at(L, kv, sub, "unknown distribution \"%s\"%s", e,
+                           hint_keys(kv->valuestring, dist_names, HC_DIST_KINDS, h, sizeof h));
+        }
+        known[nk++] = "dist";
+        for (i = 0; dist_fields[kind][i] != NULL; i++) known[nk++] = dist_fields[kind][i];
     }
-    known[nk++] = "dist";
-    for (i = 0; dist_fields[kind][i] != NULL; i++) known[nk++] = dist_fields[kind][i];
     known[nk++] = "clip";
     if (check_keys(L, node, path, known, nk)) return 1;
     d->kind = kind;
@@ -1286,8 +1462,12 @@ static int parse_dist(loader *L, const cJSON *node, const char *path, const vali
         s.lo = s.hi = x;
         break;
     case HC_DIST_NORMAL:
-        NUM("mean", 1, a);
-        RANGED("sd", 1, HC_BOUND_OPEN, 0, HC_BOUND_NONE, 0, NULL, b);
+        if (shorthand) {
+            if (interval_shorthand_normal(L, node, path, &a, &b)) return 1;
+        } else {
+            NUM("mean", 1, a);
+            RANGED("sd", 1, HC_BOUND_OPEN, 0, HC_BOUND_NONE, 0, NULL, b);
+        }
         if (!isfinite(a + b * z_min()) || !isfinite(a + b * z_max())) return fail_overflow(L, node, path, "normal");
         d->p[0] = a;
         d->p[1] = b;
@@ -1497,6 +1677,11 @@ static int parse_dist(loader *L, const cJSON *node, const char *path, const vali
         L->pool_used += 2 * n;
         break;
     }
+    case HC_DIST_MIXTURE:
+        if (parse_mixture(L, node, path, vr, d, &s)) return 1;
+        unb_lo = s.lo == -INFINITY;
+        unb_hi = s.hi == INFINITY;
+        break;
     default:
         return fail_at(L, node, path, "internal error: unhandled distribution kind");
     }
@@ -1711,6 +1896,321 @@ static int validate_output(loader *L, const cJSON *root)
     return 0;
 }
 
+/* ---- numeric range: what the model's 32-bit floats can hold (docs/hardening.md)
+ *
+ * A firm's constants, state and step are floats (include/hc_model.h). Every distribution
+ * has been checked against its input's valid range; here the combinations are: from the
+ * values each sampler can actually return and the horizon, bounds on every quantity of a
+ * firm's step, refused when one could overflow a float or, where the model divides by it
+ * or compares with it, underflow to 0. The bounds multiply extremes of independent
+ * inputs, so they are loose: they bind on configs that are extreme in several inputs at
+ * once over a long horizon, and the message names the input to clip. The token price is
+ * a random walk that no bound holds, so the model saturates the price and caps a firm's
+ * compute budget instead (the guards in hc_model.h); the final check in src/bands.c
+ * stays as the last line of defence. */
+
+#define CFG_NUM_CEIL 1e37   /**< the largest a float quantity of a firm may reach: FLT_MAX / 34 */
+#define CFG_NUM_FLOOR 1e-30 /**< the smallest a float the model divides by may reach: 1e8 x FLT_MIN */
+#define CFG_MAX_EMPLOYMENT 1e200 /**< population.employment: the metrics (up to ~1e70) times it stay finite */
+
+typedef struct {
+    double lo, hi;
+} span;
+
+/* Smallest value hc_gamma_unit(shape) can return: d v^3 at the smallest positive
+ * v = 1 + c z over the 2^32 uniforms (bisection: z grows with the uniform), times the
+ * smallest boost U^(1/shape) when shape < 1. Proposals the acceptance test would refuse
+ * count too, so this is a lower bound. */
+static double gamma_unit_min(double shape)
+{
+    const double k = shape < 1.0 ? shape + 1.0 : shape, dd = k - 1.0 / 3.0, cc = 1.0 / sqrt(9.0 * dd);
+    uint32_t lo = 0u, hi = 0xFFFFFFFFu; /* v > 0 at hi: z_max > 0 */
+    double v;
+    if (1.0 + cc * z_min() > 0.0) {
+        hi = 0u;
+    } else {
+        while (hi - lo > 1u) {
+            const uint32_t mid = lo + (hi - lo) / 2u;
+            if (1.0 + cc * hc_normal_quantile(hc_u01_open_open(mid)) > 0.0)
+                hi = mid;
+            else
+                lo = mid;
+        }
+    }
+    v = 1.0 + cc * hc_normal_quantile(hc_u01_open_open(hi));
+    return dd * v * v * v * (shape < 1.0 ? pow(u_min(), 1.0 / shape) : 1.0);
+}
+
+/* Largest value hc_gamma_unit(shape) can return: d v^3 with v = 1 + c z_max. */
+static double gamma_unit_max(double shape)
+{
+    const double k = shape < 1.0 ? shape + 1.0 : shape, dd = k - 1.0 / 3.0, cc = 1.0 / sqrt(9.0 * dd);
+    const double v = 1.0 + cc * z_max();
+    return dd * v * v * v;
+}
+
+/* The values hc_dist_sample can return for d, clip included: the sampler's
+ * floating-point support (a lognormal's samples lie in [exp(mu + sigma z_min),
+ * exp(mu + sigma z_max)], not in (0, inf)). */
+static span sample_span(const hc_dist *d, const double *pool)
+{
+    span s = {0.0, 0.0};
+    int i;
+    switch (d->kind) {
+    case HC_DIST_CONSTANT: s.lo = s.hi = d->p[0]; break;
+    case HC_DIST_NORMAL: s.lo = d->p[0] + d->p[1] * z_min(); s.hi = d->p[0] + d->p[1] * z_max(); break;
+    case HC_DIST_LOGNORMAL: s.lo = exp(d->p[0] + d->p[1] * z_min()); s.hi = exp(d->p[0] + d->p[1] * z_max()); break;
+    case HC_DIST_UNIFORM:
+    case HC_DIST_PERT:
+    case HC_DIST_BETA: s.lo = d->p[0]; s.hi = d->p[1]; break;
+    case HC_DIST_TRIANGULAR: s.lo = d->p[0]; s.hi = d->p[2]; break;
+    case HC_DIST_GAMMA: s.lo = d->p[1] * gamma_unit_min(d->p[0]); s.hi = d->p[1] * gamma_unit_max(d->p[0]); break;
+    case HC_DIST_PARETO:
+        s.lo = d->p[1];
+        s.hi = d->p[2] > 0.0 ? d->p[1] / pow(1.0 - hc_u01_open_open(0xFFFFFFFFu) * (1.0 - pow(d->p[1] / d->p[2], d->p[0])),
+                                            1.0 / d->p[0])
+                             : d->p[1] * pow(u_min(), -1.0 / d->p[0]);
+        if (d->p[2] > 0.0 && s.hi < d->p[2]) s.hi = d->p[2];
+        break;
+    case HC_DIST_DISCRETE:
+        s.lo = INFINITY;
+        s.hi = -INFINITY;
+        for (i = 0; i < d->n_values; i++) {
+            const double v = pool[d->pool_offset + i];
+            s.lo = v < s.lo ? v : s.lo;
+            s.hi = v > s.hi ? v : s.hi;
+        }
+        break;
+#ifdef HC_DIST_ENCODED
+    case HC_DIST_MIXTURE: /* the union of the components' ranges */
+        s.lo = INFINITY;
+        s.hi = -INFINITY;
+        for (i = 0; i < d->n_values; i++) {
+            hc_dist c;
+            span cs;
+            hc_dist_decode(pool + d->pool_offset + d->n_values + (size_t)i * HC_DIST_ENCODED, &c);
+            if (c.kind == HC_DIST_MIXTURE) continue; /* never nested (parse_mixture) */
+            cs = sample_span(&c, pool);
+            s.lo = cs.lo < s.lo ? cs.lo : s.lo;
+            s.hi = cs.hi > s.hi ? cs.hi : s.hi;
+        }
+        break;
+#endif
+    default: s.lo = -INFINITY; s.hi = INFINITY; break;
+    }
+    if (d->has_clip) {
+        s.lo = s.lo < d->clip_lo ? d->clip_lo : (s.lo > d->clip_hi ? d->clip_hi : s.lo);
+        s.hi = s.hi < d->clip_lo ? d->clip_lo : (s.hi > d->clip_hi ? d->clip_hi : s.hi);
+    }
+    return s;
+}
+
+/* (1 + rate)^tau over tau in [0, years], for rate in r. */
+static span growth_index(span r, double years)
+{
+    span s;
+    s.lo = fmin(1.0, exp(years * log1p(r.lo)));
+    s.hi = fmax(1.0, exp(years * log1p(r.hi)));
+    return s;
+}
+
+/* The node of a scalar input ("firms.headcount") or of roles[r].FIELD (key "roles[r].x",
+ * role r), or of "roles" itself, for naming its file. */
+static const cJSON *numeric_node(const cJSON *root, const char *key, int role)
+{
+    const char *dot = strchr(key, '.');
+    char section[32];
+    const cJSON *sec;
+    if (strncmp(key, "roles", 5) == 0) {
+        const cJSON *r = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(root, "roles"), role);
+        return dot != NULL ? cJSON_GetObjectItemCaseSensitive(r, dot + 1) : cJSON_GetObjectItemCaseSensitive(root, "roles");
+    }
+    if (dot == NULL || (size_t)(dot - key) >= sizeof section) return NULL;
+    snprintf(section, sizeof section, "%.*s", (int)(dot - key), key);
+    sec = cJSON_GetObjectItemCaseSensitive(root, section);
+    return cJSON_IsObject(sec) ? cJSON_GetObjectItemCaseSensitive(sec, dot + 1) : NULL;
+}
+
+/* `FILE: KEY: <message> (the model keeps a firm's numbers in 32-bit floats; see
+ * docs/hardening.md)`, with the file KEY's value came from. */
+static int fail_numeric(loader *L, const cJSON *root, const char *key, int role, const char *fmt, ...)
+    CFG_PRINTF(5, 6);
+static int fail_numeric(loader *L, const cJSON *root, const char *key, int role, const char *fmt, ...)
+{
+    char msg[900], path[64];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (strncmp(key, "roles", 5) == 0 && strchr(key, '.') != NULL)
+        snprintf(path, sizeof path, "roles[%d]%s", role, strchr(key, '.'));
+    else
+        snprintf(path, sizeof path, "%s", key);
+    return fail_at(L, numeric_node(root, key, role), path,
+                   "%s (the model keeps a firm's numbers in 32-bit floats; see docs/hardening.md)", msg);
+}
+
+/* A float the model holds must lie in [lo_min, CFG_NUM_CEIL] (lo_min 0: no lower limit). */
+static int check_float_input(loader *L, const cJSON *root, const char *key, int role, span s, double lo_min)
+{
+    if (s.hi > CFG_NUM_CEIL)
+        return fail_numeric(L, root, key, role, "can be as large as %.3g, but at most %.0e works; add \"clip\" or "
+                            "use a narrower distribution", s.hi, CFG_NUM_CEIL);
+    if (lo_min > 0.0 && s.lo < lo_min)
+        return fail_numeric(L, root, key, role, "can be as small as %.3g, but at least %.0e is needed; add \"clip\" "
+                            "or use a narrower distribution", s.lo, lo_min);
+    return 0;
+}
+
+static int validate_numeric_range(loader *L, const cJSON *root)
+{
+    const hc_model *m = &L->out->model;
+    const int R = m->n_roles, T = m->n_steps;
+    const double Y = (double)m->years, S = (double)m->steps_per_year;
+    span in[HC_N_SCALAR_INPUTS], w, G, omega, budget_index, err_index;
+    double wage_lo = INFINITY, wage_hi = 0.0, kept_lo = 0.0, wage_sum_hi = 0.0, start_frac = 0.0;
+    double U_lo, Q_hi, demand_hi, o_hi, staff_hi, pf_hi, budget_hi, Hs_hi, ratio_hi, log_p_bound;
+    int i, r, wage_lo_role = 0, wage_hi_role = 0;
+    static const int float_inputs[] = {HC_IN_HEADCOUNT, HC_IN_COST_SENSITIVITY, HC_IN_PER_SPECIALIST,
+                                       HC_IN_WAGE_OVERSIGHT, HC_IN_WAGE_SPECIALIST, HC_IN_DEMAND_ELASTICITY,
+                                       HC_IN_NEW_TASK_RATIO, HC_IN_OVERSIGHT_RATIO, HC_IN_BUDGET_SHARE};
+
+    for (i = 0; i < HC_N_SCALAR_INPUTS; i++) in[i] = sample_span(&m->input[i], m->pool);
+    /* Inputs held as floats; those the model divides by (or scales a log by) need a floor. */
+    for (i = 0; i < (int)(sizeof float_inputs / sizeof float_inputs[0]); i++) {
+        const int id = float_inputs[i];
+        const int divisor = id == HC_IN_HEADCOUNT || id == HC_IN_COST_SENSITIVITY || id == HC_IN_PER_SPECIALIST;
+        if (check_float_input(L, root, hc_input_specs[id].key, 0, in[id], divisor ? CFG_NUM_FLOOR : 0.0)) return 1;
+    }
+    for (r = 0; r < R; r++) {
+        const double s_r = (double)m->role_share[r], x_r = (double)m->role_exposure[r];
+        const double a0 = (double)m->role_adoption_start[r];
+        w = sample_span(&m->role_wage[r], m->pool);
+        if (check_float_input(L, root, "roles[r].wage", r, w, CFG_NUM_FLOOR)) return 1;
+        if (w.lo < wage_lo) wage_lo = w.lo, wage_lo_role = r;
+        if (w.hi > wage_hi) wage_hi = w.hi, wage_hi_role = r;
+        kept_lo += s_r * (1.0 - x_r) * w.lo;
+        wage_sum_hi += s_r * w.hi;
+        /* Headcount at step 0 over H0: a share a <= a0 of the role is automated, and an
+         * automated FTE leaves o0 + nu FTE of oversight and new tasks. */
+        start_frac += s_r * fmin(1.0, 1.0 - a0 * (1.0 - fmin(1.0, in[HC_IN_OVERSIGHT_RATIO].lo + in[HC_IN_NEW_TASK_RATIO].lo)));
+    }
+
+    /* Capability: c_t divides cmax by c0. */
+    if (!isfinite(1.0 / in[HC_IN_CAPABILITY_START].lo))
+        return fail_numeric(L, root, "capability.start", 0, "can be as small as %.3g, and the model divides by it",
+                            in[HC_IN_CAPABILITY_START].lo);
+
+    /* The price path's logarithm, step by step at most: drift, noise (|z| <= z_max) and a
+     * shock. It only has to stay a finite double: the model saturates the price itself. */
+    log_p_bound = fmax(fabs(log(in[HC_IN_PRICE_PER_MTOK].lo)), fabs(log(in[HC_IN_PRICE_PER_MTOK].hi))) +
+                  (double)T * (fmax(fabs(log1p(in[HC_IN_ANNUAL_PRICE_CHANGE].lo)), fabs(log1p(in[HC_IN_ANNUAL_PRICE_CHANGE].hi))) / S +
+                               in[HC_IN_PRICE_VOLATILITY].hi / sqrt(S) * z_max() +
+                               fmax(fabs(log(in[HC_IN_SHOCK_MULTIPLIER].lo)), fabs(log(in[HC_IN_SHOCK_MULTIPLIER].hi))));
+    if (!(log_p_bound < 1e300))
+        return fail_numeric(L, root, "inference.price_volatility", 0,
+                            "with the other inference inputs, the log of the token price could reach %.3g", log_p_bound);
+
+    /* Demand: H0 (1+g)^tau Q. Q = U^-eta, where U >= the wages kept by the unexposed share
+     * of work over all wages (the guard in hc_model.h keeps Q within [HC_Q_MIN, HC_Q_MAX]). */
+    G = growth_index(in[HC_IN_DEMAND_GROWTH], Y);
+    if (G.lo < CFG_NUM_FLOOR || in[HC_IN_HEADCOUNT].lo * G.lo < CFG_NUM_FLOOR)
+        return fail_numeric(L, root, "firms.demand_growth", 0,
+                            "can be as low as %.6g: over %d years a firm's labour demand without AI can shrink "
+                            "%.3g-fold (from firms.headcount %.3g)",
+                            in[HC_IN_DEMAND_GROWTH].lo, m->years, 1.0 / G.lo, in[HC_IN_HEADCOUNT].lo);
+    U_lo = fmax((double)FLT_MIN, kept_lo / wage_sum_hi);
+    Q_hi = in[HC_IN_DEMAND_ELASTICITY].hi > 0.0 ? fmin((double)HC_Q_MAX, pow(U_lo, -in[HC_IN_DEMAND_ELASTICITY].hi)) : 1.0;
+    demand_hi = in[HC_IN_HEADCOUNT].hi * G.hi * Q_hi;
+    if (G.hi > CFG_NUM_CEIL || demand_hi > CFG_NUM_CEIL)
+        return fail_numeric(L, root, "firms.demand_growth", 0,
+                            "can be as high as %.6g: over %d years a firm's labour demand (firms.headcount up to "
+                            "%.3g, demand multiplier up to %.3g) can grow to %.3g",
+                            in[HC_IN_DEMAND_GROWTH].hi, m->years, in[HC_IN_HEADCOUNT].hi, Q_hi, demand_hi);
+
+    /* Wages W = w_r omega_t: the model divides by them, and a firm's wage bill sums D W. */
+    omega = growth_index(in[HC_IN_WAGE_GROWTH], Y);
+    if (omega.lo < CFG_NUM_FLOOR || wage_lo * omega.lo < CFG_NUM_FLOOR || omega.hi > CFG_NUM_CEIL ||
+        wage_hi * omega.hi > CFG_NUM_CEIL) {
+        const int low = omega.lo < CFG_NUM_FLOOR || wage_lo * omega.lo < CFG_NUM_FLOOR;
+        return fail_numeric(L, root, "wages.annual_growth", 0,
+                            "ranges over [%.6g, %.6g]: over %d years the wage index reaches %.3g, and wages "
+                            "(roles[%d].wage %s %.3g) %.3g",
+                            in[HC_IN_WAGE_GROWTH].lo, in[HC_IN_WAGE_GROWTH].hi, m->years, low ? omega.lo : omega.hi,
+                            low ? wage_lo_role : wage_hi_role, low ? "from" : "up to", low ? wage_lo : wage_hi,
+                            low ? wage_lo * omega.lo : wage_hi * omega.hi);
+    }
+    if (demand_hi * wage_hi * omega.hi > CFG_NUM_CEIL)
+        return fail_numeric(L, root, G.hi > omega.hi ? "firms.demand_growth" : "wages.annual_growth", 0,
+                            "over %d years, labour demand up to %.3g FTE per firm (firms.headcount up to %.3g, "
+                            "demand growth index up to %.3g, demand multiplier up to %.3g) at wages up to %.3g "
+                            "(wage index up to %.3g) makes a wage bill of %.3g",
+                            m->years, demand_hi, in[HC_IN_HEADCOUNT].hi, G.hi, Q_hi, wage_hi * omega.hi, omega.hi,
+                            demand_hi * wage_hi * omega.hi);
+
+    /* Oversight per automated FTE: o0 e_t / e0 <= o0 min((1+de)^tau, 1/e0). */
+    err_index = growth_index(in[HC_IN_ANNUAL_ERROR_CHANGE], Y);
+    o_hi = in[HC_IN_OVERSIGHT_RATIO].hi == 0.0
+               ? 0.0
+               : in[HC_IN_OVERSIGHT_RATIO].hi *
+                     fmax(1.0, in[HC_IN_ERROR_RATE_START].lo > 0.0 ? fmin(err_index.hi, 1.0 / in[HC_IN_ERROR_RATE_START].lo)
+                                                                  : err_index.hi);
+    if (!(o_hi <= CFG_NUM_CEIL))
+        return fail_numeric(L, root, "capability.annual_error_change", 0,
+                            "can be as high as %.6g: over %d years oversight per automated FTE "
+                            "(labor.oversight_ratio up to %.3g) can reach %.3g",
+                            in[HC_IN_ANNUAL_ERROR_CHANGE].hi, m->years, in[HC_IN_OVERSIGHT_RATIO].hi, o_hi);
+    staff_hi = (o_hi + in[HC_IN_NEW_TASK_RATIO].hi) * demand_hi;
+    if (!(staff_hi <= CFG_NUM_CEIL) || !(o_hi * in[HC_IN_WAGE_OVERSIGHT].hi * omega.hi <= CFG_NUM_CEIL) ||
+        !(staff_hi * in[HC_IN_WAGE_OVERSIGHT].hi * omega.hi <= CFG_NUM_CEIL))
+        return fail_numeric(L, root, "wages.oversight", 0,
+                            "up to %.3g, with up to %.3g oversight and new-task FTE per firm and a wage index up "
+                            "to %.3g, makes their wage bill reach %.3g",
+                            in[HC_IN_WAGE_OVERSIGHT].hi, staff_hi, omega.hi,
+                            staff_hi * in[HC_IN_WAGE_OVERSIGHT].hi * omega.hi);
+
+    /* The planned cost factor (1+dh)^h. */
+    pf_hi = fmax(1.0, pow(1.0 + in[HC_IN_EXPECTED_PRICE_CHANGE].hi, in[HC_IN_PLANNING_HORIZON].hi));
+    if (!(pf_hi <= CFG_NUM_CEIL))
+        return fail_numeric(L, root, "firms.expected_price_change", 0,
+                            "up to %.6g over a firms.planning_horizon of up to %.3g years makes the planned "
+                            "cost factor (1 + dh)^h reach %.3g",
+                            in[HC_IN_EXPECTED_PRICE_CHANGE].hi, in[HC_IN_PLANNING_HORIZON].hi, pf_hi);
+
+    /* The compute bill is at most the budget b W0 (1+gb)^tau, W0 = H0 sum_r s_r w_r, which
+     * the model caps at HC_BUDGET_MAX; the specialists it pays for are bill / m_s. */
+    budget_index = growth_index(in[HC_IN_BUDGET_GROWTH], Y);
+    budget_hi = fmin((double)HC_BUDGET_MAX, in[HC_IN_BUDGET_SHARE].hi * in[HC_IN_HEADCOUNT].hi * wage_hi * budget_index.hi);
+    Hs_hi = budget_hi / in[HC_IN_PER_SPECIALIST].lo;
+    if (!(Hs_hi <= CFG_NUM_CEIL) || !(Hs_hi * in[HC_IN_WAGE_SPECIALIST].hi * omega.hi <= CFG_NUM_CEIL))
+        return fail_numeric(L, root, "compute.per_specialist", 0,
+                            "can be as small as %.3g: a compute budget of up to %.3g then pays for %.3g AI "
+                            "specialists (wages.specialist up to %.3g)",
+                            in[HC_IN_PER_SPECIALIST].lo, budget_hi, Hs_hi, in[HC_IN_WAGE_SPECIALIST].hi);
+
+    /* A firm's change is H_t over its headcount at step 0, which must not be 0. */
+    if (!(in[HC_IN_HEADCOUNT].lo * start_frac >= CFG_NUM_FLOOR))
+        return fail_numeric(L, root, "roles", 0,
+                            "every role starts fully automated (adoption_start 1) with no oversight or new tasks "
+                            "(labor.oversight_ratio and labor.new_task_ratio can be 0), so a firm's headcount at "
+                            "step 0 can be 0 and its change undefined");
+    /* H_t / H at step 0, both per unit of H0: specialists per H0 are at most the budget per
+     * H0 over m_s. */
+    ratio_hi = (G.hi * Q_hi * (1.0 + o_hi + in[HC_IN_NEW_TASK_RATIO].hi) +
+                fmin(in[HC_IN_BUDGET_SHARE].hi * wage_hi * budget_index.hi, budget_hi / in[HC_IN_HEADCOUNT].lo) /
+                    in[HC_IN_PER_SPECIALIST].lo) /
+               start_frac;
+    if (!(100.0 * ratio_hi <= CFG_NUM_CEIL))
+        return fail_numeric(L, root, "roles", 0,
+                            "a firm's headcount can start as low as %.3g of firms.headcount (adoption_start) and "
+                            "grow %.3g-fold from there",
+                            start_frac, ratio_hi);
+    if (!(L->out->employment <= CFG_MAX_EMPLOYMENT))
+        return fail_numeric(L, root, "population.employment", 0, "is %.3g, over %.0e", L->out->employment,
+                            CFG_MAX_EMPLOYMENT);
+    return 0;
+}
+
 /* The file name without directory and ".json". */
 static void default_name(const char *path, char *buf, size_t n)
 {
@@ -1762,7 +2262,9 @@ static int validate(loader *L, cJSON *root)
         get_ranged(L, pop, "population", "employment", 1, HC_BOUND_OPEN, 0, HC_BOUND_NONE, 0, NULL, &x))
         return 1;
     L->out->employment = x;
-    if (validate_inputs(L, root) || validate_roles(L, root) || validate_output(L, root)) return 1;
+    if (validate_inputs(L, root) || validate_roles(L, root) || validate_output(L, root) ||
+        validate_numeric_range(L, root))
+        return 1;
     return 0;
 }
 
@@ -1786,7 +2288,8 @@ static cJSON *finish_resolved(loader *L, cJSON *root)
     return res;
 }
 
-int hc_config_load(const char *path, const hc_override *overrides, int n_overrides, hc_config *out, hc_error *err)
+static int load(const char *path, const char *text, size_t text_len, const hc_override *overrides,
+                int n_overrides, hc_config *out, hc_error *err)
 {
     loader L;
     cJSON *root = NULL;
@@ -1802,6 +2305,8 @@ int hc_config_load(const char *path, const hc_override *overrides, int n_overrid
     L.err = err;
     L.top = path;
     L.out = out;
+    L.text = text;
+    L.text_len = text_len;
     L.graveyard = cJSON_CreateArray();
     L.files[0] = strdup(path);
     L.n_files = 1;
@@ -1834,6 +2339,18 @@ done:
         memset(out, 0, sizeof *out);
     }
     return rc;
+}
+
+int hc_config_load(const char *path, const hc_override *overrides, int n_overrides, hc_config *out, hc_error *err)
+{
+    return load(path, NULL, 0, overrides, n_overrides, out, err);
+}
+
+int hc_config_load_text(const char *name, const char *text, size_t len, const hc_override *overrides,
+                        int n_overrides, hc_config *out, hc_error *err)
+{
+    if (text == NULL) len = 0, text = ""; /* reported as an empty file */
+    return load(name, text, len, overrides, n_overrides, out, err);
 }
 
 void hc_config_free(hc_config *c)

@@ -11,10 +11,11 @@ volatile sig_atomic_t hc_interrupted = 0;
 
 size_t hc_results_bytes(int n_scenarios, int64_t worlds, int64_t firms, int n_steps, int years)
 {
-    const size_t S = (size_t)n_scenarios, W = (size_t)worlds, F = (size_t)firms;
-    return S * W * (size_t)(n_steps + 1) * HC_N_SUMS * sizeof(double) +
-           S * (size_t)(years + 1) * W * F * sizeof(float) +
-           S * (size_t)(years + 1) * sizeof(int64_t);
+    /* In double, saturating at SIZE_MAX: worlds x firms x years can overflow 64 bits. */
+    const double S = (double)n_scenarios, W = (double)worlds, F = (double)firms;
+    const double bytes = S * W * (double)(n_steps + 1) * HC_N_SUMS * sizeof(double) +
+                         S * (double)(years + 1) * W * F * sizeof(float) + S * (double)(years + 1) * sizeof(int64_t);
+    return bytes >= (double)SIZE_MAX ? SIZE_MAX : (size_t)bytes;
 }
 
 int hc_results_alloc(hc_results *r, int n_scenarios, int64_t world_begin, int64_t worlds, int64_t firms,
@@ -22,6 +23,9 @@ int hc_results_alloc(hc_results *r, int n_scenarios, int64_t world_begin, int64_
 {
     const size_t S = (size_t)n_scenarios, W = (size_t)worlds, F = (size_t)firms;
     memset(r, 0, sizeof(*r));
+    if (hc_results_bytes(n_scenarios, worlds, firms, n_steps, years) == SIZE_MAX) /* the counts below would wrap */
+        return hc_fail(err, "out of memory: the results of %d scenario(s) x %lld worlds x %lld firms do not fit in "
+                       "an address space; lower --worlds or --firms", n_scenarios, (long long)worlds, (long long)firms);
     r->n_scenarios = n_scenarios;
     r->world_begin = world_begin;
     r->worlds = worlds;
@@ -113,6 +117,7 @@ int hc_run_cpu(const hc_config *cfg, int n_scenarios, int threads, hc_results *r
             const size_t tid = (size_t)omp_get_thread_num();
             if (hc_interrupted) continue;
             run_world(m, s, w, res, steps + tid * path_len, Kw + tid * path_len * (size_t)m->n_roles);
+            __atomic_fetch_add(&res->worlds_done, 1, __ATOMIC_RELAXED); /* progress bar only */
         }
         free(steps);
         free(Kw);

@@ -5,6 +5,7 @@
 #include <string.h>
 #include "hc_cli.h"
 #include "hc_defs.h"
+#include "hc_mpi.h"
 
 static const char *usage_main =
     "usage: headcount COMMAND [options]\n"
@@ -13,14 +14,16 @@ static const char *usage_main =
     "\n"
     "commands:\n"
     "  run CONFIG...        run each config as a scenario (common random numbers)\n"
+    "  compare DIR          paired differences between the scenarios of a run's out folder\n"
     "  validate CONFIG...   check configs without running\n"
     "  describe CONFIG      each input's distribution and its sampled 5/50/95th percentiles\n"
     "  devices              the GPUs headcount can use\n"
+    "  trace CONFIG         replay one firm of one world step by step (--world W --firm F)\n"
     "\n"
     "  headcount COMMAND --help   options of a command\n"
     "  headcount --version\n";
 
-int main(int argc, char **argv)
+static int dispatch(int argc, char **argv)
 {
     const char *cmd;
     if (argc < 2) {
@@ -37,9 +40,19 @@ int main(int argc, char **argv)
         return HC_EXIT_OK;
     }
     if (strcmp(cmd, "run") == 0) return hc_cmd_run(argc - 1, argv + 1);
+    if (strcmp(cmd, "compare") == 0) return hc_cmd_compare(argc - 1, argv + 1);
     if (strcmp(cmd, "validate") == 0) return hc_cmd_validate(argc - 1, argv + 1);
     if (strcmp(cmd, "describe") == 0) return hc_cmd_describe(argc - 1, argv + 1);
     if (strcmp(cmd, "devices") == 0) return hc_cmd_devices(argc - 1, argv + 1);
+    if (strcmp(cmd, "trace") == 0) return hc_cmd_trace(argc - 1, argv + 1);
     fprintf(stderr, "headcount: unknown command \"%s\"\n\n%s", cmd, usage_main);
     return HC_EXIT_USAGE;
+}
+
+int main(int argc, char **argv)
+{
+    /* Under mpirun or srun every rank runs the same command (src/mpi_run.c; nothing
+     * happens here in builds without MPI). A rank that fails aborts the whole job. */
+    if (hc_mpi_init(&argc, &argv)) return HC_EXIT_FAILURE;
+    return hc_mpi_finalize(dispatch(argc, argv));
 }

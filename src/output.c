@@ -6,7 +6,11 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "hc_chart.h"
+#include "hc_export.h"
+#include "hc_hash.h"
 #include "hc_output.h"
+#include "hc_report.h"
 
 int hc_output_prepare_dir(const char *dir, int force, hc_error *err)
 {
@@ -123,7 +127,8 @@ static void human_number(double v, const char *unit, char *buf, size_t len)
     }
 }
 
-int hc_write_summary_md(const char *dir, const hc_bands *b, const hc_config *cfg, hc_error *err)
+int hc_write_summary_md(const char *dir, const hc_bands *b, const hc_compare *cmp, const hc_config *cfg,
+                        hc_error *err)
 {
     char tmp[4200];
     int s, metric, c;
@@ -132,6 +137,8 @@ int hc_write_summary_md(const char *dir, const hc_bands *b, const hc_config *cfg
     if (!f) return 1;
     fprintf(f, "# headcount: %d scenario(s) at the horizon, %d\n\n", b->n_scenarios,
             cfg[0].start_year + cfg[0].years);
+    hc_answer_md(f, b, cmp, cfg); /* the answer first (src/report_html.c), the full tables below */
+    fprintf(f, "## Every metric at the horizon\n\n");
     fprintf(f, "%lld worlds x %lld firms per world, seed %llu. Bands are percentiles across worlds "
                "(forecast uncertainty); see bands.csv for every step and firms.csv for firm-level "
                "spread.\n\n",
@@ -167,7 +174,7 @@ int hc_write_summary_md(const char *dir, const hc_bands *b, const hc_config *cfg
 }
 
 int hc_write_manifest(const char *dir, const hc_results *r, const hc_config *cfg,
-                      const hc_run_info *info, hc_error *err)
+                      const hc_run_info *info, const hc_file_list *written, hc_error *err)
 {
     char tmp[4200], host[256] = "unknown";
     const double firm_steps = (double)r->n_scenarios * (double)r->worlds * (double)r->firms *
@@ -188,6 +195,7 @@ int hc_write_manifest(const char *dir, const hc_results *r, const hc_config *cfg
     cJSON_AddStringToObject(root, "host", host);
     cJSON_AddStringToObject(root, "backend", r->backend);
     cJSON_AddNumberToObject(root, "threads", r->threads);
+    cJSON_AddNumberToObject(root, "ranks", r->ranks > 0 ? r->ranks : 1); /* MPI processes, threads each */
     cJSON_AddNumberToObject(root, "seed", (double)cfg[0].seed);
     cJSON_AddNumberToObject(root, "worlds", (double)r->worlds);
     cJSON_AddNumberToObject(root, "firms_per_world", (double)r->firms);
@@ -207,10 +215,27 @@ int hc_write_manifest(const char *dir, const hc_results *r, const hc_config *cfg
         cJSON_AddItemToArray(scenarios, sc);
     }
     cJSON_AddItemToObject(root, "scenarios", scenarios);
-    cJSON_AddItemToArray(files, cJSON_CreateString("bands.csv"));
-    cJSON_AddItemToArray(files, cJSON_CreateString("firms.csv"));
-    cJSON_AddItemToArray(files, cJSON_CreateString("summary.md"));
+    /* Each file with its SHA-256 and size, read back now that it is final (renamed into
+     * place), so a table quoted in a report can be matched to this run: `sha256sum
+     * DIR/NAME` prints the same digest. */
+    for (i = 0; i < written->n; i++) {
+        char path[4200], hex[HC_SHA256_HEX];
+        long long bytes;
+        cJSON *entry;
+        snprintf(path, sizeof(path), "%s/%s", dir, written->name[i]);
+        if (hc_sha256_file(path, hex, &bytes, err)) {
+            cJSON_Delete(files);
+            cJSON_Delete(root);
+            return 1;
+        }
+        entry = cJSON_CreateObject();
+        cJSON_AddStringToObject(entry, "name", written->name[i]);
+        cJSON_AddStringToObject(entry, "sha256", hex);
+        cJSON_AddNumberToObject(entry, "bytes", (double)bytes);
+        cJSON_AddItemToArray(files, entry);
+    }
     cJSON_AddItemToObject(root, "files", files);
+    cJSON_AddItemToObject(root, "worlds_file", hc_worlds_file_manifest(r)); /* how to read worlds.f64 */
     text = cJSON_Print(root);
     cJSON_Delete(root);
     if (!text) return hc_fail(err, "out of memory writing manifest.json");
@@ -226,11 +251,37 @@ int hc_write_manifest(const char *dir, const hc_results *r, const hc_config *cfg
     return rc;
 }
 
+void hc_file_list_add(hc_file_list *l, const char *name)
+{
+    if (l->n < HC_MAX_OUTPUT_FILES) snprintf(l->name[l->n++], sizeof(l->name[0]), "%s", name);
+}
+
+/* The tables in the chosen formats and worlds.f64 (src/export.c), the charts
+ * (src/chart_svg.c), summary.md, report.html (src/report_html.c), then manifest.json,
+ * which lists them all. The paired differences are against the first scenario. */
 int hc_write_outputs(const char *dir, const hc_results *r, const hc_bands *b, const hc_config *cfg,
                      const hc_run_info *info, hc_error *err)
 {
-    return hc_write_bands_csv(dir, b, cfg, err) || hc_write_firms_csv(dir, b, cfg, err) ||
-           hc_write_summary_md(dir, b, cfg, err) || hc_write_manifest(dir, r, cfg, info, err);
+    const char *names[HC_COMPARE_MAX_SCENARIOS];
+    hc_world_values wv;
+    hc_compare cmp;
+    hc_file_list files;
+    int s, rc;
+    memset(&files, 0, sizeof(files));
+    for (s = 0; s < info->n_extra_files; s++) hc_file_list_add(&files, info->extra_files[s]);
+    memset(&cmp, 0, sizeof(cmp));
+    for (s = 0; s < r->n_scenarios && s < HC_COMPARE_MAX_SCENARIOS; s++) names[s] = cfg[s].name;
+    if (hc_world_values_from_results(r, cfg, &wv, err)) return 1;
+    rc = hc_compare_compute(&wv, 0, names, cfg[0].start_year, cfg[0].steps_per_year, b->percentiles, b->np,
+                            &cmp, err) ||
+         hc_write_tables(dir, b, &wv, &cmp, cfg, info, &files, err) ||
+         hc_write_charts(dir, r, b, &cmp, cfg, &files, err) || hc_write_summary_md(dir, b, &cmp, cfg, err);
+    if (!rc) hc_file_list_add(&files, "summary.md");
+    rc = rc || hc_write_report_html(dir, r, b, &cmp, cfg, info, &files, err) ||
+         hc_write_manifest(dir, r, cfg, info, &files, err);
+    hc_compare_free(&cmp);
+    hc_world_values_free(&wv);
+    return rc;
 }
 
 void hc_print_horizon(FILE *out, const hc_bands *b, const hc_config *cfg)

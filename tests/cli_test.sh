@@ -2,7 +2,7 @@
 # cli_test.sh: headcount's command line end to end, as a user runs it (TAP output).
 # Run from the repository root after `make`; tests/run_all.sh calls it.
 set -u
-HC="$PWD/build/headcount"
+HC="${HC_BIN:-$PWD/build/headcount}" # tests/run_all.sh sets HC_BIN
 ROOT="$PWD"
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT

@@ -2,9 +2,13 @@
 # Runs every test of headcount (called by `make test`): the cmocka binaries under
 # build/tests and the command-line suites tests/cli_*.sh, all speaking TAP. Prints one
 # closing line "N passed, N failed" and exits non-zero if anything failed or crashed.
+# HC_BUILD names the build folder (the Makefile passes build-asan under SANITIZE=1); the
+# command-line suites find the program in HC_BIN.
 set -u
 cd "$(dirname "$0")/.."
 export CMOCKA_MESSAGE_OUTPUT=TAP
+HC_BUILD=${HC_BUILD:-build}
+export HC_BUILD HC_BIN="$PWD/$HC_BUILD/headcount"
 passed=0 failed=0 broken=()
 log=$(mktemp -d)
 trap 'rm -rf "$log"' EXIT
@@ -29,7 +33,7 @@ run_suite() { # name, command...
     fi
 }
 
-for t in build/tests/*; do
+for t in "$HC_BUILD"/tests/*; do
     [ -x "$t" ] && [ -f "$t" ] || continue
     run_suite "$t" "$t"
 done

@@ -1,0 +1,87 @@
+/* hc_cuda.h: the CUDA backend, host side: the GPUs it can use, a run on them, and the
+ * device-side firm percentiles (host only; C, no CUDA types).
+ *
+ * Compiled only when the build found nvcc (mk/cuda.mk defines HC_HAVE_CUDA); without it
+ * src/simulate.c runs everything on the CPU. The orchestration is src/engine_cuda_host.c,
+ * the kernels are in kernels/ (their launchers: hc_cuda_kernels.h), and the model they
+ * run is include/hc_model.h, the very code the CPU backend runs. */
+#ifndef HC_CUDA_H
+#define HC_CUDA_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "hc_engine.h"
+
+#define HC_CUDA_MAX_DEVICES 64
+/* The fat binary holds SASS for compute capability 8.0 (which 8.6 and 8.9 also run) and
+ * 9.0, and compute_90 PTX that the driver compiles for newer GPUs. 7.x has no code. */
+#define HC_CUDA_MIN_CC_MAJOR 8
+
+/* One visible GPU, as `headcount devices` shows it. */
+typedef struct {
+    int ordinal;          /* CUDA device number (what --devices takes) */
+    char name[256];
+    size_t total_bytes;   /* global memory */
+    size_t free_bytes;    /* free now; 0 unless asked for (it needs a context on the GPU) */
+    int cc_major, cc_minor; /* compute capability */
+    int sm_count;
+    int usable;           /* cc_major >= HC_CUDA_MIN_CC_MAJOR */
+} hc_cuda_device;
+
+/* The visible GPUs, up to max of them, into dev[0..*count); with_free: also their free
+ * memory (slower: it starts a context on each). Returns 0; non-zero with err filled with
+ * one line saying why none can be listed (no driver, no device...). */
+int hc_cuda_list_devices(hc_cuda_device *dev, int max, int *count, int with_free, hc_error *err);
+
+/* The GPUs a run would use: listed[0..n_listed) when n_listed > 0 (each must exist and
+ * be usable), else every usable visible one. Writes them to out[0..return value) (at most
+ * HC_CUDA_MAX_DEVICES); returns 0 with err filled, in one line, when there are none. */
+int hc_cuda_select_devices(const int *listed, int n_listed, int *out, hc_error *err);
+
+typedef struct {
+    int n_devices;                   /* 0: every usable visible GPU */
+    int devices[HC_CUDA_MAX_DEVICES];
+    /* At most this many worlds per launch; 0: as many as the free memory allows. The
+     * environment variable HC_CUDA_MAX_CHUNK_WORLDS sets it too (tests: chunked and
+     * unchunked runs must give the same bytes). */
+    int64_t max_chunk_worlds;
+    /* Also time firm sampling alone, with an extra launch that samples every firm and
+     * takes no step (make bench-gpu); the results are unchanged. */
+    int profile;
+} hc_cuda_options;
+
+/* Where a run's device time went, in seconds, summed over chunks, scenarios and GPUs
+ * (from CUDA events; the GPUs of a multi-GPU run overlap, so these can exceed the wall
+ * time). */
+typedef struct {
+    double world_paths;   /* world inputs and macro paths (one thread per world) */
+    double firm_sampling; /* firm inputs alone: only with hc_cuda_options.profile */
+    double firm_steps;    /* the model kernel: firm sampling, every step, block sums */
+    double reduction;     /* block sums to world sums, in block order */
+    double copy_back;     /* sums and firm changes to the host */
+    int devices;          /* GPUs used */
+    int64_t launches;     /* chunks x scenarios, all GPUs together */
+} hc_cuda_timing;
+
+/* Fills the worlds of res's slice for every scenario, like hc_run_cpu, on the GPUs that
+ * o selects (o may be NULL: defaults). Worlds are split across the GPUs in contiguous
+ * ranges and run in chunks that fit the free memory; every world's numbers depend only on
+ * its id, so neither the split nor the chunking changes a bit. timing may be NULL.
+ * Returns 0, or non-zero with err filled; err may carry a second line "hint: ...". */
+int hc_run_cuda(const hc_config *cfg, int n_scenarios, const hc_cuda_options *o, hc_results *res,
+                hc_cuda_timing *timing, hc_error *err);
+
+/* Percentiles p[0..np) of x[0..n) (n >= 1, 1 <= np <= HC_MAX_PERCENTILES) on GPU
+ * `ordinal`: a CUB radix sort, then numpy's linear interpolation exactly as
+ * hc_percentiles_f does it, so the same bits. x is not changed. device_seconds (may be
+ * NULL): sort and pick, without the upload. Returns 0, or non-zero with err filled. */
+int hc_cuda_percentiles_f(int ordinal, const float *x, size_t n, const double *p, int np, double *out,
+                          double *device_seconds, hc_error *err);
+
+/* Philox4x32-10 on GPU `ordinal`, for the known-answer tests: for each of n vectors
+ * in[6 i ..] = ctr[4], key[2], out_hc[4 i ..] = hc_philox4x32_10 (hc_philox.h) and
+ * out_curand[4 i ..] = cuRAND's curand_Philox4x32_10, both computed on the device. */
+int hc_cuda_philox(int ordinal, const uint32_t *in, int n, uint32_t *out_hc, uint32_t *out_curand,
+                   hc_error *err);
+
+#endif

@@ -1,0 +1,80 @@
+/* hc_cuda_kernels.h: the launchers of the kernels/ files, called by src/engine_cuda_host.c.
+ *
+ * Each launcher checks its preconditions (cudaErrorInvalidValue when one fails), copies
+ * the scenario's model to its kernel's constant memory on `stream`, launches, and returns
+ * cudaGetLastError(). Nothing here synchronises; device pointers are marked d_. The
+ * layouts below are the contract between the kernels and the host. */
+#ifndef HC_CUDA_KERNELS_H
+#define HC_CUDA_KERNELS_H
+
+#include <cuda_runtime_api.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "hc_model.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Firms (threads) per block of the model kernel. The block sums, and so the order in which
+ * a world's firms are added up, follow from it: changing it changes the last bits of the
+ * GPU's sums (never the CPU's). A multiple of 32. */
+#define HC_CUDA_BLOCK 128
+
+/* Blocks of the model kernel per world. */
+static inline int hc_cuda_blocks_per_world(int64_t firms)
+{
+    return (int)((firms + HC_CUDA_BLOCK - 1) / HC_CUDA_BLOCK);
+}
+
+/* kernels/world_paths.cu: one thread per world of a chunk. World w of the chunk (id
+ * world_first + w) gets d_wi[w], d_steps[w * (T + 1) + t] and
+ * d_Kw[(w * (T + 1) + t) * n_roles + r]. */
+cudaError_t hc_cuda_launch_world_paths(const hc_model *m, uint32_t world_first, int n_worlds,
+                                       hc_world_inputs *d_wi, hc_world_step *d_steps, float *d_Kw,
+                                       cudaStream_t stream);
+
+/* kernels/firm_steps.cu: the model kernel, one thread per firm, HC_CUDA_BLOCK firms of one
+ * world per block, blocks_per_world blocks per world. */
+typedef struct {
+    const hc_world_inputs *d_wi;  /* [world] (hc_cuda_launch_world_paths) */
+    const hc_world_step *d_steps; /* [world][T + 1] */
+    const float *d_Kw;            /* [world][T + 1][n_roles] */
+    double *d_partials;           /* out: [world][block][T + 1][HC_N_SUMS], each block's sums */
+    float *d_firm_change;         /* out: [year 0..years][world * firms + firm], % */
+    unsigned long long *d_shrinking; /* out, added to: [year 0..years], firms below their start */
+    uint32_t world_first;         /* id of the chunk's world 0 */
+    int n_worlds;                 /* worlds in the chunk */
+    int64_t firms;                /* per world */
+    int last_step;                /* T; -1 samples the firms and takes no step (profiling) */
+} hc_cuda_firm_args;
+
+/* One build of kernels/firm_steps.cu per role capacity (HC_FIRM_ROLE_CAP, hc_model.h);
+ * each refuses a model with more roles than it holds. mk/cuda.mk lists the capacities. */
+cudaError_t hc_cuda_launch_firm_steps_r8(const hc_model *m, const hc_cuda_firm_args *a, cudaStream_t stream);
+cudaError_t hc_cuda_launch_firm_steps_r16(const hc_model *m, const hc_cuda_firm_args *a, cudaStream_t stream);
+cudaError_t hc_cuda_launch_firm_steps_r64(const hc_model *m, const hc_cuda_firm_args *a, cudaStream_t stream);
+
+/* kernels/world_sums.cu: d_sums[(w * (T + 1) + t) * HC_N_SUMS + k] = the sum over
+ * b = 0, 1, ... of the model kernel's d_partials, added in that order. */
+cudaError_t hc_cuda_launch_world_sums(const double *d_partials, int n_worlds, int blocks_per_world,
+                                      int n_steps, double *d_sums, cudaStream_t stream);
+
+/* kernels/percentiles.cu: bytes of CUB temporary storage to sort n floats. */
+cudaError_t hc_cuda_sort_temp_bytes(size_t n, size_t *bytes);
+/* Sorts d_x[0..n) into d_sorted (d_x unchanged), then d_out[j] = percentile d_p[j] of it,
+ * numpy's linear method as src/stats.c computes it, for j < np <= HC_MAX_PERCENTILES. */
+cudaError_t hc_cuda_launch_percentiles(const float *d_x, float *d_sorted, size_t n, void *d_temp,
+                                       size_t temp_bytes, const double *d_p, int np, double *d_out,
+                                       cudaStream_t stream);
+
+/* kernels/philox_kat.cu: d_in[6 i ..] = ctr[4], key[2]; d_hc[4 i ..] and d_curand[4 i ..]
+ * the outputs of hc_philox4x32_10 and cuRAND's curand_Philox4x32_10. */
+cudaError_t hc_cuda_launch_philox_kat(const uint32_t *d_in, int n, uint32_t *d_hc, uint32_t *d_curand,
+                                      cudaStream_t stream);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

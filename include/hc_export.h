@@ -1,0 +1,54 @@
+/* hc_export.h: the tables of an out folder in the formats users ask for (host only).
+ *
+ * One table (bands, firms, compare, trajectories) is written as CSV, JSON (an array of
+ * records whose keys are the CSV's columns, numbers printed the same way) or a Markdown
+ * table, from one description of its columns and rows, so the formats cannot drift
+ * apart. bands.csv and firms.csv themselves stay with src/output.c. */
+#ifndef HC_EXPORT_H
+#define HC_EXPORT_H
+
+#include "hc_compare.h"
+#include "hc_output.h"
+
+enum { HC_FORMAT_CSV = 1u, HC_FORMAT_JSON = 2u, HC_FORMAT_MD = 4u };
+
+/* "csv,json,md" (any non-empty subset, any order) -> HC_FORMAT_* bits; 0 on success. */
+int hc_parse_formats(const char *s, unsigned *formats);
+/* "employment_change_pct,ai_effect_pct" or "all" -> metric ids (no duplicates); 0 on
+ * success, else `bad` holds the first name that is not a metric. */
+int hc_parse_metric_list(const char *s, int *ids, int *n, char *bad, size_t bad_len);
+
+typedef enum { HC_CELL_STR, HC_CELL_INT, HC_CELL_NUM } hc_cell_kind;
+typedef struct {
+    hc_cell_kind kind;
+    const char *s;
+    long long i;
+    double x;
+} hc_cell;
+
+#define HC_TABLE_MAX_COLS 48
+
+/* A table described by its columns and a function that produces row i. */
+typedef struct {
+    const char *stem;  /* file name without extension: "bands" */
+    const char *title; /* heading of the Markdown file */
+    int n_cols;
+    char cols[HC_TABLE_MAX_COLS][40];
+    long long n_rows;
+    void (*row)(const void *ctx, long long i, hc_cell *cells);
+    const void *ctx;
+} hc_table;
+
+/* Writes DIR/STEM.csv, .json or .md (one of HC_FORMAT_*) and adds it to `files`. */
+int hc_table_write(const char *dir, const hc_table *t, unsigned format, hc_file_list *files, hc_error *err);
+
+/* compare.csv/json/md in the chosen formats (nothing when c compares nothing). */
+int hc_write_compare(const char *dir, const hc_compare *c, unsigned formats, hc_file_list *files,
+                     hc_error *err);
+
+/* Every table of a run in the chosen formats, worlds.f64 and the trajectories asked for
+ * (info->trajectory_metrics). */
+int hc_write_tables(const char *dir, const hc_bands *b, const hc_world_values *wv, const hc_compare *c,
+                    const hc_config *cfg, const hc_run_info *info, hc_file_list *files, hc_error *err);
+
+#endif

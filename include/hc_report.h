@@ -1,0 +1,21 @@
+/* hc_report.h: what people read first: the answer at the top of summary.md, and
+ * report.html, one self-contained page (CSS and the SVG charts inline, no scripts, no
+ * network, no external fonts) with the answer, the charts and the tables (host only). */
+#ifndef HC_REPORT_H
+#define HC_REPORT_H
+
+#include <stdio.h>
+#include "hc_compare.h"
+#include "hc_output.h"
+
+/* The opening of summary.md: per scenario, net employment change and the AI effect at
+ * the horizon (median and outer band, in % and in jobs), and where the narratives
+ * separate (their own bands, and the paired difference). c may be NULL. */
+void hc_answer_md(FILE *f, const hc_bands *b, const hc_compare *c, const hc_config *cfg);
+
+/* DIR/report.html, inlining the SVGs listed in `files` (written before it). */
+int hc_write_report_html(const char *dir, const hc_results *r, const hc_bands *b, const hc_compare *c,
+                         const hc_config *cfg, const hc_run_info *info, hc_file_list *files,
+                         hc_error *err);
+
+#endif

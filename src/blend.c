@@ -1,0 +1,605 @@
+/* blend.c: blend configs, a mixture of narratives (see hc_blend.h for the design).
+ *
+ * What this file is: reading a blend file (its own small schema, checked here), loading
+ * its components through hc_config_load, planning which components a run must simulate,
+ * and filling a blend's results slot from its components' slots world by world.
+ * What it is not: a model. A blend adds no equation and draws one uniform per world; every
+ * number in its slot is a number some component computed for that same world. */
+#include <cjson/cJSON.h>
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "hc_blend.h"
+#include "hc_philox.h"
+
+#define BLEND_MAX_FILE_BYTES (1L << 20)
+
+/* ---- reading the file */
+
+static char *read_text(const char *path, size_t *len, int *err_no)
+{
+    FILE *f = fopen(path, "rb");
+    char *buf;
+    long size;
+    *err_no = 0;
+    if (f == NULL) {
+        *err_no = errno ? errno : EIO;
+        return NULL;
+    }
+    if (fseek(f, 0, SEEK_END) != 0 || (size = ftell(f)) < 0 || size > BLEND_MAX_FILE_BYTES ||
+        fseek(f, 0, SEEK_SET) != 0) {
+        *err_no = size > BLEND_MAX_FILE_BYTES ? EFBIG : (errno ? errno : EIO);
+        fclose(f);
+        return NULL;
+    }
+    buf = (char *)malloc((size_t)size + 1);
+    if (buf == NULL || fread(buf, 1, (size_t)size, f) != (size_t)size) {
+        *err_no = buf == NULL ? ENOMEM : EIO;
+        free(buf);
+        fclose(f);
+        return NULL;
+    }
+    fclose(f);
+    buf[size] = '\0';
+    *len = (size_t)size;
+    return buf;
+}
+
+/* The parsed top-level object, or NULL with err filled (err may be NULL: just test). */
+static cJSON *parse_file(const char *path, hc_error *err)
+{
+    size_t len = 0, off, i;
+    int e, line = 1, col = 1;
+    const char *end = NULL;
+    char *text = read_text(path, &len, &e);
+    cJSON *root;
+    if (text == NULL) {
+        if (err) hc_fail(err, "%s: cannot read: %s", path, strerror(e));
+        return NULL;
+    }
+    root = cJSON_ParseWithLengthOpts(text, len + 1, &end, 1);
+    if (root == NULL) {
+        if (err) {
+            off = end != NULL && end >= text && (size_t)(end - text) <= len ? (size_t)(end - text) : len;
+            for (i = 0; i < off; i++) {
+                if (text[i] == '\n') {
+                    line++;
+                    col = 1;
+                } else {
+                    col++;
+                }
+            }
+            hc_fail(err, "%s:%d:%d: invalid JSON", path, line, col);
+        }
+        free(text);
+        return NULL;
+    }
+    free(text);
+    if (!cJSON_IsObject(root)) {
+        if (err) hc_fail(err, "%s: expected an object at the top level", path);
+        cJSON_Delete(root);
+        return NULL;
+    }
+    return root;
+}
+
+int hc_blend_is_file(const char *path)
+{
+    cJSON *root = parse_file(path, NULL);
+    const int is = root != NULL && cJSON_GetObjectItemCaseSensitive(root, "blend") != NULL;
+    cJSON_Delete(root);
+    return is;
+}
+
+/* ---- checking the blend object */
+
+static int is_blend_override(const hc_override *o)
+{
+    return o->key != NULL && (strcmp(o->key, "blend") == 0 || strncmp(o->key, "blend.", 6) == 0);
+}
+
+/* A key appearing twice in one object is an error, as in configs (cJSON keeps both). */
+static const char *duplicate_key(const cJSON *obj)
+{
+    const cJSON *a, *b;
+    for (a = obj->child; a != NULL; a = a->next)
+        for (b = a->next; b != NULL; b = b->next)
+            if (a->string && b->string && strcmp(a->string, b->string) == 0) return a->string;
+    return NULL;
+}
+
+/* Applies one --set blend.KEY=VALUE to the blend object; VALUE is JSON (as for configs). */
+static int apply_blend_override(const char *path, cJSON *blend, const hc_override *o, hc_error *err)
+{
+    const char *field = strcmp(o->key, "blend") == 0 ? "" : o->key + 6;
+    cJSON *value;
+    if (strcmp(field, "weights") != 0 && strcmp(field, "components") != 0)
+        return hc_fail(err, "%s: %s (from --set): unknown key (a blend takes blend.weights or blend.components)",
+                       path, o->key);
+    value = cJSON_Parse(o->value ? o->value : "");
+    if (value == NULL) value = cJSON_CreateString(o->value ? o->value : "");
+    if (value == NULL) return hc_fail(err, "%s: out of memory", path);
+    if (cJSON_GetObjectItemCaseSensitive(blend, field) != NULL)
+        cJSON_ReplaceItemInObjectCaseSensitive(blend, field, value);
+    else
+        cJSON_AddItemToObject(blend, field, value);
+    return 0;
+}
+
+static void join_relative(const char *referrer, const char *rel, char *out, size_t n)
+{
+    const char *slash = strrchr(referrer, '/');
+    const int dir = (rel[0] == '/' || slash == NULL) ? 0 : (int)(slash - referrer) + 1;
+    snprintf(out, n, "%.*s%s", dir, referrer, rel);
+}
+
+/* The fields a world-by-world copy needs the components to share. */
+static const char *shape_difference(const hc_config *a, const hc_config *b)
+{
+    if (a->start_year != b->start_year) return "simulation.start_year";
+    if (a->years != b->years) return "simulation.years";
+    if (a->steps_per_year != b->steps_per_year) return "simulation.steps_per_year";
+    if (a->worlds != b->worlds) return "simulation.worlds";
+    if (a->firms_per_world != b->firms_per_world) return "simulation.firms_per_world";
+    if (a->seed != b->seed) return "simulation.seed";
+    if (a->n_percentiles != b->n_percentiles ||
+        memcmp(a->percentiles, b->percentiles, sizeof(double) * (size_t)a->n_percentiles) != 0)
+        return "output.percentiles";
+    if (a->employment != b->employment) return "population.employment";
+    return NULL;
+}
+
+/* The blend as a scenario's resolved config: the blend object as run, then per component
+ * its file, probability, worlds taking it and resolved config. */
+static cJSON *resolved_json(const hc_blend *b)
+{
+    cJSON *root = cJSON_CreateObject(), *blend, *files, *weights, *comps;
+    int k;
+    if (root == NULL) return NULL;
+    cJSON_AddItemToObject(root, "name", cJSON_CreateString(b->name));
+    blend = cJSON_AddObjectToObject(root, "blend");
+    files = blend ? cJSON_AddArrayToObject(blend, "components") : NULL;
+    weights = blend ? cJSON_AddArrayToObject(blend, "weights") : NULL;
+    comps = cJSON_AddArrayToObject(root, "components");
+    if (!files || !weights || !comps) {
+        cJSON_Delete(root);
+        return NULL;
+    }
+    for (k = 0; k < b->n; k++) {
+        cJSON *c = cJSON_CreateObject();
+        if (c == NULL) {
+            cJSON_Delete(root);
+            return NULL;
+        }
+        cJSON_AddItemToArray(files, cJSON_CreateString(b->component_given[k]));
+        cJSON_AddItemToArray(weights, cJSON_CreateNumber(b->weight[k]));
+        cJSON_AddItemToObject(c, "file", cJSON_CreateString(b->component_file[k]));
+        cJSON_AddItemToObject(c, "probability", cJSON_CreateNumber(b->probability[k]));
+        cJSON_AddItemToObject(c, "worlds", cJSON_CreateNumber((double)b->worlds_taking[k]));
+        cJSON_AddItemToObject(c, "config", cJSON_Duplicate(b->component[k].resolved, 1));
+        cJSON_AddItemToArray(comps, c);
+    }
+    return root;
+}
+
+int hc_blend_pick(const hc_blend *b, uint32_t world)
+{
+    hc_rng rng;
+    double u;
+    int k;
+    hc_rng_init(&rng, b->component[0].seed, world, 0u, HC_STREAM_BLEND, 0u);
+    u = hc_rng_uniform(&rng);
+    for (k = 0; k < b->n; k++)
+        if (u < b->cumulative[k]) return k;
+    return b->n - 1; /* not reached: the last positive weight's cumulative is 1 > u */
+}
+
+int hc_blend_load(const char *path, const hc_override *ov, int n_ov, hc_blend **out, hc_error *err)
+{
+    hc_override *comp_ov = NULL;
+    hc_blend *b = NULL;
+    cJSON *root = NULL, *blend, *comps, *weights, *item;
+    const char *dup;
+    int n_comp_ov = 0, i, k, loaded = 0;
+    double sum = 0.0, acc = 0.0;
+    int64_t w;
+
+    *out = NULL;
+    if ((root = parse_file(path, err)) == NULL) return 1;
+    b = (hc_blend *)calloc(1, sizeof(*b));
+    comp_ov = (hc_override *)malloc(sizeof(hc_override) * (size_t)(n_ov > 0 ? n_ov : 1));
+    if (b == NULL || comp_ov == NULL) {
+        hc_fail(err, "%s: out of memory", path);
+        goto fail;
+    }
+    snprintf(b->path, sizeof(b->path), "%s", path);
+    if ((dup = duplicate_key(root)) != NULL) {
+        hc_fail(err, "%s: %s: duplicate key", path, dup);
+        goto fail;
+    }
+    for (item = root->child; item != NULL; item = item->next)
+        if (strcmp(item->string, "name") != 0 && strcmp(item->string, "blend") != 0) {
+            hc_fail(err, "%s: %s: unknown key in a blend config (expected name and blend; the "
+                    "components carry every other setting)", path, item->string);
+            goto fail;
+        }
+    blend = cJSON_GetObjectItemCaseSensitive(root, "blend");
+    if (!cJSON_IsObject(blend)) {
+        hc_fail(err, "%s: blend: expected an object {\"components\": [...], \"weights\": [...]}", path);
+        goto fail;
+    }
+    if ((dup = duplicate_key(blend)) != NULL) {
+        hc_fail(err, "%s: blend.%s: duplicate key", path, dup);
+        goto fail;
+    }
+    for (i = 0; i < n_ov; i++) {
+        if (!is_blend_override(&ov[i])) {
+            comp_ov[n_comp_ov++] = ov[i];
+        } else if (apply_blend_override(path, blend, &ov[i], err)) {
+            goto fail;
+        }
+    }
+    for (item = blend->child; item != NULL; item = item->next)
+        if (strcmp(item->string, "components") != 0 && strcmp(item->string, "weights") != 0) {
+            hc_fail(err, "%s: blend.%s: unknown key (expected components and weights)", path, item->string);
+            goto fail;
+        }
+
+    /* name: as for configs, the file name without .json when absent */
+    item = cJSON_GetObjectItemCaseSensitive(root, "name");
+    if (item != NULL) {
+        const char *s = cJSON_GetStringValue(item);
+        if (s == NULL || s[0] == '\0' || strlen(s) >= sizeof(b->name)) {
+            hc_fail(err, "%s: name: expected a non-empty string of at most %d characters", path,
+                    (int)sizeof(b->name) - 1);
+            goto fail;
+        }
+        for (i = 0; s[i]; i++)
+            if (!isalnum((unsigned char)s[i]) && s[i] != '_' && s[i] != '-' && s[i] != '.') {
+                hc_fail(err, "%s: name: expected letters, digits, '_', '-' or '.', got \"%s\"", path, s);
+                goto fail;
+            }
+        snprintf(b->name, sizeof(b->name), "%s", s);
+    } else {
+        const char *base = strrchr(path, '/');
+        size_t n;
+        base = base ? base + 1 : path;
+        n = strlen(base);
+        if (n > 5 && strcmp(base + n - 5, ".json") == 0) n -= 5;
+        if (n >= sizeof(b->name)) n = sizeof(b->name) - 1;
+        memcpy(b->name, base, n);
+        b->name[n] = '\0';
+    }
+
+    comps = cJSON_GetObjectItemCaseSensitive(blend, "components");
+    weights = cJSON_GetObjectItemCaseSensitive(blend, "weights");
+    if (!cJSON_IsArray(comps) || cJSON_GetArraySize(comps) < 1 ||
+        cJSON_GetArraySize(comps) > HC_BLEND_MAX_COMPONENTS) {
+        hc_fail(err, "%s: blend.components: expected an array of 1 to %d config paths (relative to the "
+                "blend file)", path, HC_BLEND_MAX_COMPONENTS);
+        goto fail;
+    }
+    b->n = cJSON_GetArraySize(comps);
+    if (!cJSON_IsArray(weights) || cJSON_GetArraySize(weights) != b->n) {
+        hc_fail(err, "%s: blend.weights: expected an array of %d numbers, one per component", path, b->n);
+        goto fail;
+    }
+    for (k = 0; k < b->n; k++) {
+        const cJSON *c = cJSON_GetArrayItem(comps, k), *wt = cJSON_GetArrayItem(weights, k);
+        const char *s = cJSON_GetStringValue(c);
+        if (s == NULL || s[0] == '\0') {
+            hc_fail(err, "%s: blend.components[%d]: expected a config path (a string)", path, k);
+            goto fail;
+        }
+        if (!cJSON_IsNumber(wt) || !isfinite(wt->valuedouble) || wt->valuedouble < 0.0) {
+            hc_fail(err, "%s: blend.weights[%d]: expected a number >= 0", path, k);
+            goto fail;
+        }
+        b->weight[k] = wt->valuedouble;
+        sum += b->weight[k];
+        snprintf(b->component_given[k], sizeof(b->component_given[k]), "%s", s);
+        join_relative(path, s, b->component_file[k], sizeof(b->component_file[k]));
+    }
+    if (!(sum > 0.0) || !isfinite(sum)) {
+        hc_fail(err, "%s: blend.weights: expected a positive, finite sum (some component must have a weight)",
+                path);
+        goto fail;
+    }
+    for (k = 0; k < b->n; k++) {
+        b->probability[k] = b->weight[k] / sum;
+        acc += b->weight[k];
+        b->cumulative[k] = acc / sum;
+    }
+    for (k = b->n - 1; k >= 0; k--) /* the last drawable component takes any rounding remainder */
+        if (b->weight[k] > 0.0) {
+            b->cumulative[k] = 1.0;
+            break;
+        }
+
+    for (k = 0; k < b->n; k++) {
+        hc_error cerr;
+        if (hc_blend_is_file(b->component_file[k])) {
+            hc_fail(err, "%s: blend.components[%d]: %s is itself a blend; components must be ordinary configs",
+                    path, k, b->component_file[k]);
+            goto fail;
+        }
+        if (hc_config_load(b->component_file[k], comp_ov, n_comp_ov, &b->component[k], &cerr) != 0) {
+            hc_fail(err, "%s: blend.components[%d]: %s", path, k, cerr.message);
+            goto fail;
+        }
+        loaded = k + 1;
+        if (k > 0) {
+            const char *what = shape_difference(&b->component[0], &b->component[k]);
+            if (what != NULL) {
+                hc_fail(err, "%s: blend.components: %s and %s differ in %s; the components of a blend share "
+                        "the simulation's shape, seed, percentiles and population.employment", path,
+                        b->component_file[0], b->component_file[k], what);
+                goto fail;
+            }
+        }
+    }
+    for (w = 0; w < b->component[0].worlds; w++) b->worlds_taking[hc_blend_pick(b, (uint32_t)w)]++;
+
+    b->as_config = b->component[0]; /* the shape; `resolved` is replaced just below */
+    snprintf(b->as_config.name, sizeof(b->as_config.name), "%s", b->name);
+    snprintf(b->as_config.path, sizeof(b->as_config.path), "%s", path);
+    b->as_config.resolved = resolved_json(b);
+    if (b->as_config.resolved == NULL) {
+        hc_fail(err, "%s: out of memory", path);
+        goto fail;
+    }
+    cJSON_Delete(root);
+    free(comp_ov);
+    *out = b;
+    return 0;
+fail:
+    if (b != NULL) {
+        for (k = 0; k < loaded; k++) hc_config_free(&b->component[k]);
+        b->as_config.resolved = NULL;
+    }
+    cJSON_Delete(root);
+    free(comp_ov);
+    free(b);
+    return 1;
+}
+
+void hc_blend_free(hc_blend *b)
+{
+    int k;
+    if (b == NULL) return;
+    for (k = 0; k < b->n; k++) hc_config_free(&b->component[k]);
+    hc_config_free(&b->as_config);
+    free(b);
+}
+
+/* ---- a run's plan */
+
+void hc_blend_run_free(hc_blend_run *run)
+{
+    int i;
+    if (run->blend != NULL)
+        for (i = 0; i < run->n_user; i++) hc_blend_free(run->blend[i]);
+    free(run->blend);
+    free(run->hidden);
+    free(run->component_slot);
+    memset(run, 0, sizeof(*run));
+}
+
+int hc_blend_run_slots(const hc_blend_run *run) { return run->n_user + run->n_hidden; }
+
+int hc_blend_run_simulated(const hc_blend_run *run)
+{
+    int i, blends = 0;
+    for (i = 0; run->blend != NULL && i < run->n_user; i++) blends += run->blend[i] != NULL;
+    return run->n_user + run->n_hidden - blends;
+}
+
+int hc_blend_load_run(char **paths, int n, const hc_override *ov, int n_ov, hc_config *cfg, hc_blend_run *run,
+                      hc_error *err)
+{
+    hc_override *plain_ov = NULL;
+    int i, j, k, loaded = 0, any = 0, n_plain = 0;
+
+    memset(run, 0, sizeof(*run));
+    run->n_user = n;
+    for (i = 0; i < n && !any; i++) any = hc_blend_is_file(paths[i]);
+    run->blend = (hc_blend **)calloc((size_t)n, sizeof(hc_blend *));
+    run->component_slot = (int(*)[HC_BLEND_MAX_COMPONENTS])malloc(sizeof(*run->component_slot) * (size_t)n);
+    run->hidden = (hc_config *)calloc((size_t)n * HC_BLEND_MAX_COMPONENTS, sizeof(hc_config));
+    plain_ov = (hc_override *)malloc(sizeof(hc_override) * (size_t)(n_ov > 0 ? n_ov : 1));
+    if (!run->blend || !run->component_slot || !run->hidden || !plain_ov) {
+        hc_fail(err, "out of memory loading %d configs", n);
+        goto fail;
+    }
+    /* Without a blend in the run every override goes to every config, so a stray
+     * --set blend.weights is reported by the config loader like any unknown key. */
+    for (i = 0; i < n_ov; i++)
+        if (!any || !is_blend_override(&ov[i])) plain_ov[n_plain++] = ov[i];
+    for (i = 0; i < n; i++) {
+        if (any && hc_blend_is_file(paths[i])) {
+            if (hc_blend_load(paths[i], ov, n_ov, &run->blend[i], err)) goto fail;
+            cfg[i] = run->blend[i]->as_config; /* cfg[i] owns the resolved blend from here */
+            run->blend[i]->as_config.resolved = NULL;
+        } else if (hc_config_load(paths[i], plain_ov, n_plain, &cfg[i], err) != 0) {
+            goto fail;
+        }
+        loaded = i + 1;
+    }
+    /* Each component: a scenario of the run with the same resolved config (it would
+     * simulate the same numbers), else a hidden slot shared by every blend that has it. */
+    for (i = 0; i < n; i++) {
+        const hc_blend *b = run->blend[i];
+        for (k = 0; k < HC_BLEND_MAX_COMPONENTS; k++) run->component_slot[i][k] = -1;
+        if (b == NULL) continue;
+        for (k = 0; k < b->n; k++) {
+            const hc_config *c = &b->component[k];
+            int slot = -1;
+            for (j = 0; j < n && slot < 0; j++)
+                if (run->blend[j] == NULL && cJSON_Compare(cfg[j].resolved, c->resolved, 1)) slot = j;
+            for (j = 0; j < run->n_hidden && slot < 0; j++)
+                if (cJSON_Compare(run->hidden[j].resolved, c->resolved, 1)) slot = n + j;
+            if (slot < 0 && b->worlds_taking[k] > 0) {
+                run->hidden[run->n_hidden] = *c; /* a view: the blend keeps ownership */
+                slot = n + run->n_hidden++;
+            }
+            run->component_slot[i][k] = slot;
+        }
+    }
+    free(plain_ov);
+    return 0;
+fail:
+    for (i = 0; i < loaded; i++) hc_config_free(&cfg[i]);
+    free(plain_ov);
+    hc_blend_run_free(run);
+    return 1;
+}
+
+/* ---- filling and ordering the results */
+
+void hc_blend_fill(hc_results *res, int dst, const int *src, const hc_blend *b)
+{
+    const size_t per_world = (size_t)(res->n_steps + 1) * HC_N_SUMS, F = (size_t)res->firms;
+    int64_t *shrinking = res->shrinking + (size_t)dst * (size_t)(res->years + 1);
+    int64_t w;
+    int year;
+    memset(shrinking, 0, sizeof(int64_t) * (size_t)(res->years + 1));
+    for (w = 0; w < res->worlds; w++) {
+        const int s = src[hc_blend_pick(b, (uint32_t)(res->world_begin + w))];
+        memcpy(hc_results_sums(res, dst, w, 0), hc_results_sums(res, s, w, 0), per_world * sizeof(double));
+        for (year = 0; year <= res->years; year++) {
+            const float *from = hc_results_firm_change(res, s, year) + (size_t)w * F;
+            float *to = hc_results_firm_change(res, dst, year) + (size_t)w * F;
+            size_t f;
+            int64_t below = 0;
+            memcpy(to, from, F * sizeof(float));
+            /* Backends count a firm as shrinking when H < H at step 0; its change
+             * 100 * (H / H0 - 1) is then negative (IEEE division of H < H0 rounds to at
+             * most 1 - 2^-24), and it is >= 0 otherwise, so the sign gives the same count
+             * per world, which the backends do not keep. */
+            for (f = 0; f < F; f++) below += to[f] < 0.0f;
+            shrinking[year] += below;
+        }
+    }
+}
+
+/* Moves scenario slots so that slot d ends up holding what slot perm[d] held. */
+static int permute_slots(hc_results *res, const int *perm, int n, hc_error *err)
+{
+    const size_t sums_len = (size_t)res->worlds * (size_t)(res->n_steps + 1) * HC_N_SUMS;
+    const size_t firm_len = (size_t)(res->years + 1) * (size_t)res->worlds * (size_t)res->firms;
+    const size_t shrink_len = (size_t)(res->years + 1);
+    double *tmp_sums = NULL;
+    float *tmp_firm = NULL;
+    int64_t *tmp_sh = NULL;
+    char *done = (char *)calloc((size_t)n, 1);
+    int d0;
+    for (d0 = 0; d0 < n; d0++)
+        if (perm[d0] != d0) break;
+    if (d0 == n) {
+        free(done);
+        return 0;
+    }
+    tmp_sums = (double *)malloc(sums_len * sizeof(double));
+    tmp_firm = (float *)malloc(firm_len * sizeof(float));
+    tmp_sh = (int64_t *)malloc(shrink_len * sizeof(int64_t));
+    if (!done || !tmp_sums || !tmp_firm || !tmp_sh) {
+        free(done);
+        free(tmp_sums);
+        free(tmp_firm);
+        free(tmp_sh);
+        return hc_fail(err, "out of memory reordering the scenarios of a blend run");
+    }
+#define SLOT_SUMS(s) (res->sums + (size_t)(s) * sums_len)
+#define SLOT_FIRM(s) (res->firm_change + (size_t)(s) * firm_len)
+#define SLOT_SHRINK(s) (res->shrinking + (size_t)(s) * shrink_len)
+    for (d0 = 0; d0 < n; d0++) {
+        int d = d0;
+        if (done[d0] || perm[d0] == d0) continue;
+        memcpy(tmp_sums, SLOT_SUMS(d0), sums_len * sizeof(double));
+        memcpy(tmp_firm, SLOT_FIRM(d0), firm_len * sizeof(float));
+        memcpy(tmp_sh, SLOT_SHRINK(d0), shrink_len * sizeof(int64_t));
+        for (;;) { /* follow the cycle d0 <- perm[d0] <- perm[perm[d0]] ... */
+            const int s = perm[d];
+            done[d] = 1;
+            if (s == d0) {
+                memcpy(SLOT_SUMS(d), tmp_sums, sums_len * sizeof(double));
+                memcpy(SLOT_FIRM(d), tmp_firm, firm_len * sizeof(float));
+                memcpy(SLOT_SHRINK(d), tmp_sh, shrink_len * sizeof(int64_t));
+                break;
+            }
+            memcpy(SLOT_SUMS(d), SLOT_SUMS(s), sums_len * sizeof(double));
+            memcpy(SLOT_FIRM(d), SLOT_FIRM(s), firm_len * sizeof(float));
+            memcpy(SLOT_SHRINK(d), SLOT_SHRINK(s), shrink_len * sizeof(int64_t));
+            d = s;
+        }
+    }
+#undef SLOT_SUMS
+#undef SLOT_FIRM
+#undef SLOT_SHRINK
+    free(done);
+    free(tmp_sums);
+    free(tmp_firm);
+    free(tmp_sh);
+    return 0;
+}
+
+int hc_blend_simulate(const hc_config *cfg, const hc_blend_run *run, const hc_sim_options *o, hc_results *res,
+                      hc_error *err)
+{
+    const int n_user = run->n_user, n_slots = hc_blend_run_slots(run);
+    int n_sim = 0, n_blend_pos, i, k, rc;
+    int *sim_pos = NULL, *perm = NULL;
+    hc_config *sim_cfg = NULL;
+
+    if (hc_blend_run_simulated(run) == n_slots) return hc_simulate(cfg, n_user, o, res, err);
+
+    /* Simulation layout: the scenarios to simulate first (the run's ordinary configs in
+     * order, then the hidden components), the blends after them, so hc_simulate sees
+     * one contiguous list whatever backend runs it. sim_pos[slot] is where each final
+     * slot (the run's scenarios, then the hidden ones) sits during the simulation. */
+    sim_pos = (int *)malloc(sizeof(int) * (size_t)n_slots);
+    perm = (int *)malloc(sizeof(int) * (size_t)n_slots);
+    sim_cfg = (hc_config *)malloc(sizeof(hc_config) * (size_t)n_slots);
+    if (!sim_pos || !perm || !sim_cfg) {
+        rc = hc_fail(err, "out of memory planning a blend run");
+        goto done;
+    }
+    for (i = 0; i < n_user; i++)
+        if (run->blend[i] == NULL) {
+            sim_cfg[n_sim] = cfg[i];
+            sim_pos[i] = n_sim++;
+        }
+    for (i = 0; i < run->n_hidden; i++) {
+        sim_cfg[n_sim] = run->hidden[i];
+        sim_pos[n_user + i] = n_sim++;
+    }
+    n_blend_pos = n_sim;
+    for (i = 0; i < n_user; i++)
+        if (run->blend[i] != NULL) sim_pos[i] = n_blend_pos++;
+
+    /* The backend (and the MPI gather) see exactly the n_sim scenarios they simulate;
+     * the blends' slots lie beyond them, untouched. */
+    res->n_scenarios = n_sim;
+    rc = hc_simulate(sim_cfg, n_sim, o, res, err);
+    res->n_scenarios = n_slots;
+    if (rc) goto done;
+
+    for (i = 0; i < n_user; i++) {
+        int src[HC_BLEND_MAX_COMPONENTS];
+        if (run->blend[i] == NULL) continue;
+        for (k = 0; k < run->blend[i]->n; k++)
+            src[k] = run->component_slot[i][k] >= 0 ? sim_pos[run->component_slot[i][k]] : -1;
+        hc_blend_fill(res, sim_pos[i], src, run->blend[i]);
+    }
+    for (i = 0; i < n_slots; i++) perm[i] = sim_pos[i];
+    rc = permute_slots(res, perm, n_slots, err);
+    res->n_scenarios = n_user;
+done:
+    free(sim_pos);
+    free(perm);
+    free(sim_cfg);
+    return rc;
+}

@@ -1,0 +1,363 @@
+/* trace.c: replay of one firm (hc_trace.h), its printout and CSV, and the firms at chosen
+ * percentiles of a run's horizon outcome. The model is only ever called, never copied:
+ * see hc_trace.h for how the values a step does not return are read. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "hc_output.h"
+#include "hc_trace.h"
+
+int hc_trace_firm(const hc_config *cfg, uint32_t world, uint32_t firm, hc_trace *tr, hc_error *err)
+{
+    const hc_model *m = &cfg->model;
+    const int T = m->n_steps, R = m->n_roles;
+    hc_world_step *path;
+    float *Kw;
+    hc_firm f;
+    int i, r, t;
+
+    memset(tr, 0, sizeof(*tr));
+    tr->world = world;
+    tr->firm = firm;
+    tr->n_steps = T;
+    tr->n_roles = R;
+    path = (hc_world_step *)malloc((size_t)(T + 1) * sizeof(*path));
+    Kw = (float *)malloc((size_t)(T + 1) * (size_t)R * sizeof(*Kw));
+    tr->steps = (hc_trace_step *)calloc((size_t)(T + 1), sizeof(*tr->steps));
+    tr->roles = (hc_trace_role *)calloc((size_t)(T + 1) * (size_t)R, sizeof(*tr->roles));
+    if (!path || !Kw || !tr->steps || !tr->roles) {
+        free(path);
+        free(Kw);
+        hc_trace_free(tr);
+        return hc_fail(err, "out of memory tracing %d steps", T + 1);
+    }
+
+    /* The same calls, in the same order, as a backend's world loop (src/engine_cpu.c). */
+    hc_world_sample(m, world, &tr->world_inputs);
+    hc_world_path(m, world, &tr->world_inputs, path, Kw);
+    /* The firm's raw inputs, for the reader: hc_firm_sample keeps only what it derives
+     * from them. Same draw function and counters, so the same values (the unit test
+     * checks them against the firm's constants). */
+    for (i = HC_N_WORLD_INPUTS; i < HC_N_SCALAR_INPUTS; i++)
+        tr->firm_inputs[i] = hc_model_draw(m, &m->input[i], world, firm + 1u, HC_STREAM_SCALAR_INPUT + (uint32_t)i);
+    for (r = 0; r < R; r++)
+        tr->role_wage[r] = hc_model_draw(m, &m->role_wage[r], world, firm + 1u, HC_STREAM_ROLE_WAGE + (uint32_t)r);
+    hc_firm_sample(m, world, firm, &tr->world_inputs, &f);
+
+    for (t = 0; t <= T; t++) {
+        const float *K = Kw + (size_t)t * (size_t)R;
+        hc_trace_step *st = &tr->steps[t];
+        const hc_firm before = f;
+        /* With an unlimited budget the budget check never scales adoption, so this copy
+         * ends the step holding the tentative adoption a~ and its bill spend~ (the same
+         * float operations as the real step up to the check). */
+        hc_firm unlimited = f;
+        hc_firm_out unlimited_out;
+        float people = 0.0f;
+        unlimited.budget0 = INFINITY;
+        hc_firm_step(m, &path[t], K, t, &unlimited, &unlimited_out);
+        hc_firm_step(m, &path[t], K, t, &f, &st->out);
+        st->world = path[t];
+        st->spend_tentative = unlimited_out.spend;
+        st->budget = before.budget0 * path[t].budget_index;
+        st->Q = f.Q;
+        st->change_pct = hc_firm_change_pct(&f, st->out.H);
+        for (r = 0; r < R; r++) {
+            hc_trace_role *tr_r = tr->roles + (size_t)t * (size_t)R + (size_t)r;
+            tr_r->compute_cost = K[r];
+            /* D_r,t = Hcf_t Q_{t-1} s_r, the product hc_firm_step forms, in its order. */
+            tr_r->demand = st->out.Hcf * before.Q * m->role_share[r];
+            tr_r->adoption_prev = before.adoption[r];
+            tr_r->adoption_tentative = unlimited.adoption[r];
+            tr_r->adoption = f.adoption[r];
+            people += (1.0f - tr_r->adoption) * tr_r->demand;
+        }
+        st->people_in_roles = people;
+    }
+    free(path);
+    free(Kw);
+    return 0;
+}
+
+void hc_trace_free(hc_trace *tr)
+{
+    free(tr->steps);
+    free(tr->roles);
+    tr->steps = NULL;
+    tr->roles = NULL;
+}
+
+// ---- printout
+
+static double step_year(const hc_config *cfg, int t)
+{
+    return (double)cfg->start_year + (double)t / (double)cfg->steps_per_year;
+}
+
+void hc_trace_print(FILE *out, const hc_config *cfg, const hc_trace *tr)
+{
+    const hc_model *m = &cfg->model;
+    int i, r, t;
+    fprintf(out, "scenario %s (%s), seed %llu: world %u, firm %u (of %lld worlds x %lld firms), %d years x %d "
+                 "steps from %d\n",
+            cfg->name, cfg->path, (unsigned long long)cfg->seed, tr->world, tr->firm, (long long)cfg->worlds,
+            (long long)cfg->firms_per_world, cfg->years, cfg->steps_per_year, cfg->start_year);
+    fprintf(out, "\nworld inputs (drawn once for world %u)\n", tr->world);
+    for (i = 0; i < HC_N_WORLD_INPUTS; i++)
+        fprintf(out, "  %-48s %-5s %.10g\n", hc_input_specs[i].key, hc_input_specs[i].symbol,
+                tr->world_inputs.in[i]);
+    for (r = 0; r < tr->n_roles; r++) {
+        char label[128];
+        snprintf(label, sizeof(label), "roles.%s.tokens_per_fte_year", cfg->role_names[r]);
+        fprintf(out, "  %-48s %-5s %.10g\n", label, "m_r", tr->world_inputs.tokens[r]);
+    }
+    fprintf(out, "\nfirm inputs (drawn once for firm %u of world %u)\n", tr->firm, tr->world);
+    for (i = HC_N_WORLD_INPUTS; i < HC_N_SCALAR_INPUTS; i++)
+        fprintf(out, "  %-48s %-5s %.10g\n", hc_input_specs[i].key, hc_input_specs[i].symbol, tr->firm_inputs[i]);
+    for (r = 0; r < tr->n_roles; r++) {
+        char label[128];
+        snprintf(label, sizeof(label), "roles.%s.wage", cfg->role_names[r]);
+        fprintf(out, "  %-48s %-5s %.10g\n", label, "w_r", tr->role_wage[r]);
+    }
+    fprintf(out, "\nroles (fixed): share (normalised), exposure\n");
+    for (r = 0; r < tr->n_roles; r++)
+        fprintf(out, "  %-28s %8.4f %8.4f\n", cfg->role_names[r], (double)m->role_share[r],
+                (double)m->role_exposure[r]);
+
+    fprintf(out, "\nsteps: world path | budget check (USD/yr) | headcount (FTE)\n"
+                 "  p price (USD/Mtok), c capability, o oversight per automated FTE, w wage index,\n"
+                 "  b budget index; B budget, spend~ the bill before the check, spend after it,\n"
+                 "  rb 1 if the budget rolled adoption back; H = Hr + Ho + Hn + Hs (roles, oversight,\n"
+                 "  new tasks, specialists), Hcf without AI, Q demand multiplier after the step.\n"
+                 "  Per role: D demand (FTE), K compute cost per automated FTE (USD/yr), adoption\n"
+                 "  a(t-1) -> a~ (tentative) -> a (after the budget check).\n");
+    for (t = 0; t <= tr->n_steps; t++) {
+        const hc_trace_step *st = &tr->steps[t];
+        const hc_firm_out *o = &st->out;
+        fprintf(out, "\nstep %d (%.2f): p %.6g  c %.4f  o %.4f  w %.4f  b %.4f\n", t, step_year(cfg, t),
+                (double)st->world.price, (double)st->world.capability, (double)st->world.oversight,
+                (double)st->world.wage_index, (double)st->world.budget_index);
+        fprintf(out, "  B %.6g  spend~ %.6g  spend %.6g  rb %d\n", (double)st->budget, (double)st->spend_tentative,
+                (double)o->spend, o->rolled_back);
+        fprintf(out, "  H %.6g = Hr %.6g + Ho %.6g + Hn %.6g + Hs %.6g;  Hcf %.6g  A %.6g  Q %.6g  change %+.4f %%\n",
+                (double)o->H, (double)st->people_in_roles, (double)o->Ho, (double)o->Hn, (double)o->Hs,
+                (double)o->Hcf, (double)o->A, (double)st->Q, (double)st->change_pct);
+        for (r = 0; r < tr->n_roles; r++) {
+            const hc_trace_role *q = hc_trace_role_at(tr, t, r);
+            fprintf(out, "    %-24s D %10.5g  K %10.5g  a %.5f -> %.5f -> %.5f\n", cfg->role_names[r],
+                    (double)q->demand, (double)q->compute_cost, (double)q->adoption_prev,
+                    (double)q->adoption_tentative, (double)q->adoption);
+        }
+    }
+}
+
+// ---- CSV
+
+/* The shortest decimal (at most 17 digits) that reads back as exactly v: a float's value
+ * converted to double needs up to 17 digits, and the 9 that round-trip a float would read
+ * back as another double in a spreadsheet or pandas. */
+static const char *exact(double v, char *buf, size_t len)
+{
+    int digits;
+    for (digits = 1; digits < 17; digits++) {
+        snprintf(buf, len, "%.*g", digits, v);
+        if (strtod(buf, NULL) == v) return buf;
+    }
+    snprintf(buf, len, "%.17g", v);
+    return buf;
+}
+
+typedef struct {
+    FILE *out;
+    const hc_config *cfg;
+    const hc_trace *tr;
+} csv_ctx;
+
+/* One row at step t; role NULL leaves the role empty. */
+static void row_f(const csv_ctx *c, int t, const char *quantity, const char *role, float v)
+{
+    char num[40];
+    fprintf(c->out, "%s,%u,%u,%d,%.10g,%s,%s,%s\n", c->cfg->name, c->tr->world, c->tr->firm, t,
+            step_year(c->cfg, t), quantity, role ? role : "", exact((double)v, num, sizeof(num)));
+}
+
+/* Inputs: no step, no year. */
+static void row_d(const csv_ctx *c, const char *quantity, const char *role, double v)
+{
+    char num[40];
+    fprintf(c->out, "%s,%u,%u,,,%s,%s,%s\n", c->cfg->name, c->tr->world, c->tr->firm, quantity,
+            role ? role : "", exact(v, num, sizeof(num)));
+}
+
+void hc_trace_write_csv(FILE *out, const hc_config *cfg, const hc_trace *tr)
+{
+    const csv_ctx c = {out, cfg, tr};
+    int i, r, t;
+    for (i = 0; i < HC_N_WORLD_INPUTS; i++) row_d(&c, hc_input_specs[i].key, NULL, tr->world_inputs.in[i]);
+    for (r = 0; r < tr->n_roles; r++)
+        row_d(&c, "roles.tokens_per_fte_year", cfg->role_names[r], tr->world_inputs.tokens[r]);
+    for (i = HC_N_WORLD_INPUTS; i < HC_N_SCALAR_INPUTS; i++) row_d(&c, hc_input_specs[i].key, NULL, tr->firm_inputs[i]);
+    for (r = 0; r < tr->n_roles; r++) row_d(&c, "roles.wage", cfg->role_names[r], tr->role_wage[r]);
+    for (t = 0; t <= tr->n_steps; t++) {
+        const hc_trace_step *st = &tr->steps[t];
+        const hc_firm_out *o = &st->out;
+        row_f(&c, t, "price", NULL, st->world.price);
+        row_f(&c, t, "capability", NULL, st->world.capability);
+        row_f(&c, t, "oversight_per_automated", NULL, st->world.oversight);
+        row_f(&c, t, "wage_index", NULL, st->world.wage_index);
+        row_f(&c, t, "budget_index", NULL, st->world.budget_index);
+        for (r = 0; r < tr->n_roles; r++) {
+            const hc_trace_role *q = hc_trace_role_at(tr, t, r);
+            const char *name = cfg->role_names[r];
+            row_f(&c, t, "demand", name, q->demand);
+            row_f(&c, t, "compute_cost", name, q->compute_cost);
+            row_f(&c, t, "adoption_prev", name, q->adoption_prev);
+            row_f(&c, t, "adoption_tentative", name, q->adoption_tentative);
+            row_f(&c, t, "adoption", name, q->adoption);
+        }
+        row_f(&c, t, "budget", NULL, st->budget);
+        row_f(&c, t, "spend_tentative", NULL, st->spend_tentative);
+        row_f(&c, t, "spend", NULL, o->spend);
+        row_f(&c, t, "rolled_back", NULL, (float)o->rolled_back);
+        row_f(&c, t, "H", NULL, o->H);
+        row_f(&c, t, "Hr", NULL, st->people_in_roles);
+        row_f(&c, t, "Ho", NULL, o->Ho);
+        row_f(&c, t, "Hn", NULL, o->Hn);
+        row_f(&c, t, "Hs", NULL, o->Hs);
+        row_f(&c, t, "A", NULL, o->A);
+        row_f(&c, t, "Hcf", NULL, o->Hcf);
+        row_f(&c, t, "wage_bill", NULL, o->wage_bill);
+        row_f(&c, t, "Q", NULL, st->Q);
+        row_f(&c, t, "change_pct", NULL, st->change_pct);
+    }
+}
+
+// ---- firms at percentiles of the horizon outcome
+
+int hc_trace_parse_percentiles(const char *s, double *p, int *np, hc_error *err)
+{
+    const char *q = s;
+    *np = 0;
+    for (;;) {
+        char *end;
+        double v = strtod(q, &end);
+        if (end == q || !(v >= 0.0 && v <= 100.0) || (*end != ',' && *end != '\0'))
+            return hc_fail(err, "--trace-percentiles: expected numbers in [0, 100] separated by commas "
+                                "(e.g. 5,50,95), got \"%s\"", s);
+        if (*np >= HC_TRACE_MAX_PERCENTILES)
+            return hc_fail(err, "--trace-percentiles: at most %d percentiles, got \"%s\"", HC_TRACE_MAX_PERCENTILES, s);
+        p[(*np)++] = v;
+        if (*end == '\0') return 0;
+        q = end + 1;
+    }
+}
+
+typedef struct {
+    float v;
+    int64_t i; /* world index * firms + firm: the tie-break */
+} ranked;
+
+static int cmp_ranked(const void *a, const void *b)
+{
+    const ranked *x = (const ranked *)a, *y = (const ranked *)b;
+    if (x->v != y->v) return x->v < y->v ? -1 : 1;
+    return (x->i > y->i) - (x->i < y->i);
+}
+
+int hc_trace_pick(const hc_results *r, int s, const double *p, int np, hc_traced_firm *out, hc_error *err)
+{
+    const int64_t N = r->worlds * r->firms;
+    const float *change = hc_results_firm_change(r, s, r->years);
+    ranked *x = (ranked *)malloc((size_t)N * sizeof(*x));
+    int64_t i;
+    int k;
+    if (!x) return hc_fail(err, "out of memory ranking %lld firms", (long long)N);
+    for (i = 0; i < N; i++) {
+        x[i].v = change[i];
+        x[i].i = i;
+    }
+    qsort(x, (size_t)N, sizeof(*x), cmp_ranked);
+    for (k = 0; k < np; k++) {
+        const int64_t rank = (int64_t)floor((double)(N - 1) * p[k] / 100.0 + 0.5);
+        out[k].scenario = s;
+        out[k].percentile = p[k];
+        out[k].world = r->world_begin + x[rank].i / r->firms;
+        out[k].firm = x[rank].i % r->firms;
+        out[k].change_pct = x[rank].v;
+    }
+    free(x);
+    return 0;
+}
+
+/* `s` in single quotes for a POSIX shell, then as one CSV field (double quotes doubled). */
+static void csv_shell_word(FILE *f, const char *s)
+{
+    fputs(" '", f);
+    for (; *s; s++) {
+        if (*s == '\'')
+            fputs("'\\''", f);
+        else if (*s == '"')
+            fputs("\"\"", f);
+        else
+            fputc(*s, f);
+    }
+    fputc('\'', f);
+}
+
+int hc_write_traced_firms(const char *dir, const hc_results *r, const hc_config *cfg, int n_cfg,
+                          const double *p, int np, const hc_override *ov, int n_ov, hc_error *err)
+{
+    char tmp_list[4200], tmp_traces[4200];
+    FILE *list = NULL, *traces = NULL;
+    int s, k, j;
+    list = hc_output_open(dir, HC_TRACED_FIRMS_FILE, tmp_list, sizeof(tmp_list), err);
+    if (!list) return 1;
+    traces = hc_output_open(dir, HC_TRACES_FILE, tmp_traces, sizeof(tmp_traces), err);
+    if (!traces) {
+        fclose(list);
+        remove(tmp_list);
+        return 1;
+    }
+    fputs("scenario,percentile,world,firm,change_pct,command\n", list);
+    fputs(HC_TRACE_CSV_HEADER, traces);
+    for (s = 0; s < n_cfg; s++) {
+        hc_traced_firm picked[HC_TRACE_MAX_PERCENTILES];
+        if (hc_trace_pick(r, s, p, np, picked, err)) goto fail;
+        for (k = 0; k < np; k++) {
+            const hc_traced_firm *q = &picked[k];
+            int seen = 0;
+            char num[40];
+            fprintf(list, "%s,%.10g,%lld,%lld,%s,\"headcount trace", cfg[s].name, q->percentile,
+                    (long long)q->world, (long long)q->firm, exact((double)q->change_pct, num, sizeof(num)));
+            csv_shell_word(list, cfg[s].path);
+            fprintf(list, " --world %lld --firm %lld", (long long)q->world, (long long)q->firm);
+            for (j = 0; j < n_ov; j++) {
+                char set[4200];
+                snprintf(set, sizeof(set), "%s=%s", ov[j].key, ov[j].value);
+                fputs(" --set", list);
+                csv_shell_word(list, set);
+            }
+            fputs("\"\n", list);
+            for (j = 0; j < k; j++) seen |= picked[j].world == q->world && picked[j].firm == q->firm;
+            if (!seen) { /* a firm picked at two percentiles is traced once */
+                hc_trace tr;
+                if (hc_trace_firm(&cfg[s], (uint32_t)q->world, (uint32_t)q->firm, &tr, err)) goto fail;
+                hc_trace_write_csv(traces, &cfg[s], &tr);
+                hc_trace_free(&tr);
+            }
+        }
+    }
+    if (hc_output_commit(traces, tmp_traces, dir, HC_TRACES_FILE, err)) {
+        traces = NULL;
+        goto fail;
+    }
+    return hc_output_commit(list, tmp_list, dir, HC_TRACED_FIRMS_FILE, err);
+fail:
+    if (traces) {
+        fclose(traces);
+        remove(tmp_traces);
+    }
+    fclose(list);
+    remove(tmp_list);
+    return 1;
+}

@@ -1,0 +1,264 @@
+#!/usr/bin/env bash
+# cli_report.sh: paired differences, `headcount compare`, the export formats, the
+# per-world trajectories, the SVG charts and report.html, end to end (TAP output).
+# Run from the repository root after `make`; tests/run_all.sh calls it. The report is
+# rendered in headless Chromium by tests/report_check.py (skipped, with a SKIP line, on a
+# machine without chromium or python3-pil).
+set -u
+HC="${HC_BIN:-$PWD/build/headcount}" # tests/run_all.sh sets HC_BIN
+ROOT="$PWD"
+PY=/usr/bin/python3
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+n=0
+ok() { # ok CONDITION-EXIT-STATUS NAME
+    n=$((n + 1))
+    if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi
+}
+status_is() { # status_is EXPECTED NAME COMMAND...
+    local want=$1 name=$2; shift 2
+    "$@" >"$TMP/out" 2>"$TMP/err"
+    local got=$?
+    [ "$got" -eq "$want" ] || echo "# exit $got, expected $want: $(head -c 400 "$TMP/err")"
+    ok $([ "$got" -eq "$want" ]; echo $?) "$name"
+}
+py_ok() { # py_ok NAME SCRIPT ARGS...: passes when the Python script exits 0
+    local name=$1 script=$2; shift 2
+    "$PY" -c "$script" "$@" >"$TMP/py.out" 2>&1
+    local rc=$?
+    [ $rc -eq 0 ] || sed 's/^/# /' "$TMP/py.out" | tail -8
+    ok $rc "$name"
+}
+
+SMALL=(--quiet --worlds 40 --firms 40 --years 4)
+CONFIGS=(configs/cuts.json configs/growth.json)
+R="$TMP/run"
+
+# --- a run of two scenarios: every file, and the manifest lists them
+status_is 0 "run two scenarios with json, md and trajectories" "$HC" run "${SMALL[@]}" --format csv,json,md \
+    --trajectories employment_change_pct,ai_effect_pct -o "$R" "${CONFIGS[@]}"
+for f in bands.csv firms.csv compare.csv bands.json firms.json compare.json bands.md firms.md compare.md \
+         worlds.f64 trajectories.csv trajectories.json summary.md report.html manifest.json \
+         charts/employment_change_pct.svg charts/ai_effect_pct.svg charts/displaced_pct.svg \
+         charts/paired_employment_change_pct.svg charts/firm_change_histogram.svg; do
+    [ -s "$R/$f" ]; ok $? "run writes $f"
+done
+py_ok "manifest.json lists every file written, and nothing else" '
+import json, os, sys
+d = sys.argv[1]
+m = json.load(open(os.path.join(d, "manifest.json")))
+on_disk = sorted(os.path.relpath(os.path.join(r, f), d) for r, _, fs in os.walk(d) for f in fs)
+# an entry is a name, or an object with its name (and digest)
+listed = sorted([f["name"] if isinstance(f, dict) else f for f in m["files"]] + ["manifest.json"])
+assert on_disk == listed, (on_disk, listed)
+wf = m["worlds_file"]
+assert wf["name"] == "worlds.f64" and wf["dtype"] == "<f8" and wf["shape"] == [2, 11, 17, 40], wf
+' "$R"
+
+# --- paired differences by hand from the per-world values
+py_ok "worlds.f64 holds the values bands.csv is made of (numpy percentiles agree)" '
+import csv, json, sys, numpy as np
+d = sys.argv[1]
+m = json.load(open(d + "/manifest.json"))
+v = np.fromfile(d + "/worlds.f64", "<f8").reshape(m["worlds_file"]["shape"])
+names = [s["name"] for s in m["scenarios"]]
+metrics = m["worlds_file"]["metrics"]
+rows = list(csv.DictReader(open(d + "/bands.csv")))
+assert len(rows) == 2 * 11 * 17
+for r in rows:
+    x = v[names.index(r["scenario"]), metrics.index(r["metric"]), int(r["step"])]
+    for p in (5, 25, 50, 75, 95):
+        want = np.percentile(x, p)
+        assert abs(float(r["p%d" % p]) - want) <= 1e-9 * max(1.0, abs(want)), (r, p, want)
+    assert abs(float(r["mean"]) - x.mean()) <= 1e-9 * max(1.0, abs(x.mean()))
+' "$R"
+py_ok "compare.csv equals the paired differences computed by hand from worlds.f64" '
+import csv, json, sys, numpy as np
+d = sys.argv[1]
+m = json.load(open(d + "/manifest.json"))
+v = np.fromfile(d + "/worlds.f64", "<f8").reshape(m["worlds_file"]["shape"])
+metrics = m["worlds_file"]["metrics"]
+rows = list(csv.DictReader(open(d + "/compare.csv")))
+assert list(rows[0].keys()) == "scenario,baseline,metric,step,year,p5,p25,p50,p75,p95,mean,sd,p_above".split(",")
+assert len(rows) == 11 * 17, len(rows)
+checked = 0
+for r in rows:
+    assert r["scenario"] == "growth" and r["baseline"] == "cuts"
+    k, t = metrics.index(r["metric"]), int(r["step"])
+    diff = v[1, k, t] - v[0, k, t]
+    assert abs(float(r["year"]) - (2026 + t / 4)) < 1e-9
+    want = {"p%d" % p: np.percentile(diff, p) for p in (5, 25, 50, 75, 95)}
+    want["mean"], want["sd"], want["p_above"] = diff.mean(), diff.std(ddof=1), (diff > 0).mean()
+    for col, w in want.items():
+        got = float(r[col])
+        assert abs(got - w) <= 1e-9 * max(1.0, abs(w)), (r["metric"], t, col, got, w)
+        checked += 1
+assert checked == 11 * 17 * 8
+' "$R"
+py_ok "trajectories.csv holds every world's values of the chosen metrics" '
+import csv, json, sys, numpy as np
+d = sys.argv[1]
+m = json.load(open(d + "/manifest.json"))
+v = np.fromfile(d + "/worlds.f64", "<f8").reshape(m["worlds_file"]["shape"])
+metrics = m["worlds_file"]["metrics"]
+rows = list(csv.DictReader(open(d + "/trajectories.csv")))
+assert list(rows[0].keys()) == ["scenario", "world", "step", "year", "employment_change_pct", "ai_effect_pct"]
+assert len(rows) == 2 * 40 * 17
+for r in rows:
+    s = ["cuts", "growth"].index(r["scenario"])
+    for name in ("employment_change_pct", "ai_effect_pct"):
+        want = v[s, metrics.index(name), int(r["step"]), int(r["world"])]
+        assert abs(float(r[name]) - want) <= 1e-9 * max(1.0, abs(want))
+j = json.load(open(d + "/trajectories.json"))
+assert len(j) == len(rows) and float(j[-1]["ai_effect_pct"]) == float(rows[-1]["ai_effect_pct"])
+' "$R"
+py_ok "bands.json, firms.json and compare.json hold the same rows as their CSVs" '
+import csv, json, sys
+d = sys.argv[1]
+for stem in ("bands", "firms", "compare"):
+    rows = list(csv.DictReader(open("%s/%s.csv" % (d, stem))))
+    recs = json.load(open("%s/%s.json" % (d, stem)))
+    assert len(rows) == len(recs), stem
+    for r, j in zip(rows, recs):
+        assert list(r.keys()) == list(j.keys()), (stem, r.keys(), j.keys())
+        for k in r:
+            a, b = r[k], j[k]
+            assert (a == b) if isinstance(b, str) else (float(a) == float(b)), (stem, k, a, b)
+    md = open("%s/%s.md" % (d, stem)).read().splitlines()
+    assert md[0].startswith("# ") and md[2] == "| " + " | ".join(rows[0].keys()) + " |", (stem, md[:3])
+    assert len(md) == 4 + len(rows), (stem, len(md))
+' "$R"
+
+# --- headcount compare DIR: the same numbers without simulating again
+cp "$R/compare.csv" "$TMP/compare_from_run.csv"
+status_is 0 "compare DIR runs on the out folder" "$HC" compare "$R"
+grep -q "growth" "$TMP/out"; ok $? "compare DIR prints the differences at the horizon"
+cmp -s "$R/compare.csv" "$TMP/compare_from_run.csv"; ok $? "compare DIR rewrites compare.csv byte for byte"
+status_is 0 "compare --baseline growth -o elsewhere" "$HC" compare --quiet --baseline growth --format csv,json -o "$TMP/cmp2" "$R"
+py_ok "another baseline mirrors the differences" '
+import csv, sys
+a = list(csv.DictReader(open(sys.argv[1] + "/compare.csv")))
+b = list(csv.DictReader(open(sys.argv[2] + "/compare.csv")))
+assert len(a) == len(b) and all(r["scenario"] == "cuts" and r["baseline"] == "growth" for r in b)
+for x, y in zip(a, b):
+    assert abs(float(x["mean"]) + float(y["mean"])) <= 1e-8 * max(1, abs(float(x["mean"])))
+    assert abs(float(x["p5"]) + float(y["p95"])) <= 1e-8 * max(1, abs(float(x["p5"])))
+    assert float(x["sd"]) == float(y["sd"])
+' "$R" "$TMP/cmp2"
+[ -s "$TMP/cmp2/compare.json" ]; ok $? "compare --format json writes compare.json"
+status_is 2 "compare --baseline with an unknown name is a usage error" "$HC" compare --baseline nobody "$R"
+grep -q "cuts, growth" "$TMP/err"; ok $? "the unknown-baseline message lists the scenarios"
+status_is 2 "compare on a folder without a run is a usage error" "$HC" compare "$TMP"
+status_is 2 "compare --format xml is a usage error" "$HC" compare --format xml "$R"
+cp -r "$R" "$TMP/cut"
+head -c 1000 "$R/worlds.f64" >"$TMP/cut/worlds.f64"
+status_is 2 "compare refuses a truncated worlds.f64" "$HC" compare "$TMP/cut"
+grep -q "worlds.f64: expected .* bytes" "$TMP/err"; ok $? "the truncated-file message says what size was expected"
+
+# --- two identical configs under different names: a difference of exactly 0
+for s in same_a same_b; do
+    printf '{"name": "%s", "extends": "%s/configs/cuts.json"}\n' "$s" "$ROOT" >"$TMP/$s.json"
+done
+status_is 0 "run two identical configs under different names" "$HC" run "${SMALL[@]}" -o "$TMP/same" "$TMP/same_a.json" "$TMP/same_b.json"
+py_ok "identical scenarios differ by exactly 0 (p_above 0) at every metric and step" '
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1] + "/compare.csv")))
+assert len(rows) == 11 * 17
+for r in rows:
+    for k in ("p5", "p25", "p50", "p75", "p95", "mean", "sd", "p_above"):
+        assert r[k] == "0", (r["metric"], r["step"], k, r[k])
+' "$TMP/same"
+
+# --- a single scenario: no comparison, and compare says why
+status_is 0 "run one scenario" "$HC" run "${SMALL[@]}" -o "$TMP/one" configs/cuts.json
+[ ! -e "$TMP/one/compare.csv" ]; ok $? "one scenario writes no compare.csv"
+[ -s "$TMP/one/report.html" ] && [ -s "$TMP/one/charts/firm_change_histogram.svg" ]; ok $? "one scenario still gets the report and charts"
+status_is 2 "compare on a one-scenario run is a usage error" "$HC" compare "$TMP/one"
+grep -q "needs two or more" "$TMP/err"; ok $? "and says that it needs two scenarios"
+
+# --- formats and trajectories: options
+status_is 0 "--format json alone" "$HC" run "${SMALL[@]}" --format json -o "$TMP/json" "${CONFIGS[@]}"
+[ ! -e "$TMP/json/bands.csv" ] && [ -s "$TMP/json/bands.json" ] && [ -s "$TMP/json/summary.md" ] && [ -s "$TMP/json/report.html" ]
+ok $? "--format json writes JSON tables instead of CSV, and still the summary and report"
+status_is 2 "--format xml is a usage error" "$HC" run "${SMALL[@]}" --format csv,xml -o "$TMP/x1" "${CONFIGS[@]}"
+grep -q -- "--format: expected csv, json or md" "$TMP/err"; ok $? "--format error says what was expected"
+status_is 2 "--trajectories with an unknown metric is a usage error" "$HC" run "${SMALL[@]}" --trajectories employment -o "$TMP/x2" "${CONFIGS[@]}"
+grep -q "employment_change_pct" "$TMP/err"; ok $? "--trajectories error lists the metrics"
+
+# --- summary.md leads with the answer
+first=$(grep -m1 '^## ' "$R/summary.md")
+[ "$first" = "## The answer" ]; ok $? "summary.md opens with the answer (first section: $first)"
+sed -n '/^## The answer/,/^## Every metric/p' "$R/summary.md" >"$TMP/answer.md"
+grep -q "^| cuts | " "$TMP/answer.md" && grep -q "^| growth | " "$TMP/answer.md"; ok $? "the answer has a row per scenario"
+grep -q " M " "$TMP/answer.md" && grep -q " % (" "$TMP/answer.md"; ok $? "the answer gives % and jobs with a band"
+grep -q "growth vs cuts, net employment change" "$TMP/answer.md" && grep -q "growth vs cuts, AI effect" "$TMP/answer.md"
+ok $? "the answer says where the narratives separate"
+grep -q "^## cuts" "$R/summary.md"; ok $? "the full table per scenario follows"
+
+# --- SVG: valid XML with what a chart needs
+py_ok "every SVG is valid XML with a title, axis labels, a legend and data" '
+import glob, sys, xml.etree.ElementTree as ET
+ns = "{http://www.w3.org/2000/svg}"
+files = sorted(glob.glob(sys.argv[1] + "/charts/*.svg")) + sorted(glob.glob(sys.argv[2] + "/charts/*.svg"))
+assert len(files) >= 12, files
+for f in files:
+    root = ET.parse(f).getroot()
+    assert root.tag == ns + "svg" and root.get("viewBox"), f
+    assert root.find(ns + "title").text, f
+    texts = [t.text or "" for t in root.iter(ns + "text")]
+    assert any("Year" in t or "headcount since" in t for t in texts), (f, "x label")
+    ylabels = [t.text or "" for t in root.iter(ns + "text") if "rotate" in (t.get("transform") or "")]
+    assert len(ylabels) == 1 and ("%" in ylabels[0] or "points" in ylabels[0]), (f, "y label with unit", ylabels)
+    assert any(t in ("cuts", "growth", "growth minus cuts") for t in texts), (f, "legend")
+    drawn = list(root.iter(ns + "path")) + list(root.iter(ns + "polyline"))
+    assert drawn, (f, "no data")
+    body = open(f).read()
+    assert "nan" not in body.lower() and "inf" not in body.replace("Info", ""), f
+fan = ET.parse(sys.argv[1] + "/charts/employment_change_pct.svg").getroot()
+texts = [t.text for t in fan.iter(ns + "text")]
+assert "2026" in texts and "2030" in texts, texts
+assert any("50 % band" in t for t in texts) and any("90 % band" in t for t in texts)
+' "$R" "$TMP/one"
+
+# --- the progress bar: never on a pipe, never with --quiet
+"$HC" run --worlds 40 --firms 40 --years 4 -o "$TMP/pipe" "${CONFIGS[@]}" >/dev/null 2>"$TMP/err"
+! grep -q $'\r' "$TMP/err"; ok $? "no progress bar when stderr is not a terminal"
+if command -v script >/dev/null 2>&1; then
+    script -qec "$HC run ${SMALL[*]} -o $TMP/tty ${CONFIGS[*]}" /dev/null >"$TMP/tty.out" 2>&1
+    [ ! -s "$TMP/tty.out" ]; ok $? "no progress bar with --quiet on a terminal"
+else
+    n=$((n + 1)); echo "ok $n - # SKIP script(1) not installed: no terminal to test --quiet on"
+fi
+
+# --- report.html: self-contained, and it looks right in Chromium
+grep -c '<figure class="chart"' "$R/report.html" | grep -qx 7; ok $? "report.html inlines the 7 charts"
+grep -q "The answer" "$R/report.html" && grep -q "Paired differences at the horizon" "$R/report.html" \
+    && grep -q "Firm-level change in headcount by year" "$R/report.html"; ok $? "report.html has the answer and the tables"
+"$PY" tests/report_check.py "$R/report.html" "$TMP/report.png" >"$TMP/check.out" 2>&1
+check_rc=$?
+while IFS= read -r line; do
+    case "$line" in
+    PASS\ *) n=$((n + 1)); echo "ok $n - report: ${line#PASS }" ;;
+    FAIL\ *) n=$((n + 1)); echo "not ok $n - report: ${line#FAIL }" ;;
+    SKIP\ *) n=$((n + 1)); echo "ok $n - # SKIP report rendering: ${line#SKIP }" ;;
+    *) echo "# $line" ;;
+    esac
+done <"$TMP/check.out"
+[ $check_rc -eq 0 ]; ok $? "report_check.py finishes cleanly"
+# The checks must be able to fail: a copy with an overflowing block and an emptied chart.
+if grep -q "^PASS Chromium takes a screenshot" "$TMP/check.out"; then
+    "$PY" - "$R/report.html" "$TMP/broken.html" <<'PY'
+import re, sys
+h = open(sys.argv[1]).read()
+i = h.index('<figure class="chart"'); j = h.index("</figure>", i)
+h = h[:i] + re.sub(r"<(path|polyline)[^>]*/>", "", h[i:j]) + h[j:]
+h = h.replace('<section id="files">', '<div style="width:1500px;height:20px;background:#c00"></div><section id="files">')
+open(sys.argv[2], "w").write(h)
+PY
+    "$PY" tests/report_check.py "$TMP/broken.html" "$TMP/broken.png" >"$TMP/broken.out" 2>&1
+    grep -q "^FAIL page is no wider" "$TMP/broken.out" && grep -q "^FAIL right margin" "$TMP/broken.out" \
+        && grep -q "^FAIL every chart has data drawn" "$TMP/broken.out"
+    ok $? "the report checks catch an overflow and an empty chart"
+fi
+
+echo "1..$n"
