@@ -30,6 +30,9 @@ LDFLAGS += -fopenmp
 ifeq ($(SANITIZE),1)
   ALL_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
   LDFLAGS    += -fsanitize=address,undefined
+  # The CUDA runtime maps memory inside ASan's protected shadow gap; without this a
+  # sanitized build cannot use a GPU.
+  TEST_ENV   := ASAN_OPTIONS=protect_shadow_gap=0
 endif
 
 # The commit recorded in every manifest; build/commit.h changes only when it does, so
@@ -96,7 +99,7 @@ run: all
 	$(BUILD)/headcount run configs/cuts.json configs/growth.json
 
 test: all $(UNIT_BIN) $(BUILD)/tests/kat_philox_curand $(TEST_DEPS)
-	@HC_BUILD=$(BUILD) bash tests/run_all.sh
+	@HC_BUILD=$(BUILD) $(TEST_ENV) bash tests/run_all.sh
 
 bench: all
 	@bash bench/run.sh

@@ -24,6 +24,9 @@ typedef struct {
     /* [scenario][year 0..years][np + 3]: percentiles, mean, sd across all firms, then
      * the share of firms below their step-0 headcount (in [0, 1]) */
     double *firm;
+    /* [scenario][metric][step][np + 2]: the Monte Carlo standard error of each entry of
+     * `world` (src/mcse.c, batch means over blocks of worlds) */
+    double *mcse;
 } hc_bands;
 
 #define HC_BAND_WORLD_COLS(b) ((b)->np + 2)

@@ -19,6 +19,9 @@ int hc_cmd_trace(int argc, char **argv);
 int hc_cli_usage_error(const char *cmd, const char *fmt, const char *arg);
 /* A whole number in [lo, hi], all of s; 0 on success. */
 int hc_cli_parse_count(const char *s, long long lo, long long hi, long long *out);
+/* `--devices LIST`: distinct GPU numbers 0..1023 separated by commas, at most max of them,
+ * into devices[0..*n); 0 on success (src/cmd_devices.c). */
+int hc_cli_parse_devices(const char *s, int *devices, int max, int *n);
 double hc_cli_now(void);
 /* Loads n configs with the overrides; prints the first error and returns non-zero. */
 int hc_cli_load_all(char **paths, int n, const hc_override *ov, int n_ov, hc_config *cfg);

@@ -16,6 +16,7 @@ typedef struct cJSON cJSON;
 
 typedef struct {
     char message[2048];
+    int out_of_memory; /* set when the failure was memory running out, not bad input (exit 1, not 2) */
 } hc_error;
 
 /* Formats into err->message (printf-style); returns 1 so `return hc_fail(...)` reads well. */
@@ -60,6 +61,15 @@ typedef struct {
     const char *value;
 } hc_override;
 
+/* One pair of the config's `correlations` section (docs/uncertainty.md): two world-level
+ * inputs as design columns a < b (include/hc_design.h: an hc_input_id, or
+ * HC_N_WORLD_INPUTS + r for roles[r].tokens_per_fte_year) and their rank correlation. */
+#define HC_MAX_CORRELATIONS 128
+typedef struct {
+    int a, b;
+    double rank;
+} hc_correlation;
+
 typedef struct {
     char name[128];          /* scenario name: `name`, or the file name without .json */
     char path[4096];         /* the file as given */
@@ -76,6 +86,8 @@ typedef struct {
     int n_percentiles;
     double percentiles[HC_MAX_PERCENTILES]; /* in (0, 100), increasing */
     char role_names[HC_MAX_ROLES][64];
+    int n_correlations;      /* `correlations`: pairs of world-level inputs (src/design.c applies them) */
+    hc_correlation correlations[HC_MAX_CORRELATIONS];
     /* The fully resolved config: `extends` merged, overrides applied, defaults filled in,
      * `name` set, no `extends` key. Owned; freed by hc_config_free. */
     cJSON *resolved;

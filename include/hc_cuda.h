@@ -25,8 +25,14 @@ typedef struct {
     size_t free_bytes;    /* free now; 0 unless asked for (it needs a context on the GPU) */
     int cc_major, cc_minor; /* compute capability */
     int sm_count;
+    int clock_khz;        /* peak SM clock (cudaDevAttrClockRate: CUDA 13 has no clockRate field) */
+    int memory_clock_khz; /* peak memory clock */
+    int memory_bus_bits;  /* global memory bus width */
     int usable;           /* cc_major >= HC_CUDA_MIN_CC_MAJOR */
 } hc_cuda_device;
+
+/* A CUDA error message cut before its "hint:", in place (a notice wants the reason only). */
+char *hc_cuda_reason(char *message);
 
 /* The visible GPUs, up to max of them, into dev[0..*count); with_free: also their free
  * memory (slower: it starts a context on each). Returns 0; non-zero with err filled with

@@ -2,8 +2,11 @@
  *
  * Each launcher checks its preconditions (cudaErrorInvalidValue when one fails), copies
  * the scenario's model to its kernel's constant memory on `stream`, launches, and returns
- * cudaGetLastError(). Nothing here synchronises; device pointers are marked d_. The
- * layouts below are the contract between the kernels and the host. */
+ * cudaGetLastError(). It clears that error state just before the launch: a failed call
+ * before it (an allocation the host retried smaller) was already reported by its own
+ * check and must not pass for a launch failure, while a sticky error (a faulted context)
+ * cannot be cleared and is still returned. Nothing here synchronises; device pointers are
+ * marked d_. The layouts below are the contract between the kernels and the host. */
 #ifndef HC_CUDA_KERNELS_H
 #define HC_CUDA_KERNELS_H
 

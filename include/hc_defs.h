@@ -10,7 +10,10 @@
 #include <stdint.h>
 
 #if defined(__CUDACC__)
-#define HC_HD __host__ __device__ __forceinline__
+/* static, as on the CPU: each translation unit keeps its own copy, so builds of one
+ * kernel file with different HC_FIRM_ROLE_CAP (hc_model.h) never share a function whose
+ * code depends on it, whatever the compiler inlines. */
+#define HC_HD static __host__ __device__ __forceinline__
 #define HC_RESTRICT __restrict__
 #else
 #define HC_HD static inline

@@ -31,6 +31,9 @@ typedef struct {
      * (__atomic_fetch_add) as worlds complete, for the progress bar (hc_progress.h) to
      * read while it runs. Counting only; no result depends on it. */
     int64_t worlds_done;
+    /* Input, set by the caller after hc_results_alloc: the world-input design (hc_design.h)
+     * whose rows, indexed by global world id, replace hc_world_sample; NULL: draw them. */
+    const struct hc_design_s *design;
 } hc_results;
 
 /* Bytes hc_results_alloc would take, to refuse a run up front rather than be killed. */

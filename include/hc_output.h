@@ -22,6 +22,9 @@ typedef struct {
      * --trace-percentiles): the manifest lists and hashes them with the rest. */
     const char (*extra_files)[64];
     int n_extra_files;
+    /* manifest.json's "uncertainty" (design, sensitivity, --target-mcse: src/mcse.c);
+     * NULL: none. Copied, not owned. */
+    const cJSON *uncertainty;
 } hc_run_info;
 
 /* The files written into an out folder, in order, for the manifest's "files". */
@@ -40,6 +43,15 @@ int hc_output_prepare_dir(const char *dir, int force, hc_error *err);
  * DIR/NAME (removing the temporary on any failure). */
 FILE *hc_output_open(const char *dir, const char *name, char *tmp_path, size_t tmp_len, hc_error *err);
 int hc_output_commit(FILE *f, const char *tmp_path, const char *dir, const char *name, hc_error *err);
+
+/* Staging (docs/hardening.md): a run writes every file into a hidden folder inside its
+ * out folder (hc_output_stage gives its path), then moves them all into place with
+ * hc_output_publish, manifest.json last, after removing the old run's manifest. A run
+ * that fails or is interrupted calls hc_output_discard instead, so the out folder never
+ * holds a partial run, nor (with --force) a mix of two runs under one manifest. */
+int hc_output_stage(const char *dir, char *stage, size_t len, hc_error *err);
+int hc_output_publish(const char *stage, const char *dir, hc_error *err);
+void hc_output_discard(const char *stage);
 
 /* Column name of percentile p: 5 -> "p5", 2.5 -> "p2.5". */
 void hc_percentile_label(double p, char *buf, size_t len);

@@ -6,10 +6,15 @@
 
 #include "hc_engine.h"
 
+#define HC_SIM_MAX_DEVICES 64
+
+/* Zero-initialise (memset) before filling, so that a field added later is off. */
 typedef struct {
     const char *backend; /* "auto", "cpu" or "cuda" */
     int threads;         /* CPU threads; 0: all cores */
     int quiet;           /* no notices on stderr */
+    int n_devices;       /* --devices: GPUs devices[0..n_devices) (CUDA numbers); 0: every usable GPU */
+    int devices[HC_SIM_MAX_DEVICES];
 } hc_sim_options;
 
 /* Fills res (allocated by the caller) on the backend `o` asks for. Returns 0, or

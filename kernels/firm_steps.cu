@@ -65,13 +65,13 @@ static __device__ __forceinline__ void block_sums(hc_block_contrib *contrib, con
     }
 }
 
-/* At a whole year: the firm's change in %, and a count of the firms below their start
- * headcount (integer adds, so their order cannot matter). */
+/* At a whole year: the firm's change in %, to change_year[slot], and a count of the firms
+ * below their start headcount (integer adds, so their order cannot matter). */
 static __device__ __forceinline__ void record_year(bool active, const hc_firm *f, const hc_firm_out *o,
-                                                   float *change, unsigned long long *shrinking)
+                                                   float *change_year, int64_t slot, unsigned long long *shrinking)
 {
     const unsigned below = __ballot_sync(0xffffffffu, active && o->H < f->H_start);
-    if (active) *change = hc_firm_change_pct(f, o->H);
+    if (active) change_year[slot] = hc_firm_change_pct(f, o->H);
     if ((int)threadIdx.x % WARP == 0 && below != 0u) atomicAdd(shrinking, (unsigned long long)__popc(below));
 }
 
@@ -91,17 +91,18 @@ HC_WITH_CAP(hc_firm_steps_kernel)(hc_cuda_firm_args a, int blocks_per_world)
     const hc_world_step *steps = a.d_steps + w * T1;
     const float *Kw = a.d_Kw + w * T1 * R;
     double *partial = a.d_partials + (w * blocks_per_world + block) * T1 * HC_N_SUMS;
-    float *change = a.d_firm_change + w * a.firms + firm;
+    const int64_t slot = w * a.firms + firm; /* in a year's firm changes; a firm's only if active */
     const int64_t year_stride = (int64_t)a.n_worlds * a.firms;
-    hc_firm f;
-    hc_firm_out o;
+    hc_firm f = {};     /* zeros: the threads past the last firm carry them, unused */
+    hc_firm_out o = {};
     int t;
 
     if (active) hc_firm_sample(m, a.world_first + (uint32_t)w, (uint32_t)firm, &a.d_wi[w], &f);
     for (t = 0; t <= a.last_step; t++) {
         if (active) hc_firm_step(m, &steps[t], Kw + (int64_t)t * R, t, &f, &o);
         block_sums(&contrib[t & 1], &o, active, partial + (int64_t)t * HC_N_SUMS);
-        if (t % S == 0) record_year(active, &f, &o, change + (t / S) * year_stride, &a.d_shrinking[t / S]);
+        if (t % S == 0)
+            record_year(active, &f, &o, a.d_firm_change + (t / S) * year_stride, slot, &a.d_shrinking[t / S]);
     }
 }
 
@@ -125,6 +126,7 @@ extern "C" cudaError_t HC_WITH_CAP(hc_cuda_launch_firm_steps)(const hc_model *m,
     if (blocks > INT32_MAX) return cudaErrorInvalidValue;
     e = cudaMemcpyToSymbolAsync(c_model, m, sizeof(hc_model), 0, cudaMemcpyHostToDevice, stream);
     if (e != cudaSuccess) return e;
+    (void)cudaGetLastError(); /* see hc_cuda_kernels.h: only this launch's error counts */
     HC_WITH_CAP(hc_firm_steps_kernel)<<<(unsigned)blocks, HC_CUDA_BLOCK, 0, stream>>>(*a, blocks_per_world);
     return cudaGetLastError();
 }

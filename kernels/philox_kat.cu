@@ -43,6 +43,7 @@ extern "C" cudaError_t hc_cuda_launch_philox_kat(const uint32_t *d_in, int n, ui
                                                  cudaStream_t stream)
 {
     if (!d_in || !d_hc || !d_curand || n < 1) return cudaErrorInvalidValue;
+    (void)cudaGetLastError(); /* see hc_cuda_kernels.h: only this launch's error counts */
     hc_philox_kat_kernel<<<(unsigned)((n + KAT_BLOCK - 1) / KAT_BLOCK), KAT_BLOCK, 0, stream>>>(d_in, n, d_hc,
                                                                                                d_curand);
     return cudaGetLastError();

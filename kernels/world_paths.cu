@@ -37,6 +37,7 @@ extern "C" cudaError_t hc_cuda_launch_world_paths(const hc_model *m, uint32_t wo
         return cudaErrorInvalidValue;
     e = cudaMemcpyToSymbolAsync(c_model, m, sizeof(hc_model), 0, cudaMemcpyHostToDevice, stream);
     if (e != cudaSuccess) return e;
+    (void)cudaGetLastError(); /* see hc_cuda_kernels.h: only this launch's error counts */
     hc_world_paths_kernel<<<(unsigned)((n_worlds + WORLD_BLOCK - 1) / WORLD_BLOCK), WORLD_BLOCK, 0, stream>>>(
         world_first, n_worlds, d_wi, d_steps, d_Kw);
     return cudaGetLastError();

@@ -39,6 +39,7 @@ extern "C" cudaError_t hc_cuda_launch_world_sums(const double *d_partials, int n
     threads = (int64_t)n_worlds * row;
     blocks = (threads + SUMS_BLOCK - 1) / SUMS_BLOCK;
     if (blocks > INT32_MAX) return cudaErrorInvalidValue;
+    (void)cudaGetLastError(); /* see hc_cuda_kernels.h: only this launch's error counts */
     hc_world_sums_kernel<<<(unsigned)blocks, SUMS_BLOCK, 0, stream>>>(d_partials, n_worlds, blocks_per_world, row,
                                                                      d_sums);
     return cudaGetLastError();

@@ -3,6 +3,8 @@
 #   make fuzz            build the libFuzzer harnesses (clang) and run each for FUZZ_SECONDS
 #   make fuzz-regress    replay the corpus, the seeds and every saved crash (no clang needed)
 #
+# Also $(BUILD)/lib/fail_alloc.so, the allocation-failure injector of tests/cli_hardening.sh.
+#
 # The harnesses are also built by the system compiler as plain replayers
 # ($(BUILD)/tests/regress_fuzz_*), which `make test` runs like any other test binary, so a
 # crash once found stays fixed. A new crash: libFuzzer writes it to $(FUZZ_BUILD)/crash-*;
@@ -15,18 +17,29 @@ FUZZ_BUILD   := $(BUILD)/fuzz
 FUZZ_NAMES   := config set
 FUZZ_BIN     := $(FUZZ_NAMES:%=$(FUZZ_BUILD)/fuzz_%)
 FUZZ_REPLAY  := $(FUZZ_NAMES:%=$(BUILD)/tests/regress_fuzz_%)
-# The harnesses need only the loader; the model is header-only.
-FUZZ_LIB_SRC := src/config.c
+# The harnesses need only the loader and what it calls (the correlation checks of
+# src/design.c); the model is header-only.
+FUZZ_LIB_SRC := src/config.c src/design.c
 FUZZ_CFLAGS  := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -ffp-contract=off -Iinclude -Itests/fuzz \
                 -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 # Seeds: the shipped and test configs, and the committed corpus; new finds go to the
 # first folder, which is under build/ and never committed.
-FUZZ_CORPUS_config := $(FUZZ_BUILD)/corpus/config tests/fuzz/corpus/config configs tests/configs/good tests/configs/bad
-FUZZ_CORPUS_set    := $(FUZZ_BUILD)/corpus/set tests/fuzz/corpus/set tests/fuzz/seeds/set
+FUZZ_CORPUS_config := $(FUZZ_BUILD)/corpus/config tests/fuzz/corpus/config tests/fuzz/regressions/config configs \
+                      tests/configs/good tests/configs/bad
+FUZZ_CORPUS_set    := $(FUZZ_BUILD)/corpus/set tests/fuzz/corpus/set tests/fuzz/regressions/set tests/fuzz/seeds/set
 # -timeout: an input that takes seconds is a finding (a hang), not something to wait for.
 FUZZ_FLAGS   := -dict=tests/fuzz/config.dict -timeout=10 -rss_limit_mb=2048 -print_final_stats=1
 
-TEST_DEPS += $(FUZZ_REPLAY)
+# The allocation-failure injector for tests/cli_hardening.sh (never sanitized: ASan brings
+# its own allocator, and the test skips itself under SANITIZE=1).
+FAIL_ALLOC := $(BUILD)/lib/fail_alloc.so
+
+TEST_DEPS += $(FUZZ_REPLAY) $(FAIL_ALLOC)
+
+$(FAIL_ALLOC): tests/fuzz/fail_alloc.c
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	$(Q)$(CC) -std=c11 -O1 -fPIC -shared $(WARN) $< -o $@
 
 .PHONY: fuzz fuzz-build fuzz-regress $(FUZZ_NAMES:%=fuzz-run-%)
 
@@ -44,12 +57,14 @@ fuzz-build: setup $(FUZZ_BIN)
 
 fuzz: $(FUZZ_NAMES:%=fuzz-run-%)
 
-# One harness for FUZZ_SECONDS; the log keeps libFuzzer's final statistics.
-fuzz-run-%: fuzz-build
+# One harness for FUZZ_SECONDS; the log keeps libFuzzer's final statistics. (A static
+# pattern rule: make never applies an implicit one to a phony target.) libFuzzer refuses
+# a corpus folder that does not exist, and git keeps no empty folder: hence $(wildcard).
+$(FUZZ_NAMES:%=fuzz-run-%): fuzz-run-%: fuzz-build
 	@echo "fuzz: $* for $(FUZZ_SECONDS) s"
 	@$(FUZZ_BUILD)/fuzz_$* $(FUZZ_FLAGS) -max_total_time=$(FUZZ_SECONDS) -artifact_prefix=$(FUZZ_BUILD)/crash-$*- \
-	    $(FUZZ_CORPUS_$*) 2>$(FUZZ_BUILD)/fuzz_$*.log \
-	 || { tail -40 $(FUZZ_BUILD)/fuzz_$*.log; echo "fuzz: $* found a crash: $(FUZZ_BUILD)/crash-$*-*"; exit 1; }
+	    $(wildcard $(FUZZ_CORPUS_$*)) 2>$(FUZZ_BUILD)/fuzz_$*.log \
+	 || { tail -40 $(FUZZ_BUILD)/fuzz_$*.log; echo "fuzz: $* failed (log: $(FUZZ_BUILD)/fuzz_$*.log; a crashing input is kept as $(FUZZ_BUILD)/crash-$*-*)"; exit 1; }
 	@grep -E "stat::number_of_executed_units|stat::new_units_added" $(FUZZ_BUILD)/fuzz_$*.log | sed "s/^/fuzz: $*: /"
 
 fuzz-regress: setup $(FUZZ_REPLAY)

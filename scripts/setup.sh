@@ -11,11 +11,14 @@ packages=(
   python3-numpy    # numpy reference for percentiles and the NumPy benchmark
   nettle-dev       # SHA-256 of output files in manifest.json (src/hash.c)
   pkg-config
+  g++              # cuRAND's Philox known answers, and the CPU emulator of the CUDA runtime (tests/gpu/emu)
   openmpi-bin      # mpirun, for the MPI tests (docs/cluster.md)
   libopenmpi-dev   # mpicc and mpi.h: `make MPI=1`
   chromium         # renders report.html headless for its screenshot check (tests/report_check.py)
   python3-pil      # reads that screenshot's pixels
   fonts-dejavu-core # the font report.html and the charts ask for first, so the screenshot is stable
+  clang            # `make fuzz`: the libFuzzer harnesses of the config loader (tests/fuzz/)
+  libclang-rt-14-dev # libFuzzer and the sanitizer runtimes for clang 14
 )
 
 missing=()

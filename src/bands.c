@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "hc_bands.h"
+#include "hc_mcse.h"
 #include "hc_stats.h"
 
 const hc_metric_info hc_metric_infos[HC_N_METRICS] = {
@@ -64,6 +65,10 @@ int hc_bands_compute(const hc_results *r, const hc_config *cfg, hc_bands *b, hc_
     }
     for (s = 0; s < r->n_scenarios; s++) {
         for (metric = 0; metric < HC_N_METRICS; metric++) {
+            if (hc_interrupted) { /* Ctrl-C or SIGTERM: stop within a second, even on a huge run */
+                hc_fail(err, "interrupted");
+                goto fail;
+            }
             for (t = 0; t <= r->n_steps; t++) {
                 double *row = hc_bands_world(b, s, metric, t);
                 hc_world_metrics(r, cfg, s, t, metric, values);
@@ -79,6 +84,10 @@ int hc_bands_compute(const hc_results *r, const hc_config *cfg, hc_bands *b, hc_
         }
         for (year = 0; year <= r->years; year++) {
             double *row = hc_bands_firm(b, s, year);
+            if (hc_interrupted) {
+                hc_fail(err, "interrupted");
+                goto fail;
+            }
             const float *change = hc_results_firm_change(r, s, year);
             hc_mean_sd_f(change, N, &row[b->np], &row[b->np + 1]);
             memcpy(scratch, change, N * sizeof(float));
@@ -92,6 +101,7 @@ int hc_bands_compute(const hc_results *r, const hc_config *cfg, hc_bands *b, hc_
             }
         }
     }
+    if (hc_mcse_bands(r, cfg, b, err)) goto fail; /* each band's Monte Carlo standard error (src/mcse.c) */
     free(values);
     free(scratch);
     return 0;
@@ -106,6 +116,8 @@ void hc_bands_free(hc_bands *b)
 {
     free(b->world);
     free(b->firm);
+    free(b->mcse);
     b->world = NULL;
     b->firm = NULL;
+    b->mcse = NULL;
 }

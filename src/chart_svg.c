@@ -516,8 +516,20 @@ int hc_write_charts(const char *dir, const hc_results *r, const hc_bands *b, con
             hs[s].counts = counts + (size_t)s * (size_t)n_bins;
             hs[s].total = (double)N;
         }
-        snprintf(sub, sizeof(sub), "All %lld firms of each scenario, %d; bins of %g points", (long long)N,
-                 cfg[0].start_year + cfg[0].years, step);
+        {
+            /* 800000 -> "800,000": a count people read at a glance */
+            char digits[32], count[48];
+            size_t nd, i, o = 0;
+            snprintf(digits, sizeof(digits), "%lld", (long long)N);
+            nd = strlen(digits);
+            for (i = 0; i < nd; i++) {
+                if (i > 0 && (nd - i) % 3 == 0) count[o++] = ',';
+                count[o++] = digits[i];
+            }
+            count[o] = '\0';
+            snprintf(sub, sizeof(sub), "All %s firms of each scenario, %d; bins of %g points", count,
+                     cfg[0].start_year + cfg[0].years, step);
+        }
         memset(&spec, 0, sizeof(spec));
         spec.title = "Firm-level change in headcount at the horizon";
         spec.subtitle = sub;

@@ -97,7 +97,7 @@ int hc_cmd_validate(int argc, char **argv)
         }
         if (hc_config_load(argv[i], ov, n_ov, &cfg, &err) != 0) {
             fprintf(stderr, "headcount: %s\n", err.message);
-            bad = 1;
+            bad = err.out_of_memory ? 2 : (bad ? bad : 1); /* 2: memory ran out, which is no bad input */
             continue;
         }
         printf("%s: ok (scenario %s: %d roles, %lld worlds x %lld firms, %d years x %d steps)\n", argv[i],
@@ -105,7 +105,7 @@ int hc_cmd_validate(int argc, char **argv)
                cfg.steps_per_year);
         hc_config_free(&cfg);
     }
-    return bad ? HC_EXIT_USAGE : HC_EXIT_OK;
+    return bad == 2 ? HC_EXIT_FAILURE : bad ? HC_EXIT_USAGE : HC_EXIT_OK;
 }
 
 /* The resolved JSON of one input, e.g. "inference.price_per_mtok" or roles[r].wage. */
@@ -229,7 +229,7 @@ int hc_cmd_describe(int argc, char **argv)
     if (hc_blend_is_file(argv[optind])) return describe_blend(argv[optind], ov, n_ov, samples);
     if (hc_config_load(argv[optind], ov, n_ov, &cfg, &err) != 0) {
         fprintf(stderr, "headcount: %s\n", err.message);
-        return HC_EXIT_USAGE;
+        return err.out_of_memory ? HC_EXIT_FAILURE : HC_EXIT_USAGE;
     }
     rc = describe_config(&cfg, samples);
     hc_config_free(&cfg);

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,13 +16,16 @@
 #include "hc_blend.h"
 #include "hc_cli.h"
 #include "hc_config.h"
+#include "hc_design.h"
 #include "hc_engine.h"
 #include "hc_export.h"
+#include "hc_mcse.h"
 #include "hc_mpi.h"
 #include "hc_output.h"
 #include "hc_progress.h"
 #include "hc_run.h"
 #include "hc_samples.h"
+#include "hc_sensitivity.h"
 #include "hc_stats.h"
 #include "hc_trace.h"
 
@@ -45,6 +49,8 @@ static const char *usage_run =
     "      --years N           horizon in years; overrides simulation.years\n"
     "      --threads N         CPU threads (default: all cores); results do not depend on it\n"
     "      --backend B         auto, cpu or cuda (default auto: a GPU when one is usable)\n"
+    "      --devices LIST      GPUs to use, e.g. 0,1 (default: every usable one; see headcount\n"
+    "                          devices); results do not depend on which or how many\n"
     "      --set KEY=VALUE     override any config value by its dotted path, e.g.\n"
     "                          --set inference.price_volatility=0.3 (repeatable; VALUE is JSON)\n"
     "      --dump-config       print the resolved configs as JSON and exit\n"
@@ -58,6 +64,15 @@ static const char *usage_run =
     "      --trace-percentiles P,P  name the firms at these percentiles of the firm-level change\n"
     "                          at the horizon (traced_firms.csv, with the `headcount trace`\n"
     "                          command that replays each) and write their traces (traces.csv)\n"
+    "      --sampling M        world-level inputs by mc (independent draws, the default) or lhs\n"
+    "                          (Latin hypercube, stratified across the worlds; docs/uncertainty.md)\n"
+    "      --sensitivity       sensitivity.csv: Spearman and standardised rank regression\n"
+    "                          coefficients of every world-level input, and tornado charts\n"
+    "      --sobol N           and Sobol first-order and total indices, from a Saltelli design of\n"
+    "                          N base samples (N x (inputs + 2) worlds, in place of --worlds)\n"
+    "      --target-mcse X     add worlds until the median of each headline metric at the horizon\n"
+    "                          has a Monte Carlo standard error of at most X points\n"
+    "      --max-worlds N      the most worlds --target-mcse may reach (default 1000000)\n"
     "  -q, --quiet             print nothing but errors\n"
     "  -h, --help              this help\n";
 
@@ -74,6 +89,10 @@ int hc_cmd_run(int argc, char **argv)
         {"format", required_argument, 0, 'R'},  {"trajectories", required_argument, 0, 'T'},
         {"samples", required_argument, 0, 2101}, {"sample-years", required_argument, 0, 2102},
         {"trace-percentiles", required_argument, 0, 2103},
+        {"devices", required_argument, 0, 2201},
+        {"sampling", required_argument, 0, 2301}, {"sensitivity", no_argument, 0, 2302},
+        {"sobol", required_argument, 0, 2303},    {"target-mcse", required_argument, 0, 2304},
+        {"max-worlds", required_argument, 0, 2305},
         {0, 0, 0, 0}};
     hc_override ov[HC_CLI_MAX_OVERRIDES];
     char set_keys[HC_CLI_MAX_OVERRIDES][256];
@@ -90,7 +109,8 @@ int hc_cmd_run(int argc, char **argv)
     hc_file_list extra; /* written here before hc_write_outputs: samples, traced firms */
     long long threads = 0, v;
     const char *out_arg = NULL, *backend = "auto";
-    char out_dir[1200], started_at[64];
+    char out_dir[1200], final_dir[1200] = "", started_at[64];
+    int staged = 0; /* out_dir is a staging folder not yet published */
     hc_config *cfg = NULL;
     int n_cfg;
     hc_results res;
@@ -99,6 +119,12 @@ int hc_cmd_run(int argc, char **argv)
     hc_error err;
     hc_run_info info;
     hc_sim_options sim;
+    int devices[HC_SIM_MAX_DEVICES], n_devices = 0;
+    hc_uncertainty_options unc; /* --sampling, --sensitivity, --sobol, --target-mcse (docs/uncertainty.md) */
+    hc_design design;
+    int have_design = 0;
+    hc_mcse_target target;
+    cJSON *unc_json = NULL;
     int64_t span_begin, span_worlds;
     double t_start = hc_cli_now();
     time_t now = time(NULL);
@@ -107,6 +133,8 @@ int hc_cmd_run(int argc, char **argv)
     memset(&blend_run, 0, sizeof(blend_run));
     memset(&bands, 0, sizeof(bands));
     memset(&samples, 0, sizeof(samples));
+    memset(&unc, 0, sizeof(unc));
+    memset(&design, 0, sizeof(design));
     strftime(started_at, sizeof(started_at), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
     optind = 1;
     while ((c = getopt_long(argc, argv, "o:qh", opts, NULL)) != -1) {
@@ -154,6 +182,37 @@ int hc_cmd_run(int argc, char **argv)
                 return hc_cli_usage_error("run", "--backend: expected auto, cpu or cuda, got \"%s\"", optarg);
             backend = optarg;
             break;
+        case 2201:
+            if (hc_cli_parse_devices(optarg, devices, HC_SIM_MAX_DEVICES, &n_devices))
+                return hc_cli_usage_error("run", "--devices: expected distinct GPU numbers separated by commas, "
+                                          "such as 0,1 (see headcount devices), got \"%s\"", optarg);
+            break;
+        case 2301:
+            if (strcmp(optarg, "mc") && strcmp(optarg, "lhs"))
+                return hc_cli_usage_error("run", "--sampling: expected mc or lhs, got \"%s\"", optarg);
+            unc.sampling = strcmp(optarg, "lhs") == 0 ? HC_SAMPLING_LHS : HC_SAMPLING_MC;
+            break;
+        case 2302: unc.sensitivity = 1; break;
+        case 2303:
+            if (hc_cli_parse_count(optarg, 2, 100000000, &v))
+                return hc_cli_usage_error("run", "--sobol: expected a number of base samples from 2 to 100000000, "
+                                          "got \"%s\"", optarg);
+            unc.sobol_n = v;
+            break;
+        case 2304: {
+            char *end;
+            unc.target_mcse = strtod(optarg, &end);
+            if (end == optarg || *end || !(unc.target_mcse > 0.0) || !isfinite(unc.target_mcse))
+                return hc_cli_usage_error("run", "--target-mcse: expected a positive number of percentage points, "
+                                          "got \"%s\"", optarg);
+            break;
+        }
+        case 2305:
+            if (hc_cli_parse_count(optarg, 1, 2000000000LL, &v))
+                return hc_cli_usage_error("run", "--max-worlds: expected a whole number from 1 to 2000000000, "
+                                          "got \"%s\"", optarg);
+            unc.max_worlds = v;
+            break;
         case 'S': {
             const char *eq = strchr(optarg, '=');
             size_t klen = eq ? (size_t)(eq - optarg) : 0;
@@ -185,15 +244,23 @@ int hc_cmd_run(int argc, char **argv)
         }
     }
     if (hc_mpi_rank() != 0) quiet = 1; /* under MPI only rank 0 speaks, besides errors */
+    if (n_devices > 0 && strcmp(backend, "cpu") == 0)
+        return hc_cli_usage_error("run", "%s", "--devices: GPUs were named, but --backend is cpu");
+    if (unc.max_worlds > 0 && unc.target_mcse <= 0.0)
+        return hc_cli_usage_error("run", "%s", "--max-worlds: only with --target-mcse");
     n_cfg = argc - optind;
     if (n_cfg < 1) return hc_cli_usage_error("run", "%s", "no CONFIG given");
     if (n_cfg > MAX_SCENARIOS) return hc_cli_usage_error("run", "%s", "too many configs (at most 16 scenarios in one run)");
     cfg = (hc_config *)calloc((size_t)n_cfg, sizeof(hc_config));
-    if (!cfg) return HC_EXIT_FAILURE;
+    if (!cfg) {
+        fprintf(stderr, "headcount: out of memory\n");
+        return HC_EXIT_FAILURE;
+    }
+    err.out_of_memory = 0;
     if (hc_blend_load_run(argv + optind, n_cfg, ov, n_ov, cfg, &blend_run, &err)) { /* blends or plain configs */
         fprintf(stderr, "headcount: %s\n", err.message);
         free(cfg);
-        return HC_EXIT_USAGE;
+        return err.out_of_memory ? HC_EXIT_FAILURE : HC_EXIT_USAGE; /* memory running out is no bad input */
     }
     if (dump) {
         for (i = 0; i < n_cfg; i++) {
@@ -222,6 +289,28 @@ int hc_cmd_run(int argc, char **argv)
         goto done;
     }
 
+    /* A world-input design (LHS, correlations, Sobol; hc_design.h), built from the seed and
+     * configs alone, the same on every rank; --sobol sets the number of worlds. */
+    if (hc_design_plan(cfg, n_cfg, &unc, hc_blend_run_simulated(&blend_run) != hc_blend_run_slots(&blend_run),
+                       hc_mpi_size(), &err)) {
+        hc_cli_usage_error("run", "%s", err.message);
+        rc = HC_EXIT_USAGE;
+        goto done;
+    }
+    if (hc_design_wanted(cfg, n_cfg, &unc)) {
+        if (n_trace_p > 0) { /* the replay draws world inputs itself (src/trace.c) and would not match */
+            hc_cli_usage_error("run", "%s", "--trace-percentiles: not available with --sampling lhs, --sobol or "
+                                            "correlations yet");
+            rc = HC_EXIT_USAGE;
+            goto done;
+        }
+        if (hc_design_build(cfg, n_cfg, &unc, cfg[0].worlds, &design, &err)) {
+            fprintf(stderr, "headcount: %s\n", err.message);
+            goto done;
+        }
+        have_design = 1;
+    }
+
     /* All the worlds, except on MPI ranks other than 0: their own block (src/mpi_run.c). */
     hc_mpi_results_span(cfg[0].worlds, &span_begin, &span_worlds);
     /* Refuse up front what cannot fit, rather than be killed half-way. */
@@ -234,6 +323,13 @@ int hc_cmd_run(int argc, char **argv)
                             4.0 * (double)span_worlds * (double)cfg[0].firms_per_world + 67108864.0;
         char source[96];
         const size_t have = hc_cli_available_memory(source, sizeof(source));
+        if (unc.target_mcse > 0.0 && have > 0) { /* --target-mcse: worlds whose results fit twice (while appended) */
+            const double per_world = (double)hc_results_bytes(hc_blend_run_slots(&blend_run), 1, cfg[0].firms_per_world,
+                                                              cfg[0].years * cfg[0].steps_per_year, cfg[0].years);
+            const double fit = (double)have / 10.0 * 8.0 / (2.0 * per_world);
+            if (unc.max_worlds == 0) unc.max_worlds = HC_MCSE_DEFAULT_MAX_WORLDS;
+            if (fit < (double)unc.max_worlds) unc.max_worlds = fit > (double)cfg[0].worlds ? (int64_t)fit : cfg[0].worlds;
+        }
         if (have > 0 && need > (double)have / 10.0 * 8.0) {
             fprintf(stderr, "headcount: %d scenario(s) x %lld worlds x %lld firms need %.3g GiB of memory, and "
                     "%.3g GiB is available (%s); lower --worlds or --firms\n",
@@ -252,20 +348,36 @@ int hc_cmd_run(int argc, char **argv)
         rc = HC_EXIT_USAGE;
         goto done;
     }
+    /* From here on every file goes to a staging folder inside the out folder, published
+     * only once all are written (hc_output.h): out_dir names the stage, final_dir the folder.
+     * Creating it now also finds an unwritable folder before the simulation, not after. */
+    snprintf(final_dir, sizeof(final_dir), "%s", out_dir);
+    if (hc_mpi_rank() == 0) {
+        if (hc_output_stage(final_dir, out_dir, sizeof(out_dir), &err)) {
+            fprintf(stderr, "headcount: %s\n", err.message);
+            rc = HC_EXIT_USAGE;
+            goto done;
+        }
+        staged = 1;
+    }
     if (hc_results_alloc(&res, hc_blend_run_slots(&blend_run), span_begin, span_worlds, cfg[0].firms_per_world,
                          cfg[0].years * cfg[0].steps_per_year, cfg[0].steps_per_year, cfg[0].years, &err)) {
         fprintf(stderr, "headcount: %s\n", err.message);
         goto done;
     }
+    res.design = have_design ? &design : NULL;
     if (!quiet) {
         fprintf(stderr, "headcount: %d scenario(s), %lld worlds x %lld firms x %d steps, seed %llu\n", n_cfg,
                 (long long)cfg[0].worlds, (long long)cfg[0].firms_per_world,
                 cfg[0].years * cfg[0].steps_per_year + 1, (unsigned long long)cfg[0].seed);
     }
     hc_cli_catch_signals();
+    memset(&sim, 0, sizeof(sim));
     sim.backend = backend;
     sim.threads = (int)threads;
     sim.quiet = quiet;
+    sim.n_devices = n_devices;
+    memcpy(sim.devices, devices, sizeof(int) * (size_t)n_devices);
     {
         /* The bar counts this process's worlds: all of them, or its block under MPI. */
         int64_t block_begin, block_worlds;
@@ -274,10 +386,20 @@ int hc_cmd_run(int argc, char **argv)
     }
     sim_failed = hc_blend_simulate(cfg, &blend_run, &sim, &res, &err); /* = hc_simulate without blends */
     hc_progress_stop(progress);
+    if (!sim_failed && unc.target_mcse > 0.0) { /* more worlds until the headline medians are precise enough */
+        sim_failed = hc_mcse_run_to_target(cfg, &blend_run, &sim, have_design ? &design : NULL, unc.target_mcse,
+                                           unc.max_worlds, &res, &target, &err);
+        for (i = 0; i < n_cfg; i++) cfg[i].worlds = res.worlds; /* what every output reports */
+        if (!sim_failed && !quiet)
+            fprintf(stderr, "headcount: --target-mcse %g: %s with %lld worlds (largest MCSE of a headline median "
+                    "at the horizon: %.3g)\n", unc.target_mcse,
+                    target.reached ? "reached" : "NOT reached: stopped at --max-worlds", (long long)res.worlds,
+                    target.worst);
+    }
     if (sim_failed) {
         if (hc_interrupted) {
             if (hc_mpi_rank() == 0) /* under MPI the others end with it; rank 0 says so once */
-                fprintf(stderr, "headcount: interrupted; nothing was written to %s\n", out_dir);
+                fprintf(stderr, "headcount: interrupted; nothing was written to %s\n", final_dir);
             rc = HC_EXIT_INTERRUPTED;
         } else {
             fprintf(stderr, "headcount: %s\n", err.message);
@@ -314,7 +436,16 @@ int hc_cmd_run(int argc, char **argv)
         hc_file_list_add(&extra, HC_TRACED_FIRMS_FILE);
         hc_file_list_add(&extra, HC_TRACES_FILE);
     }
+    if (unc.sensitivity || unc.sobol_n > 0) { /* sensitivity.csv and charts/tornado_*.svg */
+        if (hc_write_sensitivity(out_dir, &res, cfg, have_design ? &design : NULL, &extra, &err)) {
+            fprintf(stderr, "headcount: %s\n", err.message);
+            goto done;
+        }
+    }
     memset(&info, 0, sizeof(info));
+    unc_json = hc_uncertainty_manifest(&unc, have_design ? &design : NULL, unc.target_mcse > 0.0 ? &target : NULL,
+                                       cfg, res.worlds);
+    info.uncertainty = unc_json;
     info.extra_files = (const char(*)[64])extra.name;
     info.n_extra_files = extra.n;
     info.argc = argc;
@@ -328,18 +459,33 @@ int hc_cmd_run(int argc, char **argv)
         fprintf(stderr, "headcount: %s\n", err.message);
         goto done;
     }
+    if (hc_interrupted) { /* Ctrl-C while the files were written: the run is not finished */
+        fprintf(stderr, "headcount: interrupted; nothing was written to %s\n", final_dir);
+        rc = HC_EXIT_INTERRUPTED;
+        goto done;
+    }
+    if (hc_output_publish(out_dir, final_dir, &err)) {
+        fprintf(stderr, "headcount: %s\n", err.message);
+        goto done;
+    }
+    staged = 0;
     if (!quiet) {
         hc_print_horizon(stdout, &bands, cfg);
         printf("\nwrote %s (report.html, summary.md, tables, charts, manifest.json) in %.1f s "
-               "(simulation %.1f s on %d thread(s), %.3g firm-steps/s)\n",
-               out_dir, hc_cli_now() - t_start, res.simulate_seconds, res.threads,
+               "(simulation %.1f s on %d %s, %.3g firm-steps/s)\n",
+               final_dir, hc_cli_now() - t_start, res.simulate_seconds, res.threads,
+               res.backend && strcmp(res.backend, "cuda") == 0 ? "GPU(s)" : "thread(s)",
                (double)hc_blend_run_simulated(&blend_run) * (double)res.worlds * (double)res.firms *
                    (double)(res.n_steps + 1) /
                    (res.simulate_seconds > 0 ? res.simulate_seconds : 1.0));
     }
     rc = HC_EXIT_OK;
 done:
+    if (rc == HC_EXIT_FAILURE && hc_interrupted) rc = HC_EXIT_INTERRUPTED; /* failed because it was stopped */
+    if (staged) hc_output_discard(out_dir); /* failed or interrupted: none of its files stay */
     hc_samples_free(&samples);
+    hc_design_free(&design);
+    cJSON_Delete(unc_json);
     hc_bands_free(&bands);
     hc_results_free(&res);
     hc_cli_free_all(cfg, n_cfg);

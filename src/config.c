@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "hc_config.h"
+#include "hc_design.h"
 #include <cjson/cJSON.h>
 
 #define CFG_MAX_DEPTH 8          /**< root(1).roles(2)[r](3).wage(4).components(5)[i](6).clip(7)[0](8) */
@@ -106,7 +107,7 @@ static const char *const section_names[] = {"inference", "capability", "labor", 
 
 static const char *const root_keys[] = {"name", "extends", "model", "simulation", "population",
                                         "inference", "capability", "labor", "wages", "compute",
-                                        "firms", "roles", "output"};
+                                        "firms", "roles", "output", "correlations"};
 static const char *const simulation_keys[] = {"start_year", "years", "steps_per_year", "worlds",
                                               "firms_per_world", "seed"};
 static const char *const population_keys[] = {"employment"};
@@ -255,7 +256,29 @@ static int fail_at(loader *L, const cJSON *node, const char *path, const char *f
 
 static int fail_oom(loader *L)
 {
+    L->err->out_of_memory = 1;
     return hc_fail(L->err, "%s: out of memory while loading the config", L->top);
+}
+
+/* cJSON returns NULL both for text it cannot parse and when malloc fails. Its allocations
+ * go through this hook, so the loader can tell the two apart and never report memory
+ * running out as invalid JSON. Loading runs on one thread, before any simulation. */
+static volatile int cjson_alloc_failed;
+
+static void *cjson_malloc(size_t n)
+{
+    void *p = malloc(n);
+    if (p == NULL) cjson_alloc_failed = 1;
+    return p;
+}
+
+static void watch_cjson_allocations(void)
+{
+    cJSON_Hooks hooks;
+    hooks.malloc_fn = cjson_malloc;
+    hooks.free_fn = free;
+    cJSON_InitHooks(&hooks);
+    cjson_alloc_failed = 0;
 }
 
 /* ---- formatting helpers for messages */
@@ -607,7 +630,12 @@ static cJSON *parse_and_lint(loader *L, int src, const char *buf, size_t len)
     }
     /* The length includes the terminating NUL: with require_null_terminated, cJSON 1.7.15
      * rejects even valid JSON when the NUL lies outside the given length. */
+    watch_cjson_allocations();
     root = cJSON_ParseWithLengthOpts(buf, len + 1, &end, 1);
+    if (root == NULL && cjson_alloc_failed) {
+        fail_oom(L);
+        return NULL;
+    }
     if (root == NULL) {
         const char *end2 = NULL;
         cJSON *t = cJSON_ParseWithLengthOpts(buf, len + 1, &end2, 0);
@@ -847,7 +875,7 @@ static cJSON *load_chain(loader *L, int depth, const char *ext_value)
     root = parse_and_lint(L, depth, buf, len);
     free(buf);
     if (root == NULL) {
-        if (depth > 0) { /* say which file led here */
+        if (depth > 0 && !L->err->out_of_memory) { /* say which file led here */
             size_t n = strlen(L->err->message);
             snprintf(L->err->message + n, sizeof L->err->message - n, " (extended by %s)", L->files[depth - 1]);
         }
@@ -945,7 +973,9 @@ static int apply_override(loader *L, cJSON *root, const hc_override *o)
         return fail_src(L, SRC_OVERRIDE, key,
                         "invalid key (expected a path such as simulation.worlds, roles[2].wage or roles.NAME.wage)");
     if (o->value == NULL) return fail_src(L, SRC_OVERRIDE, key, "missing value");
+    watch_cjson_allocations();
     value = cJSON_ParseWithOpts(o->value, &end, 1);
+    if (value == NULL && cjson_alloc_failed) return fail_oom(L);
     if (value == NULL) value = cJSON_CreateString(o->value); /* not JSON: a string */
     if (value == NULL) return fail_oom(L);
     /* From here on `value` is either attached to the tree or buried, never freed early:
@@ -2134,11 +2164,11 @@ static int validate_numeric_range(loader *L, const cJSON *root)
         wage_hi * omega.hi > CFG_NUM_CEIL) {
         const int low = omega.lo < CFG_NUM_FLOOR || wage_lo * omega.lo < CFG_NUM_FLOOR;
         return fail_numeric(L, root, "wages.annual_growth", 0,
-                            "ranges over [%.6g, %.6g]: over %d years the wage index reaches %.3g, and wages "
-                            "(roles[%d].wage %s %.3g) %.3g",
+                            "ranges over [%.6g, %.6g]: over %d years the wage index reaches %.3g, so wages "
+                            "(roles[%d].wage %s %.3g) can %s %.3g",
                             in[HC_IN_WAGE_GROWTH].lo, in[HC_IN_WAGE_GROWTH].hi, m->years, low ? omega.lo : omega.hi,
                             low ? wage_lo_role : wage_hi_role, low ? "from" : "up to", low ? wage_lo : wage_hi,
-                            low ? wage_lo * omega.lo : wage_hi * omega.hi);
+                            low ? "fall to" : "reach", low ? wage_lo * omega.lo : wage_hi * omega.hi);
     }
     if (demand_hi * wage_hi * omega.hi > CFG_NUM_CEIL)
         return fail_numeric(L, root, G.hi > omega.hi ? "firms.demand_growth" : "wages.annual_growth", 0,
@@ -2212,6 +2242,123 @@ static int validate_numeric_range(loader *L, const cJSON *root)
 }
 
 /* The file name without directory and ".json". */
+/* ---- correlations (docs/uncertainty.md): pairs of world-level inputs with a rank
+ * correlation, which src/design.c imposes by Iman-Conover reordering. Self-contained:
+ * validate() calls it once the inputs and roles are known. */
+
+static const char *const correlation_keys[] = {"inputs", "rank_correlation"};
+
+/* A world-level input named as in the config: its key ("capability.growth_rate"), or a
+ * role's token need, "roles.NAME.tokens_per_fte_year" or "roles[i].tokens_per_fte_year". */
+static int correlation_column(loader *L, const cJSON *v, const char *path, int *col)
+{
+    const char *world_keys[HC_N_WORLD_INPUTS];
+    const char *s, *hint;
+    char d[128], name[80];
+    int i, r = -1, end = 0;
+    if (!cJSON_IsString(v))
+        return fail_at(L, v, path, "expected the name of a world-level input, got %s", describe(v, d, sizeof d));
+    s = v->valuestring;
+    for (i = 0; i < HC_N_SCALAR_INPUTS; i++)
+        if (strcmp(s, hc_input_specs[i].key) == 0) {
+            if (hc_input_specs[i].per_firm)
+                return fail_at(L, v, path, "%s is drawn per firm; only world-level inputs can be correlated", s);
+            *col = i;
+            return 0;
+        }
+    if (sscanf(s, "roles[%d].tokens_per_fte_year%n", &r, &end) == 1 && end == (int)strlen(s)) {
+        if (r < 0 || r >= L->out->model.n_roles)
+            return fail_at(L, v, path, "%s: there is no role %d (the config has %d roles)", s, r,
+                           L->out->model.n_roles);
+        *col = HC_DESIGN_COL_TOKENS(r);
+        return 0;
+    }
+    if (strncmp(s, "roles.", 6) == 0 && strlen(s) < sizeof name + 6) {
+        const char *dot = strchr(s + 6, '.');
+        if (dot && strcmp(dot, ".tokens_per_fte_year") == 0) {
+            snprintf(name, sizeof name, "%.*s", (int)(dot - (s + 6)), s + 6);
+            for (r = 0; r < L->out->model.n_roles; r++)
+                if (strcmp(L->out->role_names[r], name) == 0) {
+                    *col = HC_DESIGN_COL_TOKENS(r);
+                    return 0;
+                }
+            return fail_at(L, v, path, "%s: no role is named \"%s\"", s, name);
+        }
+        if (dot)
+            return fail_at(L, v, path, "%s: only a role's tokens_per_fte_year is drawn per world (its wage is per firm)",
+                           s);
+    }
+    if (strncmp(s, "roles[", 6) == 0)
+        return fail_at(L, v, path, "%s: of a role, only roles[i].tokens_per_fte_year is drawn per world", s);
+    for (i = 0; i < HC_N_WORLD_INPUTS; i++) world_keys[i] = hc_input_specs[i].key;
+    hint = suggest(s, world_keys, HC_N_WORLD_INPUTS);
+    escape_into(d, sizeof d, s, 100);
+    if (hint) return fail_at(L, v, path, "unknown input \"%s\" (did you mean \"%s\"?)", d, hint);
+    return fail_at(L, v, path, "unknown input \"%s\"; expected a world-level input such as "
+                   "inference.annual_price_change or roles.NAME.tokens_per_fte_year", d);
+}
+
+static int validate_correlations(loader *L, const cJSON *root)
+{
+    const cJSON *list = cJSON_GetObjectItemCaseSensitive(root, "correlations"), *e;
+    hc_config *o = L->out;
+    char d[128];
+    int n, i = 0, k;
+    if (list == NULL) return 0;
+    n = cJSON_GetArraySize(list);
+    if (!cJSON_IsArray(list) || n > HC_MAX_CORRELATIONS)
+        return fail_at(L, list, "correlations",
+                       "expected an array of at most %d pairs such as {\"inputs\": [\"inference.annual_price_change\", "
+                       "\"capability.growth_rate\"], \"rank_correlation\": -0.5}, got %s",
+                       HC_MAX_CORRELATIONS, describe(list, d, sizeof d));
+    cJSON_ArrayForEach(e, list) {
+        char ep[64], sub[CFG_PATH], names[2][CFG_PATH];
+        const cJSON *inputs = cJSON_GetObjectItemCaseSensitive(e, "inputs");
+        int col[2], j;
+        double rho;
+        snprintf(ep, sizeof ep, "correlations[%d]", i);
+        if (expect_object(L, e, ep) || check_keys(L, e, ep, correlation_keys, NKEYS(correlation_keys))) return 1;
+        path_key(sub, sizeof sub, ep, "inputs");
+        if (inputs == NULL) return fail_src(L, prov_src(L, e), sub, "required key missing");
+        if (!cJSON_IsArray(inputs) || cJSON_GetArraySize(inputs) != 2)
+            return fail_at(L, inputs, sub, "expected two input names, got %s", describe(inputs, d, sizeof d));
+        for (j = 0; j < 2; j++) {
+            const cJSON *v = cJSON_GetArrayItem(inputs, j);
+            path_index(names[j], sizeof names[j], sub, j);
+            if (correlation_column(L, v, names[j], &col[j])) return 1;
+            if (!hc_design_col_varies(o, col[j]))
+                return fail_at(L, v, names[j], "%s is a constant in this config; only an input that varies can be "
+                               "correlated", v->valuestring);
+        }
+        if (col[0] == col[1]) return fail_at(L, inputs, sub, "expected two different inputs");
+        if (get_ranged(L, e, ep, "rank_correlation", 1, HC_BOUND_CLOSED, -1, HC_BOUND_CLOSED, 1, NULL, &rho))
+            return 1;
+        for (k = 0; k < i; k++)
+            if ((o->correlations[k].a == col[0] && o->correlations[k].b == col[1]) ||
+                (o->correlations[k].a == col[1] && o->correlations[k].b == col[0]))
+                return fail_at(L, inputs, sub, "this pair is already given (correlations[%d])", k);
+        o->correlations[i].a = col[0] < col[1] ? col[0] : col[1];
+        o->correlations[i].b = col[0] < col[1] ? col[1] : col[0];
+        o->correlations[i].rank = rho;
+        o->n_correlations = ++i;
+    }
+    if (i > 1) {
+        /* Pairwise values can each be valid and together impossible (a with b +0.9, b with
+         * c +0.9, a with c -0.9): no joint distribution has a correlation matrix that is
+         * not positive semi-definite. Refused rather than silently altered. */
+        int cols[HC_DESIGN_MAX_COLS], m;
+        double c[HC_DESIGN_MAX_COLS * HC_DESIGN_MAX_COLS], least;
+        hc_design_correlation_matrix(o, cols, &m, c);
+        least = hc_design_min_eigenvalue(c, m);
+        if (least < -1e-9)
+            return fail_at(L, list, "correlations",
+                           "these rank correlations cannot hold together: their matrix is not positive "
+                           "semi-definite (smallest eigenvalue %.3g); weaken the pairs that contradict each other "
+                           "(if A goes with B and B with C, A cannot go strongly against C)", least);
+    }
+    return 0;
+}
+
 static void default_name(const char *path, char *buf, size_t n)
 {
     const char *base = strrchr(path, '/');
@@ -2263,7 +2410,7 @@ static int validate(loader *L, cJSON *root)
         return 1;
     L->out->employment = x;
     if (validate_inputs(L, root) || validate_roles(L, root) || validate_output(L, root) ||
-        validate_numeric_range(L, root))
+        validate_numeric_range(L, root) || validate_correlations(L, root))
         return 1;
     return 0;
 }
@@ -2297,6 +2444,7 @@ static int load(const char *path, const char *text, size_t text_len, const hc_ov
     hc_error scratch;
     if (err == NULL) err = &scratch;
     err->message[0] = '\0';
+    err->out_of_memory = 0;
     if (out == NULL) return hc_fail(err, "hc_config_load: no output");
     memset(out, 0, sizeof *out);
     if (path == NULL || path[0] == '\0') return hc_fail(err, "no config file given");
@@ -2360,8 +2508,108 @@ void hc_config_free(hc_config *c)
     c->resolved = NULL;
 }
 
+/* ---- printing the resolved config exactly
+ *
+ * cJSON_Print writes a number with 15 significant digits whenever those read back within
+ * DBL_EPSILON of it, so 0.59007199254740994 would come back as 0.59007199254741005 and a
+ * resolved config (the manifest's record of a run) would not reproduce its run bit for
+ * bit (found by tests/fuzz/fuzz_config.c). This printer writes every number as the
+ * shortest text that reads back as the same double, in cJSON_Print's layout. */
+
+typedef struct {
+    char *s;
+    size_t n, cap;
+    int failed;
+} text_buf;
+
+static void put(text_buf *t, const char *s, size_t n)
+{
+    if (t->failed) return;
+    if (t->n + n + 1 > t->cap) {
+        size_t cap = t->cap ? t->cap : 4096;
+        char *g;
+        while (cap < t->n + n + 1) cap *= 2;
+        g = (char *)realloc(t->s, cap);
+        if (g == NULL) {
+            t->failed = 1;
+            return;
+        }
+        t->s = g;
+        t->cap = cap;
+    }
+    memcpy(t->s + t->n, s, n);
+    t->n += n;
+    t->s[t->n] = '\0';
+}
+
+static void put_str(text_buf *t, const char *s) { put(t, s, strlen(s)); }
+
+static void put_string(text_buf *t, const char *s)
+{
+    const unsigned char *p;
+    put(t, "\"", 1);
+    for (p = (const unsigned char *)s; *p; p++) {
+        char e[8];
+        if (*p == '"' || *p == '\\') {
+            e[0] = '\\';
+            e[1] = (char)*p;
+            put(t, e, 2);
+        } else if (*p < 0x20) {
+            snprintf(e, sizeof e, "\\u%04x", *p);
+            put_str(t, e);
+        } else {
+            put(t, (const char *)p, 1);
+        }
+    }
+    put(t, "\"", 1);
+}
+
+static void put_tabs(text_buf *t, int depth)
+{
+    while (depth-- > 0) put(t, "\t", 1);
+}
+
+static void put_value(text_buf *t, const cJSON *v, int depth)
+{
+    const cJSON *c;
+    char num[64];
+    if (cJSON_IsNumber(v)) {
+        put_str(t, fmt_num(v->valuedouble, num, sizeof num));
+    } else if (cJSON_IsString(v)) {
+        put_string(t, v->valuestring);
+    } else if (cJSON_IsBool(v)) {
+        put_str(t, cJSON_IsTrue(v) ? "true" : "false");
+    } else if (cJSON_IsArray(v)) {
+        put(t, "[", 1);
+        cJSON_ArrayForEach(c, v) {
+            put_value(t, c, depth);
+            if (c->next) put(t, ", ", 2);
+        }
+        put(t, "]", 1);
+    } else if (cJSON_IsObject(v)) {
+        put(t, "{\n", 2);
+        cJSON_ArrayForEach(c, v) {
+            put_tabs(t, depth + 1);
+            put_string(t, c->string);
+            put(t, ":\t", 2);
+            put_value(t, c, depth + 1);
+            put_str(t, c->next ? ",\n" : "\n");
+        }
+        put_tabs(t, depth);
+        put(t, "}", 1);
+    } else {
+        put_str(t, "null");
+    }
+}
+
 char *hc_config_resolved_json(const hc_config *c)
 {
+    text_buf t = {NULL, 0, 0, 0};
     if (c == NULL || c->resolved == NULL) return NULL;
-    return cJSON_Print(c->resolved);
+    put_value(&t, c->resolved, 0);
+    if (t.failed) {
+        free(t.s);
+        return NULL;
+    }
+    return t.s;
 }

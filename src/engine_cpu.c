@@ -5,6 +5,7 @@
 #include <omp.h>
 #include <stdlib.h>
 #include <string.h>
+#include "hc_design.h"
 #include "hc_engine.h"
 
 volatile sig_atomic_t hc_interrupted = 0;
@@ -66,15 +67,19 @@ static void run_world(const hc_model *m, int s, int64_t w, hc_results *res,
     const int64_t F = res->firms;
     double *sums = hc_results_sums(res, s, w, 0);
     hc_world_inputs wi;
+    uint32_t draw_id = world_id; /* whose counters draw the price path and the firms */
     int64_t f;
 
-    hc_world_sample(m, world_id, &wi);
-    hc_world_path(m, world_id, &wi, steps, Kw);
+    if (res->design) /* inputs chosen up front (hc_design.h): LHS, correlations, Sobol */
+        hc_design_world(res->design, s, world_id, &wi, &draw_id);
+    else
+        hc_world_sample(m, world_id, &wi);
+    hc_world_path(m, draw_id, &wi, steps, Kw);
     memset(sums, 0, (size_t)(T + 1) * HC_N_SUMS * sizeof(double));
     for (f = 0; f < F; f++) {
         hc_firm firm;
         int t;
-        hc_firm_sample(m, world_id, (uint32_t)f, &wi, &firm);
+        hc_firm_sample(m, draw_id, (uint32_t)f, &wi, &firm);
         for (t = 0; t <= T; t++) {
             hc_firm_out out;
             hc_firm_step(m, &steps[t], Kw + (size_t)t * (size_t)R, t, &firm, &out);

@@ -187,6 +187,9 @@ static void bands_row(const void *ctx, long long i, hc_cell *cells)
     int_cell(&cells[2], t);
     num_cell(&cells[3], (double)c->cfg[s].start_year + (double)t / (double)c->cfg[s].steps_per_year);
     for (k = 0; k < HC_BAND_WORLD_COLS(c->b); k++) num_cell(&cells[4 + k], row[k]);
+    for (k = 0; k < HC_BAND_WORLD_COLS(c->b); k++) /* the MCSE of each, as bands.csv (src/mcse.c) */
+        num_cell(&cells[4 + HC_BAND_WORLD_COLS(c->b) + k],
+                 c->b->mcse ? c->b->mcse[(size_t)(row - c->b->world) + (size_t)k] : 0.0);
 }
 
 /* ---- firms: scenario,year,p...,mean,sd,share_shrinking (as firms.csv) */
@@ -226,9 +229,15 @@ int hc_write_compare(const char *dir, const hc_compare *c, unsigned formats, hc_
                      hc_error *err)
 {
     hc_table t;
+    char stem[200];
     if (hc_compare_pairs(c) == 0) return 0;
+    /* Against the run's own baseline (its first scenario) the file is compare.csv, as the
+     * run wrote it; against another, compare_vs_NAME.csv, so compare.csv and the digest
+     * manifest.json holds for it stay the run's. */
+    if (c->baseline == 0) snprintf(stem, sizeof(stem), "compare");
+    else snprintf(stem, sizeof(stem), "compare_vs_%s", c->names[c->baseline]);
     memset(&t, 0, sizeof(t));
-    t.stem = "compare";
+    t.stem = stem;
     t.title = "Paired differences: each scenario minus the baseline, world by world";
     add_col(&t, "scenario");
     add_col(&t, "baseline");
@@ -297,6 +306,13 @@ int hc_write_tables(const char *dir, const hc_bands *b, const hc_world_values *w
     add_percentile_cols(&t, b->percentiles, b->np);
     add_col(&t, "mean");
     add_col(&t, "sd");
+    for (k = 0; k < b->np; k++) {
+        char label[32];
+        hc_percentile_label(b->percentiles[k], label, sizeof(label));
+        snprintf(t.cols[t.n_cols++], sizeof(t.cols[0]), "mcse_%s", label);
+    }
+    add_col(&t, "mcse_mean");
+    add_col(&t, "mcse_sd");
     t.n_rows = (long long)b->n_scenarios * HC_N_METRICS * (b->n_steps + 1);
     t.row = bands_row;
     t.ctx = &rc;

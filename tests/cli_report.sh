@@ -130,22 +130,29 @@ for stem in ("bands", "firms", "compare"):
 ' "$R"
 
 # --- headcount compare DIR: the same numbers without simulating again
+status_is 0 "compare --help exits 0" "$HC" compare --help
+grep -q "usage: headcount compare" "$TMP/out"; ok $? "compare --help prints its usage"
+status_is 2 "compare without DIR is a usage error" "$HC" compare
 cp "$R/compare.csv" "$TMP/compare_from_run.csv"
 status_is 0 "compare DIR runs on the out folder" "$HC" compare "$R"
 grep -q "growth" "$TMP/out"; ok $? "compare DIR prints the differences at the horizon"
 cmp -s "$R/compare.csv" "$TMP/compare_from_run.csv"; ok $? "compare DIR rewrites compare.csv byte for byte"
 status_is 0 "compare --baseline growth -o elsewhere" "$HC" compare --quiet --baseline growth --format csv,json -o "$TMP/cmp2" "$R"
+[ -s "$TMP/cmp2/compare_vs_growth.csv" ] && [ ! -e "$TMP/cmp2/compare.csv" ]; ok $? "another baseline writes compare_vs_NAME.csv"
 py_ok "another baseline mirrors the differences" '
 import csv, sys
 a = list(csv.DictReader(open(sys.argv[1] + "/compare.csv")))
-b = list(csv.DictReader(open(sys.argv[2] + "/compare.csv")))
+b = list(csv.DictReader(open(sys.argv[2] + "/compare_vs_growth.csv")))
 assert len(a) == len(b) and all(r["scenario"] == "cuts" and r["baseline"] == "growth" for r in b)
 for x, y in zip(a, b):
     assert abs(float(x["mean"]) + float(y["mean"])) <= 1e-8 * max(1, abs(float(x["mean"])))
     assert abs(float(x["p5"]) + float(y["p95"])) <= 1e-8 * max(1, abs(float(x["p5"])))
     assert float(x["sd"]) == float(y["sd"])
 ' "$R" "$TMP/cmp2"
-[ -s "$TMP/cmp2/compare.json" ]; ok $? "compare --format json writes compare.json"
+[ -s "$TMP/cmp2/compare_vs_growth.json" ]; ok $? "compare --format json writes JSON too"
+status_is 0 "compare --baseline growth into the run's folder" "$HC" compare --quiet --baseline growth "$R"
+cmp -s "$R/compare.csv" "$TMP/compare_from_run.csv" && [ -s "$R/compare_vs_growth.csv" ]
+ok $? "another baseline leaves the run's compare.csv as it was"
 status_is 2 "compare --baseline with an unknown name is a usage error" "$HC" compare --baseline nobody "$R"
 grep -q "cuts, growth" "$TMP/err"; ok $? "the unknown-baseline message lists the scenarios"
 status_is 2 "compare on a folder without a run is a usage error" "$HC" compare "$TMP"

@@ -62,7 +62,7 @@ status_is 0 "run with another seed" "$HC" run "${SMALL[@]}" --seed 7 -o "$TMP/se
 
 # --- the tables
 T=$((3 * 4))
-head -1 "$TMP/t1/bands.csv" | grep -qx "scenario,metric,step,year,p5,p25,p50,p75,p95,mean,sd"; ok $? "bands.csv header"
+head -1 "$TMP/t1/bands.csv" | grep -qx "scenario,metric,step,year,p5,p25,p50,p75,p95,mean,sd,mcse_p5,mcse_p25,mcse_p50,mcse_p75,mcse_p95,mcse_mean,mcse_sd"; ok $? "bands.csv header"
 rows=$(($(wc -l <"$TMP/t1/bands.csv") - 1))
 [ "$rows" -eq $((2 * 11 * (T + 1))) ]; ok $? "bands.csv has scenarios x metrics x steps rows ($rows)"
 head -1 "$TMP/t1/firms.csv" | grep -qx "scenario,year,p5,p25,p50,p75,p95,mean,sd,share_shrinking"; ok $? "firms.csv header"

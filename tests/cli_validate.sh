@@ -5,7 +5,7 @@
 # after `make`; tests/run_all.sh calls it. Sibling: tests/unit_blend.c (the blend's
 # numbers world by world).
 set -u
-HC="$PWD/build/headcount"
+HC="${HC_BIN:-$PWD/build/headcount}" # tests/run_all.sh sets HC_BIN
 PY=/usr/bin/python3
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
@@ -84,7 +84,7 @@ status_is 2 "--trace-percentiles with a blend is refused" "$HC" run "${SMALL[@]}
 status_is 2 "validate refuses a bad blend" "$HC" validate "$TMP/neg.json"
 
 # --- the validate driver (validation/validate.py) on small runs
-status_is 0 "validate.py runs the shipped targets at a small size" $PY validation/validate.py --worlds 24 --firms 20 --out "$TMP/val"
+status_is 0 "validate.py runs the shipped targets at a small size" $PY validation/validate.py --hc "$HC" --worlds 24 --firms 20 --out "$TMP/val"
 missing=0
 for id in $($PY -c 'import json; print(" ".join(t["id"] for t in json.load(open("validation/targets.json"))["targets"]))'); do
     grep -q "^$id " "$TMP/out" || { echo "# no row for $id"; missing=1; }
@@ -100,7 +100,7 @@ cat >"$TMP/targets.json" <<'EOF'
   {"id": "X2", "title": "impossible", "published": "-", "sources": [{"ref": "test", "mark": "judgement"}], "scenarios": ["cuts"],
    "metric": "displaced_pct", "tau": 2, "check": {"type": "median_in", "interval": [1000, 2000]}}]}
 EOF
-status_is 1 "validate.py --strict exits 1 when a check fails" $PY validation/validate.py --strict --targets "$TMP/targets.json" --out "$TMP/val2"
+status_is 1 "validate.py --strict exits 1 when a check fails" $PY validation/validate.py --hc "$HC" --strict --targets "$TMP/targets.json" --out "$TMP/val2"
 grep -qE "^X1 +blend .*PASS" "$TMP/out" && grep -qE "^X2 +cuts .*FAIL" "$TMP/out"; ok $? "a wide interval passes and an impossible one fails"
 $PY - "$TMP/val2" <<'EOF'
 import csv, json, sys

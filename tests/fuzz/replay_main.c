@@ -64,7 +64,7 @@ static void replay(const char *path)
             n++;
         }
         if (d != NULL) closedir(d);
-        qsort(names, n, sizeof *names, by_name); /* the same order on every machine */
+        if (n > 1) qsort(names, n, sizeof *names, by_name); /* the same order on every machine */
         for (i = 0; i < n; i++) {
             replay(names[i]);
             free(names[i]);

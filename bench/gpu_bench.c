@@ -1,0 +1,305 @@
+/* gpu_bench.c: `make bench-gpu` (bench/gpu_bench.sh runs it). Throughput of the CUDA
+ * backend on the shipped narratives for 1e6, 1e7 and 1e8 firms, its time split (world
+ * paths, firm sampling, steps with the in-block sums, the cross-block reduction, the copy
+ * back, and the firm percentiles on the device), against the CPU backend and against the
+ * roofline of docs/performance.md "GPU" computed from the device's own attributes.
+ *
+ * Validated before timed: the CPU and the GPU first run the smallest size and must agree
+ * world by world (1e-4 relative on every sum) or nothing is timed. Without a usable GPU it
+ * prints "skipped: no GPU" and exits 0.
+ *
+ * usage: gpu_bench [--sizes N,N,...] [--worlds W] [--years Y] CONFIG... */
+#include <math.h>
+#include <omp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "hc_config.h"
+#include "hc_engine.h"
+#include "hc_stats.h"
+#ifdef HC_HAVE_CUDA
+#include "hc_cuda.h"
+#endif
+
+#define MAX_CONFIGS 4
+#define MAX_SIZES 8
+
+#ifdef HC_HAVE_CUDA
+
+/* ---- the roofline (docs/performance.md "GPU" derives these counts) */
+
+/* Operations of one firm at one step with R roles, counted in the PTX of hc_firm_step
+ * (the FP32 pipe: add, mul, fma, compare-select, conversions, and the Newton steps of
+ * IEEE division; the MUFU: ex2 of expf and the reciprocal seeds of divisions), and of the
+ * in-block sums (FP64: the conversions and adds of HC_N_SUMS sums). */
+static double fp32_ops(int R) { return 78.0 * R + 92.0; }
+static double mufu_ops(int R) { return 3.0 * R + 6.0; }
+static const double fp64_ops = 35.0;
+/* Device memory per firm-step: the firm's change at whole years (4 bytes every
+ * steps_per_year steps), the block partials (HC_N_SUMS doubles per 128 firms) written and
+ * read back by the reduction. */
+static double device_bytes(int S) { return 4.0 / S + 2.0 * 8.0 * 10.0 / 128.0; }
+
+/* Per SM and clock, by compute capability: FP32 lanes, FP64 lanes; 16 MUFU on all. */
+static void sm_rates(int major, int minor, double *fp32, double *fp64)
+{
+    *fp32 = (major == 8 && minor == 0) ? 64.0 : 128.0; /* A100: 64; 8.6, 8.9, 9.0, 10.x, 12.x: 128 */
+    *fp64 = (major == 8 && minor == 0) ? 32.0 : (major == 9 || major == 10) ? 64.0 : 2.0;
+}
+
+typedef struct {
+    double fp32, mufu, fp64, memory, bound;
+} roofline;
+
+static roofline roofline_of(const hc_cuda_device *d, int R, int S)
+{
+    roofline r;
+    double lanes32, lanes64;
+    const double hz = (double)d->clock_khz * 1e3 * (double)d->sm_count;
+    const double bandwidth = 2.0 * (double)d->memory_clock_khz * 1e3 * (double)d->memory_bus_bits / 8.0;
+    sm_rates(d->cc_major, d->cc_minor, &lanes32, &lanes64);
+    r.fp32 = hz * lanes32 / fp32_ops(R);
+    r.mufu = hz * 16.0 / mufu_ops(R);
+    r.fp64 = hz * lanes64 / fp64_ops;
+    r.memory = bandwidth / device_bytes(S);
+    r.bound = fmin(fmin(r.fp32, r.mufu), fmin(r.fp64, r.memory));
+    return r;
+}
+
+static int load(char **paths, int n, long long worlds, long long firms, int years, hc_config *cfg)
+{
+    char w[32], f[32], y[32];
+    hc_override ov[3];
+    hc_error err;
+    int i;
+    snprintf(w, sizeof(w), "%lld", worlds);
+    snprintf(f, sizeof(f), "%lld", firms);
+    snprintf(y, sizeof(y), "%d", years);
+    ov[0].key = "simulation.worlds";
+    ov[0].value = w;
+    ov[1].key = "simulation.firms_per_world";
+    ov[1].value = f;
+    ov[2].key = "simulation.years";
+    ov[2].value = y;
+    for (i = 0; i < n; i++)
+        if (hc_config_load(paths[i], ov, 3, &cfg[i], &err)) {
+            fprintf(stderr, "gpu_bench: %s\n", err.message);
+            while (i-- > 0) hc_config_free(&cfg[i]);
+            return 1;
+        }
+    return 0;
+}
+
+static int alloc(const hc_config *cfg, int n, hc_results *r)
+{
+    hc_error err;
+    if (hc_results_alloc(r, n, 0, cfg[0].worlds, cfg[0].firms_per_world, cfg[0].years * cfg[0].steps_per_year,
+                         cfg[0].steps_per_year, cfg[0].years, &err)) {
+        fprintf(stderr, "gpu_bench: %s\n", err.message);
+        return 1;
+    }
+    return 0;
+}
+
+/* Worst relative difference of the world sums (relative to a billionth of the sum's
+ * largest value in the world, as tests/gpu/gpu_checks.c). */
+static double worst_sum_difference(const hc_results *a, const hc_results *b)
+{
+    double worst = 0.0;
+    int s, k, t;
+    int64_t w;
+    for (s = 0; s < a->n_scenarios; s++)
+        for (w = 0; w < a->worlds; w++)
+            for (k = 0; k < HC_N_SUMS - 1; k++) { /* not the rolled-back count: whole firms */
+                double scale = 0.0;
+                for (t = 0; t <= a->n_steps; t++) scale = fmax(scale, fabs(hc_results_sums(a, s, w, t)[k]));
+                for (t = 0; t <= a->n_steps; t++) {
+                    const double x = hc_results_sums(a, s, w, t)[k], y = hc_results_sums(b, s, w, t)[k];
+                    const double ref = fmax(fabs(x), 1e-9 * scale);
+                    if (!isfinite(y)) return INFINITY;
+                    if (ref > 0.0 && fabs(x - y) / ref > worst) worst = fabs(x - y) / ref;
+                }
+            }
+    return worst;
+}
+
+static int bench(char **paths, int n_cfg, const long long *sizes, int n_sizes, long long worlds, int years)
+{
+    hc_cuda_device dev[HC_CUDA_MAX_DEVICES];
+    int devices[HC_CUDA_MAX_DEVICES], n_dev, n_listed, i, sz, R = 0, S = 4, rc = 1;
+    hc_error err;
+    double cpu_rate = 0.0, host_pct_rate = 0.0;
+    hc_config cfg[MAX_CONFIGS];
+
+    n_dev = hc_cuda_select_devices(NULL, 0, devices, &err);
+    if (n_dev < 1) {
+        printf("skipped: no GPU (%s)\n", err.message);
+        return 0;
+    }
+    if (hc_cuda_list_devices(dev, HC_CUDA_MAX_DEVICES, &n_listed, 1, &err)) {
+        fprintf(stderr, "gpu_bench: %s\n", err.message);
+        return 1;
+    }
+
+    /* 1. Validate, and the CPU's rate: the smallest size on both backends. */
+    {
+        hc_results cpu, gpu;
+        const long long firms = sizes[0] / worlds;
+        double t0, worst;
+        memset(&cpu, 0, sizeof(cpu));
+        memset(&gpu, 0, sizeof(gpu));
+        if (load(paths, n_cfg, worlds, firms, years, cfg)) return 1;
+        for (i = 0; i < n_cfg; i++) R = cfg[i].model.n_roles > R ? cfg[i].model.n_roles : R;
+        S = cfg[0].steps_per_year;
+        if (alloc(cfg, n_cfg, &cpu) || alloc(cfg, n_cfg, &gpu)) goto validate_done;
+        t0 = omp_get_wtime();
+        if (hc_run_cpu(cfg, n_cfg, 0, &cpu, &err)) {
+            fprintf(stderr, "gpu_bench: cpu: %s\n", err.message);
+            goto validate_done;
+        }
+        cpu_rate = (double)n_cfg * (double)worlds * (double)firms * (double)(cfg[0].model.n_steps + 1) /
+                   (omp_get_wtime() - t0);
+        if (hc_run_cuda(cfg, n_cfg, NULL, &gpu, NULL, &err)) {
+            fprintf(stderr, "gpu_bench: gpu: %s\n", err.message);
+            goto validate_done;
+        }
+        worst = worst_sum_difference(&cpu, &gpu);
+        {
+            /* The host's percentiles of one year's firm changes, for the ratio below. */
+            const size_t N = (size_t)worlds * (size_t)firms;
+            float *x = (float *)malloc(N * sizeof(float));
+            double p[5] = {5, 25, 50, 75, 95}, out[5];
+            if (x) {
+                memcpy(x, hc_results_firm_change(&cpu, 0, cfg[0].years), N * sizeof(float));
+                t0 = omp_get_wtime();
+                hc_percentiles_f(x, N, p, 5, out);
+                host_pct_rate = (double)N / (omp_get_wtime() - t0);
+                free(x);
+            }
+        }
+        printf("check: CPU and GPU world sums at %lld firms: worst relative difference %.3g (limit 1e-4): %s\n",
+               sizes[0], worst, worst <= 1e-4 ? "ok" : "FAILED, nothing timed");
+        printf("CPU backend: %.3g firm-steps/s on %d thread(s)\n\n", cpu_rate, omp_get_max_threads());
+        rc = worst <= 1e-4 ? 0 : 1;
+    validate_done:
+        hc_results_free(&cpu);
+        hc_results_free(&gpu);
+        for (i = 0; i < n_cfg; i++) hc_config_free(&cfg[i]);
+        if (rc) return 1;
+    }
+
+    /* 2. The device and its roofline. */
+    for (i = 0; i < n_dev; i++) {
+        const hc_cuda_device *d = &dev[devices[i]];
+        const roofline r = roofline_of(d, R, S);
+        printf("GPU %d: %s, compute capability %d.%d, %d SMs at %d MHz, memory %.0f GB/s, %.1f GiB\n", d->ordinal,
+               d->name, d->cc_major, d->cc_minor, d->sm_count, d->clock_khz / 1000,
+               2.0 * d->memory_clock_khz * 1e3 * d->memory_bus_bits / 8.0 / 1e9, (double)d->total_bytes / 1073741824.0);
+        printf("  roofline for %d roles, firm-steps/s: FP32 %.3g, MUFU %.3g, FP64 %.3g, memory %.3g: bound %.3g\n", R,
+               r.fp32, r.mufu, r.fp64, r.memory, r.bound);
+    }
+    printf("\n| firms | worlds x firms | wall s | firm-steps/s | world paths s | firm sampling s | steps and block "
+           "sums s | reduction s | copy back s | percentiles s | GPU / CPU | of roofline |\n");
+    printf("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+
+    /* 3. Each size: a warm run (contexts, code) is not timed; the second is. */
+    for (sz = 0; sz < n_sizes; sz++) {
+        hc_results res;
+        hc_cuda_options o;
+        hc_cuda_timing timing;
+        const long long firms = sizes[sz] / worlds;
+        double pct_seconds = 0.0, steps, rate, bound = 0.0;
+        int s, y, ok = 1;
+        memset(&res, 0, sizeof(res));
+        memset(&o, 0, sizeof(o));
+        o.profile = 1;
+        if (load(paths, n_cfg, worlds, firms, years, cfg)) return 1;
+        if (alloc(cfg, n_cfg, &res)) {
+            ok = 0;
+        } else {
+            if ((sz == 0 && hc_run_cuda(cfg, n_cfg, &o, &res, &timing, &err)) ||
+                hc_run_cuda(cfg, n_cfg, &o, &res, &timing, &err)) {
+                fprintf(stderr, "gpu_bench: %lld firms: %s\n", sizes[sz], err.message);
+                ok = 0;
+            }
+        }
+        if (ok) {
+            const double p[5] = {5, 25, 50, 75, 95};
+            for (s = 0; s < n_cfg && ok; s++)
+                for (y = 0; y <= res.years && ok; y++) {
+                    double out[5], secs = 0.0;
+                    if (hc_cuda_percentiles_f(devices[0], hc_results_firm_change(&res, s, y),
+                                              (size_t)res.worlds * (size_t)res.firms, p, 5, out, &secs, &err)) {
+                        fprintf(stderr, "gpu_bench: percentiles: %s\n", err.message);
+                        ok = 0;
+                    }
+                    pct_seconds += secs;
+                }
+        }
+        if (ok) {
+            /* timing sums the GPUs' kernel times, so steps / firm_steps is the rate of one
+             * GPU: compared with one GPU's bound (the GPUs of a run are assumed alike). */
+            bound = roofline_of(&dev[devices[0]], R, S).bound;
+            steps = (double)n_cfg * (double)worlds * (double)firms * (double)(res.n_steps + 1);
+            rate = steps / res.simulate_seconds;
+            printf("| %.0e | %lld x %lld | %.3f | %.3g | %.4f | %.4f | %.4f | %.4f | %.4f | %.4f | %.1f | %.0f %% |\n",
+                   (double)sizes[sz], worlds, firms, res.simulate_seconds, rate, timing.world_paths,
+                   timing.firm_sampling, timing.firm_steps, timing.reduction, timing.copy_back, pct_seconds,
+                   cpu_rate > 0 ? rate / cpu_rate : 0.0, 100.0 * (steps / timing.firm_steps) / bound);
+        } else {
+            printf("| %.0e | %lld x %lld | failed (see above) |\n", (double)sizes[sz], worlds, firms);
+        }
+        hc_results_free(&res);
+        for (i = 0; i < n_cfg; i++) hc_config_free(&cfg[i]);
+        fflush(stdout);
+    }
+    printf("\nfirm-steps/s: scenarios x firms x steps over the wall time of the simulation (copies included); "
+           "of roofline: the steps kernel's time against the bound above. Percentiles: %d scenario(s) x %d "
+           "years, device time (sort and pick) without the upload; the host's selection does %.3g values/s.\n",
+           n_cfg, years + 1, host_pct_rate);
+    return 0;
+}
+
+#endif
+
+int main(int argc, char **argv)
+{
+    long long sizes[MAX_SIZES] = {1000000LL, 10000000LL, 100000000LL}, worlds = 100;
+    int n_sizes = 3, years = 10, i = 1;
+    while (i < argc && strncmp(argv[i], "--", 2) == 0) {
+        if (strcmp(argv[i], "--sizes") == 0 && i + 1 < argc) {
+            char *p = argv[i + 1], *end;
+            n_sizes = 0;
+            while (*p && n_sizes < MAX_SIZES) {
+                sizes[n_sizes++] = (long long)strtod(p, &end);
+                if (end == p) break;
+                p = *end == ',' ? end + 1 : end;
+            }
+            i += 2;
+        } else if (strcmp(argv[i], "--worlds") == 0 && i + 1 < argc) {
+            worlds = atoll(argv[i + 1]);
+            i += 2;
+        } else if (strcmp(argv[i], "--years") == 0 && i + 1 < argc) {
+            years = atoi(argv[i + 1]);
+            i += 2;
+        } else {
+            break;
+        }
+    }
+    if (i >= argc || argc - i > MAX_CONFIGS || n_sizes < 1 || worlds < 1 || years < 1) {
+        fprintf(stderr, "usage: gpu_bench [--sizes N,N,...] [--worlds W] [--years Y] CONFIG... (at most %d)\n",
+                MAX_CONFIGS);
+        return 2;
+    }
+    for (int k = 0; k < n_sizes; k++)
+        if (sizes[k] < worlds) {
+            fprintf(stderr, "gpu_bench: %lld firms in all is fewer than %lld worlds\n", sizes[k], worlds);
+            return 2;
+        }
+#ifdef HC_HAVE_CUDA
+    return bench(argv + i, argc - i, sizes, n_sizes, worlds, years);
+#else
+    printf("skipped: no GPU (this build has no CUDA backend: nvcc was not found when it was built)\n");
+    return 0;
+#endif
+}

@@ -1,0 +1,74 @@
+/* hc_mcse.h: how precise a run's bands are (host only; docs/uncertainty.md "Monte Carlo
+ * standard errors"): the Monte Carlo standard error (MCSE) of every entry of bands.csv,
+ * and `run --target-mcse X`, which adds worlds until the median of each headline metric
+ * at the horizon is known to within X.
+ *
+ * Method: batch means. The W worlds are cut into B = floor(sqrt(W)) blocks of consecutive
+ * world ids (block b holds worlds b W / B .. (b + 1) W / B - 1); each block's statistic
+ * (a percentile, or the sd) is computed as the bands compute it, and the MCSE of the
+ * statistic over all W worlds is the standard deviation of the block values over
+ * sqrt(B): a percentile's variance falls as 1/n, so the whole's is a block's over B. The
+ * mean's MCSE is sd / sqrt(W), exact for independent worlds. Blocks are fixed by world
+ * id and nothing is random, so the MCSE is as reproducible as the bands; a bootstrap
+ * would cost R passes of every percentile and need its own random stream. */
+#ifndef HC_MCSE_H
+#define HC_MCSE_H
+
+#include "hc_bands.h"
+#include "hc_blend.h"
+#include "hc_design.h"
+#include "hc_run.h"
+
+#define HC_MCSE_DEFAULT_MAX_WORLDS 1000000 /**< --target-mcse stops here unless --max-worlds says otherwise */
+#define HC_N_HEADLINE 3
+
+/* The headline metrics (--target-mcse, --sensitivity): employment_change_pct,
+ * ai_effect_pct, displaced_pct. */
+extern const int hc_headline_metrics[HC_N_HEADLINE];
+
+/* Blocks of the batch means for n worlds: floor(sqrt(n)), or 0 below 4 worlds (no MCSE
+ * can be estimated; every MCSE is then written as 0). */
+int64_t hc_mcse_blocks(int64_t n);
+
+/* MCSE of the percentiles p[0 .. np) (numpy's linear interpolation, as the bands), of
+ * the mean and of the sd of x[0 .. n) in world order, into out[0 .. np + 2). x is not
+ * changed; scratch holds n doubles. */
+void hc_mcse_row(const double *x, int64_t n, const double *p, int np, double *out, double *scratch);
+
+/* Fills b->mcse (allocating it) from r: called by hc_bands_compute. 0, or 1 with err. */
+int hc_mcse_bands(const hc_results *r, const hc_config *cfg, hc_bands *b, hc_error *err);
+
+/* ---- --target-mcse */
+
+typedef struct {
+    double target;             /* X, percentage points */
+    int64_t initial_worlds;    /* the run's --worlds */
+    int64_t max_worlds;        /* the cap */
+    int64_t worlds;            /* worlds run in the end */
+    int reached;               /* every headline median's MCSE <= X */
+    int rounds;                /* batches of worlds added */
+    int n_scenarios;
+    double worst;              /* the largest of mcse[][] below */
+    double mcse[HC_DESIGN_MAX_SCENARIOS][HC_N_HEADLINE]; /* MCSE of each median at the horizon, at the end */
+} hc_mcse_target;
+
+/* Adds worlds to res (which holds worlds 0 .. W - 1 of the run's slots) in batches, world
+ * ids continuing, until each headline metric's median at the horizon has MCSE <= the
+ * target, or max_worlds is reached. A design, when given, gets a batch of its own for
+ * each addition. Prints one line per batch on stderr unless o->quiet. Returns 0 (target
+ * reached or not: see t->reached), or non-zero with err filled (out of memory,
+ * interrupted, a backend's failure). */
+int hc_mcse_run_to_target(const hc_config *cfg, const hc_blend_run *run, const hc_sim_options *o,
+                          hc_design *design, double target, int64_t max_worlds, hc_results *res,
+                          hc_mcse_target *t, hc_error *err);
+
+/* Appends more's worlds (which must start where dst's end) to dst; both hold `slots`
+ * scenario slots. 0, or 1 with err filled (out of memory; dst is then unchanged). */
+int hc_results_append(hc_results *dst, const hc_results *more, int slots, hc_error *err);
+
+/* manifest.json's "uncertainty": the sampling, the design's batches, the MCSE method and
+ * what --target-mcse found (t may be NULL). Caller frees (cJSON_Delete). */
+cJSON *hc_uncertainty_manifest(const hc_uncertainty_options *o, const hc_design *d, const hc_mcse_target *t,
+                               const hc_config *cfg, int64_t worlds);
+
+#endif

@@ -1,0 +1,54 @@
+/* hc_sensitivity.h: which world-level inputs drive a run's headline results (host only;
+ * docs/uncertainty.md "Sensitivity").
+ *
+ * `run --sensitivity` writes sensitivity.csv, `scenario,metric,input,spearman,srrc,
+ * srrc_r2`, one row per headline metric at the horizon (hc_mcse.h) and world-level input
+ * that varies in the scenario: the Spearman rank correlation between the input and the
+ * metric across worlds, and the standardised rank regression coefficient (SRRC) of the
+ * input in the linear regression of the metric's ranks on every input's ranks, with that
+ * regression's R^2 (SRRCs rank inputs well only when it is high, i.e. the model is close
+ * to monotone). `--sobol N` adds `sobol_first, sobol_first_lo, sobol_first_hi,
+ * sobol_total, sobol_total_lo, sobol_total_hi`: Sobol first-order (Saltelli 2010) and
+ * total (Jansen 1999) indices from the Saltelli design (hc_design.h), with 95 % bootstrap
+ * intervals. A tornado chart per scenario (charts/tornado_NAME.svg) shows the Spearman
+ * correlations with employment_change_pct, and report.html inlines it. */
+#ifndef HC_SENSITIVITY_H
+#define HC_SENSITIVITY_H
+
+#include "hc_design.h"
+#include "hc_engine.h"
+#include "hc_output.h"
+
+#define HC_SOBOL_BOOTSTRAP 500 /**< bootstrap replicates of the Sobol intervals */
+
+/* Ranks 1 .. n of x[0 .. n), ties sharing their average rank. */
+int hc_ranks(const double *x, int64_t n, double *rank);
+/* Pearson correlation of x and y (0 when either is constant), sums in index order. */
+double hc_pearson(const double *x, const double *y, int64_t n);
+/* Standardised coefficients beta[0 .. k) of the least-squares regression of y on the
+ * columns x[j][0 .. n), and its R^2 (0s when y is constant or n < 3). Collinear columns
+ * get a small ridge rather than a failure. 0, or 1 when out of memory. */
+int hc_standardised_regression(const double *const *x, int k, const double *y, int64_t n, double *beta,
+                               double *r2);
+
+typedef struct {
+    double first, first_lo, first_hi; /* first-order index S_i and its 95 % bootstrap interval */
+    double total, total_lo, total_hi; /* total index ST_i and its interval */
+} hc_sobol_index;
+
+/* Sobol indices of k inputs from the model's values on Saltelli's design: fA[j], fB[j]
+ * and fAB[i * n + j] (A's row j with input i from B's row j), j < n. Estimators: S_i =
+ * mean(fB (fAB_i - fA)) / V (Saltelli et al. 2010, with fB centred on the mean), ST_i =
+ * mean((fA - fAB_i)^2) / (2 V) (Jansen 1999), V the variance of fA and fB together.
+ * Intervals: the 2.5th and 97.5th percentiles over n_boot resamples of the rows j, drawn
+ * from the Philox stream HC_STREAM_SOBOL_BOOTSTRAP of `seed`. 0, or 1 out of memory. */
+int hc_sobol_indices(const double *fA, const double *fB, const double *fAB, int64_t n, int k, uint64_t seed,
+                     int n_boot, hc_sobol_index *out);
+
+/* sensitivity.csv and the tornado charts of a run into dir (files added to `files`). The
+ * inputs of each world come from the design d, or are drawn again exactly as the run drew
+ * them (d NULL). With a Sobol design the Spearman and SRRC columns use its A and B rows. */
+int hc_write_sensitivity(const char *dir, const hc_results *r, const hc_config *cfg, const hc_design *d,
+                         hc_file_list *files, hc_error *err);
+
+#endif

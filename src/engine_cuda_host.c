@@ -1,0 +1,557 @@
+/* engine_cuda_host.c: the CUDA backend's host side (hc_cuda.h). It picks the GPUs,
+ * splits the worlds across them in contiguous ranges (one host thread per GPU), sizes
+ * chunks of worlds from the free memory each GPU reports, launches the kernels of
+ * kernels/ (hc_cuda_kernels.h) and copies the results into hc_results. It holds no model
+ * code: the kernels run include/hc_model.h, as the CPU backend (src/engine_cpu.c) does.
+ *
+ * Every world's numbers depend only on its id, and a world's firm sums are added on one
+ * GPU in a fixed order, so neither the split across GPUs nor the chunking changes a bit.
+ * Compiled only when the build found nvcc (HC_HAVE_CUDA, mk/cuda.mk). */
+#ifdef HC_HAVE_CUDA
+
+#include <cuda_runtime_api.h>
+#include <errno.h>
+#include <limits.h>
+#include <omp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "hc_cuda.h"
+#include "hc_cuda_kernels.h"
+
+/* ---- errors: every CUDA call is checked, and a failure names the call, the GPU and what
+ * to do about it */
+
+static const char *cuda_hint(cudaError_t e)
+{
+    switch (e) {
+    case cudaErrorMemoryAllocation:
+        return "the GPU ran out of memory: lower --firms or --worlds, or free the GPU (nvidia-smi lists "
+               "what holds it), or run with --backend cpu";
+    case cudaErrorNoDevice:
+    case cudaErrorInsufficientDriver:
+    case cudaErrorInitializationError:
+    case cudaErrorSystemDriverMismatch:
+    case cudaErrorCompatNotSupportedOnDevice:
+        return "no usable NVIDIA driver or GPU: install or update the driver (this build needs one for "
+               "CUDA 13), or run with --backend cpu";
+    case cudaErrorNoKernelImageForDevice:
+    case cudaErrorUnsupportedPtxVersion:
+    case cudaErrorInvalidPtx:
+        return "this build has code for compute capability 8.x and 9.0, and PTX for newer GPUs, which "
+               "needs a driver for CUDA 13: update the driver, or run with --backend cpu";
+    case cudaErrorInvalidDevice:
+        return "check the GPU numbers given to --devices against `headcount devices`";
+    case cudaErrorDevicesUnavailable:
+        return "the GPU is busy or in a prohibited compute mode (nvidia-smi -q shows it): pick another "
+               "with --devices, or run with --backend cpu";
+    case cudaErrorIllegalAddress:
+    case cudaErrorLaunchFailure:
+    case cudaErrorMisalignedAddress:
+    case cudaErrorIllegalInstruction:
+    case cudaErrorInvalidValue:
+        return "a kernel or its launch failed: this is a bug in headcount; please report it with the "
+               "command line, and run with --backend cpu meanwhile";
+    case cudaErrorLaunchTimeout:
+        return "the display watchdog stopped a kernel: run on a GPU that drives no display, or with "
+               "fewer --firms per world";
+    default:
+        return "run with --backend cpu, and report it with the command line if it persists";
+    }
+}
+
+static int cuda_fail(hc_error *err, cudaError_t e, const char *call, int device, const char *file, int line)
+{
+    char where[32] = "";
+    if (device >= 0) snprintf(where, sizeof(where), " on GPU %d", device);
+    return hc_fail(err, "CUDA error%s: %s failed: %s (%s) [%s:%d]\nhint: %s", where, call, cudaGetErrorString(e),
+                   cudaGetErrorName(e), file, line, cuda_hint(e));
+}
+
+/* In a function with `int device`, `hc_error *err` and a `fail:` label. */
+#define CUDA_CHECK(call)                                                                   \
+    do {                                                                                   \
+        const cudaError_t e_ = (call);                                                     \
+        if (e_ != cudaSuccess) {                                                           \
+            cuda_fail(err, e_, #call, device, __FILE__, __LINE__);                         \
+            goto fail;                                                                     \
+        }                                                                                  \
+    } while (0)
+
+/* ---- devices */
+
+char *hc_cuda_reason(char *message)
+{
+    char *hint = strstr(message, "hint:");
+    if (hint) {
+        while (hint > message && (hint[-1] == ' ' || hint[-1] == '\n')) hint--;
+        *hint = '\0';
+    }
+    return message;
+}
+
+/* The number of visible GPUs, or 1 with a one-line reason in err: the usual reasons
+ * (no driver, no GPU) said plainly, since `--backend auto` prints it as a notice. */
+static int count_devices(int *n, hc_error *err)
+{
+    const cudaError_t e = cudaGetDeviceCount(n);
+    if (e == cudaSuccess) return 0;
+    *n = 0;
+    if (e == cudaErrorNoDevice) return hc_fail(err, "the NVIDIA driver sees no GPU: cudaErrorNoDevice");
+    if (e == cudaErrorInsufficientDriver)
+        return hc_fail(err, "no NVIDIA driver, or one too old for CUDA 13: cudaErrorInsufficientDriver");
+    return hc_fail(err, "cudaGetDeviceCount failed: %s: %s", cudaGetErrorString(e), cudaGetErrorName(e));
+}
+
+int hc_cuda_list_devices(hc_cuda_device *dev, int max, int *count, int with_free, hc_error *err)
+{
+    int n = 0, device = -1;
+    *count = 0;
+    if (count_devices(&n, err)) return 1;
+    for (device = 0; device < n && device < max; device++) {
+        hc_cuda_device *d = &dev[device];
+        struct cudaDeviceProp prop;
+        memset(d, 0, sizeof(*d));
+        CUDA_CHECK(cudaGetDeviceProperties(&prop, device));
+        d->ordinal = device;
+        snprintf(d->name, sizeof(d->name), "%s", prop.name);
+        d->total_bytes = prop.totalGlobalMem;
+        d->cc_major = prop.major;
+        d->cc_minor = prop.minor;
+        d->sm_count = prop.multiProcessorCount;
+        CUDA_CHECK(cudaDeviceGetAttribute(&d->clock_khz, cudaDevAttrClockRate, device));
+        CUDA_CHECK(cudaDeviceGetAttribute(&d->memory_clock_khz, cudaDevAttrMemoryClockRate, device));
+        CUDA_CHECK(cudaDeviceGetAttribute(&d->memory_bus_bits, cudaDevAttrGlobalMemoryBusWidth, device));
+        d->usable = prop.major >= HC_CUDA_MIN_CC_MAJOR;
+        if (with_free) {
+            size_t free_bytes = 0, total_bytes = 0;
+            CUDA_CHECK(cudaSetDevice(device));
+            CUDA_CHECK(cudaMemGetInfo(&free_bytes, &total_bytes));
+            d->free_bytes = free_bytes;
+        }
+        *count = device + 1;
+    }
+    return 0;
+fail:
+    return 1;
+}
+
+int hc_cuda_select_devices(const int *listed, int n_listed, int *out, hc_error *err)
+{
+    hc_cuda_device dev[HC_CUDA_MAX_DEVICES];
+    hc_error why;
+    int n = 0, i, j, k = 0;
+    if (hc_cuda_list_devices(dev, HC_CUDA_MAX_DEVICES, &n, 0, &why)) {
+        hc_fail(err, "%s", hc_cuda_reason(why.message));
+        return 0;
+    }
+    if (n == 0) {
+        hc_fail(err, "no GPU is visible; CUDA_VISIBLE_DEVICES may hide them");
+        return 0;
+    }
+    if (n_listed > 0) {
+        for (i = 0; i < n_listed; i++) {
+            const int o = listed[i];
+            for (j = 0; j < i; j++)
+                if (listed[j] == o) {
+                    hc_fail(err, "GPU %d is listed twice", o);
+                    return 0;
+                }
+            if (o < 0 || o >= n) {
+                hc_fail(err, "there is no GPU %d (%d visible, numbered 0 to %d)",
+                        o, n, n - 1);
+                return 0;
+            }
+            if (!dev[o].usable) {
+                hc_fail(err, "GPU %d (%s) has compute capability %d.%d; headcount needs %d.0 or newer", o,
+                        dev[o].name, dev[o].cc_major, dev[o].cc_minor, HC_CUDA_MIN_CC_MAJOR);
+                return 0;
+            }
+            if (k < HC_CUDA_MAX_DEVICES) out[k++] = o;
+        }
+        return k;
+    }
+    for (i = 0; i < n; i++)
+        if (dev[i].usable && k < HC_CUDA_MAX_DEVICES) out[k++] = i;
+    if (k == 0)
+        hc_fail(err, "none of the %d visible GPU(s) has compute capability %d.0 or newer (GPU 0: %s, %d.%d)", n,
+                HC_CUDA_MIN_CC_MAJOR, dev[0].name, dev[0].cc_major, dev[0].cc_minor);
+    return k;
+}
+
+/* ---- one GPU's share of a run */
+
+typedef struct {
+    int device;          /* CUDA ordinal */
+    int64_t begin, end;  /* worlds of res's slice (indices 0 .. res->worlds - 1) */
+    int64_t *shrinking;  /* [scenario][year]: this GPU's counts, added to res at the end */
+    hc_cuda_timing timing;
+    hc_error err;
+    int rc;
+} device_job;
+
+/* The device buffers of one chunk of worlds. */
+typedef struct {
+    hc_world_inputs *wi;
+    hc_world_step *steps;
+    float *Kw;
+    double *partials;
+    double *sums;
+    float *firm_change;
+    unsigned long long *shrinking;
+} chunk_buffers;
+
+/* Device bytes one world of a chunk takes (chunk_buffers), with R roles at most. */
+static size_t bytes_per_world(const hc_results *res, int R)
+{
+    const size_t T1 = (size_t)res->n_steps + 1, Y1 = (size_t)res->years + 1;
+    const size_t blocks = (size_t)hc_cuda_blocks_per_world(res->firms);
+    return sizeof(hc_world_inputs) + T1 * sizeof(hc_world_step) + T1 * (size_t)R * sizeof(float) +
+           blocks * T1 * HC_N_SUMS * sizeof(double) + T1 * HC_N_SUMS * sizeof(double) +
+           Y1 * (size_t)res->firms * sizeof(float);
+}
+
+static void free_buffers(chunk_buffers *b)
+{
+    /* cudaFree(NULL) does nothing; errors here would only hide the first one. */
+    cudaFree(b->wi);
+    cudaFree(b->steps);
+    cudaFree(b->Kw);
+    cudaFree(b->partials);
+    cudaFree(b->sums);
+    cudaFree(b->firm_change);
+    cudaFree(b->shrinking);
+    memset(b, 0, sizeof(*b));
+}
+
+/* Allocates buffers for n worlds; cudaErrorMemoryAllocation leaves nothing allocated. */
+static cudaError_t alloc_buffers(chunk_buffers *b, int64_t n, const hc_results *res, int R)
+{
+    const size_t N = (size_t)n, T1 = (size_t)res->n_steps + 1, Y1 = (size_t)res->years + 1;
+    const size_t blocks = (size_t)hc_cuda_blocks_per_world(res->firms);
+    cudaError_t e;
+    memset(b, 0, sizeof(*b));
+    if ((e = cudaMalloc((void **)&b->wi, N * sizeof(hc_world_inputs))) != cudaSuccess ||
+        (e = cudaMalloc((void **)&b->steps, N * T1 * sizeof(hc_world_step))) != cudaSuccess ||
+        (e = cudaMalloc((void **)&b->Kw, N * T1 * (size_t)R * sizeof(float))) != cudaSuccess ||
+        (e = cudaMalloc((void **)&b->partials, N * blocks * T1 * HC_N_SUMS * sizeof(double))) != cudaSuccess ||
+        (e = cudaMalloc((void **)&b->sums, N * T1 * HC_N_SUMS * sizeof(double))) != cudaSuccess ||
+        (e = cudaMalloc((void **)&b->firm_change, Y1 * N * (size_t)res->firms * sizeof(float))) != cudaSuccess ||
+        (e = cudaMalloc((void **)&b->shrinking, Y1 * sizeof(unsigned long long))) != cudaSuccess)
+        free_buffers(b);
+    return e;
+}
+
+/* The smallest build of the model kernel that holds the scenario's roles. */
+static cudaError_t launch_firm_steps(const hc_model *m, const hc_cuda_firm_args *a, cudaStream_t stream)
+{
+    if (m->n_roles <= 8) return hc_cuda_launch_firm_steps_r8(m, a, stream);
+    if (m->n_roles <= 16) return hc_cuda_launch_firm_steps_r16(m, a, stream);
+    return hc_cuda_launch_firm_steps_r64(m, a, stream);
+}
+
+/* Seconds between two recorded events. */
+static cudaError_t add_elapsed(double *to, cudaEvent_t a, cudaEvent_t b)
+{
+    float ms = 0.0f;
+    const cudaError_t e = cudaEventElapsedTime(&ms, a, b);
+    if (e == cudaSuccess) *to += (double)ms / 1000.0;
+    return e;
+}
+
+/* Worlds job->begin .. end - 1 of res, every scenario, on job->device. */
+static int run_device(const hc_config *cfg, int n_scenarios, int64_t max_chunk, int profile, hc_results *res,
+                      device_job *job)
+{
+    enum { EV_START, EV_PATHS, EV_SAMPLED, EV_STEPPED, EV_REDUCED, EV_COPIED, N_EV };
+    const int device = job->device;
+    hc_error *err = &job->err;
+    const int T = res->n_steps, Y1 = res->years + 1;
+    const int64_t F = res->firms, worlds = job->end - job->begin;
+    const int blocks_per_world = hc_cuda_blocks_per_world(F);
+    cudaStream_t stream = NULL;
+    cudaEvent_t ev[N_EV];
+    int n_ev = 0, R = 1, s, y, rc = 1;
+    chunk_buffers buf;
+    unsigned long long *shrinking = NULL; /* this launch's counts, [year] */
+    size_t free_bytes = 0, total_bytes = 0, per_world;
+    int64_t chunk, w0;
+
+    memset(&buf, 0, sizeof(buf));
+    shrinking = (unsigned long long *)malloc((size_t)Y1 * sizeof(unsigned long long));
+    if (!shrinking) {
+        hc_fail(err, "out of memory");
+        goto fail;
+    }
+    for (s = 0; s < n_scenarios; s++)
+        if (cfg[s].model.n_roles > R) R = cfg[s].model.n_roles;
+    CUDA_CHECK(cudaSetDevice(device));
+    CUDA_CHECK(cudaStreamCreateWithFlags(&stream, cudaStreamNonBlocking));
+    for (n_ev = 0; n_ev < N_EV;) {
+        CUDA_CHECK(cudaEventCreate(&ev[n_ev]));
+        n_ev++;
+    }
+
+    /* Chunk: as many worlds as fit in the free memory less 5 % and 64 MiB (allocation
+     * granularity, other users of the GPU); halved while an allocation still fails. */
+    CUDA_CHECK(cudaMemGetInfo(&free_bytes, &total_bytes));
+    per_world = bytes_per_world(res, R);
+    {
+        const size_t reserve = ((size_t)64 << 20) + free_bytes / 20;
+        const size_t budget = free_bytes > reserve ? free_bytes - reserve : 0;
+        chunk = (int64_t)(budget / per_world);
+    }
+    if (chunk > worlds) chunk = worlds;
+    if (max_chunk > 0 && chunk > max_chunk) chunk = max_chunk;
+    if (chunk > INT_MAX / blocks_per_world) chunk = INT_MAX / blocks_per_world; /* grid size */
+    for (;;) {
+        cudaError_t e;
+        if (chunk < 1) {
+            hc_fail(err, "GPU %d has %.1f MiB free, and one world of %lld firms over %d steps needs %.1f MiB "
+                    "on it, besides a reserve of 64 MiB and 5 %%\nhint: lower --firms (or --years), or run with "
+                    "--backend cpu", device, (double)free_bytes / 1048576.0, (long long)F, T + 1,
+                    (double)per_world / 1048576.0);
+            goto fail;
+        }
+        e = alloc_buffers(&buf, chunk, res, R);
+        if (e == cudaSuccess) break;
+        if (e != cudaErrorMemoryAllocation) {
+            cuda_fail(err, e, "cudaMalloc (the buffers of a chunk of worlds)", device, __FILE__, __LINE__);
+            goto fail;
+        }
+        (void)cudaGetLastError(); /* an allocation failure is not sticky; clear it */
+        chunk /= 2;
+    }
+
+    for (w0 = job->begin; w0 < job->end; w0 += chunk) {
+        const int n = (int)(job->end - w0 < chunk ? job->end - w0 : chunk);
+        const uint32_t world_first = (uint32_t)(res->world_begin + w0);
+        for (s = 0; s < n_scenarios; s++) {
+            const hc_model *m = &cfg[s].model;
+            hc_cuda_firm_args a;
+            if (hc_interrupted) {
+                hc_fail(err, "interrupted");
+                goto fail;
+            }
+            a.d_wi = buf.wi;
+            a.d_steps = buf.steps;
+            a.d_Kw = buf.Kw;
+            a.d_partials = buf.partials;
+            a.d_firm_change = buf.firm_change;
+            a.d_shrinking = buf.shrinking;
+            a.world_first = world_first;
+            a.n_worlds = n;
+            a.firms = F;
+            a.last_step = T;
+
+            CUDA_CHECK(cudaEventRecord(ev[EV_START], stream));
+            CUDA_CHECK(hc_cuda_launch_world_paths(m, world_first, n, buf.wi, buf.steps, buf.Kw, stream));
+            CUDA_CHECK(cudaEventRecord(ev[EV_PATHS], stream));
+            if (profile) {
+                hc_cuda_firm_args sample_only = a;
+                sample_only.last_step = -1;
+                CUDA_CHECK(launch_firm_steps(m, &sample_only, stream));
+            }
+            CUDA_CHECK(cudaEventRecord(ev[EV_SAMPLED], stream));
+            CUDA_CHECK(cudaMemsetAsync(buf.shrinking, 0, (size_t)Y1 * sizeof(unsigned long long), stream));
+            CUDA_CHECK(launch_firm_steps(m, &a, stream));
+            CUDA_CHECK(cudaEventRecord(ev[EV_STEPPED], stream));
+            CUDA_CHECK(hc_cuda_launch_world_sums(buf.partials, n, blocks_per_world, T, buf.sums, stream));
+            CUDA_CHECK(cudaEventRecord(ev[EV_REDUCED], stream));
+            CUDA_CHECK(cudaMemcpyAsync(hc_results_sums(res, s, w0, 0), buf.sums,
+                                       (size_t)n * (size_t)(T + 1) * HC_N_SUMS * sizeof(double),
+                                       cudaMemcpyDeviceToHost, stream));
+            for (y = 0; y < Y1; y++)
+                CUDA_CHECK(cudaMemcpyAsync(hc_results_firm_change(res, s, y) + (size_t)w0 * (size_t)F,
+                                           buf.firm_change + (size_t)y * (size_t)n * (size_t)F,
+                                           (size_t)n * (size_t)F * sizeof(float), cudaMemcpyDeviceToHost, stream));
+            CUDA_CHECK(cudaMemcpyAsync(shrinking, buf.shrinking, (size_t)Y1 * sizeof(unsigned long long),
+                                       cudaMemcpyDeviceToHost, stream));
+            CUDA_CHECK(cudaEventRecord(ev[EV_COPIED], stream));
+            CUDA_CHECK(cudaStreamSynchronize(stream));
+
+            CUDA_CHECK(add_elapsed(&job->timing.world_paths, ev[EV_START], ev[EV_PATHS]));
+            CUDA_CHECK(add_elapsed(&job->timing.firm_sampling, ev[EV_PATHS], ev[EV_SAMPLED]));
+            CUDA_CHECK(add_elapsed(&job->timing.firm_steps, ev[EV_SAMPLED], ev[EV_STEPPED]));
+            CUDA_CHECK(add_elapsed(&job->timing.reduction, ev[EV_STEPPED], ev[EV_REDUCED]));
+            CUDA_CHECK(add_elapsed(&job->timing.copy_back, ev[EV_REDUCED], ev[EV_COPIED]));
+            job->timing.launches++;
+            for (y = 0; y < Y1; y++) job->shrinking[(size_t)s * (size_t)Y1 + (size_t)y] += (int64_t)shrinking[y];
+            __atomic_fetch_add(&res->worlds_done, (int64_t)n, __ATOMIC_RELAXED); /* progress bar only */
+        }
+    }
+    rc = 0;
+fail:
+    free_buffers(&buf);
+    free(shrinking);
+    while (n_ev > 0) cudaEventDestroy(ev[--n_ev]);
+    if (stream) cudaStreamDestroy(stream);
+    return rc;
+}
+
+/* HC_CUDA_MAX_CHUNK_WORLDS, when set to a whole number >= 1; else 0. */
+static int64_t chunk_from_environment(void)
+{
+    const char *s = getenv("HC_CUDA_MAX_CHUNK_WORLDS");
+    char *end;
+    long long v;
+    if (!s || !*s) return 0;
+    errno = 0;
+    v = strtoll(s, &end, 10);
+    return (errno == 0 && *end == '\0' && v >= 1) ? (int64_t)v : 0;
+}
+
+int hc_run_cuda(const hc_config *cfg, int n_scenarios, const hc_cuda_options *o, hc_results *res,
+                hc_cuda_timing *timing, hc_error *err)
+{
+    static const hc_cuda_options defaults;
+    int devices[HC_CUDA_MAX_DEVICES], n_dev, d, s, y, rc = 0;
+    device_job *jobs = NULL;
+    int64_t max_chunk;
+    const double t0 = omp_get_wtime();
+
+    if (!o) o = &defaults;
+    max_chunk = o->max_chunk_worlds > 0 ? o->max_chunk_worlds : chunk_from_environment();
+    /* What the kernels assume, checked once here rather than found broken on a GPU. */
+    if (n_scenarios < 1 || res->n_scenarios != n_scenarios || res->worlds < 1 || res->firms < 1 ||
+        res->firms > (int64_t)UINT32_MAX - 1 || res->world_begin < 0 ||
+        res->world_begin + res->worlds > (int64_t)UINT32_MAX + 1)
+        return hc_fail(err, "the CUDA backend cannot run %lld worlds (from %lld) of %lld firms: world ids and "
+                       "firm numbers must fit 32 bits", (long long)res->worlds, (long long)res->world_begin,
+                       (long long)res->firms);
+    for (s = 0; s < n_scenarios; s++) {
+        const hc_model *m = &cfg[s].model;
+        if (m->n_roles < 1 || m->n_roles > HC_MAX_ROLES || m->steps_per_year < 1 || m->n_steps != res->n_steps ||
+            m->years != res->years || m->n_steps != m->years * m->steps_per_year || m->n_steps > HC_MAX_STEPS)
+            return hc_fail(err, "scenario %s: %d roles, %d steps over %d years do not match the run's shape "
+                           "(a bug: please report it)", cfg[s].name, m->n_roles, m->n_steps, m->years);
+    }
+    n_dev = hc_cuda_select_devices(o->devices, o->n_devices, devices, err);
+    if (n_dev < 1) return 1;
+    if (n_dev > res->worlds) n_dev = (int)res->worlds; /* every GPU gets at least one world */
+
+    jobs = (device_job *)calloc((size_t)n_dev, sizeof(device_job));
+    if (!jobs) return hc_fail(err, "out of memory");
+    for (d = 0; d < n_dev; d++) {
+        jobs[d].device = devices[d];
+        jobs[d].begin = res->worlds * d / n_dev;
+        jobs[d].end = res->worlds * (d + 1) / n_dev;
+        jobs[d].shrinking = (int64_t *)calloc((size_t)n_scenarios * (size_t)(res->years + 1), sizeof(int64_t));
+        if (!jobs[d].shrinking) {
+            rc = hc_fail(err, "out of memory");
+            goto done;
+        }
+    }
+    /* One host thread per GPU; each writes only its own worlds of res and its own job. */
+    if (n_dev == 1) {
+        jobs[0].rc = run_device(cfg, n_scenarios, max_chunk, o->profile, res, &jobs[0]);
+    } else {
+#pragma omp parallel for num_threads(n_dev) schedule(static, 1)
+        for (d = 0; d < n_dev; d++) jobs[d].rc = run_device(cfg, n_scenarios, max_chunk, o->profile, res, &jobs[d]);
+    }
+    for (d = 0; d < n_dev; d++)
+        if (jobs[d].rc) {
+            *err = jobs[d].err;
+            rc = 1;
+            goto done;
+        }
+    for (d = 0; d < n_dev; d++)
+        for (s = 0; s < n_scenarios; s++)
+            for (y = 0; y <= res->years; y++) {
+                const size_t i = (size_t)s * (size_t)(res->years + 1) + (size_t)y;
+                res->shrinking[i] += jobs[d].shrinking[i];
+            }
+    if (timing) {
+        memset(timing, 0, sizeof(*timing));
+        for (d = 0; d < n_dev; d++) {
+            timing->world_paths += jobs[d].timing.world_paths;
+            timing->firm_sampling += jobs[d].timing.firm_sampling;
+            timing->firm_steps += jobs[d].timing.firm_steps;
+            timing->reduction += jobs[d].timing.reduction;
+            timing->copy_back += jobs[d].timing.copy_back;
+            timing->launches += jobs[d].timing.launches;
+        }
+        timing->devices = n_dev;
+    }
+    res->backend = "cuda";
+    res->threads = n_dev;
+    res->simulate_seconds = omp_get_wtime() - t0;
+done:
+    if (jobs)
+        for (d = 0; d < n_dev; d++) free(jobs[d].shrinking);
+    free(jobs);
+    return rc;
+}
+
+/* ---- device percentiles and Philox, for the tests and the benchmark */
+
+int hc_cuda_percentiles_f(int ordinal, const float *x, size_t n, const double *p, int np, double *out,
+                          double *device_seconds, hc_error *err)
+{
+    const int device = ordinal;
+    float *d_x = NULL, *d_sorted = NULL;
+    double *d_p = NULL, *d_out = NULL;
+    void *d_temp = NULL;
+    size_t temp_bytes = 0;
+    cudaEvent_t start = NULL, stop = NULL;
+    int rc = 1;
+    if (n < 1 || np < 1 || np > HC_MAX_PERCENTILES)
+        return hc_fail(err, "hc_cuda_percentiles_f: need n >= 1 and 1 <= np <= %d", HC_MAX_PERCENTILES);
+    CUDA_CHECK(cudaSetDevice(device));
+    CUDA_CHECK(hc_cuda_sort_temp_bytes(n, &temp_bytes));
+    CUDA_CHECK(cudaMalloc((void **)&d_x, n * sizeof(float)));
+    CUDA_CHECK(cudaMalloc((void **)&d_sorted, n * sizeof(float)));
+    CUDA_CHECK(cudaMalloc(&d_temp, temp_bytes > 0 ? temp_bytes : 1));
+    CUDA_CHECK(cudaMalloc((void **)&d_p, (size_t)np * sizeof(double)));
+    CUDA_CHECK(cudaMalloc((void **)&d_out, (size_t)np * sizeof(double)));
+    CUDA_CHECK(cudaEventCreate(&start));
+    CUDA_CHECK(cudaEventCreate(&stop));
+    CUDA_CHECK(cudaMemcpy(d_x, x, n * sizeof(float), cudaMemcpyHostToDevice));
+    CUDA_CHECK(cudaMemcpy(d_p, p, (size_t)np * sizeof(double), cudaMemcpyHostToDevice));
+    CUDA_CHECK(cudaEventRecord(start, 0));
+    CUDA_CHECK(hc_cuda_launch_percentiles(d_x, d_sorted, n, d_temp, temp_bytes, d_p, np, d_out, 0));
+    CUDA_CHECK(cudaEventRecord(stop, 0));
+    CUDA_CHECK(cudaMemcpy(out, d_out, (size_t)np * sizeof(double), cudaMemcpyDeviceToHost));
+    if (device_seconds) {
+        *device_seconds = 0.0;
+        CUDA_CHECK(add_elapsed(device_seconds, start, stop));
+    }
+    rc = 0;
+fail:
+    if (start) cudaEventDestroy(start);
+    if (stop) cudaEventDestroy(stop);
+    cudaFree(d_x);
+    cudaFree(d_sorted);
+    cudaFree(d_temp);
+    cudaFree(d_p);
+    cudaFree(d_out);
+    return rc;
+}
+
+int hc_cuda_philox(int ordinal, const uint32_t *in, int n, uint32_t *out_hc, uint32_t *out_curand, hc_error *err)
+{
+    const int device = ordinal;
+    uint32_t *d_in = NULL, *d_hc = NULL, *d_curand = NULL;
+    int rc = 1;
+    if (n < 1) return hc_fail(err, "hc_cuda_philox: need n >= 1");
+    CUDA_CHECK(cudaSetDevice(device));
+    CUDA_CHECK(cudaMalloc((void **)&d_in, (size_t)n * 6 * sizeof(uint32_t)));
+    CUDA_CHECK(cudaMalloc((void **)&d_hc, (size_t)n * 4 * sizeof(uint32_t)));
+    CUDA_CHECK(cudaMalloc((void **)&d_curand, (size_t)n * 4 * sizeof(uint32_t)));
+    CUDA_CHECK(cudaMemcpy(d_in, in, (size_t)n * 6 * sizeof(uint32_t), cudaMemcpyHostToDevice));
+    CUDA_CHECK(hc_cuda_launch_philox_kat(d_in, n, d_hc, d_curand, 0));
+    CUDA_CHECK(cudaMemcpy(out_hc, d_hc, (size_t)n * 4 * sizeof(uint32_t), cudaMemcpyDeviceToHost));
+    CUDA_CHECK(cudaMemcpy(out_curand, d_curand, (size_t)n * 4 * sizeof(uint32_t), cudaMemcpyDeviceToHost));
+    rc = 0;
+fail:
+    cudaFree(d_in);
+    cudaFree(d_hc);
+    cudaFree(d_curand);
+    return rc;
+}
+
+#else
+/* A build without nvcc: no CUDA backend (src/simulate.c runs on the CPU). ISO C wants a
+ * declaration in every file. */
+typedef int hc_engine_cuda_host_absent;
+#endif

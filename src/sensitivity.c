@@ -1,0 +1,425 @@
+/* sensitivity.c: Spearman correlations, standardised rank regression coefficients and
+ * Sobol indices of the world-level inputs (hc_sensitivity.h, docs/uncertainty.md), and
+ * the tornado charts. The inputs come from the design or are drawn again by the model's
+ * own hc_world_sample; the outputs from the run's per-world sums. */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include "hc_bands.h"
+#include "hc_chart.h"
+#include "hc_mcse.h"
+#include "hc_sensitivity.h"
+#include "hc_stats.h"
+
+/* ---- ranks, correlation, regression */
+
+typedef struct {
+    double v;
+    int64_t i;
+} keyed;
+
+static int keyed_cmp(const void *pa, const void *pb)
+{
+    const keyed *a = (const keyed *)pa, *b = (const keyed *)pb;
+    if (a->v < b->v) return -1;
+    if (a->v > b->v) return 1;
+    return (a->i > b->i) - (a->i < b->i);
+}
+
+int hc_ranks(const double *x, int64_t n, double *rank)
+{
+    keyed *k = (keyed *)malloc((size_t)(n > 0 ? n : 1) * sizeof(keyed));
+    int64_t i, j;
+    if (!k) return 1;
+    for (i = 0; i < n; i++) {
+        k[i].v = x[i];
+        k[i].i = i;
+    }
+    qsort(k, (size_t)n, sizeof(keyed), keyed_cmp);
+    for (i = 0; i < n; i = j) {
+        double avg;
+        for (j = i + 1; j < n && k[j].v == k[i].v; j++) {}
+        avg = 0.5 * (double)(i + j - 1) + 1.0; /* ranks i + 1 .. j share their mean */
+        for (; i < j; i++) rank[k[i].i] = avg;
+    }
+    free(k);
+    return 0;
+}
+
+double hc_pearson(const double *x, const double *y, int64_t n)
+{
+    double mx = 0.0, my = 0.0, sxy = 0.0, sxx = 0.0, syy = 0.0;
+    int64_t i;
+    if (n < 2) return 0.0;
+    for (i = 0; i < n; i++) {
+        mx += x[i];
+        my += y[i];
+    }
+    mx /= (double)n;
+    my /= (double)n;
+    for (i = 0; i < n; i++) {
+        sxy += (x[i] - mx) * (y[i] - my);
+        sxx += (x[i] - mx) * (x[i] - mx);
+        syy += (y[i] - my) * (y[i] - my);
+    }
+    if (!(sxx > 0.0) || !(syy > 0.0)) return 0.0;
+    return fmax(-1.0, fmin(1.0, sxy / sqrt(sxx * syy)));
+}
+
+/* Solves a x = b for the k x k symmetric positive definite a (Cholesky, in place); 1 if
+ * a pivot is not positive. */
+static int solve_spd(double *a, int k, const double *b, double *x)
+{
+    int i, j, m;
+    for (j = 0; j < k; j++) {
+        double d = a[j * k + j];
+        for (m = 0; m < j; m++) d -= a[j * k + m] * a[j * k + m];
+        if (!(d > 1e-13)) return 1;
+        a[j * k + j] = sqrt(d);
+        for (i = j + 1; i < k; i++) {
+            double s = a[i * k + j];
+            for (m = 0; m < j; m++) s -= a[i * k + m] * a[j * k + m];
+            a[i * k + j] = s / a[j * k + j];
+        }
+    }
+    for (i = 0; i < k; i++) { /* L y = b */
+        double s = b[i];
+        for (m = 0; m < i; m++) s -= a[i * k + m] * x[m];
+        x[i] = s / a[i * k + i];
+    }
+    for (i = k - 1; i >= 0; i--) { /* L^T x = y */
+        double s = x[i];
+        for (m = i + 1; m < k; m++) s -= a[m * k + i] * x[m];
+        x[i] = s / a[i * k + i];
+    }
+    return 0;
+}
+
+int hc_standardised_regression(const double *const *x, int k, const double *y, int64_t n, double *beta,
+                               double *r2)
+{
+    double *rxx = (double *)malloc(sizeof(double) * (size_t)k * (size_t)k);
+    double *a = (double *)malloc(sizeof(double) * (size_t)k * (size_t)k);
+    double *rxy = (double *)malloc(sizeof(double) * (size_t)(k > 0 ? k : 1));
+    double ridge = 0.0;
+    int i, j;
+    if (!rxx || !a || !rxy) {
+        free(rxx);
+        free(a);
+        free(rxy);
+        return 1;
+    }
+    for (i = 0; i < k; i++) beta[i] = 0.0;
+    *r2 = 0.0;
+    if (n >= 3 && k > 0) {
+        int constant_y = 1;
+        for (i = 1; i < n && constant_y; i++) constant_y = y[i] == y[0];
+        if (!constant_y) {
+            /* Standardised regression: the normal equations in correlation form,
+             * Rxx beta = rxy. A constant column has zero correlations and a unit diagonal,
+             * so its coefficient is 0. */
+            for (i = 0; i < k; i++) {
+                rxy[i] = hc_pearson(x[i], y, n);
+                for (j = 0; j <= i; j++) rxx[i * k + j] = rxx[j * k + i] = i == j ? 1.0 : hc_pearson(x[i], x[j], n);
+            }
+            for (;;) { /* collinear inputs: the least ridge that makes the system solvable */
+                memcpy(a, rxx, sizeof(double) * (size_t)k * (size_t)k);
+                for (i = 0; i < k; i++) a[i * k + i] += ridge;
+                if (solve_spd(a, k, rxy, beta) == 0 || ridge >= 1.0) break;
+                ridge = ridge == 0.0 ? 1e-10 : ridge * 10.0;
+            }
+            for (i = 0; i < k; i++) *r2 += beta[i] * rxy[i];
+            *r2 = fmax(0.0, fmin(1.0, *r2));
+        }
+    }
+    free(rxx);
+    free(a);
+    free(rxy);
+    return 0;
+}
+
+/* ---- Sobol indices */
+
+/* S_i and ST_i for rows idx[0 .. n) (a resample, or NULL for 0 .. n - 1). */
+static void sobol_estimate(const double *fA, const double *fB, const double *fAB, int64_t n, int k,
+                           const int64_t *idx, double *first, double *total)
+{
+    double f0 = 0.0, v = 0.0;
+    int64_t r;
+    int i;
+    for (r = 0; r < n; r++) {
+        const int64_t j = idx ? idx[r] : r;
+        f0 += fA[j] + fB[j];
+    }
+    f0 /= 2.0 * (double)n;
+    for (r = 0; r < n; r++) {
+        const int64_t j = idx ? idx[r] : r;
+        v += (fA[j] - f0) * (fA[j] - f0) + (fB[j] - f0) * (fB[j] - f0);
+    }
+    v /= 2.0 * (double)n - 1.0;
+    for (i = 0; i < k; i++) {
+        const double *fi = fAB + (size_t)i * (size_t)n;
+        double s1 = 0.0, st = 0.0;
+        for (r = 0; r < n; r++) {
+            const int64_t j = idx ? idx[r] : r;
+            s1 += (fB[j] - f0) * (fi[j] - fA[j]);
+            st += (fA[j] - fi[j]) * (fA[j] - fi[j]);
+        }
+        first[i] = v > 0.0 ? s1 / (double)n / v : 0.0;
+        total[i] = v > 0.0 ? st / (2.0 * (double)n) / v : 0.0;
+    }
+}
+
+int hc_sobol_indices(const double *fA, const double *fB, const double *fAB, int64_t n, int k, uint64_t seed,
+                     int n_boot, hc_sobol_index *out)
+{
+    static const double interval[2] = {2.5, 97.5};
+    double *first = (double *)malloc(sizeof(double) * (size_t)k), *total = (double *)malloc(sizeof(double) * (size_t)k);
+    double *boot_first = (double *)malloc(sizeof(double) * (size_t)k * (size_t)(n_boot > 0 ? n_boot : 1));
+    double *boot_total = (double *)malloc(sizeof(double) * (size_t)k * (size_t)(n_boot > 0 ? n_boot : 1));
+    double *column = (double *)malloc(sizeof(double) * (size_t)(n_boot > 0 ? n_boot : 1));
+    int64_t *idx = (int64_t *)malloc(sizeof(int64_t) * (size_t)(n > 0 ? n : 1));
+    int b, i, rc = 1;
+    int64_t r;
+    if (!first || !total || !boot_first || !boot_total || !column || !idx) goto done;
+    sobol_estimate(fA, fB, fAB, n, k, NULL, first, total);
+    for (b = 0; b < n_boot; b++) {
+        hc_rng rng;
+        hc_rng_init(&rng, seed, (uint32_t)b, 0u, HC_STREAM_SOBOL_BOOTSTRAP, 0u);
+        for (r = 0; r < n; r++) idx[r] = (int64_t)(((uint64_t)hc_rng_next_u32(&rng) * (uint64_t)n) >> 32);
+        sobol_estimate(fA, fB, fAB, n, k, idx, boot_first + (size_t)b * (size_t)k, boot_total + (size_t)b * (size_t)k);
+    }
+    for (i = 0; i < k; i++) {
+        double q[2];
+        out[i].first = first[i];
+        out[i].total = total[i];
+        out[i].first_lo = out[i].first_hi = first[i];
+        out[i].total_lo = out[i].total_hi = total[i];
+        if (n_boot < 2) continue;
+        for (b = 0; b < n_boot; b++) column[b] = boot_first[(size_t)b * (size_t)k + (size_t)i];
+        hc_percentiles_d(column, (size_t)n_boot, interval, 2, q);
+        out[i].first_lo = q[0];
+        out[i].first_hi = q[1];
+        for (b = 0; b < n_boot; b++) column[b] = boot_total[(size_t)b * (size_t)k + (size_t)i];
+        hc_percentiles_d(column, (size_t)n_boot, interval, 2, q);
+        out[i].total_lo = q[0];
+        out[i].total_hi = q[1];
+    }
+    rc = 0;
+done:
+    free(first);
+    free(total);
+    free(boot_first);
+    free(boot_total);
+    free(column);
+    free(idx);
+    return rc;
+}
+
+/* ---- the tornado chart: Spearman correlations, largest first (SVG, the look of
+ * src/chart_svg.c's charts: 640 x 430 user units, the same font and ink) */
+
+#define TORNADO_BARS 12
+#define T_FONT "DejaVu Sans, Liberation Sans, Arial, Helvetica, sans-serif"
+
+static void svg_escaped(FILE *f, const char *s)
+{
+    for (; *s; s++) {
+        switch (*s) {
+        case '&': fputs("&amp;", f); break;
+        case '<': fputs("&lt;", f); break;
+        case '>': fputs("&gt;", f); break;
+        case '"': fputs("&quot;", f); break;
+        default: fputc(*s, f);
+        }
+    }
+}
+
+static void svg_text(FILE *f, double x, double y, double size, const char *anchor, const char *fill, int bold,
+                     const char *s)
+{
+    fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"%.1f\" text-anchor=\"%s\" fill=\"%s\"%s>", x, y, size, anchor,
+            fill, bold ? " font-weight=\"bold\"" : "");
+    svg_escaped(f, s);
+    fputs("</text>\n", f);
+}
+
+static int write_tornado(FILE *f, const char *scenario, int colour, const char *const *names, const double *rho,
+                         int n, const char *subtitle)
+{
+    const double W = 640, H = 430, x0 = 250, x1 = 610, top = 78, bottom = 372;
+    const double mid = 0.5 * (x0 + x1), half = 0.5 * (x1 - x0);
+    int order[HC_DESIGN_MAX_COLS], shown = n < TORNADO_BARS ? n : TORNADO_BARS, i, j;
+    double row_h, v;
+    char title[256], label[32];
+    for (i = 0; i < n; i++) order[i] = i;
+    for (i = 1; i < n; i++) /* insertion sort by |rho|, largest first; ties keep column order */
+        for (j = i; j > 0 && fabs(rho[order[j]]) > fabs(rho[order[j - 1]]); j--) {
+            const int t = order[j];
+            order[j] = order[j - 1];
+            order[j - 1] = t;
+        }
+    row_h = shown > 0 ? (bottom - top) / shown : 1.0;
+    snprintf(title, sizeof(title), "What drives net employment change: %s", scenario);
+    fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %.0f %.0f\" width=\"%.0f\" height=\"%.0f\" "
+               "role=\"img\" font-family=\"%s\">\n<title>", W, H, W, H, T_FONT);
+    svg_escaped(f, title);
+    fprintf(f, "</title>\n<rect x=\"0\" y=\"0\" width=\"%.0f\" height=\"%.0f\" fill=\"#ffffff\"/>\n", W, H);
+    svg_text(f, 14, 27, 19, "start", "#222222", 1, title);
+    svg_text(f, 14, 49, 13, "start", "#555555", 0, subtitle);
+    for (v = -1.0; v <= 1.0 + 1e-9; v += 0.5) {
+        const double x = mid + v * half;
+        fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" stroke-width=\"1.0\"/>\n", x,
+                top - 6, x, bottom, v == 0.0 ? "#555555" : "#e3e3e3");
+        snprintf(label, sizeof(label), "%.1f", v);
+        svg_text(f, x, bottom + 20, 13, "middle", "#4a4a4a", 0, label);
+    }
+    svg_text(f, mid, bottom + 42, 14, "middle", "#222222", 0, "Spearman rank correlation");
+    for (i = 0; i < shown; i++) {
+        const int c = order[i];
+        const double y = top + i * row_h, r = rho[c];
+        const double bx = r < 0.0 ? mid + r * half : mid;
+        char name[48];
+        /* A role's token need reads "tokens: NAME" (the full key is in sensitivity.csv);
+         * long names are cut to fit the margin. */
+        if (strncmp(names[c], "roles.", 6) == 0 && strchr(names[c] + 6, '.'))
+            snprintf(name, sizeof(name), "tokens: %.*s", (int)(strchr(names[c] + 6, '.') - (names[c] + 6)), names[c] + 6);
+        else
+            snprintf(name, sizeof(name), "%s", names[c]);
+        if (strlen(name) > 34) memcpy(name + 31, "...", 4);
+        snprintf(label, sizeof(label), "%+.2f", r);
+        svg_text(f, x0 - 8, y + 0.5 * row_h + 4.5, 12, "end", "#222222", 0, name);
+        fprintf(f, "<rect x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\" fill=\"%s\"/>\n", bx, y + 0.18 * row_h,
+                fabs(r) * half, 0.64 * row_h, hc_chart_colour(colour));
+        svg_text(f, r < 0.0 ? bx - 4 : bx + fabs(r) * half + 4, y + 0.5 * row_h + 4.5, 11.5, r < 0.0 ? "end" : "start",
+                 "#4a4a4a", 0, label);
+    }
+    fputs("</svg>\n", f);
+    return ferror(f) ? 1 : 0;
+}
+
+/* ---- sensitivity.csv */
+
+int hc_write_sensitivity(const char *dir, const hc_results *r, const hc_config *cfg, const hc_design *d,
+                         hc_file_list *files, hc_error *err)
+{
+    const int sobol = d && d->sobol_n > 0;
+    const int64_t W = r->worlds, n = sobol ? 2 * d->sobol_n : W; /* Spearman and SRRC: independent rows */
+    double *x = (double *)malloc(sizeof(double) * (size_t)n * HC_DESIGN_MAX_COLS); /* [col][world] ranks */
+    double *metric = (double *)malloc(sizeof(double) * (size_t)W), *y = (double *)malloc(sizeof(double) * (size_t)n);
+    double *raw = (double *)malloc(sizeof(double) * (size_t)n * HC_DESIGN_MAX_COLS); /* [col][world] values */
+    hc_sobol_index idx[HC_DESIGN_MAX_COLS];
+    char tmp[4200], charts[4200];
+    FILE *f = NULL;
+    int s, k, c, rc = 1;
+    int64_t w;
+
+    if (!x || !metric || !y || !raw) {
+        hc_fail(err, "out of memory computing the sensitivity of %lld worlds", (long long)W);
+        goto done;
+    }
+    snprintf(charts, sizeof(charts), "%s/charts", dir);
+    if (mkdir(charts, 0777) != 0 && errno != EEXIST) {
+        hc_fail(err, "%s: cannot create folder: %s", charts, strerror(errno));
+        goto done;
+    }
+    f = hc_output_open(dir, "sensitivity.csv", tmp, sizeof(tmp), err);
+    if (!f) goto done;
+    fputs("scenario,metric,input,spearman,srrc,srrc_r2", f);
+    if (sobol) fputs(",sobol_first,sobol_first_lo,sobol_first_hi,sobol_total,sobol_total_lo,sobol_total_hi", f);
+    fputc('\n', f);
+    for (s = 0; s < r->n_scenarios; s++) {
+        const double *cols[HC_DESIGN_MAX_COLS];
+        const char *names[HC_DESIGN_MAX_COLS];
+        char name_buf[HC_DESIGN_MAX_COLS][128];
+        int col_of[HC_DESIGN_MAX_COLS], n_in = 0;
+        double tornado[HC_DESIGN_MAX_COLS];
+        /* The inputs that vary in this scenario, ranked across the independent rows. */
+        for (c = 0; c < HC_DESIGN_MAX_COLS; c++) {
+            if (!hc_design_col_varies(&cfg[s], c)) continue;
+            col_of[n_in] = c;
+            hc_design_col_name(&cfg[s], c, name_buf[n_in], sizeof(name_buf[0]));
+            names[n_in] = name_buf[n_in];
+            n_in++;
+        }
+        for (w = 0; w < n; w++) { /* one pass over the worlds: without a design each is drawn again */
+            double row[HC_DESIGN_MAX_COLS];
+            hc_design_inputs(d, cfg, s, w, row);
+            for (k = 0; k < n_in; k++) raw[(size_t)k * (size_t)n + (size_t)w] = row[col_of[k]];
+        }
+        for (k = 0; k < n_in; k++) {
+            double *col = x + (size_t)k * (size_t)n;
+            if (hc_ranks(raw + (size_t)k * (size_t)n, n, col)) goto oom;
+            cols[k] = col;
+        }
+        for (k = 0; k < HC_N_HEADLINE; k++) {
+            const int m = hc_headline_metrics[k];
+            double beta[HC_DESIGN_MAX_COLS], r2, *fab = NULL;
+            int i;
+            hc_world_metrics(r, cfg, s, r->n_steps, m, metric);
+            if (hc_ranks(metric, n, y) || hc_standardised_regression(cols, n_in, y, n, beta, &r2)) goto oom;
+            if (sobol) {
+                /* Sobol's inputs are the run's (d->sobol_col); this scenario's rows pick its own. */
+                const int64_t N = d->sobol_n;
+                hc_sobol_index all[HC_DESIGN_MAX_COLS];
+                fab = metric + 2 * N;
+                if (hc_sobol_indices(metric, metric + N, fab, N, d->sobol_k, cfg[0].seed, HC_SOBOL_BOOTSTRAP, all))
+                    goto oom;
+                for (i = 0; i < n_in; i++) {
+                    int j;
+                    memset(&idx[i], 0, sizeof(idx[i]));
+                    for (j = 0; j < d->sobol_k; j++)
+                        if (d->sobol_col[j] == col_of[i]) idx[i] = all[j];
+                }
+            }
+            for (i = 0; i < n_in; i++) {
+                const double rho = hc_pearson(cols[i], y, n);
+                if (m == HC_M_EMPLOYMENT_CHANGE) tornado[i] = rho;
+                fprintf(f, "%s,%s,%s,%.6f,%.6f,%.6f", cfg[s].name, hc_metric_infos[m].name, names[i], rho, beta[i], r2);
+                if (sobol)
+                    fprintf(f, ",%.6f,%.6f,%.6f,%.6f,%.6f,%.6f", idx[i].first, idx[i].first_lo, idx[i].first_hi,
+                            idx[i].total, idx[i].total_lo, idx[i].total_hi);
+                fputc('\n', f);
+            }
+        }
+        {
+            char name[256], ctmp[4400], subtitle[256];
+            FILE *svg;
+            snprintf(name, sizeof(name), "tornado_%s.svg", cfg[s].name);
+            if (strlen(name) + 8 >= sizeof(files->name[0])) /* "charts/" + it must fit the file list */
+                snprintf(name, sizeof(name), "tornado_%d.svg", s + 1);
+            snprintf(subtitle, sizeof(subtitle), "The %d inputs with the largest |Spearman| of %d, across %lld worlds; "
+                     "sensitivity.csv has them all", n_in < TORNADO_BARS ? n_in : TORNADO_BARS, n_in, (long long)n);
+            svg = hc_output_open(charts, name, ctmp, sizeof(ctmp), err);
+            if (!svg) goto done;
+            if (write_tornado(svg, cfg[s].name, s, names, tornado, n_in, subtitle)) {
+                fclose(svg);
+                remove(ctmp);
+                hc_fail(err, "%s/%s: could not draw the chart", charts, name);
+                goto done;
+            }
+            if (hc_output_commit(svg, ctmp, charts, name, err)) goto done;
+            snprintf(ctmp, sizeof(ctmp), "charts/%s", name);
+            hc_file_list_add(files, ctmp);
+        }
+    }
+    rc = hc_output_commit(f, tmp, dir, "sensitivity.csv", err);
+    f = NULL;
+    if (!rc) hc_file_list_add(files, "sensitivity.csv");
+    goto done;
+oom:
+    hc_fail(err, "out of memory computing the sensitivity of %lld worlds", (long long)W);
+done:
+    if (f) {
+        fclose(f);
+        remove(tmp);
+    }
+    free(x);
+    free(metric);
+    free(y);
+    free(raw);
+    return rc;
+}

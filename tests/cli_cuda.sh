@@ -1,0 +1,208 @@
+#!/usr/bin/env bash
+# cli_cuda.sh: the CUDA backend's checks that need no GPU (make test; CI), as TAP.
+#
+#  - the build: every kernel compiled for sm_80 and sm_90, and its compute_90 PTX for a
+#    newer GPU (sm_100); no register spill and no stack frame in the model kernel, on any
+#    of them (nvcc -Xptxas -v logs in build/cuda, read with mk/ptxas_summary.awk); kernel
+#    entry points thin; the program needing no CUDA library at run time; a build without
+#    nvcc still building the CPU program;
+#  - the program without a GPU: `devices`, --backend auto/cuda, --devices;
+#  - the backend's host code and the kernels' code run on the CPU emulator of
+#    tests/gpu/emu: the whole GPU suite (tests/gpu/run.sh) at small sizes, under three
+#    thread schedules, with allocations that fail and with too little memory;
+#  - the GPU suite itself, which says "skipped: no GPU" where there is none.
+set -u
+cd "$(dirname "$0")/.."
+B=${HC_BUILD:-build} # tests/run_all.sh sets HC_BUILD (build-asan under SANITIZE=1); kernels stay in build/cuda
+HC="${HC_BIN:-$B/headcount}"
+EMU=$B/emu/headcount
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+n=0
+ok() { n=$((n + 1)); if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi; }
+skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
+fold() { # prefix: TAP lines of another suite on stdin, numbered into this one (not in a pipe:
+    # it counts in this shell)
+    while IFS= read -r line; do
+        case "$line" in
+        "ok "*|"not ok "*) n=$((n + 1)); echo "$line" | sed -E "s/^(not )?ok [0-9]+ - /\1ok $n - $1: /" ;;
+        "1.."*) ;;
+        *) echo "$line" ;;
+        esac
+    done
+}
+SMALL=(--quiet --force --worlds 8 --firms 150 --years 2)
+CONFIGS=(configs/cuts.json configs/growth.json)
+
+for f in "$HC" "$EMU" build/emu/gpu_checks build/emu/gpu_bench build/tests_gpu/gpu_checks build/bench/gpu_bench; do
+    [ -x "$f" ] || { echo "not ok 1 - $f is built (make test builds it)"; echo "1..1"; exit 1; }
+done
+if "$HC" devices | grep -q "has no CUDA backend"; then
+    have_cuda=0
+else
+    have_cuda=1
+fi
+
+# --- the kernels as built (mk/cuda.mk)
+ARCHS=(sm_80 sm_90 sm_100)
+declare -A KERNEL=([world_paths]=hc_world_paths_kernel [world_sums]=hc_world_sums_kernel
+                   [percentiles]=hc_percentile_pick_kernel [philox_kat]=hc_philox_kat_kernel
+                   [firm_steps_r8]=hc_firm_steps_kernel_r8 [firm_steps_r16]=hc_firm_steps_kernel_r16
+                   [firm_steps_r64]=hc_firm_steps_kernel_r64)
+if [ $have_cuda = 1 ]; then
+    for obj in "${!KERNEL[@]}"; do
+        awk -v table=1 -f mk/ptxas_summary.awk "build/cuda/$obj.ptxas.log" 2>/dev/null
+    done >"$TMP/resources"
+    missing=0
+    for obj in "${!KERNEL[@]}"; do
+        for arch in "${ARCHS[@]}"; do
+            if ! grep -q "^${KERNEL[$obj]} $arch " "$TMP/resources"; then
+                echo "# ${KERNEL[$obj]}: no ptxas report for $arch (build/cuda/$obj.ptxas.log)"
+                missing=1
+            fi
+        done
+    done
+    ok $missing "every kernel compiled for sm_80, sm_90, and from its compute_90 PTX for sm_100"
+
+    # columns: kernel arch registers stack_frame cumulative_stack spill_stores spill_loads shared
+    grep '^hc_' "$TMP/resources" | sort | awk '{printf "# %-26s %-6s %3d registers, stack %s/%s B, spills %s/%s B\n", $1, $2, $3, $4, $5, $6, $7}'
+    bad=$(awk '$1 ~ /^hc_firm_steps_kernel_/ && ($4 != 0 || $5 != 0 || $6 != 0 || $7 != 0)' "$TMP/resources")
+    [ -n "$bad" ] && echo "$bad" | sed 's/^/# spills or stack: /'
+    count=$(grep -c '^hc_firm_steps_kernel_' "$TMP/resources")
+    [ -z "$bad" ] && [ "$count" -eq 9 ]
+    ok $? "the model kernel has no register spill and no local-memory stack frame (3 role builds x 3 GPUs)"
+    # The world-path kernel runs once per world and calls CUDA's double pow: it keeps
+    # registers across those calls on a stack, which is allowed there and only there.
+    bad=$(awk '$1 ~ /^hc_/ && $1 !~ /^hc_firm_steps_kernel_/ && $1 != "hc_world_paths_kernel" &&
+               ($4 != 0 || $5 != 0 || $6 != 0 || $7 != 0)' "$TMP/resources")
+    [ -z "$bad" ]
+    ok $? "the reduction, percentile and known-answer kernels have no spill and no stack frame"
+else
+    for t in "every kernel compiled for sm_80, sm_90, and from its compute_90 PTX for sm_100" \
+             "the model kernel has no register spill and no local-memory stack frame (3 role builds x 3 GPUs)" \
+             "the reduction, percentile and known-answer kernels have no spill and no stack frame"; do
+        skip "$t" "no nvcc: this build has no CUDA backend"
+    done
+fi
+
+# Thin entry points: each __global__ function is index arithmetic and calls into the shared
+# model code; no equation of the model is written in kernels/ (no exp, log, pow...).
+/usr/bin/python3 - kernels/*.cu <<'EOF'
+import re, sys
+bad = 0
+for path in sys.argv[1:]:
+    src = open(path).read()
+    code = re.sub(r"/\*.*?\*/|//[^\n]*", "", src, flags=re.S)
+    for m in re.finditer(r"__global__[^{;]*?\b(\w+)\s*\(([^)]*)\)\s*\{", code):
+        depth, i = 1, m.end()
+        while depth:
+            depth += {"{": 1, "}": -1}.get(code[i], 0)
+            i += 1
+        body = [l for l in code[m.end():i - 1].splitlines() if l.strip()]
+        if len(body) > 25:
+            print("# %s: %s has %d lines of code; an entry point should only index and call" % (path, m.group(1), len(body)))
+            bad = 1
+    for f in re.findall(r"\b(expf|logf|exp|log|log1p|pow|powf|sqrt|sqrtf|exp2f|log2f)\s*\(", code):
+        print("# %s calls %s: model arithmetic belongs in include/hc_model.h" % (path, f))
+        bad = 1
+model = open("kernels/firm_steps.cu").read() + open("kernels/world_paths.cu").read()
+for f in ("hc_firm_sample", "hc_firm_step", "hc_firm_accumulate", "hc_firm_change_pct", "hc_world_sample", "hc_world_path"):
+    if f + "(" not in model:
+        print("# the kernels do not call %s" % f)
+        bad = 1
+sys.exit(bad)
+EOF
+ok $? "kernel entry points are thin and call the shared model code; no equation in kernels/"
+
+if [ $have_cuda = 1 ]; then
+    ! ldd "$HC" | grep -Eq 'libcudart|libcurand'
+    ok $? "the program links cudart statically: no CUDA library needed at run time"
+else
+    skip "the program links cudart statically: no CUDA library needed at run time" "no nvcc"
+fi
+
+# A build without nvcc: the CPU program, with no trace of CUDA in its commands. The three
+# files that differ are compiled without HC_HAVE_CUDA and linked with the other objects
+# (a whole second build would take a minute of this machine).
+make -n -B CUDA_BACKEND=0 BUILD="$TMP/nocuda" "$TMP/nocuda/headcount" >"$TMP/nocuda.cmds" 2>&1
+! grep -v '^✗' "$TMP/nocuda.cmds" | grep -Eq 'nvcc|cudart|HC_HAVE_CUDA' &&
+    grep -q ' -o '"$TMP/nocuda/headcount" "$TMP/nocuda.cmds"
+ok $? "make CUDA_BACKEND=0 builds the program with no nvcc, no cudart, no HC_HAVE_CUDA"
+info() { make -s --no-print-directory CUDA_BACKEND=0 "cuda-info-$1" 2>/dev/null | tail -1; }
+CF=$(info cflags)
+objs=$(info objects | tr ' ' '\n' | grep -Ev '/(engine_cuda_host|simulate|cmd_devices)\.o$')
+libs=$(info ldlibs)
+for f in engine_cuda_host simulate cmd_devices; do
+    cc $CF -c "src/$f.c" -o "$TMP/$f.o" || break
+done &&
+    cc -fopenmp $objs "$TMP"/engine_cuda_host.o "$TMP"/simulate.o "$TMP"/cmd_devices.o $libs -o "$TMP/hc_cpu" &&
+    "$TMP/hc_cpu" devices | grep -q "has no CUDA backend" &&
+    { "$TMP/hc_cpu" run "${SMALL[@]}" --backend cuda -o "$TMP/nc" configs/cuts.json 2>"$TMP/nc.err"; [ $? -eq 1 ]; } &&
+    grep -q "no CUDA backend" "$TMP/nc.err" &&
+    "$TMP/hc_cpu" run "${SMALL[@]}" -o "$TMP/nc_cpu" "${CONFIGS[@]}" 2>/dev/null &&
+    "$HC" run "${SMALL[@]}" --backend cpu -o "$TMP/cpu" "${CONFIGS[@]}" &&
+    cmp -s "$TMP/nc_cpu/bands.csv" "$TMP/cpu/bands.csv"
+ok $? "without nvcc the program builds, runs on the CPU (same bands) and refuses --backend cuda"
+
+# --- the program on this machine
+if "$HC" run "${SMALL[@]}" --backend cuda -o "$TMP/probe" configs/cuts.json 2>/dev/null; then
+    for t in "devices says no GPUs and exits 0" "--backend cuda without a GPU fails (exit 1) with a hint" \
+             "--backend auto without a GPU runs on the CPU after a one-line notice" \
+             "--devices naming a GPU that is not there fails (exit 1)"; do
+        skip "$t" "this machine has a usable GPU"
+    done
+else
+    "$HC" devices >"$TMP/dev.out" 2>&1 && grep -q '^no GPUs: ' "$TMP/dev.out" && [ "$(wc -l <"$TMP/dev.out")" -eq 1 ]
+    ok $? "devices says no GPUs and exits 0"
+    "$HC" run "${SMALL[@]}" --backend cuda -o "$TMP/c" configs/cuts.json 2>"$TMP/c.err"
+    [ $? -eq 1 ] && grep -Eq "no usable GPU|has no CUDA backend" "$TMP/c.err" && grep -q "hint:" "$TMP/c.err" &&
+        [ ! -e "$TMP/c/bands.csv" ]
+    ok $? "--backend cuda without a GPU fails (exit 1) with a hint"
+    "$HC" run --force --worlds 8 --firms 150 --years 2 -o "$TMP/a" "${CONFIGS[@]}" >/dev/null 2>"$TMP/a.err"
+    [ $? -eq 0 ] && [ "$(grep -c 'no usable GPU.*running on the CPU' "$TMP/a.err")" -eq 1 ] &&
+        grep -q '"backend":[[:space:]]*"cpu"' "$TMP/a/manifest.json" && cmp -s "$TMP/a/bands.csv" "$TMP/cpu/bands.csv"
+    ok $? "--backend auto without a GPU runs on the CPU after a one-line notice"
+    "$HC" run "${SMALL[@]}" --devices 0 -o "$TMP/d" configs/cuts.json 2>"$TMP/d.err"
+    [ $? -eq 1 ] && grep -Eq -- "--devices: (no usable GPU|this build has no CUDA backend)" "$TMP/d.err"
+    ok $? "--devices naming a GPU that is not there fails (exit 1)"
+fi
+bad=0
+for list in "" a 0,,1 -1 0,0 1024 "0, 1" 1, +1; do
+    "$HC" run "${SMALL[@]}" --devices "$list" -o "$TMP/x" configs/cuts.json 2>"$TMP/x.err"
+    rc=$?
+    if [ $rc -ne 2 ] || ! grep -q -- "--devices: expected" "$TMP/x.err"; then
+        echo "# --devices '$list': exit $rc"
+        bad=1
+    fi
+done
+ok $bad "--devices rejects malformed lists (exit 2, saying what it expects)"
+"$HC" run "${SMALL[@]}" --backend cpu --devices 0 -o "$TMP/x" configs/cuts.json 2>/dev/null
+[ $? -eq 2 ]
+ok $? "--devices with --backend cpu is a usage error"
+
+# --- the CPU emulator of the CUDA runtime (tests/gpu/emu): the backend's own code, run
+fold "emulated GPU" < <(HC="$EMU" CHECKS=$B/emu/gpu_checks HC_GPU_QUICK=1 bash tests/gpu/run.sh)
+base=(--quiet --force --worlds 10 --firms 150 --years 2 "${CONFIGS[@]}")
+"$EMU" run "${base[@]}" --backend cuda -o "$TMP/e_fwd" 2>/dev/null &&
+    HC_EMU_SCHEDULE=reverse "$EMU" run "${base[@]}" --backend cuda -o "$TMP/e_rev" 2>/dev/null &&
+    HC_EMU_SCHEDULE=random "$EMU" run "${base[@]}" --backend cuda -o "$TMP/e_rnd" 2>/dev/null &&
+    cmp -s "$TMP/e_fwd/bands.csv" "$TMP/e_rev/bands.csv" && cmp -s "$TMP/e_fwd/bands.csv" "$TMP/e_rnd/bands.csv" &&
+    cmp -s "$TMP/e_fwd/firms.csv" "$TMP/e_rev/firms.csv" && cmp -s "$TMP/e_fwd/firms.csv" "$TMP/e_rnd/firms.csv"
+ok $? "emulated GPU: the same bytes whatever order a block's threads run in between barriers"
+# Free memory over-reported: 10 worlds of 5000 firms want some 570 KiB, the GPU has 200;
+# the first allocation fails and the chunk halves until it fits (2 worlds).
+big=(--quiet --force --worlds 10 --firms 5000 --years 1 "${CONFIGS[@]}")
+HC_EMU_DEVICES=1 "$EMU" run "${big[@]}" --backend cuda -o "$TMP/e_big" 2>/dev/null &&
+    HC_EMU_DEVICES=1 HC_EMU_DEVICE_KIB=200 HC_EMU_REPORT_KIB=4194304 HC_EMU_LOG=1 \
+        "$EMU" run "${big[@]}" --backend cuda -o "$TMP/e_small" 2>"$TMP/e_small.err" &&
+    grep -q "cudaMalloc.*out of emulated memory" "$TMP/e_small.err" &&
+    cmp -s "$TMP/e_big/bands.csv" "$TMP/e_small/bands.csv" && cmp -s "$TMP/e_big/firms.csv" "$TMP/e_small/firms.csv"
+ok $? "emulated GPU: an allocation that fails shrinks the chunk, and the bytes stay the same"
+HC_EMU_DEVICES=1 HC_EMU_DEVICE_KIB=0 "$EMU" run "${base[@]}" --backend cuda -o "$TMP/e_none" 2>"$TMP/e_none.err"
+[ $? -eq 1 ] && grep -q "GPU 0 has .* MiB free.*lower --firms" "$TMP/e_none.err" && [ "$(wc -l <"$TMP/e_none.err")" -eq 1 ]
+ok $? "emulated GPU: too little memory for one world is a one-line error (exit 1)"
+
+# --- the GPU suite: runs where a GPU is usable, reports "skipped: no GPU" elsewhere
+fold "GPU" < <(bash tests/gpu/run.sh)
+
+echo "1..$n"

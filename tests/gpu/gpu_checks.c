@@ -1,0 +1,448 @@
+/* gpu_checks.c: the CUDA backend against the CPU backend and against known answers, on a
+ * GPU, as TAP (tests/gpu/run.sh runs it; make test-gpu). Where bands compare only
+ * distributions, these compare world by world and firm by firm, so a result landing in
+ * the wrong world or firm slot is caught. Without a usable GPU (or in a build without
+ * CUDA) every check reports "ok N - name # SKIP no GPU". Run from the repository root.
+ *
+ *   gpu_checks          run every check
+ *   gpu_checks --quick  the same on smaller runs (the CPU emulator of tests/gpu/emu)
+ *   gpu_checks --list   print the checks' names */
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "hc_config.h"
+#include "hc_engine.h"
+#include "hc_stats.h"
+#ifdef HC_HAVE_CUDA
+#include "hc_cuda.h"
+#endif
+
+static const char *const check_names[] = {
+    "philox_on_device_should_match_known_answers_and_curand",
+    "device_percentiles_should_equal_host_percentiles_bit_for_bit",
+    "gpu_world_sums_should_match_cpu_world_by_world_within_1e-4",
+    "gpu_firm_changes_should_match_cpu_firm_by_firm",
+    "gpu_shrinking_counts_should_match_cpu_within_two_firms",
+    "odd_shapes_should_match_cpu_one_firm_full_block_one_past",
+    "thirteen_and_twenty_one_roles_should_match_cpu_firm_by_firm",
+    "chunked_runs_should_give_the_same_bits",
+    "profiled_runs_should_give_the_same_bits",
+    "two_gpus_should_give_the_same_bits_as_one",
+};
+#define N_CHECKS ((int)(sizeof(check_names) / sizeof(check_names[0])))
+
+static int test_no;
+
+static void tap(int ok, const char *name, const char *skip)
+{
+    test_no++;
+    if (skip)
+        printf("ok %d - %s # SKIP %s\n", test_no, name, skip);
+    else
+        printf("%sok %d - %s\n", ok ? "" : "not ", test_no, name);
+    fflush(stdout);
+}
+
+#ifdef HC_HAVE_CUDA
+
+#ifndef HC_CUDA_EMULATOR /* cuRAND is not emulated */
+/* ---- Philox known answers (tests/data/philox_kat.txt, Random123's format) */
+
+#define KAT_PATH "tests/data/philox_kat.txt"
+#define KAT_MAX 256
+
+static int check_philox(int device)
+{
+    uint32_t in[KAT_MAX * 6], expected[KAT_MAX * 4], got_hc[KAT_MAX * 4], got_curand[KAT_MAX * 4];
+    char line[512];
+    int n = 0, i, bad = 0, nonzero = 0;
+    hc_error err;
+    FILE *f = fopen(KAT_PATH, "r");
+    if (!f) {
+        printf("# cannot open %s (run from the repository root)\n", KAT_PATH);
+        return 0;
+    }
+    while (fgets(line, sizeof(line), f) && n < KAT_MAX) {
+        unsigned v[10];
+        char name[32];
+        int rounds;
+        if (sscanf(line, "%31s %d %x %x %x %x %x %x %x %x %x %x", name, &rounds, &v[0], &v[1], &v[2], &v[3], &v[4],
+                   &v[5], &v[6], &v[7], &v[8], &v[9]) != 12 ||
+            strcmp(name, "philox4x32") != 0 || rounds != 10)
+            continue; /* comments; tests/kat_philox_curand.cpp checks the file's syntax */
+        for (i = 0; i < 6; i++) in[6 * n + i] = v[i];
+        for (i = 0; i < 4; i++) expected[4 * n + i] = v[6 + i];
+        n++;
+    }
+    fclose(f);
+    /* A sentinel, so that outputs the device never wrote cannot pass. */
+    memset(got_hc, 0xca, sizeof(got_hc));
+    memset(got_curand, 0xca, sizeof(got_curand));
+    if (n < 3 || hc_cuda_philox(device, in, n, got_hc, got_curand, &err)) {
+        printf("# %d known answers read; %s\n", n, n < 3 ? "too few" : err.message);
+        return 0;
+    }
+    for (i = 0; i < 4 * n; i++) {
+        nonzero |= expected[i] != 0u;
+        if (got_hc[i] != expected[i] || got_curand[i] != expected[i]) {
+            if (bad++ < 5)
+                printf("# vector %d word %d: expected %08x, hc_philox4x32_10 %08x, curand %08x\n", i / 4, i % 4,
+                       expected[i], got_hc[i], got_curand[i]);
+        }
+    }
+    if (!nonzero) printf("# every expected word is zero: the test harness is broken\n");
+    printf("# %d known answers on GPU %d\n", n, device);
+    return bad == 0 && nonzero;
+}
+
+#endif
+
+/* ---- device percentiles against src/stats.c */
+
+static uint64_t mix_state = 0x243F6A8885A308D3ull;
+static double next_uniform(void) /* splitmix64: the same cases every run */
+{
+    uint64_t z = (mix_state += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    z ^= z >> 31;
+    return (double)(z >> 11) * 0x1.0p-53;
+}
+
+static int check_percentiles(int device)
+{
+    static const double p[] = {0, 5, 25, 33.3, 50, 66.7, 75, 95, 97.5, 99.9, 100};
+    static const size_t sizes[] = {1, 2, 3, 10, 1000, 1000003};
+    const int np = (int)(sizeof(p) / sizeof(p[0]));
+    int kind, si, j, bad = 0, cases = 0;
+    for (si = 0; si < (int)(sizeof(sizes) / sizeof(sizes[0])); si++) {
+        const size_t n = sizes[si];
+        float *x = (float *)malloc(n * sizeof(float)), *scratch = (float *)malloc(n * sizeof(float));
+        if (!x || !scratch) {
+            free(x);
+            free(scratch);
+            printf("# out of memory\n");
+            return 0;
+        }
+        for (kind = 0; kind < 5; kind++) {
+            double host[16], dev[16];
+            hc_error err;
+            size_t i;
+            for (i = 0; i < n; i++) {
+                switch (kind) {
+                case 0: x[i] = (float)(200.0 * next_uniform() - 100.0); break; /* random, both signs */
+                case 1: x[i] = (float)(i % 4) * 1.5f; break;                   /* many ties */
+                case 2: x[i] = 3.25f; break;                                   /* all equal */
+                case 3: x[i] = (float)(0.37 * (double)(n - i) - 11.0); break;  /* reversed */
+                default: x[i] = (float)exp(8.0 * next_uniform()); break;       /* heavy tail */
+                }
+            }
+            memcpy(scratch, x, n * sizeof(float));
+            hc_percentiles_f(scratch, n, p, np, host);
+            if (hc_cuda_percentiles_f(device, x, n, p, np, dev, NULL, &err)) {
+                printf("# %s\n", err.message);
+                free(x);
+                free(scratch);
+                return 0;
+            }
+            cases++;
+            for (j = 0; j < np; j++)
+                if (memcmp(&host[j], &dev[j], sizeof(double)) != 0 && bad++ < 5)
+                    printf("# n %zu, kind %d, p %g: host %.17g, device %.17g\n", n, kind, p[j], host[j], dev[j]);
+        }
+        free(x);
+        free(scratch);
+    }
+    printf("# %d arrays x %d percentiles compared bit for bit\n", cases, np);
+    return bad == 0 && cases > 0;
+}
+
+/* ---- CPU against GPU on the shipped narratives */
+
+typedef struct {
+    hc_config cfg[2];
+    int n;
+    hc_results cpu;
+} reference;
+
+/* configs/growth.json with n roles in all (it has 7): the 16- and 64-role builds of the
+ * model kernel. The text stands for a file in configs/, so its `extends` resolves there. */
+static int load_roles(hc_config *cfg, int n_roles, const hc_override *ov, int n_ov, hc_error *err)
+{
+    char text[8192];
+    size_t len;
+    int i;
+    len = (size_t)snprintf(text, sizeof(text), "{\"name\": \"growth_%d_roles\", \"extends\": \"growth.json\", \"roles\": [",
+                           n_roles);
+    for (i = 0; i < n_roles - 7 && len < sizeof(text) - 512; i++)
+        len += (size_t)snprintf(text + len, sizeof(text) - len,
+                                "%s{\"name\": \"extra_%d\", \"share\": 0.02, \"exposure\": %.2f, \"adoption_start\": %.2f, "
+                                "\"wage\": {\"dist\": \"lognormal\", \"median\": %d, \"sigma\": 0.2}, "
+                                "\"tokens_per_fte_year\": {\"dist\": \"lognormal\", \"p5\": 2e8, \"p95\": 4e9}}",
+                                i ? ", " : "", i, 0.3 + 0.02 * i, 0.01 * (i % 3), 50000 + 1000 * i);
+    len += (size_t)snprintf(text + len, sizeof(text) - len, "]}");
+    return hc_config_load_text("configs/growth_roles.json", text, len, ov, n_ov, cfg, err);
+}
+
+static int load_scenarios(reference *ref, const char *worlds, const char *firms, const char *years, int roles);
+
+static int load_pair(reference *ref, const char *worlds, const char *firms, const char *years)
+{
+    return load_scenarios(ref, worlds, firms, years, 0);
+}
+
+/* The narratives (roles 0), or growth with 13 and 21 roles. */
+static int load_scenarios(reference *ref, const char *worlds, const char *firms, const char *years, int roles)
+{
+    static const char *paths[2] = {"configs/cuts.json", "configs/growth.json"};
+    static const int n_roles[2] = {13, 21};
+    hc_override ov[3];
+    hc_error err;
+    int i;
+    memset(ref, 0, sizeof(*ref));
+    ov[0].key = "simulation.worlds";
+    ov[0].value = worlds;
+    ov[1].key = "simulation.firms_per_world";
+    ov[1].value = firms;
+    ov[2].key = "simulation.years";
+    ov[2].value = years;
+    for (i = 0; i < 2; i++) {
+        if (roles ? load_roles(&ref->cfg[i], n_roles[i], ov, 3, &err) : hc_config_load(paths[i], ov, 3, &ref->cfg[i], &err)) {
+            printf("# %s\n", err.message);
+            return 1;
+        }
+        ref->n++;
+    }
+    return 0;
+}
+
+static void free_pair(reference *ref)
+{
+    int i;
+    hc_results_free(&ref->cpu);
+    for (i = 0; i < ref->n; i++) hc_config_free(&ref->cfg[i]);
+}
+
+static int alloc_results(const reference *ref, hc_results *r)
+{
+    const hc_config *c = &ref->cfg[0];
+    hc_error err;
+    if (hc_results_alloc(r, ref->n, 0, c->worlds, c->firms_per_world, c->years * c->steps_per_year,
+                         c->steps_per_year, c->years, &err)) {
+        printf("# %s\n", err.message);
+        return 1;
+    }
+    return 0;
+}
+
+static int run_cpu(reference *ref)
+{
+    hc_error err;
+    if (alloc_results(ref, &ref->cpu)) return 1;
+    if (hc_run_cpu(ref->cfg, ref->n, 0, &ref->cpu, &err)) {
+        printf("# cpu: %s\n", err.message);
+        return 1;
+    }
+    return 0;
+}
+
+static int run_gpu(const reference *ref, const hc_cuda_options *o, hc_results *r)
+{
+    hc_error err;
+    if (alloc_results(ref, r)) return 1;
+    if (hc_run_cuda(ref->cfg, ref->n, o, r, NULL, &err)) {
+        printf("# gpu: %s\n", err.message);
+        hc_results_free(r);
+        return 1;
+    }
+    return 0;
+}
+
+static size_t n_sums(const hc_results *r)
+{
+    return (size_t)r->n_scenarios * (size_t)r->worlds * (size_t)(r->n_steps + 1) * HC_N_SUMS;
+}
+
+static size_t n_changes(const hc_results *r)
+{
+    return (size_t)r->n_scenarios * (size_t)(r->years + 1) * (size_t)r->worlds * (size_t)r->firms;
+}
+
+/* Every sum of every world and step within 1e-4 of the CPU's, relative to the larger of
+ * the value and a billionth of that sum's largest value in the world (sums that are 0 at
+ * step 0). Rolled-back counts are whole firms, and a firm whose bill lands within a float
+ * rounding of its budget may be rolled back on one side only: two firms of slack. */
+static int compare_sums(const hc_results *cpu, const hc_results *gpu, double *worst)
+{
+    int s, k, t, bad = 0;
+    int64_t w;
+    *worst = 0.0;
+    for (s = 0; s < cpu->n_scenarios; s++)
+        for (w = 0; w < cpu->worlds; w++)
+            for (k = 0; k < HC_N_SUMS; k++) {
+                double scale = 0.0;
+                for (t = 0; t <= cpu->n_steps; t++) scale = fmax(scale, fabs(hc_results_sums(cpu, s, w, t)[k]));
+                for (t = 0; t <= cpu->n_steps; t++) {
+                    const double c = hc_results_sums(cpu, s, w, t)[k], g = hc_results_sums(gpu, s, w, t)[k];
+                    const double d = fabs(g - c), ref = fmax(fabs(c), 1e-9 * scale);
+                    const int ok = k == HC_SUM_ROLLED_BACK ? d <= 2.0 : (isfinite(g) && d <= 1e-4 * ref);
+                    if (k != HC_SUM_ROLLED_BACK && ref > 0.0 && d / ref > *worst) *worst = d / ref;
+                    if (!ok && bad++ < 5)
+                        printf("# scenario %d world %lld step %d sum %d: cpu %.17g gpu %.17g\n", s, (long long)w, t, k,
+                               c, g);
+                }
+            }
+    return bad == 0;
+}
+
+/* Every firm's change in % at every whole year, to 1e-3 points plus 1e-4 relative: float
+ * rounding differs between the CPU's and the GPU's exp and log by an ulp or so, which
+ * moves a firm's path by far less; a firm landing in another firm's slot moves it by
+ * whole points. */
+static int compare_changes(const hc_results *cpu, const hc_results *gpu, double *worst)
+{
+    const size_t n = n_changes(cpu);
+    size_t i;
+    int bad = 0;
+    *worst = 0.0;
+    for (i = 0; i < n; i++) {
+        const double c = cpu->firm_change[i], g = gpu->firm_change[i], d = fabs(g - c);
+        if (d > *worst || !isfinite(g)) *worst = isfinite(g) ? d : INFINITY;
+        if (!(d <= 1e-3 + 1e-4 * fabs(c)) && bad++ < 5) printf("# firm slot %zu: cpu %.9g gpu %.9g\n", i, c, g);
+    }
+    return bad == 0;
+}
+
+static int compare_shrinking(const hc_results *cpu, const hc_results *gpu)
+{
+    int i, bad = 0;
+    for (i = 0; i < cpu->n_scenarios * (cpu->years + 1); i++)
+        if (llabs((long long)(cpu->shrinking[i] - gpu->shrinking[i])) > 2 && bad++ < 5)
+            printf("# scenario/year %d: cpu %lld gpu %lld firms below their start\n", i, (long long)cpu->shrinking[i],
+                   (long long)gpu->shrinking[i]);
+    return bad == 0;
+}
+
+static int same_bits(const hc_results *a, const hc_results *b)
+{
+    return memcmp(a->sums, b->sums, n_sums(a) * sizeof(double)) == 0 &&
+           memcmp(a->firm_change, b->firm_change, n_changes(a) * sizeof(float)) == 0 &&
+           memcmp(a->shrinking, b->shrinking, (size_t)a->n_scenarios * (size_t)(a->years + 1) * sizeof(int64_t)) == 0;
+}
+
+/* CPU and GPU of one shape, compared world by world and firm by firm. */
+static int check_shape(const char *worlds, const char *firms, const char *years, int roles)
+{
+    reference ref;
+    hc_results gpu;
+    double ws, wc;
+    int ok;
+    memset(&gpu, 0, sizeof(gpu));
+    if (load_scenarios(&ref, worlds, firms, years, roles) || run_cpu(&ref) || run_gpu(&ref, NULL, &gpu)) {
+        free_pair(&ref);
+        return 0;
+    }
+    ok = compare_sums(&ref.cpu, &gpu, &ws) & compare_changes(&ref.cpu, &gpu, &wc) & compare_shrinking(&ref.cpu, &gpu);
+    printf("# %s worlds x %s firms x %s years%s: worst relative sum difference %.3g, worst firm change "
+           "difference %.3g points\n", worlds, firms, years, roles ? ", 13 and 21 roles" : "", ws, wc);
+    hc_results_free(&gpu);
+    free_pair(&ref);
+    return ok;
+}
+
+#endif /* HC_HAVE_CUDA */
+
+int main(int argc, char **argv)
+{
+    int i;
+    const int quick = argc > 1 && strcmp(argv[1], "--quick") == 0;
+    if (argc > 1 && strcmp(argv[1], "--list") == 0) {
+        for (i = 0; i < N_CHECKS; i++) printf("%s\n", check_names[i]);
+        return 0;
+    }
+#ifndef HC_HAVE_CUDA
+    (void)quick;
+    for (i = 0; i < N_CHECKS; i++) tap(1, check_names[i], "no GPU: this build has no CUDA backend");
+#else
+    {
+        int devices[HC_CUDA_MAX_DEVICES], n_dev;
+        hc_error why;
+        n_dev = hc_cuda_select_devices(NULL, 0, devices, &why);
+        if (n_dev < 1) {
+            char skip[600];
+            snprintf(skip, sizeof(skip), "no GPU: %.500s", why.message);
+            for (i = 0; i < N_CHECKS; i++) tap(1, check_names[i], skip);
+        } else {
+            reference ref;
+            hc_results one, other;
+            hc_cuda_options o, single;
+            double worst_sum = 0.0, worst_change = 0.0;
+            int ok_sums = 0, ok_changes = 0, ok_shrinking = 0;
+            memset(&one, 0, sizeof(one));
+            memset(&other, 0, sizeof(other));
+
+#ifdef HC_CUDA_EMULATOR
+            tap(1, check_names[0], "the CPU emulator of tests/gpu/emu has no cuRAND");
+#else
+            tap(check_philox(devices[0]), check_names[0], NULL);
+#endif
+            tap(check_percentiles(devices[0]), check_names[1], NULL);
+
+            /* The narratives: 50 worlds of 1000 firms (seven full blocks and one of 104),
+             * or 12 of 300 (two and 44), on the first GPU; the other runs below must give
+             * its very bits. */
+            memset(&single, 0, sizeof(single));
+            single.n_devices = 1;
+            single.devices[0] = devices[0];
+            if (load_pair(&ref, quick ? "12" : "50", quick ? "300" : "1000", quick ? "3" : "10") == 0 &&
+                run_cpu(&ref) == 0 && run_gpu(&ref, &single, &one) == 0) {
+                ok_sums = compare_sums(&ref.cpu, &one, &worst_sum);
+                ok_changes = compare_changes(&ref.cpu, &one, &worst_change);
+                ok_shrinking = compare_shrinking(&ref.cpu, &one);
+                printf("# worst relative sum difference %.3g; worst firm change difference %.3g points\n", worst_sum,
+                       worst_change);
+            }
+            tap(ok_sums, check_names[2], NULL);
+            tap(ok_changes, check_names[3], NULL);
+            tap(ok_shrinking, check_names[4], NULL);
+            tap(check_shape("3", "1", "2", 0) & check_shape("5", "128", "3", 0) & check_shape("7", "129", "3", 0),
+                check_names[5], NULL);
+            tap(check_shape(quick ? "4" : "20", quick ? "200" : "1000", quick ? "2" : "10", 1), check_names[6], NULL);
+
+            o = single;
+            o.max_chunk_worlds = 7; /* 50 = 7 x 7 + 1, 12 = 7 + 5: a short last chunk too */
+            {
+                const int ok = one.sums && run_gpu(&ref, &o, &other) == 0 && same_bits(&one, &other);
+                hc_results_free(&other);
+                tap(ok, check_names[7], NULL);
+            }
+            o = single;
+            o.profile = 1;
+            {
+                const int ok = one.sums && run_gpu(&ref, &o, &other) == 0 && same_bits(&one, &other);
+                hc_results_free(&other);
+                tap(ok, check_names[8], NULL);
+            }
+            if (n_dev < 2) {
+                tap(1, check_names[9], "needs two GPUs");
+            } else {
+                memset(&o, 0, sizeof(o));
+                o.n_devices = 2;
+                o.devices[0] = devices[0];
+                o.devices[1] = devices[1];
+                {
+                    const int ok = one.sums && run_gpu(&ref, &o, &other) == 0 && same_bits(&one, &other);
+                    hc_results_free(&other);
+                    tap(ok, check_names[9], NULL);
+                }
+            }
+            hc_results_free(&one);
+            free_pair(&ref);
+        }
+    }
+#endif
+    printf("1..%d\n", test_no);
+    return 0;
+}
