@@ -51,4 +51,7 @@ int hc_svg_histogram(FILE *f, const hc_chart_spec *spec, double x0, double x1, i
 int hc_write_charts(const char *dir, const hc_results *r, const hc_bands *b, const hc_compare *c,
                     const hc_config *cfg, hc_file_list *files, hc_error *err);
 
+/* s with &, <, > and " escaped, for SVG and HTML text and attribute values. */
+void hc_put_xml_escaped(FILE *f, const char *s);
+
 #endif

@@ -8,6 +8,7 @@
 #define HC_STATS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* Percentiles p[0..np) (each in [0, 100]) of x[0..n), n >= 1, written to out[0..np).
  * Reorders x in place (selection, O(n) per distinct percentile, no full sort). */
@@ -18,5 +19,14 @@ void hc_percentiles_f(float *x, size_t n, const double *p, int np, double *out);
  * summed in index order. */
 void hc_mean_sd(const double *x, size_t n, double *mean, double *sd);
 void hc_mean_sd_f(const float *x, size_t n, double *mean, double *sd); /* float data, double sums */
+
+/* A value with its index, for qsort with ties broken by index: the same order on every
+ * machine and every qsort implementation (ranks, Iman-Conover reordering). */
+typedef struct {
+    double v;
+    int64_t i;
+} hc_keyed;
+
+int hc_keyed_cmp(const void *a, const void *b);
 
 #endif

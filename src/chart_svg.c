@@ -37,7 +37,7 @@ static const char *const palette[] = {"#0072B2", "#D55E00", "#009E73", "#CC79A7"
 
 const char *hc_chart_colour(int i) { return palette[i % (int)(sizeof(palette) / sizeof(palette[0]))]; }
 
-static void put_escaped(FILE *f, const char *s)
+void hc_put_xml_escaped(FILE *f, const char *s)
 {
     for (; *s; s++) {
         switch (*s) {
@@ -58,7 +58,7 @@ static void text(FILE *f, double x, double y, double size, const char *anchor, c
 {
     fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"%.1f\" text-anchor=\"%s\" fill=\"%s\"%s>", x, y, size, anchor,
             fill, bold ? " font-weight=\"bold\"" : "");
-    put_escaped(f, s);
+    hc_put_xml_escaped(f, s);
     fputs("</text>\n", f);
 }
 
@@ -116,7 +116,7 @@ static void open_svg(FILE *f, const hc_chart_spec *spec)
 {
     fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %.0f %.0f\" width=\"%.0f\" height=\"%.0f\" "
                "role=\"img\" font-family=\"%s\">\n<title>", CW, CH, CW, CH, FONT);
-    put_escaped(f, spec->title);
+    hc_put_xml_escaped(f, spec->title);
     fputs("</title>\n", f);
     fprintf(f, "<rect x=\"0\" y=\"0\" width=\"%.0f\" height=\"%.0f\" fill=\"#ffffff\"/>\n", CW, CH);
     text(f, 14, 27, TITLE_PX, "start", INK, 1, spec->title);
@@ -144,7 +144,7 @@ static void draw_axes(FILE *f, const hc_chart_spec *spec, const axis *ax, const 
     text(f, (PX0 + PX1) / 2, PY1 + 42, LABEL_PX, "middle", INK, 0, spec->x_label);
     fprintf(f, "<text x=\"0\" y=\"0\" font-size=\"%.1f\" text-anchor=\"middle\" fill=\"%s\" "
                "transform=\"translate(19 %.1f) rotate(-90)\">", LABEL_PX, INK, (PY0 + PY1) / 2);
-    put_escaped(f, spec->y_label);
+    hc_put_xml_escaped(f, spec->y_label);
     fputs("</text>\n", f);
 }
 

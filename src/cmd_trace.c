@@ -124,6 +124,14 @@ int hc_cmd_trace(int argc, char **argv)
         fprintf(stderr, "headcount: %s\n", err.message);
         return HC_EXIT_USAGE;
     }
+    /* With correlations a world's inputs come from a design table built over all worlds
+     * (src/design.c), not from the world's own draws that the replay makes. */
+    if (cfg.n_correlations > 0) {
+        fprintf(stderr, "headcount trace: %s has correlations: its world inputs are reordered across "
+                "worlds, which trace does not replay yet; trace a copy without \"correlations\"\n", argv[optind]);
+        hc_config_free(&cfg);
+        return HC_EXIT_USAGE;
+    }
     /* The replay is of the run this config describes: a world or firm it does not have
      * would be a trajectory no run of it ever computed. */
     if (world >= cfg.worlds || firm >= cfg.firms_per_world) {

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "hc_design.h"
+#include "hc_stats.h"
 
 /* ---- columns */
 
@@ -409,28 +410,15 @@ static void correlation_factor(const double *a, int m, double *l)
 
 /* ---- sorting with ties broken by index: the same order on every machine */
 
-typedef struct {
-    double v;
-    int64_t i;
-} keyed;
-
-static int keyed_cmp(const void *pa, const void *pb)
-{
-    const keyed *a = (const keyed *)pa, *b = (const keyed *)pb;
-    if (a->v < b->v) return -1;
-    if (a->v > b->v) return 1;
-    return (a->i > b->i) - (a->i < b->i);
-}
-
 /* rank[i] in 0 .. n - 1 of x[i * stride] (ties by index). */
-static void ranks_of(const double *x, int64_t n, int stride, int64_t *rank, keyed *tmp)
+static void ranks_of(const double *x, int64_t n, int stride, int64_t *rank, hc_keyed *tmp)
 {
     int64_t i;
     for (i = 0; i < n; i++) {
         tmp[i].v = x[i * stride];
         tmp[i].i = i;
     }
-    qsort(tmp, (size_t)n, sizeof(keyed), keyed_cmp);
+    qsort(tmp, (size_t)n, sizeof(hc_keyed), hc_keyed_cmp);
     for (i = 0; i < n; i++) rank[tmp[i].i] = i;
 }
 
@@ -465,7 +453,7 @@ int hc_iman_conover(double *x, int64_t n, int stride, const int *cols, int m, co
     double *rk = (double *)malloc(nm * sizeof(double));
     int64_t *rank = (int64_t *)malloc((size_t)n * sizeof(int64_t));
     int64_t *best_rank = (int64_t *)malloc(nm * sizeof(int64_t));
-    keyed *tmp = (keyed *)malloc((size_t)n * sizeof(keyed));
+    hc_keyed *tmp = (hc_keyed *)malloc((size_t)n * sizeof(hc_keyed));
     double e[HC_DESIGN_MAX_COLS * HC_DESIGN_MAX_COLS], f[HC_DESIGN_MAX_COLS * HC_DESIGN_MAX_COLS];
     double p[HC_DESIGN_MAX_COLS * HC_DESIGN_MAX_COLS], pl[HC_DESIGN_MAX_COLS * HC_DESIGN_MAX_COLS];
     double adjusted[HC_DESIGN_MAX_COLS * HC_DESIGN_MAX_COLS], achieved[HC_DESIGN_MAX_COLS * HC_DESIGN_MAX_COLS];
@@ -540,7 +528,7 @@ int hc_iman_conover(double *x, int64_t n, int stride, const int *cols, int m, co
             tmp[r].v = col[r * stride];
             tmp[r].i = r;
         }
-        qsort(tmp, (size_t)n, sizeof(keyed), keyed_cmp);
+        qsort(tmp, (size_t)n, sizeof(hc_keyed), hc_keyed_cmp);
         for (r = 0; r < n; r++) col[r * stride] = tmp[best_rank[(size_t)r * (size_t)m + (size_t)j]].v;
     }
     rc = 0;

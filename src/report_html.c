@@ -57,19 +57,6 @@ static void fmt_band(char *buf, size_t len, const double *row, const hc_band_col
     snprintf(buf, len, "%s (%s to %s)", m, lo, hi);
 }
 
-static void put_html(FILE *f, const char *s)
-{
-    for (; *s; s++) {
-        switch (*s) {
-        case '&': fputs("&amp;", f); break;
-        case '<': fputs("&lt;", f); break;
-        case '>': fputs("&gt;", f); break;
-        case '"': fputs("&quot;", f); break;
-        default: fputc(*s, f);
-        }
-    }
-}
-
 /* ---- the answer, in Markdown or HTML */
 
 typedef struct {
@@ -79,7 +66,7 @@ typedef struct {
 
 static void w_text(const writer *w, const char *s)
 {
-    if (w->html) put_html(w->f, s);
+    if (w->html) hc_put_xml_escaped(w->f, s);
     else fputs(s, w->f);
 }
 
@@ -181,9 +168,9 @@ static void answer(const writer *w, const hc_bands *b, const hc_compare *c, cons
             fmt_band(jobs, sizeof(jobs), hc_bands_world(b, s, shown[k][1], T), &bc, 1);
             if (w->html) {
                 fputs("<td>", w->f);
-                put_html(w->f, pct);
+                hc_put_xml_escaped(w->f, pct);
                 fputs("</td><td>", w->f);
-                put_html(w->f, jobs);
+                hc_put_xml_escaped(w->f, jobs);
                 fputs("</td>", w->f);
             } else {
                 fprintf(w->f, " %s | %s |", pct, jobs);
@@ -318,9 +305,9 @@ int hc_write_report_html(const char *dir, const hc_results *r, const hc_bands *b
 
     fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>headcount: ", f);
-    put_html(f, title);
+    hc_put_xml_escaped(f, title);
     fprintf(f, "</title>\n<style>\n%s</style>\n</head>\n<body>\n<main>\n<header>\n<h1>", css);
-    put_html(f, title);
+    hc_put_xml_escaped(f, title);
     fprintf(f, ": employment, %d to %d</h1>\n<p class=\"meta\">", cfg[0].start_year, cfg[0].start_year + cfg[0].years);
     fprintf(f, "%lld possible futures (worlds) &times; %lld firms, %d steps a year, seed %llu &middot; headcount %s "
                "(model %d, commit %s) &middot; %s backend, %d thread(s), %.1f s &middot; started %s</p>\n</header>\n",
@@ -353,7 +340,7 @@ int hc_write_report_html(const char *dir, const hc_results *r, const hc_bands *b
     for (s = 0; s < S; s++) {
         const double *fr = hc_bands_firm(b, s, b->years);
         fputs("<h3>", f);
-        put_html(f, cfg[s].name);
+        hc_put_xml_escaped(f, cfg[s].name);
         fputs("</h3>\n<div class=\"wrap\"><table>\n<thead><tr><th>metric</th><th>unit</th>", f);
         th_percentiles(f, b->percentiles, b->np);
         fputs("<th>mean</th></tr></thead>\n<tbody>\n", f);
@@ -373,15 +360,15 @@ int hc_write_report_html(const char *dir, const hc_results *r, const hc_bands *b
         fprintf(f, "<section id=\"paired\">\n<h2>Paired differences at the horizon (%d)</h2>\n",
                 cfg[0].start_year + cfg[0].years);
         fputs("<p>Each scenario minus ", f);
-        put_html(f, c->names[c->baseline]);
+        hc_put_xml_escaped(f, c->names[c->baseline]);
         fputs(", world by world; <em>above</em> is the share of worlds where the scenario is higher. "
               "compare.csv has every step.</p>\n", f);
         for (s = 0; s < c->n_scenarios; s++) {
             if (s == c->baseline) continue;
             fputs("<h3>", f);
-            put_html(f, c->names[s]);
+            hc_put_xml_escaped(f, c->names[s]);
             fputs(" minus ", f);
-            put_html(f, c->names[c->baseline]);
+            hc_put_xml_escaped(f, c->names[c->baseline]);
             fputs("</h3>\n<div class=\"wrap\"><table>\n<thead><tr><th>metric</th><th>unit</th>", f);
             th_percentiles(f, c->percentiles, c->np);
             fputs("<th>mean</th><th>sd</th><th>above</th></tr></thead>\n<tbody>\n", f);
@@ -410,7 +397,7 @@ int hc_write_report_html(const char *dir, const hc_results *r, const hc_bands *b
         for (year = 0; year <= b->years; year++) {
             const double *row = hc_bands_firm(b, s, year);
             fputs("<tr><td>", f);
-            put_html(f, cfg[s].name);
+            hc_put_xml_escaped(f, cfg[s].name);
             fprintf(f, "</td><td>%d</td>", cfg[s].start_year + year);
             for (k = 0; k <= b->np; k++) td_num(f, row[k], "%", 0);
             fprintf(f, "<td>%.1f %%</td></tr>\n", 100.0 * row[b->np + 2]);
@@ -424,7 +411,7 @@ int hc_write_report_html(const char *dir, const hc_results *r, const hc_bands *b
           "numbers:</p>\n<p><code>headcount", f);
     for (i = 0; i < info->argc; i++) {
         fputc(' ', f);
-        put_html(f, info->argv[i]);
+        hc_put_xml_escaped(f, info->argv[i]);
     }
     fputs("</code></p>\n</section>\n</main>\n</body>\n</html>\n", f);
     if (hc_output_commit(f, tmp, dir, "report.html", err)) return 1;

@@ -16,29 +16,16 @@
 
 /* ---- ranks, correlation, regression */
 
-typedef struct {
-    double v;
-    int64_t i;
-} keyed;
-
-static int keyed_cmp(const void *pa, const void *pb)
-{
-    const keyed *a = (const keyed *)pa, *b = (const keyed *)pb;
-    if (a->v < b->v) return -1;
-    if (a->v > b->v) return 1;
-    return (a->i > b->i) - (a->i < b->i);
-}
-
 int hc_ranks(const double *x, int64_t n, double *rank)
 {
-    keyed *k = (keyed *)malloc((size_t)(n > 0 ? n : 1) * sizeof(keyed));
+    hc_keyed *k = (hc_keyed *)malloc((size_t)(n > 0 ? n : 1) * sizeof(hc_keyed));
     int64_t i, j;
     if (!k) return 1;
     for (i = 0; i < n; i++) {
         k[i].v = x[i];
         k[i].i = i;
     }
-    qsort(k, (size_t)n, sizeof(keyed), keyed_cmp);
+    qsort(k, (size_t)n, sizeof(hc_keyed), hc_keyed_cmp);
     for (i = 0; i < n; i = j) {
         double avg;
         for (j = i + 1; j < n && k[j].v == k[i].v; j++) {}
@@ -225,25 +212,12 @@ done:
 #define TORNADO_BARS 12
 #define T_FONT "DejaVu Sans, Liberation Sans, Arial, Helvetica, sans-serif"
 
-static void svg_escaped(FILE *f, const char *s)
-{
-    for (; *s; s++) {
-        switch (*s) {
-        case '&': fputs("&amp;", f); break;
-        case '<': fputs("&lt;", f); break;
-        case '>': fputs("&gt;", f); break;
-        case '"': fputs("&quot;", f); break;
-        default: fputc(*s, f);
-        }
-    }
-}
-
 static void svg_text(FILE *f, double x, double y, double size, const char *anchor, const char *fill, int bold,
                      const char *s)
 {
     fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"%.1f\" text-anchor=\"%s\" fill=\"%s\"%s>", x, y, size, anchor,
             fill, bold ? " font-weight=\"bold\"" : "");
-    svg_escaped(f, s);
+    hc_put_xml_escaped(f, s);
     fputs("</text>\n", f);
 }
 
@@ -266,7 +240,7 @@ static int write_tornado(FILE *f, const char *scenario, int colour, const char *
     snprintf(title, sizeof(title), "What drives net employment change: %s", scenario);
     fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %.0f %.0f\" width=\"%.0f\" height=\"%.0f\" "
                "role=\"img\" font-family=\"%s\">\n<title>", W, H, W, H, T_FONT);
-    svg_escaped(f, title);
+    hc_put_xml_escaped(f, title);
     fprintf(f, "</title>\n<rect x=\"0\" y=\"0\" width=\"%.0f\" height=\"%.0f\" fill=\"#ffffff\"/>\n", W, H);
     svg_text(f, 14, 27, 19, "start", "#222222", 1, title);
     svg_text(f, 14, 49, 13, "start", "#555555", 0, subtitle);

@@ -105,3 +105,11 @@ HC_DEFINE_PERCENTILES(hc_percentiles_f, float)
 
 HC_DEFINE_MEAN_SD(hc_mean_sd, double)
 HC_DEFINE_MEAN_SD(hc_mean_sd_f, float)
+
+int hc_keyed_cmp(const void *pa, const void *pb)
+{
+    const hc_keyed *a = (const hc_keyed *)pa, *b = (const hc_keyed *)pb;
+    if (a->v < b->v) return -1;
+    if (a->v > b->v) return 1;
+    return (a->i > b->i) - (a->i < b->i);
+}

@@ -4,15 +4,8 @@
 # Run from the repository root after `make test` has built the MPI variant
 # build/mpi/headcount (mk/mpi.mk); skipped only where MPI is not installed.
 set -u
-HC="${HC_BIN:-$PWD/build/headcount}" # tests/run_all.sh sets HC_BIN
+. "$(dirname "$0")/tap.sh"
 HC_MPI="$PWD/${HC_BUILD:-build}/mpi/headcount"
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-n=0
-ok() { # ok CONDITION-EXIT-STATUS NAME
-    n=$((n + 1))
-    if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi
-}
 
 if ! command -v mpirun >/dev/null 2>&1 || [ ! -x "$HC_MPI" ]; then
     echo "ok 1 - # SKIP no MPI (mpirun or build/mpi/headcount missing; scripts/setup.sh installs Open MPI)"

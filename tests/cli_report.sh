@@ -5,30 +5,8 @@
 # rendered in headless Chromium by tests/report_check.py (skipped, with a SKIP line, on a
 # machine without chromium or python3-pil).
 set -u
-HC="${HC_BIN:-$PWD/build/headcount}" # tests/run_all.sh sets HC_BIN
+. "$(dirname "$0")/tap.sh"
 ROOT="$PWD"
-PY=/usr/bin/python3
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-n=0
-ok() { # ok CONDITION-EXIT-STATUS NAME
-    n=$((n + 1))
-    if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi
-}
-status_is() { # status_is EXPECTED NAME COMMAND...
-    local want=$1 name=$2; shift 2
-    "$@" >"$TMP/out" 2>"$TMP/err"
-    local got=$?
-    [ "$got" -eq "$want" ] || echo "# exit $got, expected $want: $(head -c 400 "$TMP/err")"
-    ok $([ "$got" -eq "$want" ]; echo $?) "$name"
-}
-py_ok() { # py_ok NAME SCRIPT ARGS...: passes when the Python script exits 0
-    local name=$1 script=$2; shift 2
-    "$PY" -c "$script" "$@" >"$TMP/py.out" 2>&1
-    local rc=$?
-    [ $rc -eq 0 ] || sed 's/^/# /' "$TMP/py.out" | tail -8
-    ok $rc "$name"
-}
 
 SMALL=(--quiet --worlds 40 --firms 40 --years 4)
 CONFIGS=(configs/cuts.json configs/growth.json)

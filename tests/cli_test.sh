@@ -2,27 +2,8 @@
 # cli_test.sh: headcount's command line end to end, as a user runs it (TAP output).
 # Run from the repository root after `make`; tests/run_all.sh calls it.
 set -u
-HC="${HC_BIN:-$PWD/build/headcount}" # tests/run_all.sh sets HC_BIN
+. "$(dirname "$0")/tap.sh"
 ROOT="$PWD"
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-n=0
-ok() { # ok CONDITION-EXIT-STATUS NAME
-    n=$((n + 1))
-    if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi
-}
-check() { # check NAME COMMAND...: passes when COMMAND succeeds
-    local name=$1; shift
-    "$@" >/dev/null 2>&1
-    ok $? "$name"
-}
-status_is() { # status_is EXPECTED NAME COMMAND...
-    local want=$1 name=$2; shift 2
-    "$@" >"$TMP/out" 2>"$TMP/err"
-    local got=$?
-    [ "$got" -eq "$want" ] || echo "# exit $got, expected $want: $(head -c 400 "$TMP/err")"
-    ok $([ "$got" -eq "$want" ]; echo $?) "$name"
-}
 
 SMALL=(--quiet --worlds 24 --firms 30 --years 3)
 CONFIGS=(configs/cuts.json configs/growth.json)

@@ -5,30 +5,8 @@
 # errors, and a designed run split across MPI ranks giving the bytes of one process.
 # Run from the repository root after `make`; tests/run_all.sh calls it.
 set -u
-HC="${HC_BIN:-$PWD/build/headcount}" # tests/run_all.sh sets HC_BIN
+. "$(dirname "$0")/tap.sh"
 HC_MPI="$PWD/${HC_BUILD:-build}/mpi/headcount"
-PY=/usr/bin/python3
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-n=0
-ok() { # ok CONDITION-EXIT-STATUS NAME
-    n=$((n + 1))
-    if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi
-}
-status_is() { # status_is EXPECTED NAME COMMAND...
-    local want=$1 name=$2; shift 2
-    "$@" >"$TMP/out" 2>"$TMP/err"
-    local got=$?
-    [ "$got" -eq "$want" ] || echo "# exit $got, expected $want: $(head -c 400 "$TMP/err")"
-    ok $([ "$got" -eq "$want" ]; echo $?) "$name"
-}
-py_ok() { # py_ok NAME SCRIPT ARGS...: passes when the Python script exits 0
-    local name=$1 script=$2; shift 2
-    "$PY" -c "$script" "$@" >"$TMP/py.out" 2>&1
-    local rc=$?
-    [ $rc -eq 0 ] || sed 's/^/# /' "$TMP/py.out" | tail -8
-    ok $rc "$name"
-}
 
 SMALL=(--quiet --backend cpu --firms 20 --years 3)
 CONFIGS=(configs/cuts.json configs/growth.json)
@@ -73,6 +51,9 @@ status_is 0 "a config with correlations" "$HC" run "${SMALL[@]}" --worlds 100 --
 status_is 0 "... again" "$HC" run "${SMALL[@]}" --worlds 100 --set "$CORR" -o "$TMP/corr2" configs/cuts.json
 cmp -s "$TMP/corr/bands.csv" "$TMP/corr2/bands.csv"; ok $? "correlations: the same seed gives the same bytes"
 grep -q '"correlations"' "$TMP/corr/manifest.json"; ok $? "the manifest's resolved config holds the correlations"
+status_is 2 "trace refuses a config with correlations (it cannot replay the design yet)" \
+    "$HC" trace --world 0 --firm 0 --set "$CORR" configs/cuts.json
+grep -q "correlations" "$TMP/err"; ok $? "trace's refusal names the correlations"
 status_is 2 "correlations that cannot hold together are refused" "$HC" validate --set 'correlations=[
  {"inputs": ["capability.start", "capability.ceiling"], "rank_correlation": 0.9},
  {"inputs": ["capability.ceiling", "capability.growth_rate"], "rank_correlation": 0.9},

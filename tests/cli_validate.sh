@@ -5,22 +5,7 @@
 # after `make`; tests/run_all.sh calls it. Sibling: tests/unit_blend.c (the blend's
 # numbers world by world).
 set -u
-HC="${HC_BIN:-$PWD/build/headcount}" # tests/run_all.sh sets HC_BIN
-PY=/usr/bin/python3
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-n=0
-ok() { # ok CONDITION-EXIT-STATUS NAME
-    n=$((n + 1))
-    if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi
-}
-status_is() { # status_is EXPECTED NAME COMMAND...
-    local want=$1 name=$2; shift 2
-    "$@" >"$TMP/out" 2>"$TMP/err"
-    local got=$?
-    [ "$got" -eq "$want" ] || echo "# exit $got, expected $want: $(head -c 400 "$TMP/err")"
-    ok $([ "$got" -eq "$want" ]; echo $?) "$name"
-}
+. "$(dirname "$0")/tap.sh"
 rows_of() { # rows_of FILE SCENARIO: the scenario's rows without the scenario column
     grep "^$2," "$1" | cut -d, -f2-
 }
