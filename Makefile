@@ -2,7 +2,7 @@
 #
 #   make run     build, then run the default comparison (cuts vs growth)
 #   make test    build, then every test (CPU; GPU cases report "skipped: no GPU")
-#   make bench   throughput of the CPU backend against a NumPy implementation
+#   make bench   throughput of the CPU backend against NumPy and Numba implementations
 #
 # Missing Debian packages are installed by scripts/setup.sh before anything is built.
 

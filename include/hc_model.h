@@ -15,6 +15,7 @@
 #include <math.h>
 #include "hc_defs.h"
 #include "hc_dist.h"
+#include "hc_math.h"
 #include "hc_philox.h"
 
 /* Numeric guards (docs/hardening.md). They change no bit while the numbers stay inside
@@ -157,13 +158,14 @@ HC_HD void hc_world_path(const hc_model *m, uint32_t world, const hc_world_input
 
 /* ---- firm: inputs, constants and state */
 
-/* Capacity of a firm's per-role arrays: HC_MAX_ROLES on the CPU. Each CUDA build of the
- * firm kernel sets a smaller one (kernels/firm_steps.cu is built for 8, 16 and 64 roles
- * and a run takes the smallest that holds its n_roles), so that a firm's whole state
- * stays in registers: a GPU thread's array lives in registers only when every index into
- * it is known at compile time. The role loops of hc_firm_step therefore run to this
- * capacity, unrolled on the GPU, and stop at n_roles: the same operations in the same
- * order as a loop to n_roles, so the CPU's numbers do not change. */
+/* Capacity of a firm's per-role arrays: HC_MAX_ROLES unless a build sets a smaller one.
+ * Both backends build their firm loop for 8, 16 and 64 roles, and a run takes the
+ * smallest that holds its n_roles (kernels/firm_steps.cu; src/engine_cpu_firms.h); the bits
+ * are the same whichever runs. On the GPU a smaller capacity keeps a firm's whole state
+ * in registers: a GPU thread's array lives in registers only when every index into it is
+ * known at compile time, so there the role loops run to this capacity, unrolled, and stop
+ * at n_roles. On the CPU it sets how many roles the step's vector code computes
+ * (hc_role_lanes). */
 #ifndef HC_FIRM_ROLE_CAP
 #define HC_FIRM_ROLE_CAP HC_MAX_ROLES
 #endif
@@ -175,6 +177,60 @@ HC_HD void hc_world_path(const hc_model *m, uint32_t world, const hc_world_input
 #define HC_UNROLL
 #define HC_NO_UNROLL
 #endif
+
+/* for (r = 0; r < n; r++) over a firm's roles, n <= HC_FIRM_ROLE_CAP, in the form each
+ * build compiles best; the passes run in the same order in all three:
+ *   GPU: unrolled over the capacity, stopping at n (see HC_FIRM_ROLE_CAP);
+ *   CPU, HC_ROLE_LOOPS_UNROLLED (src/engine_cpu_firms.h, capacities 8 and 16): unrolled
+ *     over the capacity with n as a condition, so that the step has no loop left and gcc
+ *     vectorises the engine's loop over firms instead: 8 or 16 firms per vector;
+ *   CPU otherwise: a plain loop, which gcc vectorises across roles. */
+#if defined(__CUDA_ARCH__)
+#define HC_ROLE_LOOP(r, n) HC_UNROLL for ((r) = 0; (r) < HC_FIRM_ROLE_CAP && (r) < (n); (r)++)
+#elif defined(HC_ROLE_LOOPS_UNROLLED)
+#define HC_ROLE_LOOP(r, n) _Pragma("GCC unroll 64") for ((r) = 0; (r) < HC_FIRM_ROLE_CAP; (r)++) if ((r) < (n))
+#else
+#define HC_ROLE_LOOP(r, n) for ((r) = 0; (r) < (n); (r)++)
+#endif
+
+/* How many roles a step's role loops compute. On the GPU n_roles. On the CPU whole
+ * vectors, so that gcc vectorises them with no scalar remainder: the capacity itself up
+ * to 16 roles (a compile-time count), past that n_roles rounded up to 8. The lanes past
+ * n_roles hold padding (share and exposure 0; wage 1 and adoption 0 from hc_firm_sample;
+ * compute cost 1 in hc_firm_step) that computes finite values which no sum takes in
+ * (hc_role_sum), and lanes never interact, so the real roles' bits do not depend on how
+ * many lanes run. */
+HC_HD int hc_role_lanes(int n_roles)
+{
+#if defined(__CUDA_ARCH__)
+    return n_roles;
+#else
+    const int whole_vectors = (n_roles + 7) & ~7;
+    if (HC_FIRM_ROLE_CAP <= 16) return HC_FIRM_ROLE_CAP;
+    return whole_vectors < HC_FIRM_ROLE_CAP ? whole_vectors : HC_FIRM_ROLE_CAP;
+#endif
+}
+
+/* sum + x for a role that counts (r < n_roles), sum for a padding lane: a select, not a
+ * branch, so that loops over whole vectors stay vectorisable. Every sum over roles adds
+ * roles 0, 1, ..., n_roles - 1 in that order, on every backend and vector width. */
+HC_HD float hc_role_sum(float sum, float x, int r, int n_roles)
+{
+    return r < n_roles ? sum + x : sum;
+}
+
+/* fminf and fmaxf against a constant bound, as selects: the same result for every input
+ * (NaN included: fminf(NaN, b) = b, and NaN < b is false), but inline and vectorisable,
+ * where gcc calls libm for fminf and fmaxf unless told to ignore NaN. */
+HC_HD float hc_min_bound(float x, float bound)
+{
+    return x < bound ? x : bound;
+}
+
+HC_HD float hc_max_bound(float x, float bound)
+{
+    return x > bound ? x : bound;
+}
 
 /* x[i] = v where x must stay in GPU registers but i is only known at run time (a loop
  * too big to unroll): compare i against every index instead of indexing, which would
@@ -261,59 +317,76 @@ HC_HD void hc_firm_sample(const hc_model *m, uint32_t world, uint32_t firm,
     f->new_task_ratio = (float)wi->in[HC_IN_NEW_TASK_RATIO];
     f->Q = 1.0f;
     f->H_start = 0.0f;
+#if !defined(__CUDA_ARCH__)
+    /* Padding for the CPU's vector lanes past n_roles (hc_role_lanes): finite, and never
+     * added into a sum. */
+    for (r = m->n_roles; r < HC_FIRM_ROLE_CAP; r++) {
+        f->wage[r] = 1.0f;
+        f->adoption[r] = 0.0f;
+    }
+#endif
 }
 
 /* Logistic L(y) = 1 / (1 + exp(-y)) of y = beta ln(W / C), written as 1 / (1 + (C/W)^beta). */
 HC_HD float hc_adoption_share(float beta, float wage, float cost)
 {
-    return 1.0f / (1.0f + expf(beta * logf(cost / wage)));
+    return 1.0f / (1.0f + hc_expf(beta * hc_logf(cost / wage)));
 }
 
 /* Firm f at step t (0..T): MODEL.md "Equations", budget check, headcount and
- * productivity feedback. `Kw` is the world's row for step t (n_roles floats). */
+ * productivity feedback. `Kw` is the world's row for step t (n_roles floats).
+ *
+ * Written for vector code (docs/performance.md "CPU"): role loops run over
+ * hc_role_lanes roles, every sum over roles goes through hc_role_sum, and the step-0
+ * cases are selects rather than branches (step 0 computes the t > 0 values and drops
+ * them). None of that changes a result: each float operation is the one the equations
+ * name, in the same order. */
 HC_HD void hc_firm_step(const hc_model *m, const hc_world_step *ws, const float *HC_RESTRICT Kw,
                         int t, hc_firm *HC_RESTRICT f, hc_firm_out *HC_RESTRICT out)
 {
-    const int R = m->n_roles;
+    const int R = m->n_roles, lanes = hc_role_lanes(R);
     const float tau = (float)t / (float)m->steps_per_year;
-    const float growth = expf(tau * f->log_growth); /* (1+g)^tau */
+    const float growth = hc_expf(tau * f->log_growth); /* (1+g)^tau */
     const float demand = f->H0 * growth * f->Q;     /* H0 (1+g)^tau Q_{t-1}, before the role share */
     const float oversight_cost = ws->oversight * f->wage_oversight * ws->wage_index;
-    const float budget = fminf(f->budget0 * ws->budget_index, HC_BUDGET_MAX); /* guard, above */
+    const float budget = hc_min_bound(f->budget0 * ws->budget_index, HC_BUDGET_MAX); /* guard, above */
+    /* read once: loads inside the loops below, next to stores into f, would stay there */
+    const float plan_factor = f->plan_factor, beta = f->beta, step_adopt = f->step_adopt;
+    const float wage_index = ws->wage_index, capability = ws->capability;
+    float bill[HC_FIRM_ROLE_CAP]; /* a~_r D_r K_r: each role's tentative compute bill */
     float spend_tentative = 0.0f, scale, spend = 0.0f, A = 0.0f, Hr = 0.0f;
     float wages_kept = 0.0f, wages_all = 0.0f, exposed = 0.0f;
     int r;
 
-    HC_UNROLL
-    for (r = 0; r < HC_FIRM_ROLE_CAP; r++) {
-        if (r >= R) break; /* see HC_FIRM_ROLE_CAP */
+    HC_ROLE_LOOP(r, lanes) {
+        const float K = r < R ? Kw[r] : 1.0f; /* padding: see hc_role_lanes */
         const float D = demand * m->role_share[r];
-        float a = f->adoption[r];
-        if (t > 0) {
-            const float W = f->wage[r] * ws->wage_index;
-            const float C = Kw[r] * f->plan_factor + oversight_cost;
-            const float target = m->role_exposure[r] * ws->capability * hc_adoption_share(f->beta, W, C);
-            a += f->step_adopt * (target - a);
-        }
-        f->adoption[r] = a; /* tentative a~_r,t until the budget check below */
-        spend_tentative += a * D * Kw[r];
+        const float W = f->wage[r] * wage_index;
+        const float C = K * plan_factor + oversight_cost;
+        const float target = m->role_exposure[r] * capability * hc_adoption_share(beta, W, C);
+        const float a_prev = f->adoption[r];
+        /* tentative a~_r,t until the budget check below; step 0 keeps the starting
+         * adoption (a select, not a branch: the loop stays vectorisable) */
+        const float a = t > 0 ? a_prev + step_adopt * (target - a_prev) : a_prev;
+        f->adoption[r] = a;
+        bill[r] = a * D * K;
     }
+    HC_ROLE_LOOP(r, lanes) spend_tentative = hc_role_sum(spend_tentative, bill[r], r, R);
     /* Budget check: realised bill over budget scales every role's adoption back. */
     scale = (spend_tentative > budget) ? budget / spend_tentative : 1.0f;
     out->rolled_back = spend_tentative > budget;
-    HC_UNROLL
-    for (r = 0; r < HC_FIRM_ROLE_CAP; r++) {
-        if (r >= R) break; /* see HC_FIRM_ROLE_CAP */
+    HC_ROLE_LOOP(r, lanes) {
+        const float K = r < R ? Kw[r] : 1.0f;
         const float D = demand * m->role_share[r];
-        const float W = f->wage[r] * ws->wage_index;
+        const float W = f->wage[r] * wage_index;
         const float a = f->adoption[r] * scale;
         f->adoption[r] = a;
-        spend += a * D * Kw[r];
-        A += a * D;
-        Hr += (1.0f - a) * D;
-        wages_kept += (1.0f - a) * D * W;
-        wages_all += D * W;
-        exposed += m->role_exposure[r] * D;
+        spend = hc_role_sum(spend, a * D * K, r, R);
+        A = hc_role_sum(A, a * D, r, R);
+        Hr = hc_role_sum(Hr, (1.0f - a) * D, r, R);
+        wages_kept = hc_role_sum(wages_kept, (1.0f - a) * D * W, r, R);
+        wages_all = hc_role_sum(wages_all, D * W, r, R);
+        exposed = hc_role_sum(exposed, m->role_exposure[r] * D, r, R);
     }
     out->A = A;
     out->Ho = ws->oversight * A;
@@ -325,12 +398,13 @@ HC_HD void hc_firm_step(const hc_model *m, const hc_world_step *ws, const float 
     out->wage_bill = wages_kept + (out->Ho + out->Hn) * f->wage_oversight * ws->wage_index +
                      out->Hs * f->wage_specialist * ws->wage_index;
     out->exposed = exposed;
-    if (t == 0) {
-        f->H_start = out->H;
-    } else {
-        /* U_t: unit cost with AI over unit cost without it; Q_t = U_t^-eta (guarded, above). */
-        const float U = fminf(fmaxf((out->wage_bill + spend) / wages_all, FLT_MIN), FLT_MAX);
-        f->Q = fminf(fmaxf(expf(-f->eta * logf(U)), HC_Q_MIN), HC_Q_MAX);
+    {
+        /* U_t: unit cost with AI over unit cost without it; Q_t = U_t^-eta (guarded, above).
+         * Step 0 sets H_start and keeps Q = 1 (selects, not branches, as above). */
+        const float U = hc_min_bound(hc_max_bound((out->wage_bill + spend) / wages_all, FLT_MIN), FLT_MAX);
+        const float Q = hc_min_bound(hc_max_bound(hc_expf(-f->eta * hc_logf(U)), HC_Q_MIN), HC_Q_MAX);
+        f->H_start = t == 0 ? out->H : f->H_start;
+        f->Q = t == 0 ? f->Q : Q;
     }
 }
 

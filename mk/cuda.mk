@@ -42,7 +42,7 @@ CUDA_OBJ     := $(CUDA_KERNELS:%=$(CUDA_BUILD)/%.o) $(CUDA_CAPS:%=$(CUDA_BUILD)/
 CUDA_LIB     := $(CUDA_BUILD)/libhc_cuda.a
 # What the kernels include (not every header: a change elsewhere should not cost minutes
 # of nvcc).
-CUDA_HEADERS := include/hc_cuda_kernels.h include/hc_model.h include/hc_dist.h include/hc_philox.h \
+CUDA_HEADERS := include/hc_cuda_kernels.h include/hc_model.h include/hc_math.h include/hc_dist.h include/hc_philox.h \
                 include/hc_defs.h
 CUDA_GENCODE := -gencode arch=compute_80,code=sm_80 -gencode arch=compute_90,code=sm_90 \
                 -gencode arch=compute_90,code=compute_90
@@ -132,7 +132,7 @@ EMU_OBJ      := $(EMU_BUILD)/world_paths.o $(EMU_BUILD)/world_sums.o $(EMU_BUILD
                 $(EMU_CAPS:%=$(EMU_BUILD)/firm_steps_r%.o) $(EMU_BUILD)/emu_runtime.o \
                 $(EMU_BUILD)/engine_cuda_host.o $(EMU_BUILD)/simulate.o
 EMU_HEADERS  := $(wildcard $(EMU_DIR)/*.h $(EMU_DIR)/cub/device/*.cuh) include/hc_cuda_kernels.h \
-                include/hc_model.h include/hc_dist.h include/hc_philox.h include/hc_defs.h
+                include/hc_model.h include/hc_math.h include/hc_dist.h include/hc_philox.h include/hc_defs.h
 EMU_LIB_OBJ   = $(filter-out $(BUILD)/obj/engine_cuda_host.o $(BUILD)/obj/simulate.o,$(LIB_OBJ))
 EMU_LDLIBS    = $(filter-out $(CUDA_LIB) -L$(CUDA)/lib64 -lcudart_static,$(LDLIBS))
 EMU_PROGRAMS := $(EMU_BUILD)/headcount $(EMU_BUILD)/gpu_checks $(EMU_BUILD)/gpu_bench

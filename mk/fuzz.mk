@@ -17,9 +17,12 @@ FUZZ_BUILD   := $(BUILD)/fuzz
 FUZZ_NAMES   := config set
 FUZZ_BIN     := $(FUZZ_NAMES:%=$(FUZZ_BUILD)/fuzz_%)
 FUZZ_REPLAY  := $(FUZZ_NAMES:%=$(BUILD)/tests/regress_fuzz_%)
-# The harnesses need only the loader and what it calls (the correlation checks of
-# src/design.c); the model is header-only.
-FUZZ_LIB_SRC := src/config.c src/design.c
+# The loader is compiled by clang with the fuzzer's coverage; whatever else it calls
+# (src/design.c, ...) comes from an archive of the plain build's objects, from which the
+# linker takes only what is needed (not the OpenMP or CUDA parts). The model is
+# header-only.
+FUZZ_LIB_SRC := src/config.c
+FUZZ_ARCHIVE := $(FUZZ_BUILD)/libheadcount.a
 FUZZ_CFLAGS  := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -ffp-contract=off -Iinclude -Itests/fuzz \
                 -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 # Seeds: the shipped and test configs, and the committed corpus; new finds go to the
@@ -47,11 +50,16 @@ $(BUILD)/tests/regress_fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay_main.c test
 	@echo "  CC      $<"
 	$(Q)$(CC) $(ALL_CFLAGS) -Itests/fuzz tests/fuzz/fuzz_$*.c tests/fuzz/replay_main.c $(LIB_OBJ) $(LDFLAGS) $(LDLIBS) -o $@
 
-$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_common.h $(FUZZ_LIB_SRC) $(HEADERS)
+$(FUZZ_ARCHIVE): $(LIB_OBJ)
+	@mkdir -p $(@D)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_common.h $(FUZZ_LIB_SRC) $(FUZZ_ARCHIVE) $(HEADERS)
 	@command -v $(FUZZ_CC) >/dev/null || { echo "make fuzz needs clang and libFuzzer: apt-get install clang libclang-rt-14-dev"; exit 1; }
+	@[ "$(SANITIZE)" != 1 ] || { echo "make fuzz brings its own sanitizers: run it without SANITIZE=1"; exit 1; }
 	@mkdir -p $(FUZZ_BUILD)/corpus/config $(FUZZ_BUILD)/corpus/set
 	@echo "  CLANG   $<"
-	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $< $(FUZZ_LIB_SRC) -lcjson -lm -o $@
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $< $(FUZZ_LIB_SRC) $(FUZZ_ARCHIVE) -lcjson -lm -o $@
 
 fuzz-build: setup $(FUZZ_BIN)
 

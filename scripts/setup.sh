@@ -9,6 +9,7 @@ packages=(
   libcjson-dev     # config parsing (cJSON)
   libcmocka-dev    # C unit-test framework
   python3-numpy    # numpy reference for percentiles and the NumPy benchmark
+  python3-numba    # the Numba implementation `make bench` compares against (bench/numba_model.py)
   nettle-dev       # SHA-256 of output files in manifest.json (src/hash.c)
   pkg-config
   g++              # cuRAND's Philox known answers, and the CPU emulator of the CUDA runtime (tests/gpu/emu)

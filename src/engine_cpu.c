@@ -1,12 +1,15 @@
 /* engine_cpu.c: the CPU backend. OpenMP threads take whole worlds; inside a world the
- * firms run in index order, so every sum is added in the same order whatever the
- * thread count or schedule, and results are bit-identical for any --threads.
+ * firms' contributions are added in index order, so every sum is added in the same order
+ * whatever the thread count or schedule, and results are bit-identical for any --threads.
+ * The loop over a world's firms is src/engine_cpu_firms.h, built per role capacity and
+ * instruction set, all variants giving the same bits; this file picks one per scenario.
  * The model itself lives in include/hc_model.h, shared with kernels/. */
 #include <omp.h>
 #include <stdlib.h>
 #include <string.h>
 #include "hc_design.h"
 #include "hc_engine.h"
+#include "engine_cpu_firms.h"
 
 volatile sig_atomic_t hc_interrupted = 0;
 
@@ -57,43 +60,94 @@ void hc_results_free(hc_results *r)
     r->shrinking = NULL;
 }
 
+/* The variants of src/engine_cpu_firms.h, smallest capacity first, widest instruction
+ * set first within a capacity. */
+static const struct {
+    const char *name;
+    int capacity;
+    const char *isa; /* for __builtin_cpu_supports; NULL: any CPU */
+    hc_cpu_firms_fn run;
+} cpu_variants[] = {
+#ifdef HC_CPU_X86
+    {"r8_avx512", 8, "avx512", hc_cpu_firms_r8_avx512},
+    {"r8_avx2", 8, "avx2", hc_cpu_firms_r8_avx2},
+#endif
+    {"r8_generic", 8, NULL, hc_cpu_firms_r8_generic},
+#ifdef HC_CPU_X86
+    {"r16_avx512", 16, "avx512", hc_cpu_firms_r16_avx512},
+    {"r16_avx2", 16, "avx2", hc_cpu_firms_r16_avx2},
+#endif
+    {"r16_generic", 16, NULL, hc_cpu_firms_r16_generic},
+#ifdef HC_CPU_X86
+    {"r64_avx2", 64, "avx2", hc_cpu_firms_r64_avx2},
+#endif
+    {"r64_generic", 64, NULL, hc_cpu_firms_r64_generic},
+};
+
+/* Whether this CPU runs a variant's instruction set (__builtin_cpu_supports wants a
+ * literal). AVX-512: the variants are built for F, VL, DQ and BW, which every AVX-512 CPU
+ * since Skylake-SP has. */
+static int cpu_runs(const char *isa)
+{
+    if (isa == NULL) return 1;
+#ifdef HC_CPU_X86
+    if (strcmp(isa, "avx2") == 0) return __builtin_cpu_supports("avx2");
+    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") &&
+           __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512bw");
+#else
+    return 0;
+#endif
+}
+
+hc_cpu_firms_fn hc_cpu_firms_pick(int n_roles, const char **name)
+{
+    const char *want = getenv("HC_CPU_VARIANT");
+    size_t i;
+    if (want && *want) {
+        for (i = 0; i < sizeof(cpu_variants) / sizeof(cpu_variants[0]); i++)
+            if (strcmp(want, cpu_variants[i].name) == 0 && n_roles <= cpu_variants[i].capacity &&
+                cpu_runs(cpu_variants[i].isa)) {
+                *name = cpu_variants[i].name;
+                return cpu_variants[i].run;
+            }
+        *name = want;
+        return NULL;
+    }
+    for (i = 0; i < sizeof(cpu_variants) / sizeof(cpu_variants[0]); i++)
+        if (n_roles <= cpu_variants[i].capacity && cpu_runs(cpu_variants[i].isa)) {
+            *name = cpu_variants[i].name;
+            return cpu_variants[i].run;
+        }
+    *name = "none";
+    return NULL; /* unreachable: r64_generic runs anywhere, and the loader allows 64 roles */
+}
+
 /* World w of res's slice (id world_begin + w) of one scenario: its macro path, then
- * every firm through every step. */
+ * every firm through every step (src/engine_cpu_firms.h). */
 static void run_world(const hc_model *m, int s, int64_t w, hc_results *res,
-                      hc_world_step *steps, float *Kw)
+                      hc_world_step *steps, float *Kw, hc_cpu_firms_fn run_firms)
 {
     const uint32_t world_id = (uint32_t)(res->world_begin + w);
-    const int T = m->n_steps, S = m->steps_per_year, R = m->n_roles;
-    const int64_t F = res->firms;
-    double *sums = hc_results_sums(res, s, w, 0);
+    const int T = m->n_steps;
     hc_world_inputs wi;
-    uint32_t draw_id = world_id; /* whose counters draw the price path and the firms */
-    int64_t f;
+    hc_cpu_world cw;
 
+    cw.draw_id = world_id; /* whose counters draw the price path and the firms */
     if (res->design) /* inputs chosen up front (hc_design.h): LHS, correlations, Sobol */
-        hc_design_world(res->design, s, world_id, &wi, &draw_id);
+        hc_design_world(res->design, s, world_id, &wi, &cw.draw_id);
     else
         hc_world_sample(m, world_id, &wi);
-    hc_world_path(m, draw_id, &wi, steps, Kw);
-    memset(sums, 0, (size_t)(T + 1) * HC_N_SUMS * sizeof(double));
-    for (f = 0; f < F; f++) {
-        hc_firm firm;
-        int t;
-        hc_firm_sample(m, draw_id, (uint32_t)f, &wi, &firm);
-        for (t = 0; t <= T; t++) {
-            hc_firm_out out;
-            hc_firm_step(m, &steps[t], Kw + (size_t)t * (size_t)R, t, &firm, &out);
-            hc_firm_accumulate(sums + (size_t)t * HC_N_SUMS, &out);
-            if (t % S == 0) {
-                const int year = t / S;
-                hc_results_firm_change(res, s, year)[w * F + f] = hc_firm_change_pct(&firm, out.H);
-                if (out.H < firm.H_start) {
-#pragma omp atomic
-                    res->shrinking[(size_t)s * (size_t)(res->years + 1) + (size_t)year]++;
-                }
-            }
-        }
-    }
+    hc_world_path(m, cw.draw_id, &wi, steps, Kw);
+    cw.m = m;
+    cw.wi = &wi;
+    cw.steps = steps;
+    cw.Kw = Kw;
+    cw.sums = hc_results_sums(res, s, w, 0);
+    cw.res = res;
+    cw.scenario = s;
+    cw.world = w;
+    memset(cw.sums, 0, (size_t)(T + 1) * HC_N_SUMS * sizeof(double));
+    run_firms(&cw);
 }
 
 int hc_run_cpu(const hc_config *cfg, int n_scenarios, int threads, hc_results *res, hc_error *err)
@@ -107,11 +161,19 @@ int hc_run_cpu(const hc_config *cfg, int n_scenarios, int threads, hc_results *r
     for (s = 0; s < n_scenarios && !hc_interrupted; s++) {
         const hc_model *m = &cfg[s].model;
         const size_t path_len = (size_t)(m->n_steps + 1);
+        const char *variant;
+        const hc_cpu_firms_fn run_firms = hc_cpu_firms_pick(m->n_roles, &variant);
         /* Scratch for one world path per thread, indexed by thread: it holds only
          * intermediate values, so which thread takes which world cannot matter. */
         hc_world_step *steps = (hc_world_step *)malloc((size_t)n_threads * path_len * sizeof(hc_world_step));
         float *Kw = (float *)malloc((size_t)n_threads * path_len * (size_t)m->n_roles * sizeof(float));
         int64_t w;
+        if (!run_firms) {
+            free(steps);
+            free(Kw);
+            return hc_fail(err, "HC_CPU_VARIANT=%s: no such CPU variant for %d roles on this CPU (r8_, r16_ or "
+                           "r64_ with avx512, avx2 or generic)", variant, m->n_roles);
+        }
         if (!steps || !Kw) {
             free(steps);
             free(Kw);
@@ -121,7 +183,7 @@ int hc_run_cpu(const hc_config *cfg, int n_scenarios, int threads, hc_results *r
         for (w = 0; w < res->worlds; w++) {
             const size_t tid = (size_t)omp_get_thread_num();
             if (hc_interrupted) continue;
-            run_world(m, s, w, res, steps + tid * path_len, Kw + tid * path_len * (size_t)m->n_roles);
+            run_world(m, s, w, res, steps + tid * path_len, Kw + tid * path_len * (size_t)m->n_roles, run_firms);
             __atomic_fetch_add(&res->worlds_done, 1, __ATOMIC_RELAXED); /* progress bar only */
         }
         free(steps);

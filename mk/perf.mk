@@ -1,0 +1,16 @@
+# mk/perf.mk: how the CPU backend's inner loop is compiled (docs/performance.md "CPU").
+#
+# src/engine_cpu_r8.c, _r16.c and _r64.c each hold the firm loop of one role capacity, in
+# an AVX-512, an AVX2 and a generic variant (src/engine_cpu_firms.h); the program picks
+# one at run time, so the build stays portable x86-64. Their flags:
+#   -O3                 vectorises the loop over a block's firms (capacities 8, 16) and
+#                       the role loops (64);
+#   -fno-trapping-math  lets gcc compute both sides of a select in vector lanes (no
+#                       result changes: it only assumes no program traps on FP flags);
+#   --param max-tree-if-conversion-phi-args=64: the step has selects that merge many
+#                       values; gcc's default (4) would leave it as branches, unvectorised.
+# -ffp-contract=off stays on from ALL_CFLAGS: no FMA, so every variant rounds alike.
+ENGINE_CPU_OBJ := $(BUILD)/obj/engine_cpu_r8.o $(BUILD)/obj/engine_cpu_r16.o $(BUILD)/obj/engine_cpu_r64.o
+
+$(ENGINE_CPU_OBJ): ALL_CFLAGS += -O3 -fno-trapping-math --param max-tree-if-conversion-phi-args=64
+$(ENGINE_CPU_OBJ) $(BUILD)/obj/engine_cpu.o: src/engine_cpu_firms.h

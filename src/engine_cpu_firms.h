@@ -1,0 +1,233 @@
+/* engine_cpu_firms.h: the CPU backend's inner loop, every firm of one world through every
+ * step, built once per role capacity and instruction set (docs/performance.md "CPU").
+ *
+ * src/engine_cpu_r8.c, _r16.c and _r64.c include this file with HC_FIRM_ROLE_CAP set and
+ * HC_CPU_FIRMS_DEFINE, which defines that capacity's variants: AVX-512 (capacities 8 and
+ * 16), AVX2 and generic (any x86-64, or any other CPU). src/engine_cpu.c includes it for
+ * the declarations and
+ * runs the smallest capacity that holds the scenario's roles, in the widest instruction
+ * set the CPU has (hc_cpu_firms_pick).
+ *
+ * Firms run in blocks of HC_CPU_BLOCK: step t of every firm of the block, then step t + 1.
+ * With capacities 8 and 16 the block's state is kept as structure of arrays (float k of
+ * firm i at state[k][i]); each firm is copied into an hc_firm, stepped by hc_firm_step
+ * and copied back, and the model's role loops are unrolled (HC_ROLE_LOOPS_UNROLLED in
+ * include/hc_model.h), so that the loop over the block's firms is straight-line code gcc
+ * vectorises: one firm per vector lane, 8 (AVX2) or 16 (AVX-512) firms per instruction,
+ * the copies compiling to plain vector loads and stores. With capacity 64 unrolling would
+ * make the step too big: the firms are stepped in place, one at a time, and the role
+ * loops are vectorised across roles instead.
+ *
+ * No variant changes a bit of the results (tests/unit_engine_variants.c compares them all):
+ *   - a lane computes exactly the float operations of hc_firm_step for its firm, in their
+ *     order; vector and scalar instructions round alike; -ffp-contract=off and no FMA in
+ *     any variant (tests/cli_perf.sh checks the objects), so nothing is fused;
+ *   - every sum over roles is added in role order (hc_role_sum), and each step's
+ *     contributions are added into the world's sums in firm order, below, outside the
+ *     vector loop. */
+#ifndef HC_ENGINE_CPU_FIRMS_H
+#define HC_ENGINE_CPU_FIRMS_H
+
+#include "hc_engine.h"
+
+/* What the firms of one world share. */
+typedef struct {
+    const hc_model *m;
+    uint32_t draw_id;           /* whose counters draw the firms (hc_design.h) */
+    const hc_world_inputs *wi;
+    const hc_world_step *steps; /* steps 0..T */
+    const float *Kw;            /* [t * n_roles + r] */
+    double *sums;               /* [t][HC_N_SUMS], zeroed; firms are added in order */
+    hc_results *res;            /* where firm changes and shrinking counts go */
+    int scenario;
+    int64_t world;              /* index in res's slice */
+} hc_cpu_world;
+
+typedef void (*hc_cpu_firms_fn)(const hc_cpu_world *cw);
+
+/* x86: AVX-512 (capacities 8 and 16: across roles, the 16-float vectors of capacity 64
+ * measured slower than AVX2's 8) and AVX2 variants; elsewhere only the generic ones. */
+#if defined(__x86_64__) || defined(__i386__)
+#define HC_CPU_X86 1
+#endif
+void hc_cpu_firms_r8_generic(const hc_cpu_world *cw);
+void hc_cpu_firms_r16_generic(const hc_cpu_world *cw);
+void hc_cpu_firms_r64_generic(const hc_cpu_world *cw);
+#ifdef HC_CPU_X86
+void hc_cpu_firms_r8_avx512(const hc_cpu_world *cw);
+void hc_cpu_firms_r16_avx512(const hc_cpu_world *cw);
+void hc_cpu_firms_r8_avx2(const hc_cpu_world *cw);
+void hc_cpu_firms_r16_avx2(const hc_cpu_world *cw);
+void hc_cpu_firms_r64_avx2(const hc_cpu_world *cw);
+#endif
+
+/* The variant for n_roles: the smallest capacity that holds them, in the widest
+ * instruction set this CPU runs; or the one named by the environment variable
+ * HC_CPU_VARIANT ("r16_avx2", "r64_generic"...: for tests and benchmarks), if it holds
+ * n_roles and the CPU runs it. NULL with *name set to the variable's value when it names
+ * no usable variant. *name: the variant's name. */
+hc_cpu_firms_fn hc_cpu_firms_pick(int n_roles, const char **name);
+
+#endif
+
+#ifdef HC_CPU_FIRMS_DEFINE
+#ifndef HC_FIRM_ROLE_CAP
+#error "define HC_FIRM_ROLE_CAP before including engine_cpu_firms.h with HC_CPU_FIRMS_DEFINE"
+#endif
+
+#include <string.h>
+
+/* Firms side by side: a multiple of every vector width (16 floats), and small enough that
+ * a block's state stays in the first-level cache. */
+#define HC_CPU_BLOCK 16
+
+enum { HC_FIRM_FLOATS = sizeof(hc_firm) / sizeof(float) };
+_Static_assert(sizeof(hc_firm) == HC_FIRM_FLOATS * sizeof(float),
+               "hc_firm must hold floats only: the block keeps it as an array of floats per firm");
+
+#define HC_CPU_CAT3(a, b, c) a##b##c
+#define HC_CPU_NAME(cap, isa) HC_CPU_CAT3(hc_cpu_firms_r, cap, isa)
+
+/* The block's firms. Vectorised across firms (HC_ROLE_LOOPS_UNROLLED): structure of
+ * arrays, float k of firm i at state[k][i], so that each lane's copy in and out of an
+ * hc_firm is one vector load or store per float. Vectorised across roles: the firms
+ * themselves, stepped in place. */
+typedef struct {
+#ifdef HC_ROLE_LOOPS_UNROLLED
+    float state[HC_FIRM_FLOATS][HC_CPU_BLOCK];
+#else
+    hc_firm firm[HC_CPU_BLOCK];
+#endif
+} firm_block;
+
+static inline __attribute__((always_inline)) void block_put(firm_block *b, int i, const hc_firm *f)
+{
+#ifdef HC_ROLE_LOOPS_UNROLLED
+    int k;
+    _Pragma("GCC unroll 256") for (k = 0; k < HC_FIRM_FLOATS; k++)
+        memcpy(&b->state[k][i], (const char *)f + k * sizeof(float), sizeof(float));
+#else
+    b->firm[i] = *f;
+#endif
+}
+
+static inline __attribute__((always_inline)) void block_get(const firm_block *b, int i, hc_firm *f)
+{
+#ifdef HC_ROLE_LOOPS_UNROLLED
+    int k;
+    _Pragma("GCC unroll 256") for (k = 0; k < HC_FIRM_FLOATS; k++)
+        memcpy((char *)f + k * sizeof(float), &b->state[k][i], sizeof(float));
+#else
+    *f = b->firm[i];
+#endif
+}
+
+/* Firm i of the block through step t, its contributions to out[i], change[i], below[i]. */
+static inline __attribute__((always_inline)) void block_step(firm_block *b, int i, const hc_model *m,
+                                                             const hc_world_step *ws, const float *K, int t,
+                                                             hc_firm_out *out, float *change, int *below)
+{
+#ifdef HC_ROLE_LOOPS_UNROLLED
+    hc_firm f_copy;
+    hc_firm *f = &f_copy;
+    block_get(b, i, f);
+#else
+    hc_firm *f = &b->firm[i];
+#endif
+    hc_firm_out o;
+    hc_firm_step(m, ws, K, t, f, &o);
+#ifdef HC_ROLE_LOOPS_UNROLLED
+    block_put(b, i, f);
+#endif
+    /* field by field: gcc vectorises no struct copy */
+    out[i].H = o.H;
+    out[i].Hcf = o.Hcf;
+    out[i].A = o.A;
+    out[i].Ho = o.Ho;
+    out[i].Hn = o.Hn;
+    out[i].Hs = o.Hs;
+    out[i].spend = o.spend;
+    out[i].wage_bill = o.wage_bill;
+    out[i].exposed = o.exposed;
+    out[i].rolled_back = o.rolled_back;
+    change[i] = hc_firm_change_pct(f, o.H);
+    below[i] = o.H < f->H_start;
+}
+
+/* Inlined into each variant below with everything it calls (flatten), so that each is
+ * compiled whole for its instruction set. */
+static inline __attribute__((always_inline)) void firms_of_world(const hc_cpu_world *cw)
+{
+    const hc_model *m = cw->m;
+    const int T = m->n_steps, S = m->steps_per_year, R = m->n_roles;
+    const int64_t F = cw->res->firms;
+    int64_t first;
+    for (first = 0; first < F; first += HC_CPU_BLOCK) {
+        const int n = F - first < HC_CPU_BLOCK ? (int)(F - first) : HC_CPU_BLOCK;
+        firm_block block;
+        hc_firm_out out[HC_CPU_BLOCK];
+        float change[HC_CPU_BLOCK]; /* hc_firm_change_pct, kept at whole years */
+        int below[HC_CPU_BLOCK];    /* H_t < H at step 0 */
+        int i, t;
+        for (i = 0; i < n; i++) {
+            hc_firm f;
+            hc_firm_sample(m, cw->draw_id, (uint32_t)(first + i), cw->wi, &f);
+            block_put(&block, i, &f);
+        }
+        for (i = n; i < HC_CPU_BLOCK; i++) { /* past the last firm: a copy of the first, computed and never added */
+            hc_firm f;
+            block_get(&block, 0, &f);
+            block_put(&block, i, &f);
+        }
+        for (t = 0; t <= T; t++) {
+            /* Step t's compute costs, padded to the capacity: the step reads them from a
+             * local array, which it may read whole, without a condition. */
+            float K[HC_FIRM_ROLE_CAP];
+            const hc_world_step ws = cw->steps[t];
+            double *sums = cw->sums + (size_t)t * HC_N_SUMS;
+            int r;
+            for (r = 0; r < HC_FIRM_ROLE_CAP; r++) K[r] = r < R ? cw->Kw[(size_t)t * (size_t)R + (size_t)r] : 1.0f;
+#pragma GCC ivdep
+            for (i = 0; i < HC_CPU_BLOCK; i++) block_step(&block, i, m, &ws, K, t, out, change, below);
+            for (i = 0; i < n; i++) hc_firm_accumulate(sums, &out[i]); /* firm order */
+            if (t % S == 0) {
+                const int year = t / S;
+                float *dst = hc_results_firm_change(cw->res, cw->scenario, year) + cw->world * F + first;
+                int64_t shrinking = 0;
+                for (i = 0; i < n; i++) {
+                    dst[i] = change[i];
+                    shrinking += below[i];
+                }
+                if (shrinking) { /* an integer count: the order of adding cannot matter */
+#pragma omp atomic
+                    cw->res->shrinking[(size_t)cw->scenario * (size_t)(cw->res->years + 1) + (size_t)year] += shrinking;
+                }
+            }
+        }
+    }
+}
+
+#ifdef HC_CPU_X86
+#ifdef HC_ROLE_LOOPS_UNROLLED
+/* No "fma" in any target: with -ffp-contract=off gcc would not fuse anyway, and this way
+ * no instruction that rounds once for two operations is even available. */
+__attribute__((target("avx512f,avx512vl,avx512dq,avx512bw,prefer-vector-width=512"), flatten))
+void HC_CPU_NAME(HC_FIRM_ROLE_CAP, _avx512)(const hc_cpu_world *cw)
+{
+    firms_of_world(cw);
+}
+#endif
+
+__attribute__((target("avx2"), flatten)) void HC_CPU_NAME(HC_FIRM_ROLE_CAP, _avx2)(const hc_cpu_world *cw)
+{
+    firms_of_world(cw);
+}
+
+#endif
+
+__attribute__((flatten)) void HC_CPU_NAME(HC_FIRM_ROLE_CAP, _generic)(const hc_cpu_world *cw)
+{
+    firms_of_world(cw);
+}
+
+#endif

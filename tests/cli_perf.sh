@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# cli_perf.sh: the CPU backend's firm-loop variants (src/engine_cpu_firms.h) from the
+# command line (TAP): every variant this CPU runs writes the same bands.csv bytes as the
+# one picked by default; HC_CPU_VARIANT naming no usable variant is refused; and no
+# engine object holds a fused multiply-add, whose single rounding would make the vector
+# variants differ from the scalar ones. tests/unit_engine_variants.c compares the
+# variants' raw results bit for bit. Run from the repository root after `make`.
+set -u
+. "$(dirname "$0")/tap.sh"
+
+BUILD=${HC_BUILD:-build}
+SMALL=(--quiet --worlds 24 --firms 30 --years 3)
+CONFIGS=(configs/cuts.json configs/growth.json)
+
+# --- no FMA in the engine, whichever variant
+for cap in 8 16 64; do
+    obj=$BUILD/obj/engine_cpu_r$cap.o
+    if [ ! -f "$obj" ]; then
+        skip "engine_cpu_r$cap.o has no fused multiply-add" "$obj not built"
+        continue
+    fi
+    fused=$(objdump -d --no-show-raw-insn "$obj" | grep -cE '\sv?f(n)?m(add|sub|addsub|subadd)[0-9]+[ps][sd]\s')
+    [ "$fused" -eq 0 ] || echo "# $fused fused multiply-add instructions in $obj"
+    ok "$fused" "engine_cpu_r$cap.o has no fused multiply-add"
+done
+
+# --- the variants this CPU runs give the same bytes
+variants=(r8_generic r16_generic r64_generic)
+case "$(uname -m)" in
+x86_64 | i?86)
+    if grep -qw avx2 /proc/cpuinfo; then variants+=(r8_avx2 r16_avx2 r64_avx2); fi
+    if grep -qw avx512bw /proc/cpuinfo && grep -qw avx512vl /proc/cpuinfo && grep -qw avx512dq /proc/cpuinfo; then
+        variants+=(r8_avx512 r16_avx512)
+    fi
+    ;;
+esac
+status_is 0 "run with the variant picked by default" "$HC" run "${SMALL[@]}" -o "$TMP/default" "${CONFIGS[@]}"
+for v in "${variants[@]}"; do
+    status_is 0 "run with HC_CPU_VARIANT=$v" env HC_CPU_VARIANT="$v" "$HC" run "${SMALL[@]}" -o "$TMP/$v" "${CONFIGS[@]}"
+    cmp -s "$TMP/default/bands.csv" "$TMP/$v/bands.csv"; ok $? "$v: the same bands.csv bytes"
+    cmp -s "$TMP/default/firms.csv" "$TMP/$v/firms.csv"; ok $? "$v: the same firms.csv bytes"
+done
+
+# --- refused variants: exit 1 with the variable named
+status_is 1 "an unknown HC_CPU_VARIANT is refused" env HC_CPU_VARIANT=r12_sse9 "$HC" run "${SMALL[@]}" -o "$TMP/bad" configs/cuts.json
+grep -q "HC_CPU_VARIANT=r12_sse9" "$TMP/err"; ok $? "and the message names it"
+echo "1..$n"
