@@ -169,10 +169,7 @@ def main(argv=None):
     except (OSError, ValueError, KeyError, nm.ConfigError) as e:
         print(f"numba_model: {e}", file=sys.stderr)
         return 2
-    sim = cfg.get("simulation", {})
-    worlds = args.worlds if args.worlds is not None else int(sim.get("worlds", 1000))
-    firms = args.firms if args.firms is not None else int(sim.get("firms_per_world", 1000))
-    seed = args.seed if args.seed is not None else int(sim.get("seed", 1))
+    worlds, firms, seed = nm.run_sizes(cfg, args)
     if worlds < 1 or firms < 1 or (args.threads is not None and args.threads < 1):
         print("numba_model: worlds, firms and threads must be >= 1", file=sys.stderr)
         return 2

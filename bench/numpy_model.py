@@ -450,6 +450,15 @@ def simulate(model, worlds, firms, seed, batch_worlds=None):
     return sums, batch_worlds
 
 
+
+def run_sizes(cfg, args):
+    """Worlds, firms per world and seed: the command line's, else the config's."""
+    sim = cfg.get("simulation", {})
+    worlds = args.worlds if args.worlds is not None else int(sim.get("worlds", 1000))
+    firms = args.firms if args.firms is not None else int(sim.get("firms_per_world", 1000))
+    seed = args.seed if args.seed is not None else int(sim.get("seed", 1))
+    return worlds, firms, seed
+
 def main(argv=None):
     t_start = time.perf_counter()
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
@@ -468,10 +477,7 @@ def main(argv=None):
     except (OSError, ValueError, KeyError, ConfigError) as e:
         print(f"numpy_model: {e}", file=sys.stderr)
         return 2
-    sim = cfg.get("simulation", {})
-    worlds = args.worlds if args.worlds is not None else int(sim.get("worlds", 1000))
-    firms = args.firms if args.firms is not None else int(sim.get("firms_per_world", 1000))
-    seed = args.seed if args.seed is not None else int(sim.get("seed", 1))
+    worlds, firms, seed = run_sizes(cfg, args)
     if worlds < 1 or firms < 1 or (args.batch_worlds is not None and args.batch_worlds < 1):
         print("numpy_model: worlds, firms and batch must be >= 1", file=sys.stderr)
         return 2
