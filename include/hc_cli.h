@@ -22,6 +22,9 @@ int hc_cli_parse_count(const char *s, long long lo, long long hi, long long *out
 /* `--devices LIST`: distinct GPU numbers 0..1023 separated by commas, at most max of them,
  * into devices[0..*n); 0 on success (src/cmd_devices.c). */
 int hc_cli_parse_devices(const char *s, int *devices, int max, int *n);
+/* One --set KEY=VALUE for command `cmd`: KEY is copied into keys[*n_ov] and the override
+ * appended to ov (at most `max` of them). Returns 0, or HC_EXIT_USAGE after saying why. */
+int hc_cli_add_set(const char *cmd, const char *arg, hc_override *ov, char (*keys)[256], int *n_ov, int max);
 double hc_cli_now(void);
 /* Loads n configs with the overrides; prints the first error and returns non-zero. */
 int hc_cli_load_all(char **paths, int n, const hc_override *ov, int n_ov, hc_config *cfg);

@@ -48,6 +48,21 @@ static void on_signal(int sig)
     hc_interrupted = 1;
 }
 
+int hc_cli_add_set(const char *cmd, const char *arg, hc_override *ov, char (*keys)[256], int *n_ov, int max)
+{
+    const char *eq = strchr(arg, '=');
+    const size_t klen = eq ? (size_t)(eq - arg) : 0;
+    if (!eq || klen == 0 || klen >= 256)
+        return hc_cli_usage_error(cmd, "--set: expected KEY=VALUE (e.g. inference.price_volatility=0.3), got \"%s\"", arg);
+    if (*n_ov >= max) return hc_cli_usage_error(cmd, "--set: too many overrides (%s)", arg);
+    memcpy(keys[*n_ov], arg, klen);
+    keys[*n_ov][klen] = '\0';
+    ov[*n_ov].key = keys[*n_ov];
+    ov[*n_ov].value = eq + 1;
+    (*n_ov)++;
+    return 0;
+}
+
 double hc_cli_now(void)
 {
     struct timespec ts;

@@ -49,15 +49,8 @@ static int parse_set_only(int argc, char **argv, const char *cmd, const char *us
             fputs(usage, stdout);
             return -1;
         } else if (c == 'S') {
-            const char *eq = strchr(optarg, '=');
-            const size_t klen = eq ? (size_t)(eq - optarg) : 0;
-            if (!eq || klen == 0 || klen >= 256 || *n_ov >= HC_CLI_MAX_OVERRIDES)
-                return hc_cli_usage_error(cmd, "--set: expected KEY=VALUE, got \"%s\"", optarg);
-            memcpy(keys[*n_ov], optarg, klen);
-            keys[*n_ov][klen] = '\0';
-            ov[*n_ov].key = keys[*n_ov];
-            ov[*n_ov].value = eq + 1;
-            (*n_ov)++;
+            const int bad = hc_cli_add_set(cmd, optarg, ov, keys, n_ov, HC_CLI_MAX_OVERRIDES);
+            if (bad) return bad;
         } else if (c == 'n' && samples) {
             if (hc_cli_parse_count(optarg, 1, 100000000LL, samples))
                 return hc_cli_usage_error(cmd, "--samples: expected a whole number from 1 to 1e8, got \"%s\"", optarg);

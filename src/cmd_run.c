@@ -214,16 +214,9 @@ int hc_cmd_run(int argc, char **argv)
             unc.max_worlds = v;
             break;
         case 'S': {
-            const char *eq = strchr(optarg, '=');
-            size_t klen = eq ? (size_t)(eq - optarg) : 0;
-            if (!eq || klen == 0 || klen >= sizeof(set_keys[0]))
-                return hc_cli_usage_error("run", "--set: expected KEY=VALUE (e.g. inference.price_volatility=0.3), got \"%s\"", optarg);
-            if (n_ov >= HC_CLI_MAX_OVERRIDES - 4) return hc_cli_usage_error("run", "--set: too many overrides (%s)", optarg);
-            memcpy(set_keys[n_ov], optarg, klen);
-            set_keys[n_ov][klen] = '\0';
-            ov[n_ov].key = set_keys[n_ov];
-            ov[n_ov].value = eq + 1;
-            n_ov++;
+            /* room is kept for the --worlds/--firms/--seed/--years overrides */
+            const int bad = hc_cli_add_set("run", optarg, ov, set_keys, &n_ov, HC_CLI_MAX_OVERRIDES - 4);
+            if (bad) return bad;
             break;
         }
         default: fputs(usage_run, stderr); return HC_EXIT_USAGE;

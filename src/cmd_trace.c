@@ -90,16 +90,8 @@ int hc_cmd_trace(int argc, char **argv)
         case 's': sim_key = "simulation.seed"; optname = "--seed"; lo = 0; hi = (1LL << 53) - 1; break;
         case 'y': sim_key = "simulation.years"; optname = "--years"; hi = HC_MAX_STEPS; break;
         case 'S': {
-            const char *eq = strchr(optarg, '=');
-            const size_t klen = eq ? (size_t)(eq - optarg) : 0;
-            if (!eq || klen == 0 || klen >= sizeof(set_keys[0]))
-                return hc_cli_usage_error("trace", "--set: expected KEY=VALUE (e.g. inference.price_volatility=0.3), got \"%s\"", optarg);
-            if (n_ov >= HC_CLI_MAX_OVERRIDES) return hc_cli_usage_error("trace", "--set: too many overrides (%s)", optarg);
-            memcpy(set_keys[n_ov], optarg, klen);
-            set_keys[n_ov][klen] = '\0';
-            ov[n_ov].key = set_keys[n_ov];
-            ov[n_ov].value = eq + 1;
-            n_ov++;
+            const int bad = hc_cli_add_set("trace", optarg, ov, set_keys, &n_ov, HC_CLI_MAX_OVERRIDES);
+            if (bad) return bad;
             break;
         }
         default: fputs(usage_trace, stderr); return HC_EXIT_USAGE;
