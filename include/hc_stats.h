@@ -29,4 +29,9 @@ typedef struct {
 
 int hc_keyed_cmp(const void *a, const void *b);
 
+/* Cholesky factorisation in place: the lower triangle of the m x m symmetric matrix a
+ * becomes L with L L^T = a (the strict upper triangle is left as it was). Returns 1 if a
+ * pivot is not above min_pivot (a is not positive definite enough). */
+int hc_cholesky_in_place(double *a, int m, double min_pivot);
+
 #endif

@@ -368,19 +368,11 @@ double hc_design_min_eigenvalue(const double *a_in, int m)
 /* Lower-triangular L with L L^T = a (m x m); 1 if a is not positive definite. */
 static int cholesky(const double *a, int m, double *l)
 {
-    int i, j, k;
-    memset(l, 0, sizeof(double) * (size_t)m * (size_t)m);
-    for (j = 0; j < m; j++) {
-        double d = a[j * m + j];
-        for (k = 0; k < j; k++) d -= l[j * m + k] * l[j * m + k];
-        if (!(d > 1e-12)) return 1;
-        l[j * m + j] = sqrt(d);
-        for (i = j + 1; i < m; i++) {
-            double s = a[i * m + j];
-            for (k = 0; k < j; k++) s -= l[i * m + k] * l[j * m + k];
-            l[i * m + j] = s / l[j * m + j];
-        }
-    }
+    int i, j;
+    memcpy(l, a, sizeof(double) * (size_t)m * (size_t)m);
+    if (hc_cholesky_in_place(l, m, 1e-12)) return 1;
+    for (i = 0; i < m; i++)
+        for (j = i + 1; j < m; j++) l[i * m + j] = 0.0; /* L is lower triangular */
     return 0;
 }
 

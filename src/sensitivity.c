@@ -60,18 +60,8 @@ double hc_pearson(const double *x, const double *y, int64_t n)
  * a pivot is not positive. */
 static int solve_spd(double *a, int k, const double *b, double *x)
 {
-    int i, j, m;
-    for (j = 0; j < k; j++) {
-        double d = a[j * k + j];
-        for (m = 0; m < j; m++) d -= a[j * k + m] * a[j * k + m];
-        if (!(d > 1e-13)) return 1;
-        a[j * k + j] = sqrt(d);
-        for (i = j + 1; i < k; i++) {
-            double s = a[i * k + j];
-            for (m = 0; m < j; m++) s -= a[i * k + m] * a[j * k + m];
-            a[i * k + j] = s / a[j * k + j];
-        }
-    }
+    int i, m;
+    if (hc_cholesky_in_place(a, k, 1e-13)) return 1;
     for (i = 0; i < k; i++) { /* L y = b */
         double s = b[i];
         for (m = 0; m < i; m++) s -= a[i * k + m] * x[m];

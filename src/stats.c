@@ -113,3 +113,20 @@ int hc_keyed_cmp(const void *pa, const void *pb)
     if (a->v > b->v) return 1;
     return (a->i > b->i) - (a->i < b->i);
 }
+
+int hc_cholesky_in_place(double *a, int m, double min_pivot)
+{
+    int i, j, k;
+    for (j = 0; j < m; j++) {
+        double d = a[j * m + j];
+        for (k = 0; k < j; k++) d -= a[j * m + k] * a[j * m + k];
+        if (!(d > min_pivot)) return 1;
+        a[j * m + j] = sqrt(d);
+        for (i = j + 1; i < m; i++) {
+            double s = a[i * m + j];
+            for (k = 0; k < j; k++) s -= a[i * m + k] * a[j * m + k];
+            a[i * m + j] = s / a[j * m + j];
+        }
+    }
+    return 0;
+}
