@@ -2,6 +2,7 @@
 #
 #   make run     build, then run the default comparison (cuts vs growth)
 #   make test    build, then every test (CPU; GPU cases report "skipped: no GPU")
+#   make test-update  rewrite the golden digests of tests/regression/ (a change of numbers)
 #   make bench   throughput of the CPU backend against NumPy and Numba implementations
 #
 # Missing Debian packages are installed by scripts/setup.sh before anything is built.
@@ -50,13 +51,13 @@ HEADERS := $(wildcard include/*.h)
 UNIT_SRC := $(wildcard tests/unit_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/%.c=$(BUILD)/tests/%)
 
-.PHONY: all setup run test bench clean format help
+.PHONY: all setup run test test-update bench clean format help
 .DEFAULT_GOAL := all
 
 all: setup $(BUILD)/headcount
 
 help:
-	@sed -n '3,8p' Makefile
+	@sed -n '3,9p' Makefile
 
 # Runs once per make invocation; quick when nothing is missing.
 setup:
@@ -100,6 +101,11 @@ run: all
 
 test: all $(UNIT_BIN) $(BUILD)/tests/kat_philox_curand $(TEST_DEPS)
 	@HC_BUILD=$(BUILD) $(TEST_ENV) bash tests/run_all.sh
+
+# Rewrites the golden digests of tests/regression/ and prints which cases changed: a
+# change of numbers is then a reviewed commit of its own.
+test-update: all $(TEST_DEPS)
+	@HC_BUILD=$(BUILD) $(TEST_ENV) bash tests/regression/run.sh --update
 
 bench: all
 	@bash bench/run.sh

@@ -40,6 +40,8 @@ done
 for t in tests/cli_*.sh; do
     run_suite "$t" bash "$t"
 done
+# Golden digests: the numbers of the current commit, checked against the committed ones.
+run_suite tests/regression/run.sh bash tests/regression/run.sh
 
 echo
 [ ${#broken[@]} -gt 0 ] && echo "failing suites: ${broken[*]}"
