@@ -17,7 +17,9 @@ B=${HC_BUILD:-build}
 HC="${HC_BIN:-$PWD/$B/headcount}"
 HC_MPI="$PWD/$B/mpi/headcount"
 HC_EMU="$PWD/$B/emu/headcount"
-C="$PWD/configs"
+# Relative: traced_firms.csv records the command that replays a firm, config path included,
+# so an absolute path would tie the digests to where the checkout lives.
+C=configs
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 export OMPI_MCA_btl_vader_single_copy_mechanism=none
 MPIRUN="env ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 timeout -k 5 120 mpirun --oversubscribe"
