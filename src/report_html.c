@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "hc_chart.h"
+#include "hc_export.h"
 #include "hc_report.h"
 
 /* ---- numbers for people */

@@ -4,7 +4,7 @@
  * that would drive a firm's 32-bit floats out of range must be refused by the loader
  * with a message naming the input; the model's guards (include/hc_model.h) must hold; the
  * loader must not block on a FIFO; sizes that would overflow must be refused; a run's
- * files must be published all at once or not at all (src/output.c staging). The command
+ * files must be published all at once or not at all (src/outdir.c staging). The command
  * line side of the same is tests/cli_hardening.sh. Run from the repository root. */
 #include <errno.h>
 #include <float.h>
@@ -24,7 +24,7 @@
 #include "hc_config.h"
 #include "hc_engine.h"
 #include "hc_model.h"
-#include "hc_output.h"
+#include "hc_outdir.h"
 
 #define CUTS "configs/cuts.json"
 #define GROWTH "configs/growth.json"
