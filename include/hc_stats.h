@@ -9,7 +9,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include "hc_defs.h"
+#include "model/hc_defs.h"
 
 /* Percentiles p[0..np) (each in [0, 100]) of x[0..n), n >= 1, written to out[0..np).
  * Reorders x in place (selection, O(n) per distinct percentile, no full sort). */
