@@ -4,6 +4,7 @@
 #   make test    build, then every test (CPU; GPU cases report "skipped: no GPU")
 #   make test-update  rewrite the golden digests of tests/regression/ (a change of numbers)
 #   make bench   throughput of the CPU backend against NumPy and Numba implementations
+#   make format-check  the C and CUDA files in the style of .clang-format (make format rewrites them)
 #
 # Missing Debian packages are installed by scripts/setup.sh before anything is built.
 
@@ -60,13 +61,13 @@ HEADERS := $(wildcard include/*.h include/model/*.h)
 UNIT_SRC := $(wildcard tests/unit_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/%.c=$(BUILD)/tests/%)
 
-.PHONY: all setup run test test-update bench clean format help
+.PHONY: all setup run test test-update bench clean format format-check help
 .DEFAULT_GOAL := all
 
 all: setup $(BUILD)/headcount
 
 help:
-	@sed -n '3,9p' Makefile
+	@sed -n '3,10p' Makefile
 
 # Runs once per make invocation; quick when nothing is missing.
 setup:
@@ -124,8 +125,26 @@ test-update: all $(TEST_DEPS)
 bench: all
 	@bash bench/run.sh
 
+# The C, CUDA and header files clang-format keeps in the style of .clang-format: `make
+# format` rewrites them all; `make format-check` (.ci/run) changes nothing and fails on any
+# file that is not in that style, except those scripts/format_pending.txt still lists (and
+# fails on a listed one that is, so the list only shrinks).
+FORMAT_FILES   := $(sort $(shell find src include kernels -name '*.c' -o -name '*.h' -o -name '*.cu') \
+                         $(wildcard tests/*.c))
+FORMAT_PENDING := $(shell sed 's/\#.*//' scripts/format_pending.txt)
+
 format:
-	clang-format -i src/*.c include/*.h tests/*.c
+	clang-format -i $(FORMAT_FILES)
+
+format-check:
+	@command -v clang-format >/dev/null || { echo "format-check needs clang-format (Debian: clang-format)"; exit 1; }
+	$(Q)clang-format --dry-run --Werror $(filter-out $(FORMAT_PENDING),$(FORMAT_FILES))
+	$(Q)for f in $(FORMAT_PENDING); do \
+	    if [ ! -f "$$f" ] || clang-format --dry-run --Werror "$$f" 2>/dev/null; then \
+	        echo "$$f: formatted (or gone): remove it from scripts/format_pending.txt"; exit 1; fi; \
+	done
+	@echo "format-check: $(words $(filter-out $(FORMAT_PENDING),$(FORMAT_FILES))) files in the style of .clang-format," \
+	      "$(words $(FORMAT_PENDING)) pending (scripts/format_pending.txt)"
 
 clean:
 	rm -rf $(BUILD)

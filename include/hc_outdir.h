@@ -14,8 +14,8 @@ typedef struct {
     int argc;
     char **argv;
     double wall_seconds;
-    const char *started_at; /* ISO 8601, UTC */
-    unsigned formats;       /* HC_FORMAT_* bits of the tables (hc_export.h); 0: csv */
+    const char *started_at;   /* ISO 8601, UTC */
+    unsigned formats;         /* HC_FORMAT_* bits of the tables (hc_export.h); 0: csv */
     int n_trajectory_metrics; /* --trajectories: metrics whose per-world values to write */
     int trajectory_metrics[HC_N_METRICS];
     /* Files the command wrote into the folder itself before hc_write_outputs (--samples,

@@ -30,8 +30,10 @@ int hc_output_prepare_dir(const char *dir, int force, hc_error *err)
     if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) return hc_fail(err, "%s: not a folder", dir);
     snprintf(manifest, sizeof(manifest), "%s/manifest.json", dir);
     if (!force && access(manifest, F_OK) == 0)
-        return hc_fail(err, "%s already holds a run (manifest.json); choose another -o or pass --force "
-                       "to overwrite it", dir);
+        return hc_fail(err,
+                       "%s already holds a run (manifest.json); choose another -o or pass --force "
+                       "to overwrite it",
+                       dir);
     return 0;
 }
 
@@ -91,7 +93,8 @@ static int for_each_entry(int dirfd, int (*fn)(int dirfd, const char *name, int 
             int is_dir = e->d_type == DT_DIR, rc;
             off += e->d_reclen;
             if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
-            if (e->d_type == DT_UNKNOWN) is_dir = fstatat(dirfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode);
+            if (e->d_type == DT_UNKNOWN)
+                is_dir = fstatat(dirfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode);
             rc = fn(dirfd, e->d_name, is_dir, ctx);
             if (rc) return rc;
         }
@@ -161,7 +164,8 @@ int hc_output_publish(const char *stage, const char *dir, hc_error *err)
         const int rc = from < 0 || to < 0 ? errno : for_each_entry(from, move_entry, &to);
         if (from >= 0) close(from);
         if (to >= 0) close(to);
-        if (rc) return hc_fail(err, "%s: cannot move the run's files into place: %s", dir, strerror(rc > 0 ? rc : errno));
+        if (rc)
+            return hc_fail(err, "%s: cannot move the run's files into place: %s", dir, strerror(rc > 0 ? rc : errno));
     }
     if (rename(staged_manifest, manifest) != 0) return hc_fail(err, "%s: cannot write: %s", manifest, strerror(errno));
     hc_output_discard(stage); /* empty folders by now */
