@@ -4,6 +4,7 @@
 #   make test    build, then every test (CPU; GPU cases report "skipped: no GPU")
 #   make test-update  rewrite the golden digests of tests/regression/ (a change of numbers)
 #   make bench   throughput of the CPU backend against NumPy and Numba implementations
+#   make format-check  the C and CUDA files in the style of .clang-format (make format rewrites them)
 #
 # Missing Debian packages are installed by scripts/setup.sh before anything is built.
 
@@ -42,22 +43,31 @@ GIT_COMMIT := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
 $(shell mkdir -p $(BUILD); echo '#define HC_GIT_COMMIT "$(GIT_COMMIT)"' > $(BUILD)/commit.h.new; \
         cmp -s $(BUILD)/commit.h.new $(BUILD)/commit.h || mv $(BUILD)/commit.h.new $(BUILD)/commit.h)
 
-LIB_SRC := $(filter-out src/main.c src/cli.c src/cmd_%.c,$(wildcard src/*.c))
+# The role capacities of the firm loop, stated once (HC_ROLE_CAPS, include/model/hc_defs.h):
+# each backend builds its firm loop once per capacity (engine_cpu_rN.o here, the kernels'
+# firm_steps_rN.o in mk/cuda.mk).
+ROLE_CAPS := $(strip $(shell sed -n 's/^\#define HC_ROLE_CAPS(X)//p' include/model/hc_defs.h | tr -c '0-9' ' '))
+ifeq ($(ROLE_CAPS),)
+  $(error no "#define HC_ROLE_CAPS(X) X(8) ..." line in include/model/hc_defs.h)
+endif
+
+LIB_SRC := $(filter-out src/main.c src/cli.c src/cmd_%.c src/engine_cpu_cap.c,$(wildcard src/*.c))
 CLI_SRC := src/cli.c $(wildcard src/cmd_*.c)
 CLI_OBJ := $(CLI_SRC:src/%.c=$(BUILD)/obj/%.o)
-LIB_OBJ := $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o)
-HEADERS := $(wildcard include/*.h)
+LIB_OBJ := $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o) $(ROLE_CAPS:%=$(BUILD)/obj/engine_cpu_r%.o)
+# include/model/: the headers nvcc compiles too (the model, HC_HD; the kernels' interface).
+HEADERS := $(wildcard include/*.h include/model/*.h)
 
 UNIT_SRC := $(wildcard tests/unit_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/%.c=$(BUILD)/tests/%)
 
-.PHONY: all setup run test test-update bench clean format help
+.PHONY: all setup run test test-update bench clean format format-check help
 .DEFAULT_GOAL := all
 
 all: setup $(BUILD)/headcount
 
 help:
-	@sed -n '3,9p' Makefile
+	@sed -n '3,10p' Makefile
 
 # Runs once per make invocation; quick when nothing is missing.
 setup:
@@ -69,6 +79,11 @@ Q := $(if $(filter 1,$(V)),,@)
 $(BUILD)/obj/%.o: src/%.c $(HEADERS) | $(BUILD)/obj
 	@echo "  CC      $<"
 	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+# One object per role capacity, from one source.
+$(BUILD)/obj/engine_cpu_r%.o: src/engine_cpu_cap.c $(HEADERS) | $(BUILD)/obj
+	@echo "  CC      $< (roles <= $*)"
+	$(Q)$(CC) $(ALL_CFLAGS) -DHC_FIRM_ROLE_CAP=$* -c $< -o $@
 
 $(BUILD)/obj/main.o $(BUILD)/obj/cmd_devices.o $(BUILD)/obj/output.o: $(BUILD)/obj/%.o: src/%.c $(HEADERS) $(BUILD)/commit.h | $(BUILD)/obj
 	@echo "  CC      $<"
@@ -83,7 +98,7 @@ $(BUILD)/tests/unit_%: tests/unit_%.c $(LIB_OBJ) $(HEADERS) | $(BUILD)/tests
 	$(Q)$(CC) $(ALL_CFLAGS) -Itests $< $(LIB_OBJ) $(LDFLAGS) $(LDLIBS) -lcmocka -o $@
 
 # cuRAND's device Philox compiled for the host: the reference for hc_philox.h.
-$(BUILD)/tests/kat_philox_curand: tests/kat_philox_curand.cpp include/hc_philox.h | $(BUILD)/tests
+$(BUILD)/tests/kat_philox_curand: tests/kat_philox_curand.cpp include/model/hc_philox.h | $(BUILD)/tests
 	@echo "  CXX     $<"
 	$(Q)g++ -std=c++17 -O1 -Wall -Wextra -Werror -Iinclude -I$(CUDA)/include $< \
 	    -L$(CUDA)/lib64 -Wl,-rpath,$(CUDA)/lib64 -lcurand -lcmocka -o $@
@@ -110,8 +125,26 @@ test-update: all $(TEST_DEPS)
 bench: all
 	@bash bench/run.sh
 
+# The C, CUDA and header files clang-format keeps in the style of .clang-format: `make
+# format` rewrites them all; `make format-check` (.ci/run) changes nothing and fails on any
+# file that is not in that style, except those scripts/format_pending.txt still lists (and
+# fails on a listed one that is, so the list only shrinks).
+FORMAT_FILES   := $(sort $(shell find src include kernels -name '*.c' -o -name '*.h' -o -name '*.cu') \
+                         $(wildcard tests/*.c))
+FORMAT_PENDING := $(shell sed 's/\#.*//' scripts/format_pending.txt)
+
 format:
-	clang-format -i src/*.c include/*.h tests/*.c
+	clang-format -i $(FORMAT_FILES)
+
+format-check:
+	@command -v clang-format >/dev/null || { echo "format-check needs clang-format (Debian: clang-format)"; exit 1; }
+	$(Q)clang-format --dry-run --Werror $(filter-out $(FORMAT_PENDING),$(FORMAT_FILES))
+	$(Q)for f in $(FORMAT_PENDING); do \
+	    if [ ! -f "$$f" ] || clang-format --dry-run --Werror "$$f" 2>/dev/null; then \
+	        echo "$$f: formatted (or gone): remove it from scripts/format_pending.txt"; exit 1; fi; \
+	done
+	@echo "format-check: $(words $(filter-out $(FORMAT_PENDING),$(FORMAT_FILES))) files in the style of .clang-format," \
+	      "$(words $(FORMAT_PENDING)) pending (scripts/format_pending.txt)"
 
 clean:
 	rm -rf $(BUILD)

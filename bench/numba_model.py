@@ -5,7 +5,7 @@ What this is: the second reference of `make bench`, next to bench/numpy_model.py
 NumPy model vectorises every step over all firms of a batch, this one is the loop a
 scientist would write for Numba: one compiled function, worlds split across threads
 (prange), each world's firms in order and each firm through every step, in float32, as
-include/hc_model.h does (hc_firm_step, hc_firm_accumulate): the same equations, sums over
+include/model/hc_model.h does (hc_firm_step, hc_firm_accumulate): the same equations, sums over
 roles in role order, the world's sums in firm order, in float64.
 
 Inputs (world paths, firm constants) are drawn by bench/numpy_model.py's code with NumPy's

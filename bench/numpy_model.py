@@ -11,7 +11,7 @@ metrics of the model's "Outputs" table.
 What this is not: a second product. It computes no firm-level bands, writes no files
 and checks configs only as far as it needs to run.
 
-Arithmetic follows include/hc_model.h: world paths in float64 stored as float32,
+Arithmetic follows include/model/hc_model.h: world paths in float64 stored as float32,
 per-firm arithmetic in float32, sums over firms in float64. Two rewrites make the step
 vectorise well without changing the model (only float32 rounding differs):
   - sums over roles of a*D*x factor as d * sum_r a_r (s_r x_r), with d = H0 (1+g)^tau Q,

@@ -25,7 +25,7 @@ typedef struct {
      * the share of firms below their step-0 headcount (in [0, 1]) */
     double *firm;
     /* [scenario][metric][step][np + 2]: the Monte Carlo standard error of each entry of
-     * `world` (src/mcse.c, batch means over blocks of worlds) */
+     * `world` (batch means over blocks of worlds: hc_mcse_row, hc_stats.h) */
     double *mcse;
 } hc_bands;
 

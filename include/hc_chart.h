@@ -7,7 +7,7 @@
 
 #include <stdio.h>
 #include "hc_compare.h"
-#include "hc_output.h"
+#include "hc_outdir.h"
 
 /* One scenario's fan: at each of n points, the median (or mean) and the outer and
  * inner bands. inner_* may be NULL (fewer than four percentiles). */

@@ -10,7 +10,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include "hc_model.h"
+#include "model/hc_model.h"
 
 typedef struct cJSON cJSON;
 

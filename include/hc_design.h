@@ -2,7 +2,7 @@
  * are chosen when they are not simply drawn world by world (docs/uncertainty.md).
  *
  * Without a design (the default: Monte Carlo, no `correlations`, no --sobol) a backend
- * draws world w's inputs itself with hc_world_sample (include/hc_model.h), and nothing
+ * draws world w's inputs itself with hc_world_sample (include/model/hc_model.h), and nothing
  * here runs. With one, the inputs of every world are computed up front, on the host,
  * from the seed and the configs alone (never from a thread, chunk, rank or device), into
  * a table indexed by the world's global id; the backend copies world w's row instead of

@@ -3,12 +3,12 @@
  * One table (bands, firms, compare, trajectories) is written as CSV, JSON (an array of
  * records whose keys are the CSV's columns, numbers printed the same way) or a Markdown
  * table, from one description of its columns and rows, so the formats cannot drift
- * apart. bands.csv and firms.csv themselves stay with src/output.c. */
+ * apart. bands.csv and firms.csv have writers of their own, whose bytes stay as they were. */
 #ifndef HC_EXPORT_H
 #define HC_EXPORT_H
 
 #include "hc_compare.h"
-#include "hc_output.h"
+#include "hc_outdir.h"
 
 enum { HC_FORMAT_CSV = 1u, HC_FORMAT_JSON = 2u, HC_FORMAT_MD = 4u };
 
@@ -51,5 +51,11 @@ int hc_write_compare(const char *dir, const hc_compare *c, unsigned formats, hc_
  * (info->trajectory_metrics). */
 int hc_write_tables(const char *dir, const hc_bands *b, const hc_world_values *wv, const hc_compare *c,
                     const hc_config *cfg, const hc_run_info *info, hc_file_list *files, hc_error *err);
+
+/* Column name of percentile p: 5 -> "p5", 2.5 -> "p2.5". */
+void hc_percentile_label(double p, char *buf, size_t len);
+
+int hc_write_bands_csv(const char *dir, const hc_bands *b, const hc_config *cfg, hc_error *err);
+int hc_write_firms_csv(const char *dir, const hc_bands *b, const hc_config *cfg, hc_error *err);
 
 #endif

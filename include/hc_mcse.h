@@ -1,16 +1,8 @@
 /* hc_mcse.h: how precise a run's bands are (host only; docs/uncertainty.md "Monte Carlo
- * standard errors"): the Monte Carlo standard error (MCSE) of every entry of bands.csv,
- * and `run --target-mcse X`, which adds worlds until the median of each headline metric
- * at the horizon is known to within X.
- *
- * Method: batch means. The W worlds are cut into B = floor(sqrt(W)) blocks of consecutive
- * world ids (block b holds worlds b W / B .. (b + 1) W / B - 1); each block's statistic
- * (a percentile, or the sd) is computed as the bands compute it, and the MCSE of the
- * statistic over all W worlds is the standard deviation of the block values over
- * sqrt(B): a percentile's variance falls as 1/n, so the whole's is a block's over B. The
- * mean's MCSE is sd / sqrt(W), exact for independent worlds. Blocks are fixed by world
- * id and nothing is random, so the MCSE is as reproducible as the bands; a bootstrap
- * would cost R passes of every percentile and need its own random stream. */
+ * standard errors"): `run --target-mcse X`, which adds worlds until the median of each
+ * headline metric at the horizon is known to within X, and the manifest's record of it.
+ * The Monte Carlo standard error (MCSE) of every entry of bands.csv is computed with the
+ * bands (hc_bands_compute), by batch means (hc_mcse_row, hc_stats.h). */
 #ifndef HC_MCSE_H
 #define HC_MCSE_H
 
@@ -25,18 +17,6 @@
 /* The headline metrics (--target-mcse, --sensitivity): employment_change_pct,
  * ai_effect_pct, displaced_pct. */
 extern const int hc_headline_metrics[HC_N_HEADLINE];
-
-/* Blocks of the batch means for n worlds: floor(sqrt(n)), or 0 below 4 worlds (no MCSE
- * can be estimated; every MCSE is then written as 0). */
-int64_t hc_mcse_blocks(int64_t n);
-
-/* MCSE of the percentiles p[0 .. np) (numpy's linear interpolation, as the bands), of
- * the mean and of the sd of x[0 .. n) in world order, into out[0 .. np + 2). x is not
- * changed; scratch holds n doubles. */
-void hc_mcse_row(const double *x, int64_t n, const double *p, int np, double *out, double *scratch);
-
-/* Fills b->mcse (allocating it) from r: called by hc_bands_compute. 0, or 1 with err. */
-int hc_mcse_bands(const hc_results *r, const hc_config *cfg, hc_bands *b, hc_error *err);
 
 /* ---- --target-mcse */
 

@@ -6,7 +6,7 @@
 
 #include <stdio.h>
 #include "hc_compare.h"
-#include "hc_output.h"
+#include "hc_outdir.h"
 
 /* The opening of summary.md: per scenario, net employment change and the AI effect at
  * the horizon (median and outer band, in % and in jobs), and where the narratives

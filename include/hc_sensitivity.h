@@ -17,7 +17,7 @@
 
 #include "hc_design.h"
 #include "hc_engine.h"
-#include "hc_output.h"
+#include "hc_outdir.h"
 
 #define HC_SOBOL_BOOTSTRAP 500 /**< bootstrap replicates of the Sobol intervals */
 

@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "model/hc_defs.h"
 
 /* Percentiles p[0..np) (each in [0, 100]) of x[0..n), n >= 1, written to out[0..np).
  * Reorders x in place (selection, O(n) per distinct percentile, no full sort). */
@@ -33,5 +34,26 @@ int hc_keyed_cmp(const void *a, const void *b);
  * becomes L with L L^T = a (the strict upper triangle is left as it was). Returns 1 if a
  * pivot is not above min_pivot (a is not positive definite enough). */
 int hc_cholesky_in_place(double *a, int m, double min_pivot);
+
+/* Monte Carlo standard errors (docs/uncertainty.md "Monte Carlo standard errors"), for
+ * every entry of bands.csv (src/bands.c) and --target-mcse (src/mcse.c).
+ *
+ * Method: batch means. The W worlds are cut into B = floor(sqrt(W)) blocks of consecutive
+ * world ids (block b holds worlds b W / B .. (b + 1) W / B - 1); each block's statistic
+ * (a percentile, or the sd) is computed as the bands compute it, and the MCSE of the
+ * statistic over all W worlds is the standard deviation of the block values over
+ * sqrt(B): a percentile's variance falls as 1/n, so the whole's is a block's over B. The
+ * mean's MCSE is sd / sqrt(W), exact for independent worlds. Blocks are fixed by world
+ * id and nothing is random, so the MCSE is as reproducible as the bands; a bootstrap
+ * would cost R passes of every percentile and need its own random stream. */
+
+/* Blocks of the batch means for n worlds: floor(sqrt(n)), or 0 below 4 worlds (no MCSE
+ * can be estimated; every MCSE is then written as 0). */
+int64_t hc_mcse_blocks(int64_t n);
+
+/* MCSE of the percentiles p[0 .. np) (numpy's linear interpolation, as the bands), of
+ * the mean and of the sd of x[0 .. n) in world order, into out[0 .. np + 2). x is not
+ * changed; scratch holds n doubles. */
+void hc_mcse_row(const double *x, int64_t n, const double *p, int np, double *out, double *scratch);
 
 #endif

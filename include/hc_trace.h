@@ -14,7 +14,7 @@
 #include <stdio.h>
 #include "hc_config.h"
 #include "hc_engine.h"
-#include "hc_model.h"
+#include "model/hc_model.h"
 
 /* One role of the traced firm at one step. */
 typedef struct {

@@ -1,14 +1,14 @@
 /* firm_steps.cu: the model kernel. One thread per firm runs hc_firm_sample, then
- * hc_firm_step at every step, with the firm's state in registers (include/hc_model.h, the
+ * hc_firm_step at every step, with the firm's state in registers (include/model/hc_model.h, the
  * code the CPU backend runs); each step the block adds its firms' contributions up in a
  * fixed order and writes one partial sum per block (kernels/world_sums.cu adds those).
  *
- * Built once per role capacity: mk/cuda.mk compiles this file with -DHC_FIRM_ROLE_CAP=8,
- * 16 and 64, and each build's names end in _r8, _r16, _r64. The host picks the smallest
+ * Built once per role capacity of HC_ROLE_CAPS (model/hc_defs.h): mk/cuda.mk compiles this
+ * file with -DHC_FIRM_ROLE_CAP=N, and each build's names end in _rN. The host picks the smallest
  * that holds the scenario's roles (src/engine_cuda_host.c). Not here: the equations. */
 #include <cuda_runtime.h>
-#include "hc_cuda_kernels.h"
-#include "hc_model.h"
+#include "model/hc_cuda_kernels.h"
+#include "model/hc_model.h"
 
 #ifndef HC_FIRM_ROLE_CAP
 #error "build with -DHC_FIRM_ROLE_CAP=N (mk/cuda.mk)"

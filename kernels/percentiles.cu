@@ -5,7 +5,7 @@
  * multiply-add in the interpolation would round differently from the host. */
 #include <cub/device/device_radix_sort.cuh>
 #include <cuda_runtime.h>
-#include "hc_cuda_kernels.h"
+#include "model/hc_cuda_kernels.h"
 
 // --- kernels
 

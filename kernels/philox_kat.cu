@@ -1,11 +1,11 @@
 /* philox_kat.cu: Philox4x32-10 computed on the device, twice: by hc_philox4x32_10
- * (include/hc_philox.h, what the model kernels draw from) and by cuRAND's own
+ * (include/model/hc_philox.h, what the model kernels draw from) and by cuRAND's own
  * curand_Philox4x32_10. tests/gpu/gpu_checks.c compares both with the known answers of
  * tests/data/philox_kat.txt; tests/kat_philox_curand.cpp does the same on the host. */
 #include <cuda_runtime.h>
 #include <curand_philox4x32_x.h>
-#include "hc_cuda_kernels.h"
-#include "hc_philox.h"
+#include "model/hc_cuda_kernels.h"
+#include "model/hc_philox.h"
 
 #define KAT_BLOCK 64
 

@@ -1,11 +1,11 @@
 /* world_paths.cu: each world's inputs and macro path (prices, capability, oversight, wage
  * and budget indices, compute cost per role and step), one thread per world, through
- * hc_world_sample and hc_world_path of include/hc_model.h. The model kernel
+ * hc_world_sample and hc_world_path of include/model/hc_model.h. The model kernel
  * (kernels/firm_steps.cu) reads them; a world path is a few hundred doubles, computed
  * once for all of the world's firms. */
 #include <cuda_runtime.h>
-#include "hc_cuda_kernels.h"
-#include "hc_model.h"
+#include "model/hc_cuda_kernels.h"
+#include "model/hc_model.h"
 
 #define WORLD_BLOCK 64 /* worlds per block: few worlds per chunk, so small blocks */
 

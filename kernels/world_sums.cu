@@ -3,8 +3,8 @@
  * per (world, step, sum) adds a world's block partials in block order. Same input, same
  * order, same bits, whatever the launch shape or the chunking of worlds. */
 #include <cuda_runtime.h>
-#include "hc_cuda_kernels.h"
-#include "hc_model.h"
+#include "model/hc_cuda_kernels.h"
+#include "model/hc_model.h"
 
 #define SUMS_BLOCK 256
 

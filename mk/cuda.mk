@@ -19,6 +19,10 @@ ifeq ($(filter 0 1,$(CUDA_BACKEND)),)
   $(error CUDA_BACKEND=$(CUDA_BACKEND): expected 1 (build the CUDA backend, needs nvcc) or 0)
 endif
 
+# What the kernels include: include/model/, the headers nvcc compiles (not every header: a
+# change elsewhere should not cost minutes of nvcc).
+CUDA_HEADERS := $(wildcard include/model/*.h)
+
 .PHONY: test-gpu bench-gpu
 
 ifeq ($(CUDA_BACKEND),1)
@@ -34,16 +38,13 @@ endif
 # The kernels depend on no build variant (MPI, sanitizers: those are C flags), so every
 # variant shares one copy of them, whatever BUILD is.
 CUDA_BUILD   := build/cuda
-# Role capacities of the model kernel (HC_FIRM_ROLE_CAP in include/hc_model.h); the host
-# picks the smallest that holds a scenario (src/engine_cuda_host.c, launch_firm_steps).
-CUDA_CAPS    := 8 16 64
+# The model kernel is built once per role capacity (ROLE_CAPS, the Makefile's, from
+# HC_ROLE_CAPS in include/model/hc_defs.h); the host picks the smallest that holds a
+# scenario (src/engine_cuda_host.c, launch_firm_steps).
+CUDA_CAPS    := $(ROLE_CAPS)
 CUDA_KERNELS := world_paths world_sums percentiles philox_kat
 CUDA_OBJ     := $(CUDA_KERNELS:%=$(CUDA_BUILD)/%.o) $(CUDA_CAPS:%=$(CUDA_BUILD)/firm_steps_r%.o)
 CUDA_LIB     := $(CUDA_BUILD)/libhc_cuda.a
-# What the kernels include (not every header: a change elsewhere should not cost minutes
-# of nvcc).
-CUDA_HEADERS := include/hc_cuda_kernels.h include/hc_model.h include/hc_math.h include/hc_dist.h include/hc_philox.h \
-                include/hc_defs.h
 CUDA_GENCODE := -gencode arch=compute_80,code=sm_80 -gencode arch=compute_90,code=sm_90 \
                 -gencode arch=compute_90,code=compute_90
 # --fmad=false: no fused multiply-add, as the C code's -ffp-contract=off, so the GPU
@@ -127,12 +128,11 @@ EMU_CXXFLAGS := -std=c++17 -O2 -g -ffp-contract=off -D__CUDACC__ -D__CUDA_ARCH__
                 -include cuda_runtime.h -Wall -Wextra -Werror -Wno-unknown-pragmas
 # The C files that differ with the CUDA backend, compiled against the emulator's headers.
 EMU_CFLAGS    = $(filter-out -isystem $(CUDA)/include,$(ALL_CFLAGS)) -I$(EMU_DIR) -DHC_HAVE_CUDA -DHC_CUDA_EMULATOR
-EMU_CAPS     := 8 16 64
+EMU_CAPS     := $(ROLE_CAPS)
 EMU_OBJ      := $(EMU_BUILD)/world_paths.o $(EMU_BUILD)/world_sums.o $(EMU_BUILD)/percentiles.o \
                 $(EMU_CAPS:%=$(EMU_BUILD)/firm_steps_r%.o) $(EMU_BUILD)/emu_runtime.o \
                 $(EMU_BUILD)/engine_cuda_host.o $(EMU_BUILD)/simulate.o
-EMU_HEADERS  := $(wildcard $(EMU_DIR)/*.h $(EMU_DIR)/cub/device/*.cuh) include/hc_cuda_kernels.h \
-                include/hc_model.h include/hc_math.h include/hc_dist.h include/hc_philox.h include/hc_defs.h
+EMU_HEADERS  := $(wildcard $(EMU_DIR)/*.h $(EMU_DIR)/cub/device/*.cuh) $(CUDA_HEADERS)
 EMU_LIB_OBJ   = $(filter-out $(BUILD)/obj/engine_cuda_host.o $(BUILD)/obj/simulate.o,$(LIB_OBJ))
 EMU_LDLIBS    = $(filter-out $(CUDA_LIB) -L$(CUDA)/lib64 -lcudart_static,$(LDLIBS))
 EMU_PROGRAMS := $(EMU_BUILD)/headcount $(EMU_BUILD)/gpu_checks $(EMU_BUILD)/gpu_bench

@@ -3,7 +3,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include "hc_bands.h"
-#include "hc_mcse.h"
 #include "hc_stats.h"
 
 const hc_metric_info hc_metric_infos[HC_N_METRICS] = {
@@ -38,6 +37,46 @@ static int all_finite(const double *x, int n)
     for (i = 0; i < n; i++)
         if (!isfinite(x[i])) return 0;
     return 1;
+}
+
+static double *mcse_row_at(const hc_bands *b, int s, int metric, int t)
+{
+    return b->mcse + (((size_t)s * HC_N_METRICS + (size_t)metric) * (size_t)(b->n_steps + 1) + (size_t)t) *
+                         (size_t)HC_BAND_WORLD_COLS(b);
+}
+
+/* Fills b->mcse (allocating it) from r. 0, or 1 with err. */
+static int mcse_bands(const hc_results *r, const hc_config *cfg, hc_bands *b, hc_error *err)
+{
+    const size_t W = (size_t)r->worlds;
+    double *values = (double *)malloc(W * sizeof(double)), *scratch = (double *)malloc(W * sizeof(double));
+    int s, metric, t, k;
+    free(b->mcse);
+    b->mcse = (double *)calloc((size_t)r->n_scenarios * HC_N_METRICS * (size_t)(r->n_steps + 1) *
+                                   (size_t)HC_BAND_WORLD_COLS(b), sizeof(double));
+    if (!values || !scratch || !b->mcse) {
+        free(values);
+        free(scratch);
+        return hc_fail(err, "out of memory computing the Monte Carlo standard errors");
+    }
+    for (s = 0; s < r->n_scenarios; s++)
+        for (metric = 0; metric < HC_N_METRICS; metric++) {
+            if (hc_interrupted) {
+                free(values);
+                free(scratch);
+                return hc_fail(err, "interrupted");
+            }
+            for (t = 0; t <= r->n_steps; t++) {
+                double *row = mcse_row_at(b, s, metric, t);
+                hc_world_metrics(r, cfg, s, t, metric, values);
+                hc_mcse_row(values, r->worlds, b->percentiles, b->np, row, scratch);
+                for (k = 0; k < HC_BAND_WORLD_COLS(b); k++)
+                    if (!isfinite(row[k])) row[k] = 0.0; /* unreachable for finite bands, which were checked */
+            }
+        }
+    free(values);
+    free(scratch);
+    return 0;
 }
 
 int hc_bands_compute(const hc_results *r, const hc_config *cfg, hc_bands *b, hc_error *err)
@@ -101,7 +140,7 @@ int hc_bands_compute(const hc_results *r, const hc_config *cfg, hc_bands *b, hc_
             }
         }
     }
-    if (hc_mcse_bands(r, cfg, b, err)) goto fail; /* each band's Monte Carlo standard error (src/mcse.c) */
+    if (mcse_bands(r, cfg, b, err)) goto fail; /* each band's Monte Carlo standard error */
     free(values);
     free(scratch);
     return 0;

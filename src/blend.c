@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "hc_blend.h"
-#include "hc_philox.h"
+#include "model/hc_philox.h"
 
 #define BLEND_MAX_FILE_BYTES (1L << 20)
 

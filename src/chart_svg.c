@@ -385,17 +385,117 @@ static void fill_series(hc_fan_series *se, const char *name, int colour, const r
     se->inner_hi = bc->inner_lo >= 0 ? d + 4 * n : NULL;
 }
 
+/* One fan chart: charts_dir/STEM.svg of n series, listed in files. */
+static int write_fan(const char *charts_dir, const fan_def *fd, const char *subtitle, const char *const labels[3],
+                     const hc_fan_series *series, int n, hc_file_list *files, hc_error *err)
+{
+    char tmp[4400], name[128];
+    hc_chart_spec spec;
+    FILE *f;
+    int failed;
+    memset(&spec, 0, sizeof(spec));
+    spec.title = fd->title;
+    spec.subtitle = subtitle;
+    spec.y_label = fd->y_label;
+    spec.x_label = "Year";
+    spec.mid_label = labels[0];
+    spec.outer_label = labels[1];
+    spec.inner_label = labels[2][0] ? labels[2] : NULL;
+    spec.zero_line = 1;
+    if (open_chart(charts_dir, fd->stem, name, sizeof(name), tmp, sizeof(tmp), &f, err)) return 1;
+    failed = hc_svg_fan_chart(f, &spec, series, n);
+    return commit_chart(f, failed, tmp, charts_dir, name, files, err);
+}
+
+/* Histogram of firm-level change at the horizon, over the range that holds the middle
+ * 98 % of firms of every scenario; the rest are counted in the end bins. */
+static int write_firm_histogram(const char *charts_dir, const hc_results *r, const hc_config *cfg, int S,
+                                hc_file_list *files, hc_error *err)
+{
+    const size_t N = (size_t)r->worlds * (size_t)r->firms;
+    const int bins_target = 40;
+    const double p_range[2] = {1.0, 99.0};
+    double lo = INFINITY, hi = -INFINITY, step, x0, x1, q[2];
+    double *counts = NULL;
+    float *scratch = (float *)malloc(N * sizeof(float));
+    hc_hist_series hs[HC_COMPARE_MAX_SCENARIOS];
+    hc_chart_spec spec;
+    char sub[600], tmp[4400], name[128];
+    int n_bins, failed, s;
+    FILE *f;
+    if (!scratch) return hc_fail(err, "out of memory drawing the firm histogram");
+    for (s = 0; s < S; s++) {
+        memcpy(scratch, hc_results_firm_change(r, s, r->years), N * sizeof(float));
+        hc_percentiles_f(scratch, N, p_range, 2, q);
+        if (q[0] < lo) lo = q[0];
+        if (q[1] > hi) hi = q[1];
+    }
+    free(scratch);
+    if (!(hi > lo)) {
+        lo -= 1.0;
+        hi += 1.0;
+    }
+    step = nice_step(hi - lo, bins_target);
+    x0 = floor(lo / step + 1e-9) * step;
+    x1 = ceil(hi / step - 1e-9) * step;
+    if (!(x1 > x0)) x1 = x0 + step;
+    n_bins = (int)floor((x1 - x0) / step + 0.5);
+    counts = (double *)calloc((size_t)S * (size_t)n_bins, sizeof(double));
+    if (!counts) return hc_fail(err, "out of memory drawing the firm histogram");
+    for (s = 0; s < S; s++) {
+        const float *v = hc_results_firm_change(r, s, r->years);
+        size_t i;
+        for (i = 0; i < N; i++) {
+            int bin = (int)floor(((double)v[i] - x0) / step);
+            if (bin < 0) bin = 0;
+            if (bin >= n_bins) bin = n_bins - 1;
+            counts[(size_t)s * (size_t)n_bins + (size_t)bin] += 1.0;
+        }
+        hs[s].name = cfg[s].name;
+        hs[s].colour = s;
+        hs[s].counts = counts + (size_t)s * (size_t)n_bins;
+        hs[s].total = (double)N;
+    }
+    {
+        /* 800000 -> "800,000": a count people read at a glance */
+        char digits[32], count[48];
+        size_t nd, i, o = 0;
+        snprintf(digits, sizeof(digits), "%lld", (long long)N);
+        nd = strlen(digits);
+        for (i = 0; i < nd; i++) {
+            if (i > 0 && (nd - i) % 3 == 0) count[o++] = ',';
+            count[o++] = digits[i];
+        }
+        count[o] = '\0';
+        snprintf(sub, sizeof(sub), "All %s firms of each scenario, %d; bins of %g points", count,
+                 cfg[0].start_year + cfg[0].years, step);
+    }
+    memset(&spec, 0, sizeof(spec));
+    spec.title = "Firm-level change in headcount at the horizon";
+    spec.subtitle = sub;
+    spec.y_label = "Share of firms (%)";
+    spec.x_label = "Change in a firm's headcount since the start (%)";
+    spec.mid_label = "The end bins also hold the firms beyond them (at most 1 % of a scenario per side).";
+    if (open_chart(charts_dir, "firm_change_histogram", name, sizeof(name), tmp, sizeof(tmp), &f, err)) {
+        free(counts);
+        return 1;
+    }
+    failed = hc_svg_histogram(f, &spec, x0, x1, n_bins, hs, S);
+    free(counts);
+    return commit_chart(f, failed, tmp, charts_dir, name, files, err);
+}
+
 int hc_write_charts(const char *dir, const hc_results *r, const hc_bands *b, const hc_compare *c,
                     const hc_config *cfg, hc_file_list *files, hc_error *err)
 {
     const int S = b->n_scenarios, n = b->n_steps + 1;
-    char charts_dir[4200], tmp[4400], name[128], subtitle[512], mid_l[96], outer_l[96], inner_l[96];
+    char charts_dir[4200], subtitle[512], mid_l[96], outer_l[96], inner_l[96];
+    const char *const labels[3] = {mid_l, outer_l, inner_l};
     char diff_names[HC_COMPARE_MAX_SCENARIOS][300];
     hc_fan_series series[HC_COMPARE_MAX_SCENARIOS];
     hc_band_cols bc;
     double *x = NULL, *data = NULL;
     int rc = 1, k, s, t;
-    FILE *f;
 
     snprintf(charts_dir, sizeof(charts_dir), "%s/charts", dir);
     if (mkdir(charts_dir, 0777) != 0 && errno != EEXIST)
@@ -414,24 +514,11 @@ int hc_write_charts(const char *dir, const hc_results *r, const hc_bands *b, con
 
     for (k = 0; k < (int)(sizeof(fan_defs) / sizeof(fan_defs[0])); k++) {
         const fan_def *fd = &fan_defs[k];
-        hc_chart_spec spec;
-        int failed;
         for (s = 0; s < S; s++) {
             const row_source src = {b, NULL, fd->metric, s};
             fill_series(&series[s], cfg[s].name, s, &src, &bc, x, n, data + (size_t)s * 5 * (size_t)n);
         }
-        memset(&spec, 0, sizeof(spec));
-        spec.title = fd->title;
-        spec.subtitle = subtitle;
-        spec.y_label = fd->y_label;
-        spec.x_label = "Year";
-        spec.mid_label = mid_l;
-        spec.outer_label = outer_l;
-        spec.inner_label = inner_l[0] ? inner_l : NULL;
-        spec.zero_line = 1;
-        if (open_chart(charts_dir, fd->stem, name, sizeof(name), tmp, sizeof(tmp), &f, err)) goto done;
-        failed = hc_svg_fan_chart(f, &spec, series, S);
-        if (commit_chart(f, failed, tmp, charts_dir, name, files, err)) goto done;
+        if (write_fan(charts_dir, fd, subtitle, labels, series, S, files, err)) goto done;
     }
 
     if (c && hc_compare_pairs(c) > 0) {
@@ -441,109 +528,18 @@ int hc_write_charts(const char *dir, const hc_results *r, const hc_bands *b, con
                  (long long)c->worlds);
         for (k = 0; k < (int)(sizeof(diff_defs) / sizeof(diff_defs[0])); k++) {
             const fan_def *fd = &diff_defs[k];
-            hc_chart_spec spec;
-            int failed, j;
+            int j;
             for (j = 0; j < pairs; j++) {
                 const int sj = j < c->baseline ? j : j + 1;
                 const row_source src = {NULL, c, fd->metric, sj};
                 snprintf(diff_names[j], sizeof(diff_names[j]), "%s minus %s", c->names[sj], c->names[c->baseline]);
                 fill_series(&series[j], diff_names[j], sj, &src, &bc, x, n, data + (size_t)j * 5 * (size_t)n);
             }
-            memset(&spec, 0, sizeof(spec));
-            spec.title = fd->title;
-            spec.subtitle = diff_sub;
-            spec.y_label = fd->y_label;
-            spec.x_label = "Year";
-            spec.mid_label = mid_l;
-            spec.outer_label = outer_l;
-            spec.inner_label = inner_l[0] ? inner_l : NULL;
-            spec.zero_line = 1;
-            if (open_chart(charts_dir, fd->stem, name, sizeof(name), tmp, sizeof(tmp), &f, err)) goto done;
-            failed = hc_svg_fan_chart(f, &spec, series, pairs);
-            if (commit_chart(f, failed, tmp, charts_dir, name, files, err)) goto done;
+            if (write_fan(charts_dir, fd, diff_sub, labels, series, pairs, files, err)) goto done;
         }
     }
 
-    /* Histogram of firm-level change at the horizon, over the range that holds the
-     * middle 98 % of firms of every scenario; the rest are counted in the end bins. */
-    {
-        const size_t N = (size_t)r->worlds * (size_t)r->firms;
-        const int bins_target = 40;
-        const double p_range[2] = {1.0, 99.0};
-        double lo = INFINITY, hi = -INFINITY, step, x0, x1, q[2];
-        double *counts = NULL;
-        float *scratch = (float *)malloc(N * sizeof(float));
-        hc_hist_series hs[HC_COMPARE_MAX_SCENARIOS];
-        hc_chart_spec spec;
-        char sub[600];
-        int n_bins, failed;
-        if (!scratch) {
-            hc_fail(err, "out of memory drawing the firm histogram");
-            goto done;
-        }
-        for (s = 0; s < S; s++) {
-            memcpy(scratch, hc_results_firm_change(r, s, r->years), N * sizeof(float));
-            hc_percentiles_f(scratch, N, p_range, 2, q);
-            if (q[0] < lo) lo = q[0];
-            if (q[1] > hi) hi = q[1];
-        }
-        free(scratch);
-        if (!(hi > lo)) {
-            lo -= 1.0;
-            hi += 1.0;
-        }
-        step = nice_step(hi - lo, bins_target);
-        x0 = floor(lo / step + 1e-9) * step;
-        x1 = ceil(hi / step - 1e-9) * step;
-        if (!(x1 > x0)) x1 = x0 + step;
-        n_bins = (int)floor((x1 - x0) / step + 0.5);
-        counts = (double *)calloc((size_t)S * (size_t)n_bins, sizeof(double));
-        if (!counts) {
-            hc_fail(err, "out of memory drawing the firm histogram");
-            goto done;
-        }
-        for (s = 0; s < S; s++) {
-            const float *v = hc_results_firm_change(r, s, r->years);
-            size_t i;
-            for (i = 0; i < N; i++) {
-                int bin = (int)floor(((double)v[i] - x0) / step);
-                if (bin < 0) bin = 0;
-                if (bin >= n_bins) bin = n_bins - 1;
-                counts[(size_t)s * (size_t)n_bins + (size_t)bin] += 1.0;
-            }
-            hs[s].name = cfg[s].name;
-            hs[s].colour = s;
-            hs[s].counts = counts + (size_t)s * (size_t)n_bins;
-            hs[s].total = (double)N;
-        }
-        {
-            /* 800000 -> "800,000": a count people read at a glance */
-            char digits[32], count[48];
-            size_t nd, i, o = 0;
-            snprintf(digits, sizeof(digits), "%lld", (long long)N);
-            nd = strlen(digits);
-            for (i = 0; i < nd; i++) {
-                if (i > 0 && (nd - i) % 3 == 0) count[o++] = ',';
-                count[o++] = digits[i];
-            }
-            count[o] = '\0';
-            snprintf(sub, sizeof(sub), "All %s firms of each scenario, %d; bins of %g points", count,
-                     cfg[0].start_year + cfg[0].years, step);
-        }
-        memset(&spec, 0, sizeof(spec));
-        spec.title = "Firm-level change in headcount at the horizon";
-        spec.subtitle = sub;
-        spec.y_label = "Share of firms (%)";
-        spec.x_label = "Change in a firm's headcount since the start (%)";
-        spec.mid_label = "The end bins also hold the firms beyond them (at most 1 % of a scenario per side).";
-        if (open_chart(charts_dir, "firm_change_histogram", name, sizeof(name), tmp, sizeof(tmp), &f, err)) {
-            free(counts);
-            goto done;
-        }
-        failed = hc_svg_histogram(f, &spec, x0, x1, n_bins, hs, S);
-        free(counts);
-        if (commit_chart(f, failed, tmp, charts_dir, name, files, err)) goto done;
-    }
+    if (write_firm_histogram(charts_dir, r, cfg, S, files, err)) goto done;
     rc = 0;
 done:
     free(x);

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "hc_cli.h"
-#include "hc_defs.h"
+#include "model/hc_defs.h"
 #ifdef HC_HAVE_CUDA
 #include "hc_cuda.h"
 #endif

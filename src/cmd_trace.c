@@ -30,7 +30,7 @@ static const char *usage_trace =
     "  -q, --quiet             print nothing (with -o: write the CSV only)\n"
     "  -h, --help              this help\n";
 
-/* FILE.csv under a temporary name in its own folder, then renamed (hc_output.h). */
+/* FILE.csv under a temporary name in its own folder, then renamed (hc_outdir.h). */
 static int write_csv_file(const char *path, const hc_config *cfg, const hc_trace *tr, hc_error *err)
 {
     char dir[4096], tmp[4200];

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "hc_compare.h"
-#include "hc_output.h"
+#include "hc_outdir.h"
 #include "hc_stats.h"
 
 int hc_world_values_from_results(const hc_results *r, const hc_config *cfg, hc_world_values *wv,

@@ -1936,7 +1936,7 @@ static int validate_output(loader *L, const cJSON *root)
 
 /* ---- numeric range: what the model's 32-bit floats can hold (docs/hardening.md)
  *
- * A firm's constants, state and step are floats (include/hc_model.h). Every distribution
+ * A firm's constants, state and step are floats (include/model/hc_model.h). Every distribution
  * has been checked against its input's valid range; here the combinations are: from the
  * values each sampler can actually return and the horizon, bounds on every quantity of a
  * firm's step, refused when one could overflow a float or, where the model divides by it

@@ -3,7 +3,7 @@
  * whatever the thread count or schedule, and results are bit-identical for any --threads.
  * The loop over a world's firms is src/engine_cpu_firms.h, built per role capacity and
  * instruction set, all variants giving the same bits; this file picks one per scenario.
- * The model itself lives in include/hc_model.h, shared with kernels/. */
+ * The model itself lives in include/model/hc_model.h, shared with kernels/. */
 #include <omp.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,29 +60,11 @@ void hc_results_free(hc_results *r)
     r->shrinking = NULL;
 }
 
-/* The variants of src/engine_cpu_firms.h, smallest capacity first, widest instruction
- * set first within a capacity. */
-static const struct {
-    const char *name;
-    int capacity;
-    const char *isa; /* for __builtin_cpu_supports; NULL: any CPU */
-    hc_cpu_firms_fn run;
-} cpu_variants[] = {
-#ifdef HC_CPU_X86
-    {"r8_avx512", 8, "avx512", hc_cpu_firms_r8_avx512},
-    {"r8_avx2", 8, "avx2", hc_cpu_firms_r8_avx2},
-#endif
-    {"r8_generic", 8, NULL, hc_cpu_firms_r8_generic},
-#ifdef HC_CPU_X86
-    {"r16_avx512", 16, "avx512", hc_cpu_firms_r16_avx512},
-    {"r16_avx2", 16, "avx2", hc_cpu_firms_r16_avx2},
-#endif
-    {"r16_generic", 16, NULL, hc_cpu_firms_r16_generic},
-#ifdef HC_CPU_X86
-    {"r64_avx2", 64, "avx2", hc_cpu_firms_r64_avx2},
-#endif
-    {"r64_generic", 64, NULL, hc_cpu_firms_r64_generic},
-};
+/* The variants of src/engine_cpu_firms.h: capacities smallest first (HC_ROLE_CAPS), the
+ * widest instruction set first within a capacity. */
+#define HC_CPU_VARIANTS_OF(cap) hc_cpu_firms_r##cap##_variants,
+static const hc_cpu_variant *const cpu_variants[] = {HC_ROLE_CAPS(HC_CPU_VARIANTS_OF)};
+#undef HC_CPU_VARIANTS_OF
 
 /* Whether this CPU runs a variant's instruction set (__builtin_cpu_supports wants a
  * literal). AVX-512: the variants are built for F, VL, DQ and BW, which every AVX-512 CPU
@@ -102,24 +84,17 @@ static int cpu_runs(const char *isa)
 hc_cpu_firms_fn hc_cpu_firms_pick(int n_roles, const char **name)
 {
     const char *want = getenv("HC_CPU_VARIANT");
-    size_t i;
-    if (want && *want) {
-        for (i = 0; i < sizeof(cpu_variants) / sizeof(cpu_variants[0]); i++)
-            if (strcmp(want, cpu_variants[i].name) == 0 && n_roles <= cpu_variants[i].capacity &&
-                cpu_runs(cpu_variants[i].isa)) {
-                *name = cpu_variants[i].name;
-                return cpu_variants[i].run;
+    const int named = want && *want;
+    size_t c;
+    const hc_cpu_variant *v;
+    for (c = 0; c < sizeof(cpu_variants) / sizeof(cpu_variants[0]); c++)
+        for (v = cpu_variants[c]; v->name; v++)
+            if ((!named || strcmp(want, v->name) == 0) && n_roles <= v->capacity && cpu_runs(v->isa)) {
+                *name = v->name;
+                return v->run;
             }
-        *name = want;
-        return NULL;
-    }
-    for (i = 0; i < sizeof(cpu_variants) / sizeof(cpu_variants[0]); i++)
-        if (n_roles <= cpu_variants[i].capacity && cpu_runs(cpu_variants[i].isa)) {
-            *name = cpu_variants[i].name;
-            return cpu_variants[i].run;
-        }
-    *name = "none";
-    return NULL; /* unreachable: r64_generic runs anywhere, and the loader allows 64 roles */
+    *name = named ? want : "none";
+    return NULL; /* unnamed, unreachable: r64_generic runs anywhere, and the loader allows 64 roles */
 }
 
 /* World w of res's slice (id world_begin + w) of one scenario: its macro path, then

@@ -1,18 +1,18 @@
 /* engine_cpu_firms.h: the CPU backend's inner loop, every firm of one world through every
  * step, built once per role capacity and instruction set (docs/performance.md "CPU").
  *
- * src/engine_cpu_r8.c, _r16.c and _r64.c include this file with HC_FIRM_ROLE_CAP set and
- * HC_CPU_FIRMS_DEFINE, which defines that capacity's variants: AVX-512 (capacities 8 and
- * 16), AVX2 and generic (any x86-64, or any other CPU). src/engine_cpu.c includes it for
- * the declarations and
- * runs the smallest capacity that holds the scenario's roles, in the widest instruction
- * set the CPU has (hc_cpu_firms_pick).
+ * src/engine_cpu_cap.c, built once per capacity of HC_ROLE_CAPS (include/model/hc_defs.h),
+ * includes this file with HC_FIRM_ROLE_CAP set and HC_CPU_FIRMS_DEFINE, which defines that
+ * capacity's variants and their table (hc_cpu_firms_rN_variants): AVX-512 (capacities 8
+ * and 16), AVX2 and generic (any x86-64, or any other CPU). src/engine_cpu.c includes it
+ * for the declarations and runs the smallest capacity that holds the scenario's roles, in
+ * the widest instruction set the CPU has (hc_cpu_firms_pick).
  *
  * Firms run in blocks of HC_CPU_BLOCK: step t of every firm of the block, then step t + 1.
  * With capacities 8 and 16 the block's state is kept as structure of arrays (float k of
  * firm i at state[k][i]); each firm is copied into an hc_firm, stepped by hc_firm_step
  * and copied back, and the model's role loops are unrolled (HC_ROLE_LOOPS_UNROLLED in
- * include/hc_model.h), so that the loop over the block's firms is straight-line code gcc
+ * include/model/hc_model.h), so that the loop over the block's firms is straight-line code gcc
  * vectorises: one firm per vector lane, 8 (AVX2) or 16 (AVX-512) firms per instruction,
  * the copies compiling to plain vector loads and stores. With capacity 64 unrolling would
  * make the step too big: the firms are stepped in place, one at a time, and the role
@@ -50,16 +50,24 @@ typedef void (*hc_cpu_firms_fn)(const hc_cpu_world *cw);
 #if defined(__x86_64__) || defined(__i386__)
 #define HC_CPU_X86 1
 #endif
-void hc_cpu_firms_r8_generic(const hc_cpu_world *cw);
-void hc_cpu_firms_r16_generic(const hc_cpu_world *cw);
-void hc_cpu_firms_r64_generic(const hc_cpu_world *cw);
-#ifdef HC_CPU_X86
-void hc_cpu_firms_r8_avx512(const hc_cpu_world *cw);
-void hc_cpu_firms_r16_avx512(const hc_cpu_world *cw);
-void hc_cpu_firms_r8_avx2(const hc_cpu_world *cw);
-void hc_cpu_firms_r16_avx2(const hc_cpu_world *cw);
-void hc_cpu_firms_r64_avx2(const hc_cpu_world *cw);
-#endif
+
+/* One variant of the firm loop. */
+typedef struct {
+    const char *name; /* "r8_avx2": HC_CPU_VARIANT's value */
+    int capacity;
+    const char *isa; /* for __builtin_cpu_supports; NULL: any CPU */
+    hc_cpu_firms_fn run;
+} hc_cpu_variant;
+
+/* Per capacity N of HC_ROLE_CAPS: its variants, widest instruction set first, ending with
+ * a NULL name; and the functions (hc_cpu_firms_rN_avx512 exists up to 16 roles only). */
+#define HC_CPU_DECLARE_CAP(cap)                                           \
+    extern const hc_cpu_variant hc_cpu_firms_r##cap##_variants[];         \
+    void hc_cpu_firms_r##cap##_generic(const hc_cpu_world *cw);           \
+    void hc_cpu_firms_r##cap##_avx2(const hc_cpu_world *cw);              \
+    void hc_cpu_firms_r##cap##_avx512(const hc_cpu_world *cw);
+HC_ROLE_CAPS(HC_CPU_DECLARE_CAP)
+#undef HC_CPU_DECLARE_CAP
 
 /* The variant for n_roles: the smallest capacity that holds them, in the widest
  * instruction set this CPU runs; or the one named by the environment variable
@@ -229,5 +237,18 @@ __attribute__((flatten)) void HC_CPU_NAME(HC_FIRM_ROLE_CAP, _generic)(const hc_c
 {
     firms_of_world(cw);
 }
+
+#define HC_CPU_STR2(x) #x
+#define HC_CPU_STR(x) HC_CPU_STR2(x)
+const hc_cpu_variant HC_CPU_NAME(HC_FIRM_ROLE_CAP, _variants)[] = {
+#ifdef HC_CPU_X86
+#ifdef HC_ROLE_LOOPS_UNROLLED
+    {"r" HC_CPU_STR(HC_FIRM_ROLE_CAP) "_avx512", HC_FIRM_ROLE_CAP, "avx512", HC_CPU_NAME(HC_FIRM_ROLE_CAP, _avx512)},
+#endif
+    {"r" HC_CPU_STR(HC_FIRM_ROLE_CAP) "_avx2", HC_FIRM_ROLE_CAP, "avx2", HC_CPU_NAME(HC_FIRM_ROLE_CAP, _avx2)},
+#endif
+    {"r" HC_CPU_STR(HC_FIRM_ROLE_CAP) "_generic", HC_FIRM_ROLE_CAP, NULL, HC_CPU_NAME(HC_FIRM_ROLE_CAP, _generic)},
+    {NULL, 0, NULL, NULL},
+};
 
 #endif

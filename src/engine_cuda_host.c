@@ -2,7 +2,7 @@
  * splits the worlds across them in contiguous ranges (one host thread per GPU), sizes
  * chunks of worlds from the free memory each GPU reports, launches the kernels of
  * kernels/ (hc_cuda_kernels.h) and copies the results into hc_results. It holds no model
- * code: the kernels run include/hc_model.h, as the CPU backend (src/engine_cpu.c) does.
+ * code: the kernels run include/model/hc_model.h, as the CPU backend (src/engine_cpu.c) does.
  *
  * Every world's numbers depend only on its id, and a world's firm sums are added on one
  * GPU in a fixed order, so neither the split across GPUs nor the chunking changes a bit.
@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "hc_cuda.h"
-#include "hc_cuda_kernels.h"
+#include "model/hc_cuda_kernels.h"
 
 /* ---- errors: every CUDA call is checked, and a failure names the call, the GPU and what
  * to do about it */
@@ -242,12 +242,15 @@ static cudaError_t alloc_buffers(chunk_buffers *b, int64_t n, const hc_results *
     return e;
 }
 
-/* The smallest build of the model kernel that holds the scenario's roles. */
+/* The smallest build of the model kernel that holds the scenario's roles (HC_ROLE_CAPS,
+ * smallest first). */
 static cudaError_t launch_firm_steps(const hc_model *m, const hc_cuda_firm_args *a, cudaStream_t stream)
 {
-    if (m->n_roles <= 8) return hc_cuda_launch_firm_steps_r8(m, a, stream);
-    if (m->n_roles <= 16) return hc_cuda_launch_firm_steps_r16(m, a, stream);
-    return hc_cuda_launch_firm_steps_r64(m, a, stream);
+#define HC_LAUNCH_IF_IT_HOLDS(cap) \
+    if (m->n_roles <= (cap)) return hc_cuda_launch_firm_steps_r##cap(m, a, stream);
+    HC_ROLE_CAPS(HC_LAUNCH_IF_IT_HOLDS)
+#undef HC_LAUNCH_IF_IT_HOLDS
+    return cudaErrorInvalidValue; /* unreachable: the loader allows HC_MAX_ROLES, the last capacity */
 }
 
 /* Seconds between two recorded events. */

@@ -1,10 +1,71 @@
 /* export.c: the tables of an out folder as CSV, JSON and Markdown from one description
  * each (hc_export.h), worlds.f64, and the per-world trajectories of chosen metrics.
- * bands.csv and firms.csv are written by src/output.c, whose bytes stay as they were. */
+ * bands.csv and firms.csv have writers of their own (below), whose bytes stay as they were. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "hc_export.h"
+
+void hc_percentile_label(double p, char *buf, size_t len) { snprintf(buf, len, "p%g", p); }
+
+static void write_percentile_header(FILE *f, const hc_bands *b)
+{
+    int i;
+    for (i = 0; i < b->np; i++) {
+        char label[32];
+        hc_percentile_label(b->percentiles[i], label, sizeof(label));
+        fprintf(f, ",%s", label);
+    }
+}
+
+int hc_write_bands_csv(const char *dir, const hc_bands *b, const hc_config *cfg, hc_error *err)
+{
+    char tmp[4200];
+    int s, metric, t, c;
+    FILE *f = hc_output_open(dir, "bands.csv", tmp, sizeof(tmp), err);
+    if (!f) return 1;
+    fputs("scenario,metric,step,year", f);
+    write_percentile_header(f, b);
+    fputs(",mean,sd", f);
+    /* The Monte Carlo standard error of each column before (hc_mcse_row), in their order. */
+    for (c = 0; c < b->np; c++) {
+        char label[32];
+        hc_percentile_label(b->percentiles[c], label, sizeof(label));
+        fprintf(f, ",mcse_%s", label);
+    }
+    fputs(",mcse_mean,mcse_sd\n", f);
+    for (s = 0; s < b->n_scenarios; s++)
+        for (metric = 0; metric < HC_N_METRICS; metric++)
+            for (t = 0; t <= b->n_steps; t++) {
+                const double *row = hc_bands_world(b, s, metric, t);
+                const size_t at = (size_t)(row - b->world); /* the same place in b->mcse */
+                fprintf(f, "%s,%s,%d,%.10g", cfg[s].name, hc_metric_infos[metric].name, t,
+                        (double)cfg[s].start_year + (double)t / (double)cfg[s].steps_per_year);
+                for (c = 0; c < HC_BAND_WORLD_COLS(b); c++) fprintf(f, ",%.10g", row[c]);
+                for (c = 0; c < HC_BAND_WORLD_COLS(b); c++) fprintf(f, ",%.10g", b->mcse ? b->mcse[at + (size_t)c] : 0.0);
+                fputc('\n', f);
+            }
+    return hc_output_commit(f, tmp, dir, "bands.csv", err);
+}
+
+int hc_write_firms_csv(const char *dir, const hc_bands *b, const hc_config *cfg, hc_error *err)
+{
+    char tmp[4200];
+    int s, year, c;
+    FILE *f = hc_output_open(dir, "firms.csv", tmp, sizeof(tmp), err);
+    if (!f) return 1;
+    fputs("scenario,year", f);
+    write_percentile_header(f, b);
+    fputs(",mean,sd,share_shrinking\n", f);
+    for (s = 0; s < b->n_scenarios; s++)
+        for (year = 0; year <= b->years; year++) {
+            const double *row = hc_bands_firm(b, s, year);
+            fprintf(f, "%s,%d", cfg[s].name, cfg[s].start_year + year);
+            for (c = 0; c < HC_BAND_FIRM_COLS(b); c++) fprintf(f, ",%.10g", row[c]);
+            fputc('\n', f);
+        }
+    return hc_output_commit(f, tmp, dir, "firms.csv", err);
+}
 
 int hc_parse_formats(const char *s, unsigned *formats)
 {
@@ -187,7 +248,7 @@ static void bands_row(const void *ctx, long long i, hc_cell *cells)
     int_cell(&cells[2], t);
     num_cell(&cells[3], (double)c->cfg[s].start_year + (double)t / (double)c->cfg[s].steps_per_year);
     for (k = 0; k < HC_BAND_WORLD_COLS(c->b); k++) num_cell(&cells[4 + k], row[k]);
-    for (k = 0; k < HC_BAND_WORLD_COLS(c->b); k++) /* the MCSE of each, as bands.csv (src/mcse.c) */
+    for (k = 0; k < HC_BAND_WORLD_COLS(c->b); k++) /* the MCSE of each, as bands.csv (hc_mcse_row) */
         num_cell(&cells[4 + HC_BAND_WORLD_COLS(c->b) + k],
                  c->b->mcse ? c->b->mcse[(size_t)(row - c->b->world) + (size_t)k] : 0.0);
 }
@@ -295,7 +356,7 @@ int hc_write_tables(const char *dir, const hc_bands *b, const hc_world_values *w
         if (hc_write_firms_csv(dir, b, cfg, err)) return 1;
         hc_file_list_add(files, "firms.csv");
     }
-    /* JSON and Markdown of bands and firms; their CSVs are output.c's, above. */
+    /* JSON and Markdown of bands and firms; their CSVs are written above, as they always were. */
     memset(&t, 0, sizeof(t));
     t.stem = "bands";
     t.title = "Bands across worlds: every metric at every step";

@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "hc_cli.h"
-#include "hc_defs.h"
+#include "model/hc_defs.h"
 #include "hc_mpi.h"
 
 static const char *usage_main =

@@ -1,5 +1,6 @@
-/* mcse.c: Monte Carlo standard errors of the bands by batch means, and --target-mcse
- * (see hc_mcse.h for the method and why). */
+/* mcse.c: --target-mcse, and the manifest's "uncertainty". The Monte Carlo standard
+ * errors themselves are computed below this file: by batch means (src/stats.c, see
+ * hc_stats.h for the method and why), for every band (src/bands.c). */
 #include <cjson/cJSON.h>
 #include <math.h>
 #include <stdio.h>
@@ -10,89 +11,6 @@
 #include "hc_stats.h"
 
 const int hc_headline_metrics[HC_N_HEADLINE] = {HC_M_EMPLOYMENT_CHANGE, HC_M_AI_EFFECT, HC_M_DISPLACED};
-
-int64_t hc_mcse_blocks(int64_t n)
-{
-    int64_t b = (int64_t)floor(sqrt((double)n));
-    while (b * b > n) b--; /* exact integer square root, whatever sqrt rounds to */
-    while ((b + 1) * (b + 1) <= n) b++;
-    return b >= 2 ? b : 0;
-}
-
-void hc_mcse_row(const double *x, int64_t n, const double *p, int np, double *out, double *scratch)
-{
-    const int64_t B = hc_mcse_blocks(n);
-    double first[HC_MAX_PERCENTILES + 1], sum[HC_MAX_PERCENTILES + 1], sum2[HC_MAX_PERCENTILES + 1];
-    double mean, sd;
-    int64_t b;
-    int k;
-    for (k = 0; k < np + 2; k++) out[k] = 0.0;
-    if (B == 0) return;
-    hc_mean_sd(x, (size_t)n, &mean, &sd);
-    out[np] = sd / sqrt((double)n);
-    /* Sums of the block values shifted by block 0's, so the variance is not the small
-     * difference of two large sums; added in block order. */
-    for (b = 0; b < B; b++) {
-        const int64_t lo = b * n / B, hi = (b + 1) * n / B;
-        double v[HC_MAX_PERCENTILES + 1], m;
-        memcpy(scratch, x + lo, (size_t)(hi - lo) * sizeof(double));
-        hc_mean_sd(scratch, (size_t)(hi - lo), &m, &v[np]);
-        hc_percentiles_d(scratch, (size_t)(hi - lo), p, np, v);
-        for (k = 0; k <= np; k++) {
-            double d;
-            if (b == 0) {
-                first[k] = v[k];
-                sum[k] = sum2[k] = 0.0;
-            }
-            d = v[k] - first[k];
-            sum[k] += d;
-            sum2[k] += d * d;
-        }
-    }
-    for (k = 0; k <= np; k++) {
-        const double var_blocks = fmax(0.0, (sum2[k] - sum[k] * sum[k] / (double)B) / (double)(B - 1));
-        out[k == np ? np + 1 : k] = sqrt(var_blocks / (double)B);
-    }
-}
-
-static double *mcse_row_at(const hc_bands *b, int s, int metric, int t)
-{
-    return b->mcse + (((size_t)s * HC_N_METRICS + (size_t)metric) * (size_t)(b->n_steps + 1) + (size_t)t) *
-                         (size_t)HC_BAND_WORLD_COLS(b);
-}
-
-int hc_mcse_bands(const hc_results *r, const hc_config *cfg, hc_bands *b, hc_error *err)
-{
-    const size_t W = (size_t)r->worlds;
-    double *values = (double *)malloc(W * sizeof(double)), *scratch = (double *)malloc(W * sizeof(double));
-    int s, metric, t, k;
-    free(b->mcse);
-    b->mcse = (double *)calloc((size_t)r->n_scenarios * HC_N_METRICS * (size_t)(r->n_steps + 1) *
-                                   (size_t)HC_BAND_WORLD_COLS(b), sizeof(double));
-    if (!values || !scratch || !b->mcse) {
-        free(values);
-        free(scratch);
-        return hc_fail(err, "out of memory computing the Monte Carlo standard errors");
-    }
-    for (s = 0; s < r->n_scenarios; s++)
-        for (metric = 0; metric < HC_N_METRICS; metric++) {
-            if (hc_interrupted) {
-                free(values);
-                free(scratch);
-                return hc_fail(err, "interrupted");
-            }
-            for (t = 0; t <= r->n_steps; t++) {
-                double *row = mcse_row_at(b, s, metric, t);
-                hc_world_metrics(r, cfg, s, t, metric, values);
-                hc_mcse_row(values, r->worlds, b->percentiles, b->np, row, scratch);
-                for (k = 0; k < HC_BAND_WORLD_COLS(b); k++)
-                    if (!isfinite(row[k])) row[k] = 0.0; /* unreachable for finite bands, which were checked */
-            }
-        }
-    free(values);
-    free(scratch);
-    return 0;
-}
 
 /* ---- growing a run */
 

@@ -13,7 +13,7 @@
 #ifdef HC_HAVE_MPI
 #include <mpi.h>
 #endif
-#include "hc_defs.h"
+#include "model/hc_defs.h"
 #include "hc_mpi.h"
 
 static int mpi_rank = 0, mpi_size = 1;

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "hc_chart.h"
+#include "hc_export.h"
 #include "hc_report.h"
 
 /* ---- numbers for people */
@@ -285,6 +286,68 @@ static void td_num(FILE *f, double v, const char *unit, int signed_pct)
     }
 }
 
+/* Every metric of every scenario at the horizon: percentiles and the mean across worlds. */
+static void section_horizon(FILE *f, const hc_bands *b, const hc_config *cfg)
+{
+    const int T = b->n_steps, S = b->n_scenarios;
+    int s, k, metric;
+    fprintf(f, "<section id=\"horizon\">\n<h2>Every metric at the horizon (%d)</h2>\n",
+            cfg[0].start_year + cfg[0].years);
+    fputs("<p>Percentiles, and the mean, across worlds (forecast uncertainty). bands.csv has every step.</p>\n", f);
+    for (s = 0; s < S; s++) {
+        const double *fr = hc_bands_firm(b, s, b->years);
+        fputs("<h3>", f);
+        hc_put_xml_escaped(f, cfg[s].name);
+        fputs("</h3>\n<div class=\"wrap\"><table>\n<thead><tr><th>metric</th><th>unit</th>", f);
+        th_percentiles(f, b->percentiles, b->np);
+        fputs("<th>mean</th></tr></thead>\n<tbody>\n", f);
+        for (metric = 0; metric < HC_N_METRICS; metric++) {
+            const double *row = hc_bands_world(b, s, metric, T);
+            const hc_metric_info *mi = &hc_metric_infos[metric];
+            fprintf(f, "<tr><td class=\"metric\">%s <code>%s</code></td><td>%s</td>", mi->label, mi->name, mi->unit);
+            for (k = 0; k <= b->np; k++) td_num(f, row[k], mi->unit, 0);
+            fputs("</tr>\n", f);
+        }
+        fprintf(f, "</tbody></table></div>\n<p>Firms below their starting headcount at the horizon: %.1f %%.</p>\n",
+                100.0 * fr[b->np + 2]);
+    }
+    fputs("</section>\n", f);
+}
+
+/* Each scenario minus the baseline, world by world, at the horizon (step T). */
+static void section_paired(FILE *f, const hc_compare *c, const hc_config *cfg, int T)
+{
+    int s, k, metric;
+    fprintf(f, "<section id=\"paired\">\n<h2>Paired differences at the horizon (%d)</h2>\n",
+            cfg[0].start_year + cfg[0].years);
+    fputs("<p>Each scenario minus ", f);
+    hc_put_xml_escaped(f, c->names[c->baseline]);
+    fputs(", world by world; <em>above</em> is the share of worlds where the scenario is higher. "
+          "compare.csv has every step.</p>\n", f);
+    for (s = 0; s < c->n_scenarios; s++) {
+        if (s == c->baseline) continue;
+        fputs("<h3>", f);
+        hc_put_xml_escaped(f, c->names[s]);
+        fputs(" minus ", f);
+        hc_put_xml_escaped(f, c->names[c->baseline]);
+        fputs("</h3>\n<div class=\"wrap\"><table>\n<thead><tr><th>metric</th><th>unit</th>", f);
+        th_percentiles(f, c->percentiles, c->np);
+        fputs("<th>mean</th><th>sd</th><th>above</th></tr></thead>\n<tbody>\n", f);
+        for (metric = 0; metric < HC_N_METRICS; metric++) {
+            const double *row = hc_compare_row(c, s, metric, T);
+            const hc_metric_info *mi = &hc_metric_infos[metric];
+            fprintf(f, "<tr><td class=\"metric\">%s <code>%s</code></td><td>%s</td>", mi->label, mi->name,
+                    strcmp(mi->unit, "%") == 0 ? "points" : mi->unit);
+            for (k = 0; k < c->np; k++) td_num(f, row[k], mi->unit, 1);
+            td_num(f, row[c->np], mi->unit, 1);     /* mean */
+            td_num(f, row[c->np + 1], mi->unit, 0); /* sd */
+            fprintf(f, "<td>%.1f %%</td></tr>\n", 100.0 * row[c->np + 2]);
+        }
+        fputs("</tbody></table></div>\n", f);
+    }
+    fputs("</section>\n", f);
+}
+
 int hc_write_report_html(const char *dir, const hc_results *r, const hc_bands *b, const hc_compare *c,
                          const hc_config *cfg, const hc_run_info *info, hc_file_list *files, hc_error *err)
 {
@@ -292,7 +355,7 @@ int hc_write_report_html(const char *dir, const hc_results *r, const hc_bands *b
     char tmp[4200], title[1024] = "";
     hc_band_cols bc;
     writer w;
-    int s, k, metric, year, i;
+    int s, k, year, i;
     FILE *f = hc_output_open(dir, "report.html", tmp, sizeof(tmp), err);
     if (!f) return 1;
     hc_band_cols_pick(b->percentiles, b->np, &bc);
@@ -334,58 +397,8 @@ int hc_write_report_html(const char *dir, const hc_results *r, const hc_bands *b
     }
     fputs("</div>\n</section>\n", f);
 
-    fprintf(f, "<section id=\"horizon\">\n<h2>Every metric at the horizon (%d)</h2>\n",
-            cfg[0].start_year + cfg[0].years);
-    fputs("<p>Percentiles, and the mean, across worlds (forecast uncertainty). bands.csv has every step.</p>\n", f);
-    for (s = 0; s < S; s++) {
-        const double *fr = hc_bands_firm(b, s, b->years);
-        fputs("<h3>", f);
-        hc_put_xml_escaped(f, cfg[s].name);
-        fputs("</h3>\n<div class=\"wrap\"><table>\n<thead><tr><th>metric</th><th>unit</th>", f);
-        th_percentiles(f, b->percentiles, b->np);
-        fputs("<th>mean</th></tr></thead>\n<tbody>\n", f);
-        for (metric = 0; metric < HC_N_METRICS; metric++) {
-            const double *row = hc_bands_world(b, s, metric, T);
-            const hc_metric_info *mi = &hc_metric_infos[metric];
-            fprintf(f, "<tr><td class=\"metric\">%s <code>%s</code></td><td>%s</td>", mi->label, mi->name, mi->unit);
-            for (k = 0; k <= b->np; k++) td_num(f, row[k], mi->unit, 0);
-            fputs("</tr>\n", f);
-        }
-        fprintf(f, "</tbody></table></div>\n<p>Firms below their starting headcount at the horizon: %.1f %%.</p>\n",
-                100.0 * fr[b->np + 2]);
-    }
-    fputs("</section>\n", f);
-
-    if (c && hc_compare_pairs(c) > 0) {
-        fprintf(f, "<section id=\"paired\">\n<h2>Paired differences at the horizon (%d)</h2>\n",
-                cfg[0].start_year + cfg[0].years);
-        fputs("<p>Each scenario minus ", f);
-        hc_put_xml_escaped(f, c->names[c->baseline]);
-        fputs(", world by world; <em>above</em> is the share of worlds where the scenario is higher. "
-              "compare.csv has every step.</p>\n", f);
-        for (s = 0; s < c->n_scenarios; s++) {
-            if (s == c->baseline) continue;
-            fputs("<h3>", f);
-            hc_put_xml_escaped(f, c->names[s]);
-            fputs(" minus ", f);
-            hc_put_xml_escaped(f, c->names[c->baseline]);
-            fputs("</h3>\n<div class=\"wrap\"><table>\n<thead><tr><th>metric</th><th>unit</th>", f);
-            th_percentiles(f, c->percentiles, c->np);
-            fputs("<th>mean</th><th>sd</th><th>above</th></tr></thead>\n<tbody>\n", f);
-            for (metric = 0; metric < HC_N_METRICS; metric++) {
-                const double *row = hc_compare_row(c, s, metric, T);
-                const hc_metric_info *mi = &hc_metric_infos[metric];
-                fprintf(f, "<tr><td class=\"metric\">%s <code>%s</code></td><td>%s</td>", mi->label, mi->name,
-                        strcmp(mi->unit, "%") == 0 ? "points" : mi->unit);
-                for (k = 0; k < c->np; k++) td_num(f, row[k], mi->unit, 1);
-                td_num(f, row[c->np], mi->unit, 1);     /* mean */
-                td_num(f, row[c->np + 1], mi->unit, 0); /* sd */
-                fprintf(f, "<td>%.1f %%</td></tr>\n", 100.0 * row[c->np + 2]);
-            }
-            fputs("</tbody></table></div>\n", f);
-        }
-        fputs("</section>\n", f);
-    }
+    section_horizon(f, b, cfg);
+    if (c && hc_compare_pairs(c) > 0) section_paired(f, c, cfg, T);
 
     fputs("<section id=\"firms\">\n<h2>Firm-level change in headcount by year</h2>\n"
           "<p>Percentiles across all firms of all worlds of the change in each firm's headcount since the start "

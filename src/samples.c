@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "hc_bands.h"
-#include "hc_output.h"
+#include "hc_outdir.h"
 #include "hc_samples.h"
 
 int hc_samples_parse_metrics(const char *arg, hc_samples_spec *spec, hc_error *err)

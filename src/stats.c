@@ -1,6 +1,7 @@
 /* stats.c: numpy-exact percentiles by selection, and mean/sd. See hc_stats.h. */
 #include <math.h>
 #include <stddef.h>
+#include <string.h>
 #include "hc_stats.h"
 
 /* numpy's linear interpolation between the order statistics a = x(i) and b = x(i+1):
@@ -129,4 +130,48 @@ int hc_cholesky_in_place(double *a, int m, double min_pivot)
         }
     }
     return 0;
+}
+
+int64_t hc_mcse_blocks(int64_t n)
+{
+    int64_t b = (int64_t)floor(sqrt((double)n));
+    while (b * b > n) b--; /* exact integer square root, whatever sqrt rounds to */
+    while ((b + 1) * (b + 1) <= n) b++;
+    return b >= 2 ? b : 0;
+}
+
+void hc_mcse_row(const double *x, int64_t n, const double *p, int np, double *out, double *scratch)
+{
+    const int64_t B = hc_mcse_blocks(n);
+    double first[HC_MAX_PERCENTILES + 1], sum[HC_MAX_PERCENTILES + 1], sum2[HC_MAX_PERCENTILES + 1];
+    double mean, sd;
+    int64_t b;
+    int k;
+    for (k = 0; k < np + 2; k++) out[k] = 0.0;
+    if (B == 0) return;
+    hc_mean_sd(x, (size_t)n, &mean, &sd);
+    out[np] = sd / sqrt((double)n);
+    /* Sums of the block values shifted by block 0's, so the variance is not the small
+     * difference of two large sums; added in block order. */
+    for (b = 0; b < B; b++) {
+        const int64_t lo = b * n / B, hi = (b + 1) * n / B;
+        double v[HC_MAX_PERCENTILES + 1], m;
+        memcpy(scratch, x + lo, (size_t)(hi - lo) * sizeof(double));
+        hc_mean_sd(scratch, (size_t)(hi - lo), &m, &v[np]);
+        hc_percentiles_d(scratch, (size_t)(hi - lo), p, np, v);
+        for (k = 0; k <= np; k++) {
+            double d;
+            if (b == 0) {
+                first[k] = v[k];
+                sum[k] = sum2[k] = 0.0;
+            }
+            d = v[k] - first[k];
+            sum[k] += d;
+            sum2[k] += d * d;
+        }
+    }
+    for (k = 0; k <= np; k++) {
+        const double var_blocks = fmax(0.0, (sum2[k] - sum[k] * sum[k] / (double)B) / (double)(B - 1));
+        out[k == np ? np + 1 : k] = sqrt(var_blocks / (double)B);
+    }
 }

@@ -4,7 +4,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include "hc_output.h"
+#include "hc_outdir.h"
 #include "hc_trace.h"
 
 int hc_trace_firm(const hc_config *cfg, uint32_t world, uint32_t firm, hc_trace *tr, hc_error *err)

@@ -46,9 +46,11 @@ fi
 # --- the kernels as built (mk/cuda.mk)
 ARCHS=(sm_80 sm_90 sm_100)
 declare -A KERNEL=([world_paths]=hc_world_paths_kernel [world_sums]=hc_world_sums_kernel
-                   [percentiles]=hc_percentile_pick_kernel [philox_kat]=hc_philox_kat_kernel
-                   [firm_steps_r8]=hc_firm_steps_kernel_r8 [firm_steps_r16]=hc_firm_steps_kernel_r16
-                   [firm_steps_r64]=hc_firm_steps_kernel_r64)
+                   [percentiles]=hc_percentile_pick_kernel [philox_kat]=hc_philox_kat_kernel)
+# One model kernel per role capacity (HC_ROLE_CAPS, include/model/hc_defs.h).
+for cap in $(sed -n 's/^#define HC_ROLE_CAPS(X)//p' include/model/hc_defs.h | tr -c '0-9' ' '); do
+    KERNEL[firm_steps_r$cap]=hc_firm_steps_kernel_r$cap
+done
 if [ $have_cuda = 1 ]; then
     for obj in "${!KERNEL[@]}"; do
         awk -v table=1 -f mk/ptxas_summary.awk "build/cuda/$obj.ptxas.log" 2>/dev/null
@@ -103,7 +105,7 @@ for path in sys.argv[1:]:
             print("# %s: %s has %d lines of code; an entry point should only index and call" % (path, m.group(1), len(body)))
             bad = 1
     for f in re.findall(r"\b(expf|logf|exp|log|log1p|pow|powf|sqrt|sqrtf|exp2f|log2f)\s*\(", code):
-        print("# %s calls %s: model arithmetic belongs in include/hc_model.h" % (path, f))
+        print("# %s calls %s: model arithmetic belongs in include/model/hc_model.h" % (path, f))
         bad = 1
 model = open("kernels/firm_steps.cu").read() + open("kernels/world_paths.cu").read()
 for f in ("hc_firm_sample", "hc_firm_step", "hc_firm_accumulate", "hc_firm_change_pct", "hc_world_sample", "hc_world_path"):

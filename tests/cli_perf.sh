@@ -9,11 +9,13 @@ set -u
 . "$(dirname "$0")/tap.sh"
 
 BUILD=${HC_BUILD:-build}
+# The role capacities, as the build reads them (HC_ROLE_CAPS, include/model/hc_defs.h).
+CAPS=$(sed -n 's/^#define HC_ROLE_CAPS(X)//p' include/model/hc_defs.h | tr -c '0-9' ' ')
 SMALL=(--quiet --worlds 24 --firms 30 --years 3)
 CONFIGS=(configs/cuts.json configs/growth.json)
 
 # --- no FMA in the engine, whichever variant
-for cap in 8 16 64; do
+for cap in $CAPS; do
     obj=$BUILD/obj/engine_cpu_r$cap.o
     if [ ! -f "$obj" ]; then
         skip "engine_cpu_r$cap.o has no fused multiply-add" "$obj not built"
@@ -25,15 +27,20 @@ for cap in 8 16 64; do
 done
 
 # --- the variants this CPU runs give the same bytes
-variants=(r8_generic r16_generic r64_generic)
-case "$(uname -m)" in
-x86_64 | i?86)
-    if grep -qw avx2 /proc/cpuinfo; then variants+=(r8_avx2 r16_avx2 r64_avx2); fi
-    if grep -qw avx512bw /proc/cpuinfo && grep -qw avx512vl /proc/cpuinfo && grep -qw avx512dq /proc/cpuinfo; then
-        variants+=(r8_avx512 r16_avx512)
-    fi
-    ;;
-esac
+# (AVX-512 up to 16 roles only: src/engine_cpu_cap.c)
+variants=()
+for cap in $CAPS; do
+    variants+=("r${cap}_generic")
+    case "$(uname -m)" in
+    x86_64 | i?86)
+        if grep -qw avx2 /proc/cpuinfo; then variants+=("r${cap}_avx2"); fi
+        if [ "$cap" -le 16 ] && grep -qw avx512bw /proc/cpuinfo && grep -qw avx512vl /proc/cpuinfo &&
+            grep -qw avx512dq /proc/cpuinfo; then
+            variants+=("r${cap}_avx512")
+        fi
+        ;;
+    esac
+done
 status_is 0 "run with the variant picked by default" "$HC" run "${SMALL[@]}" -o "$TMP/default" "${CONFIGS[@]}"
 for v in "${variants[@]}"; do
     status_is 0 "run with HC_CPU_VARIANT=$v" env HC_CPU_VARIANT="$v" "$HC" run "${SMALL[@]}" -o "$TMP/$v" "${CONFIGS[@]}"

@@ -27,7 +27,7 @@ extern "C" {
 #include <cmocka.h>
 }
 
-#include "hc_philox.h"
+#include "model/hc_philox.h"
 
 // ---- known-answer file (Random123 kat_vectors format)
 

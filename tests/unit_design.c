@@ -600,7 +600,7 @@ static double mean_ai_effect(hc_config *c, hc_sampling sampling, uint64_t seed)
     run(c, sampling == HC_SAMPLING_LHS ? &d : NULL, 0, c->worlds, &res);
     for (w = 0; w < c->worlds; w++) {
         const double *t = hc_results_sums(&res, 0, w, res.n_steps);
-        sum += 100.0 * (t[HC_SUM_H] / t[HC_SUM_HCF] - 1.0); /* ai_effect_pct (include/hc_model.h hc_metrics) */
+        sum += 100.0 * (t[HC_SUM_H] / t[HC_SUM_HCF] - 1.0); /* ai_effect_pct (include/model/hc_model.h hc_metrics) */
     }
     hc_results_free(&res);
     hc_design_free(&d);

@@ -19,8 +19,8 @@
 
 #include <cmocka.h>
 
-#include "hc_dist.h"
-#include "hc_philox.h"
+#include "model/hc_dist.h"
+#include "model/hc_philox.h"
 
 #define SEED    0x5eed2026u
 #define N       50000

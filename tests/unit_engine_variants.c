@@ -1,5 +1,5 @@
-/* unit_engine_variants.c: every variant of the CPU backend's firm loop (role capacity 8,
- * 16 or 64; AVX-512, AVX2 or generic: src/engine_cpu_firms.h) gives the same bits as the
+/* unit_engine_variants.c: every variant of the CPU backend's firm loop (each role capacity
+ * of HC_ROLE_CAPS; AVX-512, AVX2 or generic: src/engine_cpu_firms.h) gives the same bits as the
  * model called firm by firm, step by step, in the plainest way (the loop below, compiled
  * with this file's flags and the default role capacity). Scenarios of 2, 7, 12 and 20
  * roles, so that every capacity runs, with firms that do not fill the last block. */
@@ -13,14 +13,15 @@
 #include <cmocka.h>
 #include "hc_engine.h"
 #include "../src/engine_cpu_firms.h" /* hc_cpu_firms_pick */
-#include "hc_model.h"
+#include "model/hc_model.h"
 
 #define WORLDS 3
 #define FIRMS 37 /* two full blocks of 16 and a partial one */
 
-static const char *const variants[] = {
-    "r8_avx512", "r8_avx2", "r8_generic", "r16_avx512", "r16_avx2", "r16_generic", "r64_avx2", "r64_generic",
-};
+/* Every name a variant can have, per capacity of HC_ROLE_CAPS; those not built (r64_avx512)
+ * or not run by this CPU are skipped, as a run would refuse them. */
+#define VARIANT_NAMES(cap) "r" #cap "_avx512", "r" #cap "_avx2", "r" #cap "_generic",
+static const char *const variants[] = {HC_ROLE_CAPS(VARIANT_NAMES)};
 
 /* `extra` roles appended to configs/cuts.json (7 roles), with a spread of inputs. */
 static void load_with_extra_roles(int extra, hc_config *cfg)

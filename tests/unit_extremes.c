@@ -2,9 +2,9 @@
  *
  * Extreme but valid configs must load and keep every number of the model finite; configs
  * that would drive a firm's 32-bit floats out of range must be refused by the loader
- * with a message naming the input; the model's guards (include/hc_model.h) must hold; the
+ * with a message naming the input; the model's guards (include/model/hc_model.h) must hold; the
  * loader must not block on a FIFO; sizes that would overflow must be refused; a run's
- * files must be published all at once or not at all (src/output.c staging). The command
+ * files must be published all at once or not at all (src/outdir.c staging). The command
  * line side of the same is tests/cli_hardening.sh. Run from the repository root. */
 #include <errno.h>
 #include <float.h>
@@ -23,8 +23,8 @@
 
 #include "hc_config.h"
 #include "hc_engine.h"
-#include "hc_model.h"
-#include "hc_output.h"
+#include "model/hc_model.h"
+#include "hc_outdir.h"
 
 #define CUTS "configs/cuts.json"
 #define GROWTH "configs/growth.json"
@@ -245,7 +245,7 @@ static void shipped_configs_should_pass_the_numeric_checks(void **state)
     }
 }
 
-/* ---- the model's guards (include/hc_model.h) */
+/* ---- the model's guards (include/model/hc_model.h) */
 
 static void price_path_should_saturate_instead_of_overflowing(void **state)
 {

@@ -1,4 +1,4 @@
-/* unit_math.c: hc_expf and hc_logf (include/hc_math.h) against double-precision libm
+/* unit_math.c: hc_expf and hc_logf (include/model/hc_math.h) against double-precision libm
  * over the whole float range, and their special values. */
 #include <math.h>
 #include <setjmp.h>
@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <cmocka.h>
-#include "hc_math.h"
+#include "model/hc_math.h"
 
 /* |got - exact| in units of the last place of the correctly rounded float. */
 static double ulp_error(float got, double exact)

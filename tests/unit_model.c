@@ -1,4 +1,4 @@
-/* unit_model.c: the model (include/hc_model.h) and the CPU backend against
+/* unit_model.c: the model (include/model/hc_model.h) and the CPU backend against
  *  - an independent double-precision reading of MODEL.md's equations for one firm,
  *  - the invariants of the issue (no exposure, enormous prices, zero budget, eta = 0),
  *  - ordered bands, and results that depend only on the seed: not on thread count,
@@ -14,7 +14,7 @@
 #include <cmocka.h>
 #include "hc_bands.h"
 #include "hc_engine.h"
-#include "hc_model.h"
+#include "model/hc_model.h"
 
 /* ---- building models by hand (the config loader has its own tests) */
 

@@ -13,7 +13,7 @@
 
 #include <cmocka.h>
 
-#include "hc_philox.h"
+#include "model/hc_philox.h"
 
 #define KAT_PATH "tests/data/philox_kat.txt"
 #define KAT_MAX  256

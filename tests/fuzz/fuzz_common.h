@@ -18,7 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "hc_config.h"
-#include "hc_model.h"
+#include "model/hc_model.h"
 
 /* Where the fuzzed text pretends to live: `extends` in it is relative to this folder,
  * so the seeds' "base.json" and "../good/minimal.json" resolve. Paths are relative to

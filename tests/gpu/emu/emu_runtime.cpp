@@ -23,7 +23,7 @@
 #include <mutex>
 #include <vector>
 #include "cuda_runtime.h"
-#include "hc_cuda_kernels.h"
+#include "model/hc_cuda_kernels.h"
 
 thread_local hc_emu_dim3 threadIdx, blockIdx, blockDim, gridDim;
 

@@ -159,7 +159,7 @@ HC_HD void hc_world_path(const hc_model *m, uint32_t world, const hc_world_input
 /* ---- firm: inputs, constants and state */
 
 /* Capacity of a firm's per-role arrays: HC_MAX_ROLES unless a build sets a smaller one.
- * Both backends build their firm loop for 8, 16 and 64 roles, and a run takes the
+ * Both backends build their firm loop for each capacity of HC_ROLE_CAPS (hc_defs.h), and a run takes the
  * smallest that holds its n_roles (kernels/firm_steps.cu; src/engine_cpu_firms.h); the bits
  * are the same whichever runs. On the GPU a smaller capacity keeps a firm's whole state
  * in registers: a GPU thread's array lives in registers only when every index into it is

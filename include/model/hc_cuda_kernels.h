@@ -52,11 +52,13 @@ typedef struct {
     int last_step;                /* T; -1 samples the firms and takes no step (profiling) */
 } hc_cuda_firm_args;
 
-/* One build of kernels/firm_steps.cu per role capacity (HC_FIRM_ROLE_CAP, hc_model.h);
- * each refuses a model with more roles than it holds. mk/cuda.mk lists the capacities. */
-cudaError_t hc_cuda_launch_firm_steps_r8(const hc_model *m, const hc_cuda_firm_args *a, cudaStream_t stream);
-cudaError_t hc_cuda_launch_firm_steps_r16(const hc_model *m, const hc_cuda_firm_args *a, cudaStream_t stream);
-cudaError_t hc_cuda_launch_firm_steps_r64(const hc_model *m, const hc_cuda_firm_args *a, cudaStream_t stream);
+/* One build of kernels/firm_steps.cu per role capacity of HC_ROLE_CAPS (hc_defs.h;
+ * HC_FIRM_ROLE_CAP, hc_model.h), hc_cuda_launch_firm_steps_rN; each refuses a model with
+ * more roles than it holds. */
+#define HC_CUDA_DECLARE_FIRM_STEPS(cap) \
+    cudaError_t hc_cuda_launch_firm_steps_r##cap(const hc_model *m, const hc_cuda_firm_args *a, cudaStream_t stream);
+HC_ROLE_CAPS(HC_CUDA_DECLARE_FIRM_STEPS)
+#undef HC_CUDA_DECLARE_FIRM_STEPS
 
 /* kernels/world_sums.cu: d_sums[(w * (T + 1) + t) * HC_N_SUMS + k] = the sum over
  * b = 0, 1, ... of the model kernel's d_partials, added in that order. */
