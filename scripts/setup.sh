@@ -33,7 +33,7 @@ set -eu
 deps='
 run            | gcc                | -       | cc:-fopenmp  | the C compiler, with its OpenMP runtime (libgomp), which the program links against
 run            | make               | -       | cmd:make     | the build
-run            | pkg-config         | -       | cmd:pkg-config | finds the libraries below
+run            | pkg-config         | -       | cmd:pkg-config | tells whether the libraries below are there (this script, off Debian)
 run            | libcjson-dev       | libcjson | pc          | cJSON: reads configs and writes the JSON outputs (libcjson.so)
 run            | nettle-dev         | nettle  | pc           | SHA-256 of output files in manifest.json (libnettle.so; src/hash.c)
 test           | libcmocka-dev      | cmocka  | pc           | the C unit-test framework (tests/unit_*.c)
@@ -44,6 +44,7 @@ test,mpi       | libopenmpi-dev     | ompi-c  | cmd:mpicc    | mpicc and mpi.h: 
 test           | chromium           | -       | cmd:chromium | renders report.html headless for its screenshot check (tests/report_check.py)
 test           | python3-pil        | -       | py:PIL       | reads the pixels of that screenshot
 test           | fonts-dejavu-core  | -       | font:DejaVu Sans | the font report.html and the charts ask for first, so the screenshot is stable
+test           | python3-yaml       | -       | py:yaml      | parses CITATION.cff (tests/cli_install.sh)
 test           | man-db             | -       | cmd:man      | man -l, to check the installed man page renders (tests/cli_install.sh)
 bench          | python3-numba      | -       | py:numba     | the Numba implementation `make bench` compares against (bench/numba_model.py)
 fuzz           | clang              | -       | cmd:clang    | `make fuzz`: the libFuzzer harnesses of the config loader (tests/fuzz/)
@@ -142,8 +143,8 @@ if [ $off_debian = 1 ]; then
     fi
     {
         echo "setup: not a Debian system (no dpkg-query/apt-get), so nothing is installed."
-        echo "setup: install these with your package manager (names differ; the pkg-config"
-        echo "setup: names are what the build looks up), then run make again:"
+        echo "setup: install those marked missing with your package manager (its names differ"
+        echo "setup: from Debian's; the pkg-config name is the library's own), then run make again:"
         header
     } >&2
     exit 1
