@@ -18,7 +18,7 @@ PREFIX     ?= /usr/local
 DESTDIR    ?=
 MAN_PAGE   := $(BUILD)/man/headcount.1
 COMPLETION := $(BUILD)/completion/headcount
-HELP_TOOLS := scripts/help.awk
+HELP_TOOLS := scripts/help.sh scripts/help.awk
 
 .PHONY: install uninstall
 

@@ -2,22 +2,20 @@
 # scripts/gen_man.sh BIN > headcount.1: the man page of headcount, made from the program's
 # own help (`BIN --help`, then `BIN COMMAND --help` for each command it lists), so the
 # page says what the program does and cannot drift from it. mk/install.mk runs it at build
-# time. The help is read by scripts/help.awk (as scripts/gen_completion.sh reads it).
+# time. The help is read by scripts/help.sh (as scripts/gen_completion.sh reads it).
 # The date is the commit's (or SOURCE_DATE_EPOCH's), so a rebuild writes the same page.
 set -euo pipefail
-bin=$1
+HELP_BIN=$1
 here=$(dirname "${BASH_SOURCE[0]}")
-parse() { "$bin" "$@" | awk -f "$here/help.awk"; }
+. "$here/help.sh"
 
-version=$("$bin" --version | awk '{ print $1 " " $2; exit }')
+version=$("$HELP_BIN" --version | awk '{ print $1 " " $2; exit }')
 if [ -n "${SOURCE_DATE_EPOCH:-}" ]; then
     date=$(date -u -d "@$SOURCE_DATE_EPOCH" +%Y-%m-%d)
 else
     date=$(git -C "$here/.." log -1 --format=%cs 2>/dev/null || date -u +%Y-%m-%d)
 fi
-# The commands: the first word of each item of the general help's "commands" list.
-commands=$(parse --help | awk -F'\t' '$1 == "H" { inlist = ($2 == "commands") }
-    $1 == "I" && inlist && $2 ~ /^[a-z][a-z-]*( |$)/ && $2 !~ /^headcount/ { split($2, w, " "); print w[1] }')
+commands=$(help_commands)
 
 # Help records (stdin) to roff. SECTION: "top" for the general help (its usage lines are
 # the synopsis, its prose the description), "cmd" for a command's.
@@ -69,23 +67,23 @@ cat <<HEADER
 .SH NAME
 HEADER
 # NAME: the general help's first line of prose, without its reference and full stop.
-parse --help | awk -F'\t' '$1 == "P" { s = $2; sub(/ *\([^)]*\)\.?$/, "", s); sub(/\.$/, "", s); print "headcount \\- " s; exit }'
+help_parse --help | awk -F'\t' '$1 == "P" { s = $2; sub(/ *\([^)]*\)\.?$/, "", s); sub(/\.$/, "", s); print "headcount \\- " s; exit }'
 
 echo ".SH SYNOPSIS"
 echo ".nf"
-parse --help | awk -F'\t' '$1 == "U" { print "\\fBheadcount\\fR " substr($2, 11) }'
+help_parse --help | awk -F'\t' '$1 == "U" { print "\\fBheadcount\\fR " substr($2, 11) }'
 for c in $commands; do
-    parse "$c" --help | awk -F'\t' '$1 == "U" { split($2, w, " "); rest = substr($2, length(w[1] w[2]) + 3); gsub(/\\/, "\\e", rest); gsub(/-/, "\\-", rest); print "\\fBheadcount " w[2] "\\fR " rest }'
+    help_parse "$c" --help | awk -F'\t' '$1 == "U" { split($2, w, " "); rest = substr($2, length(w[1] w[2]) + 3); gsub(/\\/, "\\e", rest); gsub(/-/, "\\-", rest); print "\\fBheadcount " w[2] "\\fR " rest }'
 done
 echo ".fi"
 
 echo ".SH DESCRIPTION"
-parse --help | to_roff top
+help_parse --help | to_roff top
 
 echo ".SH COMMANDS"
 for c in $commands; do
     echo ".SS $c"
-    parse "$c" --help | to_roff cmd
+    help_parse "$c" --help | to_roff cmd
 done
 
 cat <<'FOOTER'
