@@ -6,7 +6,11 @@
 #   make bench   throughput of the CPU backend against NumPy and Numba implementations
 #   make format-check  the C and CUDA files in the style of .clang-format (make format rewrites them)
 #
-# Missing Debian packages are installed by scripts/setup.sh before anything is built.
+#   make install PREFIX=...   the program, its man page, bash completion, configs and docs
+#                (mk/install.mk); make uninstall PREFIX=... removes them
+#
+# Missing Debian packages are installed by scripts/setup.sh before anything is built: only
+# those the goals need (building and running; test, bench, fuzz and MPI tools on top).
 
 CC      ?= cc
 PYTHON  := /usr/bin/python3
@@ -67,11 +71,15 @@ UNIT_BIN := $(UNIT_SRC:tests/%.c=$(BUILD)/tests/%)
 all: setup $(BUILD)/headcount
 
 help:
-	@sed -n '3,10p' Makefile
+	@sed -n '3,13p' Makefile
 
-# Runs once per make invocation; quick when nothing is missing.
+# Runs once per make invocation; quick when nothing is missing. The groups of
+# scripts/setup.sh that this make's goals need (every group includes run's packages).
+SETUP_GROUPS = run $(if $(filter test test-update test-gpu,$(MAKECMDGOALS)),test) \
+               $(if $(filter bench,$(MAKECMDGOALS)),bench) \
+               $(if $(filter fuzz fuzz-build fuzz-run-%,$(MAKECMDGOALS)),fuzz) $(if $(filter 1,$(MPI)),mpi)
 setup:
-	@bash scripts/setup.sh
+	@bash scripts/setup.sh $(SETUP_GROUPS)
 
 # V=1 shows the full command lines.
 Q := $(if $(filter 1,$(V)),,@)
