@@ -42,7 +42,7 @@ GIT_COMMIT := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
 $(shell mkdir -p $(BUILD); echo '#define HC_GIT_COMMIT "$(GIT_COMMIT)"' > $(BUILD)/commit.h.new; \
         cmp -s $(BUILD)/commit.h.new $(BUILD)/commit.h || mv $(BUILD)/commit.h.new $(BUILD)/commit.h)
 
-LIB_SRC := $(filter-out src/main.c src/cli.c src/cmd_%.c,$(wildcard src/*.c))
+LIB_SRC := $(filter-out src/main.c src/cli.c src/cmd_%.c,$(wildcard src/*.c)) $(wildcard src/config/*.c)
 CLI_SRC := src/cli.c $(wildcard src/cmd_*.c)
 CLI_OBJ := $(CLI_SRC:src/%.c=$(BUILD)/obj/%.o)
 LIB_OBJ := $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o)
@@ -67,6 +67,12 @@ setup:
 Q := $(if $(filter 1,$(V)),,@)
 
 $(BUILD)/obj/%.o: src/%.c $(HEADERS) | $(BUILD)/obj
+	@echo "  CC      $<"
+	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+# src/config/: the config pipeline, with its internal header.
+$(BUILD)/obj/config/%.o: src/config/%.c src/config/config_internal.h $(HEADERS) | $(BUILD)/obj
+	@mkdir -p $(@D)
 	@echo "  CC      $<"
 	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
 

@@ -10,21 +10,10 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "hc_error.h"
 #include "hc_model.h"
 
 typedef struct cJSON cJSON;
-
-typedef struct {
-    char message[2048];
-    int out_of_memory; /* set when the failure was memory running out, not bad input (exit 1, not 2) */
-} hc_error;
-
-/* Formats into err->message (printf-style); returns 1 so `return hc_fail(...)` reads well. */
-int hc_fail(hc_error *err, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 2, 3)))
-#endif
-    ;
 
 /* Bound of a valid range. */
 typedef enum { HC_BOUND_NONE = 0, HC_BOUND_OPEN, HC_BOUND_CLOSED } hc_bound;
