@@ -94,6 +94,20 @@ int hc_config_load(const char *path, const hc_override *overrides, int n_overrid
 int hc_config_load_text(const char *name, const char *text, size_t len, const hc_override *overrides,
                         int n_overrides, hc_config *out, hc_error *err);
 
+/* Reads one JSON document as the loader reads every file: one safe open (a regular file
+ * of at most 16 MiB; a FIFO, a directory or a device is refused at once, never waited
+ * on), strict parsing and lint (NUL bytes, duplicate keys at any depth, non-finite
+ * numbers, nesting), an object at the top. Returns the tree (free it with cJSON_Delete),
+ * or NULL with err naming the file (err may be NULL). A blend file is read this way
+ * (src/blend.c): a blend is a key of a document, not a second reader. */
+cJSON *hc_config_read_document(const char *path, hc_error *err);
+
+/* hc_config_load with the top file already read by hc_config_read_document, so a file
+ * whose first key decides what it is (a blend or a config) is parsed once. Takes
+ * ownership of `doc`, whatever the outcome. */
+int hc_config_load_document(const char *path, cJSON *doc, const hc_override *overrides, int n_overrides,
+                            hc_config *out, hc_error *err);
+
 void hc_config_free(hc_config *c);
 
 /* The resolved config as pretty-printed JSON (malloc'd), for the manifest and

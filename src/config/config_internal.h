@@ -63,6 +63,7 @@ typedef struct {
     int pool_used;
     const char *text; /* hc_config_load_text: the top file's contents, else NULL */
     size_t text_len;
+    cJSON *doc;       /* hc_config_load_document: the top file already read, owned until used */
 } loader;
 
 /* ---- messages.c: values, paths and ranges as words */

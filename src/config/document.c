@@ -128,8 +128,13 @@ static int read_file(const char *path, char **out, size_t *len)
     struct stat st;
     int e;
     if (fd < 0) return errno ? errno : EIO;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        e = S_ISDIR(st.st_mode) ? EISDIR : CFG_NOT_REGULAR;
+    if (fstat(fd, &st) != 0) {
+        e = errno ? errno : EIO;
+        close(fd);
+        return e;
+    }
+    if (!S_ISREG(st.st_mode) || st.st_size > CFG_MAX_FILE_BYTES) { /* refused before a byte is read */
+        e = S_ISDIR(st.st_mode) ? EISDIR : S_ISREG(st.st_mode) ? EFBIG : CFG_NOT_REGULAR;
         close(fd);
         return e;
     }
@@ -166,6 +171,10 @@ static int read_file(const char *path, char **out, size_t *len)
     if (e) {
         free(buf);
         return e;
+    }
+    if (n > (size_t)CFG_MAX_FILE_BYTES) { /* it grew while being read */
+        free(buf);
+        return EFBIG;
     }
     buf[n] = '\0';
     *out = buf;
@@ -455,29 +464,52 @@ static char *join_relative(const char *referrer, const char *rel)
     return s;
 }
 
-/* Loads files[depth] (already set) and everything it extends; returns the merged tree. */
-cJSON *cfg_load_chain(loader *L, int depth, const char *ext_value)
+/* The top file as a tree the caller already read with hc_config_read_document
+ * (hc_config_load_document): parsed and linted then, so here only its real path and
+ * the provenance of its nodes are recorded. */
+static cJSON *adopt_document(loader *L)
+{
+    cJSON *root = L->doc;
+    L->doc = NULL;
+    L->real[0] = realpath(L->files[0], NULL);
+    if (L->real[0] == NULL) {
+        hc_fail(L->err, "%s: cannot resolve path: %s", L->files[0], strerror(errno));
+        cJSON_Delete(root);
+        return NULL;
+    }
+    if (cfg_lint(L, root, "", 1, 0)) {
+        cJSON_Delete(root);
+        return NULL;
+    }
+    return root;
+}
+
+/* Reads files[depth] (from the file, or at depth 0 from text or a document in memory)
+ * into a linted tree; refuses a file that would close a cycle. NULL when it failed,
+ * with the error reported against the file that named it. */
+static cJSON *read_one(loader *L, int depth, const char *ext_value)
 {
     const char *display = L->files[depth];
     char *buf = NULL;
     size_t len = 0;
     int e, i;
-    cJSON *root, *ext, *base;
+    cJSON *root;
     char d[128];
 
+    if (depth == 0 && L->doc != NULL) return adopt_document(L);
     if (depth == 0 && L->text != NULL) { /* hc_config_load_text: the top file is in memory */
         e = 0;
         len = L->text_len;
-        buf = (char *)malloc(len + 1);
-        if (buf == NULL) return cfg_fail_oom(L), NULL;
-        memcpy(buf, L->text, len);
-        buf[len] = '\0';
+        if (len > (size_t)CFG_MAX_FILE_BYTES) {
+            e = EFBIG;
+        } else {
+            buf = (char *)malloc(len + 1);
+            if (buf == NULL) return cfg_fail_oom(L), NULL;
+            memcpy(buf, L->text, len);
+            buf[len] = '\0';
+        }
     } else {
         e = read_file(display, &buf, &len);
-    }
-    if (e == 0 && len > (size_t)CFG_MAX_FILE_BYTES) {
-        free(buf);
-        e = EFBIG;
     }
     if (e != 0) {
         if (depth == 0) {
@@ -513,13 +545,52 @@ cJSON *cfg_load_chain(loader *L, int depth, const char *ext_value)
     }
     root = parse_and_lint(L, depth, buf, len);
     free(buf);
-    if (root == NULL) {
-        if (depth > 0 && !L->err->out_of_memory) { /* say which file led here */
-            size_t n = strlen(L->err->message);
-            snprintf(L->err->message + n, sizeof L->err->message - n, " (extended by %s)", L->files[depth - 1]);
-        }
+    if (root == NULL && depth > 0 && !L->err->out_of_memory) { /* say which file led here */
+        size_t n = strlen(L->err->message);
+        snprintf(L->err->message + n, sizeof L->err->message - n, " (extended by %s)", L->files[depth - 1]);
+    }
+    return root;
+}
+
+cJSON *hc_config_read_document(const char *path, hc_error *err)
+{
+    loader L;
+    hc_error scratch;
+    char *buf = NULL;
+    size_t len = 0;
+    cJSON *root;
+    int e;
+    if (err == NULL) err = &scratch;
+    err->message[0] = '\0';
+    err->out_of_memory = 0;
+    memset(&L, 0, sizeof L);
+    L.err = err;
+    L.top = path;
+    L.files[0] = strdup(path);
+    L.n_files = 1;
+    if (L.files[0] == NULL) return cfg_fail_oom(&L), NULL;
+    e = read_file(path, &buf, &len);
+    if (e != 0) {
+        hc_fail(err, "%s: cannot read: %s", path, read_error(e));
+        free(L.files[0]);
         return NULL;
     }
+    root = parse_and_lint(&L, 0, buf, len);
+    free(buf);
+    free(L.files[0]);
+    free(L.prov);
+    return root;
+}
+
+/* Loads files[depth] (already set) and everything it extends; returns the merged tree. */
+cJSON *cfg_load_chain(loader *L, int depth, const char *ext_value)
+{
+    const char *display = L->files[depth];
+    cJSON *root, *ext, *base;
+    char d[128];
+
+    root = read_one(L, depth, ext_value);
+    if (root == NULL) return NULL;
     ext = cJSON_GetObjectItemCaseSensitive(root, "extends");
     if (ext == NULL) return root;
     if (!cJSON_IsString(ext) || ext->valuestring[0] == '\0') {

@@ -27,7 +27,9 @@ static cJSON *finish_resolved(loader *L, cJSON *root)
     return res;
 }
 
-static int load(const char *path, const char *text, size_t text_len, const hc_override *overrides,
+/* The top file comes from `path`, or from `text` (hc_config_load_text), or is `doc`,
+ * already read (hc_config_load_document; owned: freed whatever happens). */
+static int load(const char *path, const char *text, size_t text_len, cJSON *doc, const hc_override *overrides,
                 int n_overrides, hc_config *out, hc_error *err)
 {
     loader L;
@@ -37,11 +39,12 @@ static int load(const char *path, const char *text, size_t text_len, const hc_ov
     if (err == NULL) err = &scratch;
     err->message[0] = '\0';
     err->out_of_memory = 0;
-    if (out == NULL) return hc_fail(err, "hc_config_load: no output");
+    if (out == NULL) return cJSON_Delete(doc), hc_fail(err, "hc_config_load: no output");
     memset(out, 0, sizeof *out);
-    if (path == NULL || path[0] == '\0') return hc_fail(err, "no config file given");
-    if (strlen(path) >= sizeof out->path) return hc_fail(err, "%.200s...: path too long", path);
+    if (path == NULL || path[0] == '\0') return cJSON_Delete(doc), hc_fail(err, "no config file given");
+    if (strlen(path) >= sizeof out->path) return cJSON_Delete(doc), hc_fail(err, "%.200s...: path too long", path);
     memset(&L, 0, sizeof L);
+    L.doc = doc;
     L.err = err;
     L.top = path;
     L.out = out;
@@ -69,6 +72,7 @@ static int load(const char *path, const char *text, size_t text_len, const hc_ov
     rc = 0;
 done:
     cJSON_Delete(root);
+    cJSON_Delete(L.doc); /* not adopted: a failure came first */
     cJSON_Delete(L.graveyard);
     for (i = 0; i <= CFG_MAX_EXTENDS; i++) {
         free(L.files[i]);
@@ -83,14 +87,20 @@ done:
 
 int hc_config_load(const char *path, const hc_override *overrides, int n_overrides, hc_config *out, hc_error *err)
 {
-    return load(path, NULL, 0, overrides, n_overrides, out, err);
+    return load(path, NULL, 0, NULL, overrides, n_overrides, out, err);
 }
 
 int hc_config_load_text(const char *name, const char *text, size_t len, const hc_override *overrides,
                         int n_overrides, hc_config *out, hc_error *err)
 {
     if (text == NULL) len = 0, text = ""; /* reported as an empty file */
-    return load(name, text, len, overrides, n_overrides, out, err);
+    return load(name, text, len, NULL, overrides, n_overrides, out, err);
+}
+
+int hc_config_load_document(const char *path, cJSON *doc, const hc_override *overrides, int n_overrides,
+                            hc_config *out, hc_error *err)
+{
+    return load(path, NULL, 0, doc, overrides, n_overrides, out, err);
 }
 
 void hc_config_free(hc_config *c)
