@@ -1,6 +1,6 @@
 /* hc_config.h: loading, merging and validating scenario configs (host only).
  *
- * The schema is docs/model.md "Config file" and "Distributions". src/config.c implements
+ * The schema is docs/model.md "Config file" and "Distributions". src/config/ implements
  * it with cJSON; every input's JSON key, symbol, valid range and default live in one
  * table, hc_input_specs, which the loader, `headcount describe` and the docs share.
  * Errors are written into hc_error as one line: `FILE: JSON.PATH: what was expected,

@@ -26,7 +26,7 @@
  * the price does; the unit-cost ratio U is kept in [FLT_MIN, FLT_MAX] so that logf(U)
  * is finite (U is 0 when all work is automated at no cost); and the demand multiplier
  * Q = U^-eta is kept in [HC_Q_MIN, HC_Q_MAX], since with eta > 1 it can run away to 0
- * or infinity. The config loader (src/config.c) refuses whatever else could leave the
+ * or infinity. The config loader (src/config/) refuses whatever else could leave the
  * float range. */
 #define HC_Q_MIN 1e-6f       /**< smallest demand multiplier Q */
 #define HC_Q_MAX 1e6f        /**< largest demand multiplier Q */

@@ -69,7 +69,7 @@ static int fail_numeric(loader *L, const cJSON *root, const char *key, int role,
     else
         snprintf(path, sizeof path, "%s", key);
     return cfg_fail_at(L, numeric_node(root, key, role), path,
-                   "%s (the model keeps a firm's numbers in 32-bit floats; see docs/hardening.md)", msg);
+                       "%s (the model keeps a firm's numbers in 32-bit floats; see docs/hardening.md)", msg);
 }
 
 /* A float the model holds must lie in [lo_min, CFG_NUM_CEIL] (lo_min 0: no lower limit). */

@@ -30,7 +30,7 @@ static int correlation_column(loader *L, const cJSON *v, const char *path, int *
     if (sscanf(s, "roles[%d].tokens_per_fte_year%n", &r, &end) == 1 && end == (int)strlen(s)) {
         if (r < 0 || r >= L->out->model.n_roles)
             return cfg_fail_at(L, v, path, "%s: there is no role %d (the config has %d roles)", s, r,
-                           L->out->model.n_roles);
+                               L->out->model.n_roles);
         *col = HC_DESIGN_COL_TOKENS(r);
         return 0;
     }
@@ -47,7 +47,7 @@ static int correlation_column(loader *L, const cJSON *v, const char *path, int *
         }
         if (dot)
             return cfg_fail_at(L, v, path, "%s: only a role's tokens_per_fte_year is drawn per world (its wage is per firm)",
-                           s);
+                               s);
     }
     if (strncmp(s, "roles[", 6) == 0)
         return cfg_fail_at(L, v, path, "%s: of a role, only roles[i].tokens_per_fte_year is drawn per world", s);
@@ -56,7 +56,7 @@ static int correlation_column(loader *L, const cJSON *v, const char *path, int *
     cfg_escape_into(d, sizeof d, s, 100);
     if (hint) return cfg_fail_at(L, v, path, "unknown input \"%s\" (did you mean \"%s\"?)", d, hint);
     return cfg_fail_at(L, v, path, "unknown input \"%s\"; expected a world-level input such as "
-                   "inference.annual_price_change or roles.NAME.tokens_per_fte_year", d);
+                       "inference.annual_price_change or roles.NAME.tokens_per_fte_year", d);
 }
 
 int cfg_validate_correlations(loader *L, const cJSON *root)
@@ -69,9 +69,9 @@ int cfg_validate_correlations(loader *L, const cJSON *root)
     n = cJSON_GetArraySize(list);
     if (!cJSON_IsArray(list) || n > HC_MAX_CORRELATIONS)
         return cfg_fail_at(L, list, "correlations",
-                       "expected an array of at most %d pairs such as {\"inputs\": [\"inference.annual_price_change\", "
-                       "\"capability.growth_rate\"], \"rank_correlation\": -0.5}, got %s",
-                       HC_MAX_CORRELATIONS, cfg_describe(list, d, sizeof d));
+                           "expected an array of at most %d pairs such as {\"inputs\": [\"inference.annual_price_change\", "
+                           "\"capability.growth_rate\"], \"rank_correlation\": -0.5}, got %s",
+                           HC_MAX_CORRELATIONS, cfg_describe(list, d, sizeof d));
     cJSON_ArrayForEach(e, list) {
         char ep[64], sub[CFG_PATH], names[2][CFG_PATH];
         const cJSON *inputs = cJSON_GetObjectItemCaseSensitive(e, "inputs");
@@ -89,7 +89,7 @@ int cfg_validate_correlations(loader *L, const cJSON *root)
             if (correlation_column(L, v, names[j], &col[j])) return 1;
             if (!hc_design_col_varies(o, col[j]))
                 return cfg_fail_at(L, v, names[j], "%s is a constant in this config; only an input that varies can be "
-                               "correlated", v->valuestring);
+                                   "correlated", v->valuestring);
         }
         if (col[0] == col[1]) return cfg_fail_at(L, inputs, sub, "expected two different inputs");
         if (cfg_get_ranged(L, e, ep, "rank_correlation", 1, HC_BOUND_CLOSED, -1, HC_BOUND_CLOSED, 1, NULL, &rho))
@@ -113,9 +113,9 @@ int cfg_validate_correlations(loader *L, const cJSON *root)
         least = hc_design_min_eigenvalue(c, m);
         if (least < -1e-9)
             return cfg_fail_at(L, list, "correlations",
-                           "these rank correlations cannot hold together: their matrix is not positive "
-                           "semi-definite (smallest eigenvalue %.3g); weaken the pairs that contradict each other "
-                           "(if A goes with B and B with C, A cannot go strongly against C)", least);
+                               "these rank correlations cannot hold together: their matrix is not positive "
+                               "semi-definite (smallest eigenvalue %.3g); weaken the pairs that contradict each other "
+                               "(if A goes with B and B with C, A cannot go strongly against C)", least);
     }
     return 0;
 }

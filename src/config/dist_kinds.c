@@ -42,16 +42,16 @@ static int check_support(loader *L, const cJSON *node, const char *path, const c
         else
             snprintf(detail, sizeof detail, " (down to %s)", cfg_fmt_num(s.lo, b, sizeof b));
         return cfg_fail_at(L, node, path, "a %s distribution can produce values %s %s%s but %s must be %s%s", kind_name,
-                       vr->lo_kind == HC_BOUND_OPEN ? "<=" : "<", cfg_fmt_num(vr->lo, a, sizeof a), detail, vr->name, r,
-                       hint);
+                           vr->lo_kind == HC_BOUND_OPEN ? "<=" : "<", cfg_fmt_num(vr->lo, a, sizeof a), detail, vr->name, r,
+                           hint);
     }
     if ((vr->hi_kind == HC_BOUND_OPEN && (s.hi > vr->hi || (s.hi == vr->hi && s.hi_closed))) ||
         (vr->hi_kind == HC_BOUND_CLOSED && s.hi > vr->hi)) {
         char detail[96] = "";
         if (!unbounded_hi) snprintf(detail, sizeof detail, " (up to %s)", cfg_fmt_num(s.hi, b, sizeof b));
         return cfg_fail_at(L, node, path, "a %s distribution can produce values %s %s%s but %s must be %s%s", kind_name,
-                       vr->hi_kind == HC_BOUND_OPEN ? ">=" : ">", cfg_fmt_num(vr->hi, a, sizeof a), detail, vr->name, r,
-                       unbounded_hi ? " (add \"clip\")" : "");
+                           vr->hi_kind == HC_BOUND_OPEN ? ">=" : ">", cfg_fmt_num(vr->hi, a, sizeof a), detail, vr->name, r,
+                           unbounded_hi ? " (add \"clip\")" : "");
     }
     return 0;
 }
@@ -59,9 +59,9 @@ static int check_support(loader *L, const cJSON *node, const char *path, const c
 static int fail_overflow(loader *L, const cJSON *node, const char *path, const char *kind)
 {
     return cfg_fail_at(L, node, path,
-                   "a %s distribution with these parameters can produce infinite values (a sample overflows a "
-                   "double); use smaller parameters or add \"clip\"",
-                   kind);
+                       "a %s distribution with these parameters can produce infinite values (a sample overflows a "
+                       "double); use smaller parameters or add \"clip\"",
+                       kind);
 }
 
 /* ---- the 90 % interval shorthand and mixtures (docs/model.md "Implementation notes") */
@@ -95,10 +95,10 @@ static int interval_shorthand_normal(loader *L, const cJSON *node, const char *p
     cfg_path_key(sub, sizeof sub, path, "p95");
     if (!isfinite(*mean) || !isfinite(*sd))
         return cfg_fail_at(L, cJSON_GetObjectItemCaseSensitive(node, "p95"), sub,
-                       "p5 and p95 are too far apart for a double (the normal's sd would be infinite)");
+                           "p5 and p95 are too far apart for a double (the normal's sd would be infinite)");
     if (!(*sd > 0.0))
         return cfg_fail_at(L, cJSON_GetObjectItemCaseSensitive(node, "p95"), sub,
-                       "p5 and p95 are too close together to give a spread");
+                           "p5 and p95 are too close together to give a spread");
     return 0;
 }
 

@@ -234,10 +234,10 @@ int cfg_lint(loader *L, const cJSON *node, const char *path, int depth, int src)
     if (cfg_prov_add(L, node, src)) return cfg_fail_oom(L);
     if (depth > CFG_MAX_DEPTH)
         return cfg_fail_src(L, src, path, "nested deeper than any config value can be (at most %d levels)",
-                        CFG_MAX_DEPTH);
+                            CFG_MAX_DEPTH);
     if (cJSON_IsNumber(node) && !isfinite(node->valuedouble))
         return cfg_fail_src(L, src, path, "expected a finite number, got %s (beyond the range of a double)",
-                        node->valuedouble > 0 ? "+inf" : "-inf");
+                            node->valuedouble > 0 ? "+inf" : "-inf");
     if (cJSON_IsObject(node)) {
         cJSON_ArrayForEach(c, node) {
             const cJSON *p;
@@ -377,7 +377,7 @@ static int merge_roles(loader *L, cJSON *dst, cJSON *src, int src_file)
     int i = 0;
     if (cJSON_GetArraySize(src) > HC_MAX_ROLES)
         return cfg_fail_src(L, src_file, "roles", "expected at most %d roles, got %d", HC_MAX_ROLES,
-                        cJSON_GetArraySize(src));
+                            cJSON_GetArraySize(src));
     cJSON_ArrayForEach(c, src) { /* a duplicate would silently merge twice: reject it here */
         const char *name = cfg_role_name_of(c);
         const cJSON *p;
@@ -681,7 +681,7 @@ int cfg_apply_override(loader *L, cJSON *root, const hc_override *o)
 
     if (n < 0)
         return cfg_fail_src(L, SRC_OVERRIDE, key,
-                        "invalid key (expected a path such as simulation.worlds, roles[2].wage or roles.NAME.wage)");
+                            "invalid key (expected a path such as simulation.worlds, roles[2].wage or roles.NAME.wage)");
     if (o->value == NULL) return cfg_fail_src(L, SRC_OVERRIDE, key, "missing value");
     cfg_watch_cjson_allocations();
     value = cJSON_ParseWithOpts(o->value, &end, 1);
@@ -706,7 +706,7 @@ int cfg_apply_override(loader *L, cJSON *root, const hc_override *o)
             if (child == NULL) {
                 cfg_bury(L, value);
                 return cfg_fail_src(L, SRC_OVERRIDE, key, "index %ld is out of range (the array has %d entries)",
-                                seg[i].index, cJSON_GetArraySize(cur));
+                                    seg[i].index, cJSON_GetArraySize(cur));
             }
             if (last) cfg_replace_in_place(L, cur, child, value);
         } else if (cJSON_IsArray(cur)) { /* roles.NAME */
@@ -725,7 +725,7 @@ int cfg_apply_override(loader *L, cJSON *root, const hc_override *o)
                 char h[600];
                 cfg_bury(L, value);
                 return cfg_fail_src(L, SRC_OVERRIDE, key, "no role named \"%s\"%s", seg[i].key,
-                                nn ? cfg_hint_keys(seg[i].key, names, nn, h, sizeof h) : "");
+                                    nn ? cfg_hint_keys(seg[i].key, names, nn, h, sizeof h) : "");
             }
             if (last) cfg_replace_in_place(L, cur, child, value);
         } else if (cJSON_IsObject(cur)) {

@@ -44,7 +44,7 @@ static int get_number_x(loader *L, const cJSON *obj, const char *path, const cha
     if (v == NULL) {
         if (!required) return 2;
         return cfg_fail_src(L, cfg_prov_src(L, obj) == SRC_OVERRIDE ? SRC_OVERRIDE : SRC_DEFAULT, sub,
-                        "required key missing");
+                            "required key missing");
     }
     if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble))
         return cfg_fail_at(L, v, sub, "expected %s, got %s", expect, cfg_describe(v, d, sizeof d));
@@ -96,12 +96,12 @@ int cfg_get_integer(loader *L, const cJSON *obj, const char *path, const char *k
     v = cJSON_GetObjectItemCaseSensitive(obj, key);
     if (v != NULL && !cJSON_IsNumber(v))
         return cfg_fail_at(L, v, sub, "expected an integer in [%s, %s], got %s", cfg_fmt_num(lo, a, sizeof a),
-                       cfg_fmt_num(hi, b, sizeof b), cfg_describe(v, d, sizeof d));
+                           cfg_fmt_num(hi, b, sizeof b), cfg_describe(v, d, sizeof d));
     rc = cfg_get_number(L, obj, path, key, 1, x, &v);
     if (rc) return rc;
     if (floor(*x) != *x || *x < lo || *x > hi)
         return cfg_fail_at(L, v, sub, "expected an integer in [%s, %s], got %s", cfg_fmt_num(lo, a, sizeof a),
-                       cfg_fmt_num(hi, b, sizeof b), cfg_describe(v, d, sizeof d));
+                           cfg_fmt_num(hi, b, sizeof b), cfg_describe(v, d, sizeof d));
     return 0;
 }
 

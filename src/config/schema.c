@@ -176,8 +176,8 @@ static int validate_simulation(loader *L, const cJSON *root)
     if ((long)o->years * o->steps_per_year > HC_MAX_STEPS) {
         spy = cJSON_GetObjectItemCaseSensitive(sim, "steps_per_year");
         return cfg_fail_at(L, spy, "simulation.steps_per_year",
-                       "years x steps_per_year = %d x %d = %ld steps, but at most %d steps are allowed", o->years,
-                       o->steps_per_year, (long)o->years * o->steps_per_year, HC_MAX_STEPS);
+                           "years x steps_per_year = %d x %d = %ld steps, but at most %d steps are allowed", o->years,
+                           o->steps_per_year, (long)o->years * o->steps_per_year, HC_MAX_STEPS);
     }
     if (cfg_get_integer(L, sim, "simulation", "worlds", 1, CFG_MAX_WORLDS, &x)) return 1;
     o->worlds = (int64_t)x;
@@ -232,10 +232,10 @@ static int validate_inputs(loader *L, const cJSON *root)
         const cJSON *cap = sec[1];
         char a[40], b[40];
         return cfg_fail_at(L, cJSON_GetObjectItemCaseSensitive(cap, "ceiling"), "capability.ceiling",
-                       "capability.ceiling can be as low as %s while capability.start can be as high as %s, but "
-                       "capability.ceiling must be >= capability.start in every world",
-                       cfg_fmt_num(sup[HC_IN_CAPABILITY_CEILING].lo, a, sizeof a),
-                       cfg_fmt_num(sup[HC_IN_CAPABILITY_START].hi, b, sizeof b));
+                           "capability.ceiling can be as low as %s while capability.start can be as high as %s, but "
+                           "capability.ceiling must be >= capability.start in every world",
+                           cfg_fmt_num(sup[HC_IN_CAPABILITY_CEILING].lo, a, sizeof a),
+                           cfg_fmt_num(sup[HC_IN_CAPABILITY_START].hi, b, sizeof b));
     }
     return 0;
 }
@@ -251,7 +251,7 @@ static int validate_roles(loader *L, const cJSON *root)
     n = cJSON_GetArraySize(roles);
     if (!cJSON_IsArray(roles) || n < 1 || n > HC_MAX_ROLES)
         return cfg_fail_at(L, roles, "roles", "expected an array of 1 to %d roles, got %s", HC_MAX_ROLES,
-                       cfg_describe(roles, d, sizeof d));
+                           cfg_describe(roles, d, sizeof d));
     cJSON_ArrayForEach(r, roles) {
         char rp[64], sub[CFG_PATH];
         const cJSON *name;
@@ -266,8 +266,8 @@ static int validate_roles(loader *L, const cJSON *root)
         if (name == NULL) return cfg_fail_src(L, cfg_prov_src(L, r) == SRC_OVERRIDE ? SRC_OVERRIDE : SRC_DEFAULT, sub, "required key missing");
         if (!cJSON_IsString(name) || !cfg_safe_name(name->valuestring, 0) || strlen(name->valuestring) >= 64)
             return cfg_fail_at(L, name, sub,
-                           "expected a role name of 1 to 63 letters, digits, '_' or '-', got %s",
-                           cfg_describe(name, d, sizeof d));
+                               "expected a role name of 1 to 63 letters, digits, '_' or '-', got %s",
+                               cfg_describe(name, d, sizeof d));
         for (j = 0; j < i; j++)
             if (strcmp(o->role_names[j], name->valuestring) == 0)
                 return cfg_fail_at(L, name, sub, "duplicate role name \"%s\" (also roles[%d])", name->valuestring, j);
@@ -291,21 +291,21 @@ static int validate_roles(loader *L, const cJSON *root)
             cfg_path_key(sub, sizeof sub, rp, field);
             if (v == NULL)
                 return cfg_fail_src(L, cfg_prov_src(L, r) == SRC_OVERRIDE ? SRC_OVERRIDE : SRC_DEFAULT, sub,
-                                "required key missing (%s: %s)", sp->symbol, sp->meaning);
+                                    "required key missing (%s: %s)", sp->symbol, sp->meaning);
             vr.name = sub;
             vr.lo_kind = sp->lo_kind;
             vr.lo = sp->lo;
             vr.hi_kind = sp->hi_kind;
             vr.hi = sp->hi;
             if (cfg_parse_dist(L, v, sub, &vr, j == HC_ROLE_IN_WAGE ? &o->model.role_wage[i] : &o->model.role_tokens[i],
-                           &sup))
+                               &sup))
                 return 1;
         }
         i++;
     }
     if (!(total > 0.0) || !isfinite(total))
         return cfg_fail_at(L, roles, "roles", "the role shares sum to %s; at least one role needs a share > 0",
-                       cfg_fmt_num(total, d, sizeof d));
+                           cfg_fmt_num(total, d, sizeof d));
     for (i = 0; i < n; i++) o->model.role_share[i] = (float)(shares[i] / total);
     o->model.n_roles = n;
     return 0;
@@ -321,7 +321,7 @@ static int validate_output(loader *L, const cJSON *root)
     n = cJSON_GetArraySize(p);
     if (!cJSON_IsArray(p) || n < 1 || n > HC_MAX_PERCENTILES)
         return cfg_fail_at(L, p, "output.percentiles", "expected an array of 1 to %d numbers in (0, 100), got %s",
-                       HC_MAX_PERCENTILES, cfg_describe(p, d, sizeof d));
+                           HC_MAX_PERCENTILES, cfg_describe(p, d, sizeof d));
     cJSON_ArrayForEach(e, p) {
         char ep[64], a[40];
         double lo = i ? L->out->percentiles[i - 1] : 0.0;
@@ -330,7 +330,7 @@ static int validate_output(loader *L, const cJSON *root)
             return cfg_fail_at(L, e, ep, "expected a number in (0, 100), got %s", cfg_describe(e, d, sizeof d));
         if (i > 0 && !(e->valuedouble > lo))
             return cfg_fail_at(L, e, ep, "expected a number > %s (percentiles must strictly increase), got %s",
-                           cfg_fmt_num(lo, a, sizeof a), cfg_describe(e, d, sizeof d));
+                               cfg_fmt_num(lo, a, sizeof a), cfg_describe(e, d, sizeof d));
         L->out->percentiles[i++] = e->valuedouble;
     }
     L->out->n_percentiles = n;
@@ -358,14 +358,14 @@ int cfg_validate(loader *L, cJSON *root)
     v = cJSON_GetObjectItemCaseSensitive(root, "model");
     if (!cJSON_IsNumber(v) || v->valuedouble != HC_MODEL_VERSION)
         return cfg_fail_at(L, v, "model", "expected %d (the only model version), got %s", HC_MODEL_VERSION,
-                       cfg_describe(v, d, sizeof d));
+                           cfg_describe(v, d, sizeof d));
     v = cJSON_GetObjectItemCaseSensitive(root, "name");
     if (v != NULL) {
         if (!cJSON_IsString(v) || !cfg_safe_name(v->valuestring, 1) || strlen(v->valuestring) >= sizeof L->out->name)
             return cfg_fail_at(L, v, "name",
-                           "expected a name of 1 to %d letters, digits, '_', '.' or '-', not starting with '.', "
-                           "got %s",
-                           (int)sizeof L->out->name - 1, cfg_describe(v, d, sizeof d));
+                               "expected a name of 1 to %d letters, digits, '_', '.' or '-', not starting with '.', "
+                               "got %s",
+                               (int)sizeof L->out->name - 1, cfg_describe(v, d, sizeof d));
         memcpy(L->out->name, v->valuestring, strlen(v->valuestring) + 1);
     } else {
         char nm[512], e[160];
@@ -373,9 +373,9 @@ int cfg_validate(loader *L, cJSON *root)
         if (!cfg_safe_name(nm, 1) || strlen(nm) >= sizeof L->out->name) {
             cfg_escape_into(e, sizeof e, nm, 100);
             return cfg_fail_src(L, SRC_DEFAULT, "name",
-                            "the file name gives the scenario name \"%s\", which is not made of letters, digits, "
-                            "'_', '.' and '-' (set \"name\")",
-                            e);
+                                "the file name gives the scenario name \"%s\", which is not made of letters, digits, "
+                                "'_', '.' and '-' (set \"name\")",
+                                e);
         }
         memcpy(L->out->name, nm, strlen(nm) + 1); /* length checked above */
     }
