@@ -366,26 +366,41 @@ static int cumulative_weights(loader *L, const cJSON *wts, const char *wpath, in
     return 0;
 }
 
+/* `key` (an array of 1 to max `what`) and `weights` (as many numbers) of a discrete or a
+ * mixture, their paths written to kpath and wpath (CFG_PATH each). Returns their length,
+ * or 0 with the error reported. */
+static int items_and_weights(loader *L, const cJSON *node, const char *path, const char *key, int max,
+                             const char *what, const char *one_per, const cJSON **items, const cJSON **wts,
+                             char *kpath, char *wpath)
+{
+    char desc[128];
+    int n;
+    *items = cJSON_GetObjectItemCaseSensitive(node, key);
+    *wts = cJSON_GetObjectItemCaseSensitive(node, "weights");
+    cfg_path_key(kpath, CFG_PATH, path, key);
+    cfg_path_key(wpath, CFG_PATH, path, "weights");
+    if (*items == NULL) return cfg_fail_at(L, node, kpath, "required key missing"), 0;
+    n = cJSON_GetArraySize(*items);
+    if (!cJSON_IsArray(*items) || n < 1 || n > max)
+        return cfg_fail_at(L, *items, kpath, "expected an array of 1 to %d %s, got %s", max, what,
+                           cfg_describe(*items, desc, sizeof desc)), 0;
+    if (*wts == NULL) return cfg_fail_at(L, node, wpath, "required key missing"), 0;
+    if (!cJSON_IsArray(*wts) || cJSON_GetArraySize(*wts) != n)
+        return cfg_fail_at(L, *wts, wpath, "expected an array of %d numbers (one per %s), got %s", n, one_per,
+                           cfg_describe(*wts, desc, sizeof desc)), 0;
+    return n;
+}
+
 static int parse_discrete(dist_parse *p)
 {
     loader *L = p->L;
-    const cJSON *vals = cJSON_GetObjectItemCaseSensitive(p->node, "values");
-    const cJSON *wts = cJSON_GetObjectItemCaseSensitive(p->node, "weights");
-    const cJSON *e;
+    const cJSON *vals, *wts, *e;
     char vpath[CFG_PATH], wpath[CFG_PATH], ep[CFG_PATH], desc[128];
     int n, k = 0;
     double *pool = L->out->model.pool;
-    cfg_path_key(vpath, sizeof vpath, p->path, "values");
-    cfg_path_key(wpath, sizeof wpath, p->path, "weights");
-    if (vals == NULL) return cfg_fail_at(L, p->node, vpath, "required key missing");
-    n = cJSON_GetArraySize(vals);
-    if (!cJSON_IsArray(vals) || n < 1 || n > HC_MAX_DISCRETE)
-        return cfg_fail_at(L, vals, vpath, "expected an array of 1 to %d numbers, got %s", HC_MAX_DISCRETE,
-                           cfg_describe(vals, desc, sizeof desc));
-    if (wts == NULL) return cfg_fail_at(L, p->node, wpath, "required key missing");
-    if (!cJSON_IsArray(wts) || cJSON_GetArraySize(wts) != n)
-        return cfg_fail_at(L, wts, wpath, "expected an array of %d numbers (one per value), got %s", n,
-                           cfg_describe(wts, desc, sizeof desc));
+    n = items_and_weights(L, p->node, p->path, "values", HC_MAX_DISCRETE, "numbers", "value", &vals, &wts, vpath,
+                          wpath);
+    if (n == 0) return 1;
     if (L->pool_used + 2 * n > HC_DIST_POOL_MAX)
         return cfg_fail_at(L, vals, vpath,
                            "discrete distributions need more than %d pool entries in all (this one needs %d, %d "
@@ -418,27 +433,17 @@ static int parse_discrete(dist_parse *p)
 static int parse_mixture(dist_parse *p)
 {
     loader *L = p->L;
-    const cJSON *comps = cJSON_GetObjectItemCaseSensitive(p->node, "components");
-    const cJSON *wts = cJSON_GetObjectItemCaseSensitive(p->node, "weights");
-    const cJSON *e;
-    char cpath[CFG_PATH], wpath[CFG_PATH], ep[CFG_PATH], desc[128];
+    const cJSON *comps, *wts, *e;
+    char cpath[CFG_PATH], wpath[CFG_PATH], ep[CFG_PATH];
     hc_dist comp[CFG_MAX_COMPONENTS];
     valid_range unbounded = *p->vr;
     const valid_range *component_range = p->vr;
     support *s = &p->s;
     int n, k = 0, need;
 
-    cfg_path_key(cpath, sizeof cpath, p->path, "components");
-    cfg_path_key(wpath, sizeof wpath, p->path, "weights");
-    if (comps == NULL) return cfg_fail_at(L, p->node, cpath, "required key missing");
-    n = cJSON_GetArraySize(comps);
-    if (!cJSON_IsArray(comps) || n < 1 || n > CFG_MAX_COMPONENTS)
-        return cfg_fail_at(L, comps, cpath, "expected an array of 1 to %d distributions, got %s",
-                           CFG_MAX_COMPONENTS, cfg_describe(comps, desc, sizeof desc));
-    if (wts == NULL) return cfg_fail_at(L, p->node, wpath, "required key missing");
-    if (!cJSON_IsArray(wts) || cJSON_GetArraySize(wts) != n)
-        return cfg_fail_at(L, wts, wpath, "expected an array of %d numbers (one per component), got %s", n,
-                           cfg_describe(wts, desc, sizeof desc));
+    n = items_and_weights(L, p->node, p->path, "components", CFG_MAX_COMPONENTS, "distributions", "component",
+                          &comps, &wts, cpath, wpath);
+    if (n == 0) return 1;
     if (cJSON_GetObjectItemCaseSensitive(p->node, "clip") != NULL) {
         unbounded.lo_kind = unbounded.hi_kind = HC_BOUND_NONE;
         component_range = &unbounded;
