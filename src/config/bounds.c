@@ -2,7 +2,7 @@
  * return (dist_kinds.c), bounds on every quantity of a firm's step, refused when one could
  * overflow a float or underflow where the model divides. It restates the arithmetic of
  * include/hc_model.h (hc_world_path, hc_firm_step); the price path's step is taken from
- * hc_model.h's own hc_price_log_step_bound, so the two cannot drift there. */
+ * hc_model.h's own hc_price_step_of, so the two cannot drift there. */
 #include <float.h>
 #include <math.h>
 #include <stdio.h>
