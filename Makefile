@@ -55,7 +55,7 @@ ifeq ($(ROLE_CAPS),)
   $(error no "#define HC_ROLE_CAPS(X) X(8) ..." line in include/model/hc_defs.h)
 endif
 
-LIB_SRC := $(filter-out src/main.c src/cli.c src/cmd_%.c src/engine_cpu_cap.c,$(wildcard src/*.c))
+LIB_SRC := $(filter-out src/main.c src/cli.c src/cmd_%.c src/engine_cpu_cap.c,$(wildcard src/*.c)) $(wildcard src/config/*.c)
 CLI_SRC := src/cli.c $(wildcard src/cmd_*.c)
 CLI_OBJ := $(CLI_SRC:src/%.c=$(BUILD)/obj/%.o)
 LIB_OBJ := $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o) $(ROLE_CAPS:%=$(BUILD)/obj/engine_cpu_r%.o)
@@ -92,6 +92,12 @@ $(BUILD)/obj/%.o: src/%.c $(HEADERS) | $(BUILD)/obj
 $(BUILD)/obj/engine_cpu_r%.o: src/engine_cpu_cap.c $(HEADERS) | $(BUILD)/obj
 	@echo "  CC      $< (roles <= $*)"
 	$(Q)$(CC) $(ALL_CFLAGS) -DHC_FIRM_ROLE_CAP=$* -c $< -o $@
+
+# src/config/: the config pipeline, with its internal header.
+$(BUILD)/obj/config/%.o: src/config/%.c src/config/config_internal.h $(HEADERS) | $(BUILD)/obj
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 $(BUILD)/obj/main.o $(BUILD)/obj/cmd_devices.o $(BUILD)/obj/output.o: $(BUILD)/obj/%.o: src/%.c $(HEADERS) $(BUILD)/commit.h | $(BUILD)/obj
 	@echo "  CC      $<"

@@ -12,7 +12,9 @@
  * The blend is backend-agnostic: a run's scenario list is expanded with the components
  * it lacks, the expanded list is simulated by hc_simulate (any backend), and the blend's
  * slot is then filled world by world by copying the chosen component's world sums, firm
- * changes and shrinking counts. The config loader (src/config.c) never sees a blend file. */
+ * changes and shrinking counts. A blend file is read by the config loader's document layer
+ * (hc_config_read_document: the same safe open and lint as every config), once; only its
+ * `blend` key is checked here. */
 #ifndef HC_BLEND_H
 #define HC_BLEND_H
 

@@ -1,6 +1,6 @@
 /* hc_config.h: loading, merging and validating scenario configs (host only).
  *
- * The schema is docs/model.md "Config file" and "Distributions". src/config.c implements
+ * The schema is docs/model.md "Config file" and "Distributions". src/config/ implements
  * it with cJSON; every input's JSON key, symbol, valid range and default live in one
  * table, hc_input_specs, which the loader, `headcount describe` and the docs share.
  * Errors are written into hc_error as one line: `FILE: JSON.PATH: what was expected,
@@ -10,21 +10,10 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "hc_error.h"
 #include "model/hc_model.h"
 
 typedef struct cJSON cJSON;
-
-typedef struct {
-    char message[2048];
-    int out_of_memory; /* set when the failure was memory running out, not bad input (exit 1, not 2) */
-} hc_error;
-
-/* Formats into err->message (printf-style); returns 1 so `return hc_fail(...)` reads well. */
-int hc_fail(hc_error *err, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 2, 3)))
-#endif
-    ;
 
 /* Bound of a valid range. */
 typedef enum { HC_BOUND_NONE = 0, HC_BOUND_OPEN, HC_BOUND_CLOSED } hc_bound;
@@ -104,6 +93,20 @@ int hc_config_load(const char *path, const hc_override *overrides, int n_overrid
  * folder its `extends` is relative to. For fuzzing and tests. */
 int hc_config_load_text(const char *name, const char *text, size_t len, const hc_override *overrides,
                         int n_overrides, hc_config *out, hc_error *err);
+
+/* Reads one JSON document as the loader reads every file: one safe open (a regular file
+ * of at most 16 MiB; a FIFO, a directory or a device is refused at once, never waited
+ * on), strict parsing and lint (NUL bytes, duplicate keys at any depth, non-finite
+ * numbers, nesting), an object at the top. Returns the tree (free it with cJSON_Delete),
+ * or NULL with err naming the file (err may be NULL). A blend file is read this way
+ * (src/blend.c): a blend is a key of a document, not a second reader. */
+cJSON *hc_config_read_document(const char *path, hc_error *err);
+
+/* hc_config_load with the top file already read by hc_config_read_document, so a file
+ * whose first key decides what it is (a blend or a config) is parsed once. Takes
+ * ownership of `doc`, whatever the outcome. */
+int hc_config_load_document(const char *path, cJSON *doc, const hc_override *overrides, int n_overrides,
+                            hc_config *out, hc_error *err);
 
 void hc_config_free(hc_config *c);
 

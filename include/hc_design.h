@@ -24,11 +24,9 @@
 
 #include <stdint.h>
 #include "hc_config.h"
+#include "hc_design_columns.h"
 
-/* A design's columns: the world-level scalar inputs (hc_input_id 0 .. HC_N_WORLD_INPUTS -
- * 1), then roles[r].tokens_per_fte_year at HC_DESIGN_COL_TOKENS(r). */
-#define HC_DESIGN_MAX_COLS (HC_N_WORLD_INPUTS + HC_MAX_ROLES)
-#define HC_DESIGN_COL_TOKENS(r) (HC_N_WORLD_INPUTS + (r))
+/* A design's columns (HC_DESIGN_COL_TOKENS...) are in hc_design_columns.h. */
 #define HC_DESIGN_MAX_SCENARIOS 64
 #define HC_DESIGN_MAX_BATCHES 64
 
@@ -86,9 +84,6 @@ static inline void hc_design_world(const hc_design *d, int s, int64_t world, hc_
 
 /* Column c's name: the input's config key, or roles.NAME.tokens_per_fte_year. */
 void hc_design_col_name(const hc_config *cfg, int c, char *buf, size_t len);
-/* Column c's distribution in cfg, and whether it varies (not a constant). */
-const hc_dist *hc_design_col_dist(const hc_config *cfg, int c);
-int hc_design_col_varies(const hc_config *cfg, int c);
 
 /* Whether these options and configs call for a design (LHS, correlations or Sobol). */
 int hc_design_wanted(const hc_config *cfg, int n_scenarios, const hc_uncertainty_options *o);
@@ -113,12 +108,6 @@ void hc_design_inputs(const hc_design *d, const hc_config *cfg, int s, int64_t w
 
 /* ---- correlations (the config's `correlations` section) */
 
-/* The smallest eigenvalue of the symmetric m x m matrix a (row-major), by Jacobi
- * rotations; a is not changed. */
-double hc_design_min_eigenvalue(const double *a, int m);
-/* The rank-correlation matrix of cfg's `correlations` over the columns it names: cols[0 ..
- * *m) (increasing), c (m x m, 1 on the diagonal, 0 where no pair is given). */
-void hc_design_correlation_matrix(const hc_config *cfg, int *cols, int *m, double *c);
 /* Reorders rows 0 .. n - 1 of the columns cols[0 .. m) of x (n rows of `stride` doubles)
  * so that their rank correlations approach the m x m matrix target (Iman and Conover
  * 1982, with van der Waerden scores taken from the columns' own ranks). Each column keeps

@@ -6,7 +6,7 @@
 #define HC_HASH_H
 
 #include <stddef.h>
-#include "hc_config.h"
+#include "hc_error.h"
 
 #define HC_SHA256_HEX 65 /**< 64 lowercase hex digits and a NUL */
 

@@ -21,7 +21,7 @@ FUZZ_REPLAY  := $(FUZZ_NAMES:%=$(BUILD)/tests/regress_fuzz_%)
 # (src/design.c, ...) comes from an archive of the plain build's objects, from which the
 # linker takes only what is needed (not the OpenMP or CUDA parts). The model is
 # header-only.
-FUZZ_LIB_SRC := src/config.c
+FUZZ_LIB_SRC := $(wildcard src/config/*.c)
 FUZZ_ARCHIVE := $(FUZZ_BUILD)/libheadcount.a
 FUZZ_CFLAGS  := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -ffp-contract=off -Iinclude -Itests/fuzz \
                 -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all

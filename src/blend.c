@@ -1,7 +1,8 @@
 /* blend.c: blend configs, a mixture of narratives (see hc_blend.h for the design).
  *
- * What this file is: reading a blend file (its own small schema, checked here), loading
- * its components through hc_config_load, planning which components a run must simulate,
+ * What this file is: checking a blend file (its own small schema; the file itself is read,
+ * like every config, by the config loader's document layer: hc_config_read_document),
+ * loading its components through it too, planning which components a run must simulate,
  * and filling a blend's results slot from its components' slots world by world.
  * What it is not: a model. A blend adds no equation and draws one uniform per world; every
  * number in its slot is a number some component computed for that same world. */
@@ -15,82 +16,18 @@
 #include "hc_blend.h"
 #include "model/hc_philox.h"
 
-#define BLEND_MAX_FILE_BYTES (1L << 20)
+/* ---- reading the file: the config loader's document layer (hc_config_read_document) */
 
-/* ---- reading the file */
-
-static char *read_text(const char *path, size_t *len, int *err_no)
+static int has_blend_key(const cJSON *doc)
 {
-    FILE *f = fopen(path, "rb");
-    char *buf;
-    long size;
-    *err_no = 0;
-    if (f == NULL) {
-        *err_no = errno ? errno : EIO;
-        return NULL;
-    }
-    if (fseek(f, 0, SEEK_END) != 0 || (size = ftell(f)) < 0 || size > BLEND_MAX_FILE_BYTES ||
-        fseek(f, 0, SEEK_SET) != 0) {
-        *err_no = size > BLEND_MAX_FILE_BYTES ? EFBIG : (errno ? errno : EIO);
-        fclose(f);
-        return NULL;
-    }
-    buf = (char *)malloc((size_t)size + 1);
-    if (buf == NULL || fread(buf, 1, (size_t)size, f) != (size_t)size) {
-        *err_no = buf == NULL ? ENOMEM : EIO;
-        free(buf);
-        fclose(f);
-        return NULL;
-    }
-    fclose(f);
-    buf[size] = '\0';
-    *len = (size_t)size;
-    return buf;
-}
-
-/* The parsed top-level object, or NULL with err filled (err may be NULL: just test). */
-static cJSON *parse_file(const char *path, hc_error *err)
-{
-    size_t len = 0, off, i;
-    int e, line = 1, col = 1;
-    const char *end = NULL;
-    char *text = read_text(path, &len, &e);
-    cJSON *root;
-    if (text == NULL) {
-        if (err) hc_fail(err, "%s: cannot read: %s", path, strerror(e));
-        return NULL;
-    }
-    root = cJSON_ParseWithLengthOpts(text, len + 1, &end, 1);
-    if (root == NULL) {
-        if (err) {
-            off = end != NULL && end >= text && (size_t)(end - text) <= len ? (size_t)(end - text) : len;
-            for (i = 0; i < off; i++) {
-                if (text[i] == '\n') {
-                    line++;
-                    col = 1;
-                } else {
-                    col++;
-                }
-            }
-            hc_fail(err, "%s:%d:%d: invalid JSON", path, line, col);
-        }
-        free(text);
-        return NULL;
-    }
-    free(text);
-    if (!cJSON_IsObject(root)) {
-        if (err) hc_fail(err, "%s: expected an object at the top level", path);
-        cJSON_Delete(root);
-        return NULL;
-    }
-    return root;
+    return doc != NULL && cJSON_GetObjectItemCaseSensitive(doc, "blend") != NULL;
 }
 
 int hc_blend_is_file(const char *path)
 {
-    cJSON *root = parse_file(path, NULL);
-    const int is = root != NULL && cJSON_GetObjectItemCaseSensitive(root, "blend") != NULL;
-    cJSON_Delete(root);
+    cJSON *doc = hc_config_read_document(path, NULL);
+    const int is = has_blend_key(doc);
+    cJSON_Delete(doc);
     return is;
 }
 
@@ -99,16 +36,6 @@ int hc_blend_is_file(const char *path)
 static int is_blend_override(const hc_override *o)
 {
     return o->key != NULL && (strcmp(o->key, "blend") == 0 || strncmp(o->key, "blend.", 6) == 0);
-}
-
-/* A key appearing twice in one object is an error, as in configs (cJSON keeps both). */
-static const char *duplicate_key(const cJSON *obj)
-{
-    const cJSON *a, *b;
-    for (a = obj->child; a != NULL; a = a->next)
-        for (b = a->next; b != NULL; b = b->next)
-            if (a->string && b->string && strcmp(a->string, b->string) == 0) return a->string;
-    return NULL;
 }
 
 /* Applies one --set blend.KEY=VALUE to the blend object; VALUE is JSON (as for configs). */
@@ -197,18 +124,116 @@ int hc_blend_pick(const hc_blend *b, uint32_t world)
     return b->n - 1; /* not reached: the last positive weight's cumulative is 1 > u */
 }
 
-int hc_blend_load(const char *path, const hc_override *ov, int n_ov, hc_blend **out, hc_error *err)
+/* The blend's name: `name`, or as for configs the file name without .json. */
+static int blend_name(const char *path, const cJSON *root, hc_blend *b, hc_error *err)
+{
+    const cJSON *item = cJSON_GetObjectItemCaseSensitive(root, "name");
+    int i;
+    if (item != NULL) {
+        const char *s = cJSON_GetStringValue(item);
+        if (s == NULL || s[0] == '\0' || strlen(s) >= sizeof(b->name))
+            return hc_fail(err, "%s: name: expected a non-empty string of at most %d characters", path,
+                           (int)sizeof(b->name) - 1);
+        for (i = 0; s[i]; i++)
+            if (!isalnum((unsigned char)s[i]) && s[i] != '_' && s[i] != '-' && s[i] != '.')
+                return hc_fail(err, "%s: name: expected letters, digits, '_', '-' or '.', got \"%s\"", path, s);
+        snprintf(b->name, sizeof(b->name), "%s", s);
+    } else {
+        const char *base = strrchr(path, '/');
+        size_t n;
+        base = base ? base + 1 : path;
+        n = strlen(base);
+        if (n > 5 && strcmp(base + n - 5, ".json") == 0) n -= 5;
+        if (n >= sizeof(b->name)) n = sizeof(b->name) - 1;
+        memcpy(b->name, base, n);
+        b->name[n] = '\0';
+    }
+    return 0;
+}
+
+/* blend.components and blend.weights (after --set) into b: the files, the weights and
+ * the cumulative probabilities a world's uniform is drawn against. */
+static int blend_components(const char *path, const cJSON *blend, hc_blend *b, hc_error *err)
+{
+    const cJSON *comps = cJSON_GetObjectItemCaseSensitive(blend, "components");
+    const cJSON *weights = cJSON_GetObjectItemCaseSensitive(blend, "weights");
+    double sum = 0.0, acc = 0.0;
+    int k;
+    if (!cJSON_IsArray(comps) || cJSON_GetArraySize(comps) < 1 ||
+        cJSON_GetArraySize(comps) > HC_BLEND_MAX_COMPONENTS)
+        return hc_fail(err, "%s: blend.components: expected an array of 1 to %d config paths (relative to the "
+                       "blend file)", path, HC_BLEND_MAX_COMPONENTS);
+    b->n = cJSON_GetArraySize(comps);
+    if (!cJSON_IsArray(weights) || cJSON_GetArraySize(weights) != b->n)
+        return hc_fail(err, "%s: blend.weights: expected an array of %d numbers, one per component", path, b->n);
+    for (k = 0; k < b->n; k++) {
+        const cJSON *c = cJSON_GetArrayItem(comps, k), *wt = cJSON_GetArrayItem(weights, k);
+        const char *s = cJSON_GetStringValue(c);
+        if (s == NULL || s[0] == '\0')
+            return hc_fail(err, "%s: blend.components[%d]: expected a config path (a string)", path, k);
+        if (!cJSON_IsNumber(wt) || !isfinite(wt->valuedouble) || wt->valuedouble < 0.0)
+            return hc_fail(err, "%s: blend.weights[%d]: expected a number >= 0", path, k);
+        b->weight[k] = wt->valuedouble;
+        sum += b->weight[k];
+        snprintf(b->component_given[k], sizeof(b->component_given[k]), "%s", s);
+        join_relative(path, s, b->component_file[k], sizeof(b->component_file[k]));
+    }
+    if (!(sum > 0.0) || !isfinite(sum))
+        return hc_fail(err, "%s: blend.weights: expected a positive, finite sum (some component must have a weight)",
+                       path);
+    for (k = 0; k < b->n; k++) {
+        b->probability[k] = b->weight[k] / sum;
+        acc += b->weight[k];
+        b->cumulative[k] = acc / sum;
+    }
+    for (k = b->n - 1; k >= 0; k--) /* the last drawable component takes any rounding remainder */
+        if (b->weight[k] > 0.0) {
+            b->cumulative[k] = 1.0;
+            break;
+        }
+    return 0;
+}
+
+/* Loads b's components, each read once by the document layer, into b->component[];
+ * *loaded counts those that need freeing. */
+static int blend_load_components(const char *path, hc_blend *b, const hc_override *ov, int n_ov, int *loaded,
+                                 hc_error *err)
+{
+    int k;
+    for (k = 0; k < b->n; k++) {
+        hc_error cerr;
+        cJSON *doc = hc_config_read_document(b->component_file[k], &cerr);
+        if (doc == NULL) return hc_fail(err, "%s: blend.components[%d]: %s", path, k, cerr.message);
+        if (has_blend_key(doc)) {
+            cJSON_Delete(doc);
+            return hc_fail(err, "%s: blend.components[%d]: %s is itself a blend; components must be ordinary configs",
+                           path, k, b->component_file[k]);
+        }
+        if (hc_config_load_document(b->component_file[k], doc, ov, n_ov, &b->component[k], &cerr) != 0)
+            return hc_fail(err, "%s: blend.components[%d]: %s", path, k, cerr.message);
+        *loaded = k + 1;
+        if (k > 0) {
+            const char *what = shape_difference(&b->component[0], &b->component[k]);
+            if (what != NULL)
+                return hc_fail(err, "%s: blend.components: %s and %s differ in %s; the components of a blend share "
+                               "the simulation's shape, seed, percentiles and population.employment", path,
+                               b->component_file[0], b->component_file[k], what);
+        }
+    }
+    return 0;
+}
+
+/* A blend from its document `root` (read by hc_config_read_document; owned: freed here). */
+static int blend_from_document(const char *path, cJSON *root, const hc_override *ov, int n_ov, hc_blend **out,
+                               hc_error *err)
 {
     hc_override *comp_ov = NULL;
     hc_blend *b = NULL;
-    cJSON *root = NULL, *blend, *comps, *weights, *item;
-    const char *dup;
+    cJSON *blend, *item;
     int n_comp_ov = 0, i, k, loaded = 0;
-    double sum = 0.0, acc = 0.0;
     int64_t w;
 
     *out = NULL;
-    if ((root = parse_file(path, err)) == NULL) return 1;
     b = (hc_blend *)calloc(1, sizeof(*b));
     comp_ov = (hc_override *)malloc(sizeof(hc_override) * (size_t)(n_ov > 0 ? n_ov : 1));
     if (b == NULL || comp_ov == NULL) {
@@ -216,10 +241,6 @@ int hc_blend_load(const char *path, const hc_override *ov, int n_ov, hc_blend **
         goto fail;
     }
     snprintf(b->path, sizeof(b->path), "%s", path);
-    if ((dup = duplicate_key(root)) != NULL) {
-        hc_fail(err, "%s: %s: duplicate key", path, dup);
-        goto fail;
-    }
     for (item = root->child; item != NULL; item = item->next)
         if (strcmp(item->string, "name") != 0 && strcmp(item->string, "blend") != 0) {
             hc_fail(err, "%s: %s: unknown key in a blend config (expected name and blend; the "
@@ -229,10 +250,6 @@ int hc_blend_load(const char *path, const hc_override *ov, int n_ov, hc_blend **
     blend = cJSON_GetObjectItemCaseSensitive(root, "blend");
     if (!cJSON_IsObject(blend)) {
         hc_fail(err, "%s: blend: expected an object {\"components\": [...], \"weights\": [...]}", path);
-        goto fail;
-    }
-    if ((dup = duplicate_key(blend)) != NULL) {
-        hc_fail(err, "%s: blend.%s: duplicate key", path, dup);
         goto fail;
     }
     for (i = 0; i < n_ov; i++) {
@@ -247,100 +264,9 @@ int hc_blend_load(const char *path, const hc_override *ov, int n_ov, hc_blend **
             hc_fail(err, "%s: blend.%s: unknown key (expected components and weights)", path, item->string);
             goto fail;
         }
-
-    /* name: as for configs, the file name without .json when absent */
-    item = cJSON_GetObjectItemCaseSensitive(root, "name");
-    if (item != NULL) {
-        const char *s = cJSON_GetStringValue(item);
-        if (s == NULL || s[0] == '\0' || strlen(s) >= sizeof(b->name)) {
-            hc_fail(err, "%s: name: expected a non-empty string of at most %d characters", path,
-                    (int)sizeof(b->name) - 1);
-            goto fail;
-        }
-        for (i = 0; s[i]; i++)
-            if (!isalnum((unsigned char)s[i]) && s[i] != '_' && s[i] != '-' && s[i] != '.') {
-                hc_fail(err, "%s: name: expected letters, digits, '_', '-' or '.', got \"%s\"", path, s);
-                goto fail;
-            }
-        snprintf(b->name, sizeof(b->name), "%s", s);
-    } else {
-        const char *base = strrchr(path, '/');
-        size_t n;
-        base = base ? base + 1 : path;
-        n = strlen(base);
-        if (n > 5 && strcmp(base + n - 5, ".json") == 0) n -= 5;
-        if (n >= sizeof(b->name)) n = sizeof(b->name) - 1;
-        memcpy(b->name, base, n);
-        b->name[n] = '\0';
-    }
-
-    comps = cJSON_GetObjectItemCaseSensitive(blend, "components");
-    weights = cJSON_GetObjectItemCaseSensitive(blend, "weights");
-    if (!cJSON_IsArray(comps) || cJSON_GetArraySize(comps) < 1 ||
-        cJSON_GetArraySize(comps) > HC_BLEND_MAX_COMPONENTS) {
-        hc_fail(err, "%s: blend.components: expected an array of 1 to %d config paths (relative to the "
-                "blend file)", path, HC_BLEND_MAX_COMPONENTS);
+    if (blend_name(path, root, b, err) || blend_components(path, blend, b, err) ||
+        blend_load_components(path, b, comp_ov, n_comp_ov, &loaded, err))
         goto fail;
-    }
-    b->n = cJSON_GetArraySize(comps);
-    if (!cJSON_IsArray(weights) || cJSON_GetArraySize(weights) != b->n) {
-        hc_fail(err, "%s: blend.weights: expected an array of %d numbers, one per component", path, b->n);
-        goto fail;
-    }
-    for (k = 0; k < b->n; k++) {
-        const cJSON *c = cJSON_GetArrayItem(comps, k), *wt = cJSON_GetArrayItem(weights, k);
-        const char *s = cJSON_GetStringValue(c);
-        if (s == NULL || s[0] == '\0') {
-            hc_fail(err, "%s: blend.components[%d]: expected a config path (a string)", path, k);
-            goto fail;
-        }
-        if (!cJSON_IsNumber(wt) || !isfinite(wt->valuedouble) || wt->valuedouble < 0.0) {
-            hc_fail(err, "%s: blend.weights[%d]: expected a number >= 0", path, k);
-            goto fail;
-        }
-        b->weight[k] = wt->valuedouble;
-        sum += b->weight[k];
-        snprintf(b->component_given[k], sizeof(b->component_given[k]), "%s", s);
-        join_relative(path, s, b->component_file[k], sizeof(b->component_file[k]));
-    }
-    if (!(sum > 0.0) || !isfinite(sum)) {
-        hc_fail(err, "%s: blend.weights: expected a positive, finite sum (some component must have a weight)",
-                path);
-        goto fail;
-    }
-    for (k = 0; k < b->n; k++) {
-        b->probability[k] = b->weight[k] / sum;
-        acc += b->weight[k];
-        b->cumulative[k] = acc / sum;
-    }
-    for (k = b->n - 1; k >= 0; k--) /* the last drawable component takes any rounding remainder */
-        if (b->weight[k] > 0.0) {
-            b->cumulative[k] = 1.0;
-            break;
-        }
-
-    for (k = 0; k < b->n; k++) {
-        hc_error cerr;
-        if (hc_blend_is_file(b->component_file[k])) {
-            hc_fail(err, "%s: blend.components[%d]: %s is itself a blend; components must be ordinary configs",
-                    path, k, b->component_file[k]);
-            goto fail;
-        }
-        if (hc_config_load(b->component_file[k], comp_ov, n_comp_ov, &b->component[k], &cerr) != 0) {
-            hc_fail(err, "%s: blend.components[%d]: %s", path, k, cerr.message);
-            goto fail;
-        }
-        loaded = k + 1;
-        if (k > 0) {
-            const char *what = shape_difference(&b->component[0], &b->component[k]);
-            if (what != NULL) {
-                hc_fail(err, "%s: blend.components: %s and %s differ in %s; the components of a blend share "
-                        "the simulation's shape, seed, percentiles and population.employment", path,
-                        b->component_file[0], b->component_file[k], what);
-                goto fail;
-            }
-        }
-    }
     for (w = 0; w < b->component[0].worlds; w++) b->worlds_taking[hc_blend_pick(b, (uint32_t)w)]++;
 
     b->as_config = b->component[0]; /* the shape; `resolved` is replaced just below */
@@ -364,6 +290,14 @@ fail:
     free(comp_ov);
     free(b);
     return 1;
+}
+
+int hc_blend_load(const char *path, const hc_override *ov, int n_ov, hc_blend **out, hc_error *err)
+{
+    cJSON *root = hc_config_read_document(path, err);
+    *out = NULL;
+    if (root == NULL) return 1;
+    return blend_from_document(path, root, ov, n_ov, out, err);
 }
 
 void hc_blend_free(hc_blend *b)
@@ -401,29 +335,43 @@ int hc_blend_load_run(char **paths, int n, const hc_override *ov, int n_ov, hc_c
                       hc_error *err)
 {
     hc_override *plain_ov = NULL;
+    cJSON **doc = (cJSON **)calloc((size_t)(n > 0 ? n : 1), sizeof(cJSON *));
+    hc_error *read_err = (hc_error *)malloc(sizeof(hc_error) * (size_t)(n > 0 ? n : 1));
     int i, j, k, loaded = 0, any = 0, n_plain = 0;
 
     memset(run, 0, sizeof(*run));
     run->n_user = n;
-    for (i = 0; i < n && !any; i++) any = hc_blend_is_file(paths[i]);
     run->blend = (hc_blend **)calloc((size_t)n, sizeof(hc_blend *));
     run->component_slot = (int(*)[HC_BLEND_MAX_COMPONENTS])malloc(sizeof(*run->component_slot) * (size_t)n);
     run->hidden = (hc_config *)calloc((size_t)n * HC_BLEND_MAX_COMPONENTS, sizeof(hc_config));
     plain_ov = (hc_override *)malloc(sizeof(hc_override) * (size_t)(n_ov > 0 ? n_ov : 1));
-    if (!run->blend || !run->component_slot || !run->hidden || !plain_ov) {
+    if (!run->blend || !run->component_slot || !run->hidden || !plain_ov || !doc || !read_err) {
         hc_fail(err, "out of memory loading %d configs", n);
         goto fail;
+    }
+    /* Each file is read once, by the config loader's document layer; a blend is a file
+     * with a `blend` key. One that cannot be read is reported in its turn below, after
+     * whatever is wrong with the files before it. */
+    for (i = 0; i < n; i++) {
+        doc[i] = hc_config_read_document(paths[i], &read_err[i]);
+        any |= has_blend_key(doc[i]);
     }
     /* Without a blend in the run every override goes to every config, so a stray
      * --set blend.weights is reported by the config loader like any unknown key. */
     for (i = 0; i < n_ov; i++)
         if (!any || !is_blend_override(&ov[i])) plain_ov[n_plain++] = ov[i];
     for (i = 0; i < n; i++) {
-        if (any && hc_blend_is_file(paths[i])) {
-            if (hc_blend_load(paths[i], ov, n_ov, &run->blend[i], err)) goto fail;
+        cJSON *d = doc[i];
+        doc[i] = NULL; /* the loaders below own it */
+        if (d == NULL) {
+            *err = read_err[i];
+            goto fail;
+        }
+        if (has_blend_key(d)) {
+            if (blend_from_document(paths[i], d, ov, n_ov, &run->blend[i], err)) goto fail;
             cfg[i] = run->blend[i]->as_config; /* cfg[i] owns the resolved blend from here */
             run->blend[i]->as_config.resolved = NULL;
-        } else if (hc_config_load(paths[i], plain_ov, n_plain, &cfg[i], err) != 0) {
+        } else if (hc_config_load_document(paths[i], d, plain_ov, n_plain, &cfg[i], err) != 0) {
             goto fail;
         }
         loaded = i + 1;
@@ -449,9 +397,14 @@ int hc_blend_load_run(char **paths, int n, const hc_override *ov, int n_ov, hc_c
         }
     }
     free(plain_ov);
+    free(doc);
+    free(read_err);
     return 0;
 fail:
     for (i = 0; i < loaded; i++) hc_config_free(&cfg[i]);
+    for (i = 0; doc != NULL && i < n; i++) cJSON_Delete(doc[i]);
+    free(doc);
+    free(read_err);
     free(plain_ov);
     hc_blend_run_free(run);
     return 1;

@@ -243,4 +243,28 @@ timeout 20 "$HC" validate "$TMP/fifo_child.json" >/dev/null 2>"$TMP/err"
 rc=$?
 [ $rc -eq 2 ] && grep -q "not a regular file" "$TMP/err"; ok $? "extends naming a FIFO is refused, not waited on (exit $rc)"
 
+# --- nor on what the command line or a blend names: a FIFO, a directory or a device is
+# refused at once with a message naming it, by every route (issue 13). `timeout` turns a
+# hang into a failure instead of a blocked suite.
+mkdir "$TMP/folder.json"
+truncate -s 17M "$TMP/huge.json" # sparse: over the 16 MiB limit, refused before reading
+for target in "$TMP/pipe.json" "$TMP/folder.json" /dev/zero "$TMP/huge.json"; do
+    what=$(basename "$target")
+    printf '{"extends": "%s"}\n' "$target" >"$TMP/ext_$what"
+    printf '{"blend": {"components": ["%s"], "weights": [1]}}\n' "$target" >"$TMP/blend_$what"
+    printf '{"blend": {"components": ["%s"], "weights": [1]}}\n' "$TMP/ext_$what" >"$TMP/blend_ext_$what"
+    for route in "$target" "$TMP/ext_$what" "$TMP/blend_$what" "$TMP/blend_ext_$what"; do
+        timeout 20 "$HC" validate "$route" >/dev/null 2>"$TMP/err"
+        rc=$?
+        [ $rc -eq 2 ] && grep -qF "$target" "$TMP/err" && grep -q "cannot read" "$TMP/err"
+        ok $? "validate $(basename "$route") (reaching $what) is refused at once, naming it (exit $rc)"
+    done
+done
+for cmd in run describe; do
+    timeout 20 "$HC" $cmd "$TMP/pipe.json" >/dev/null 2>"$TMP/err"
+    rc=$?
+    [ $rc -eq 2 ] && grep -q "pipe.json: cannot read: not a regular file" "$TMP/err"
+    ok $? "$cmd on a FIFO is refused at once (exit $rc)"
+done
+
 echo "1..$n"

@@ -1,5 +1,5 @@
 /* unit_mixture.c: the `mixture` distribution and the 90 % interval shorthand
- * {"p5": a, "p95": b} (include/model/hc_dist.h, src/config.c), through the config loader as a
+ * {"p5": a, "p95": b} (include/model/hc_dist.h, src/config/dist_kinds.c), through the config loader as a
  * user writes them (a --set override on configs/cuts.json) and through hc_dist_sample as
  * the model draws them (one stream per world, n = 50000 draws):
  *   - a two-component mixture against its closed-form CDF (Kolmogorov-Smirnov at

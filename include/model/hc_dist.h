@@ -1,6 +1,6 @@
 /* hc_dist.h: the input distributions of MODEL.md "Distributions", sampled from a
  * counter-addressed uniform stream (hc_philox.h). Shared by the CPU backend and the CUDA
- * kernels; the config loader (src/config.c) fills hc_dist from JSON and validates it.
+ * kernels; the config loader (src/config/dist_kinds.c) fills hc_dist from JSON and validates it.
  *
  * Sampling is by inverse CDF wherever a closed form (or Wichura's AS241 for the normal)
  * exists, so one uniform maps to one quantile: common random numbers then couple two

@@ -26,7 +26,7 @@
  * the price does; the unit-cost ratio U is kept in [FLT_MIN, FLT_MAX] so that logf(U)
  * is finite (U is 0 when all work is automated at no cost); and the demand multiplier
  * Q = U^-eta is kept in [HC_Q_MIN, HC_Q_MAX], since with eta > 1 it can run away to 0
- * or infinity. The config loader (src/config.c) refuses whatever else could leave the
+ * or infinity. The config loader (src/config/) refuses whatever else could leave the
  * float range. */
 #define HC_Q_MIN 1e-6f       /**< smallest demand multiplier Q */
 #define HC_Q_MAX 1e6f        /**< largest demand multiplier Q */
@@ -117,6 +117,22 @@ HC_HD void hc_world_sample(const hc_model *m, uint32_t world, hc_world_inputs *w
         wi->tokens[r] = hc_model_draw(m, &m->role_tokens[r], world, 0u, HC_STREAM_ROLE_TOKENS + (uint32_t)r);
 }
 
+/* One step of the token price's logarithm: hc_world_path adds drift + vol z, and log_jump
+ * when a shock comes. Stated once, because src/config/bounds.c bounds the path with it. */
+typedef struct {
+    double drift, vol, log_jump;
+} hc_price_step;
+
+HC_HD hc_price_step hc_price_step_of(double annual_change, double volatility, double shock_multiplier,
+                                     double steps_per_year)
+{
+    hc_price_step p;
+    p.drift = log1p(annual_change) / steps_per_year;
+    p.vol = volatility / sqrt(steps_per_year);
+    p.log_jump = log(shock_multiplier);
+    return p;
+}
+
 /* Fills steps[0..T] and Kw[t * n_roles + r]. */
 HC_HD void hc_world_path(const hc_model *m, uint32_t world, const hc_world_inputs *wi,
                          hc_world_step *HC_RESTRICT steps, float *HC_RESTRICT Kw)
@@ -126,9 +142,8 @@ HC_HD void hc_world_path(const hc_model *m, uint32_t world, const hc_world_input
     const double c0 = in[HC_IN_CAPABILITY_START], cmax = in[HC_IN_CAPABILITY_CEILING];
     const double e0 = in[HC_IN_ERROR_RATE_START], o0 = in[HC_IN_OVERSIGHT_RATIO];
     const double jump_prob = fmin(1.0, in[HC_IN_SHOCK_RATE] / S);
-    const double drift = log1p(in[HC_IN_ANNUAL_PRICE_CHANGE]) / S;
-    const double vol = in[HC_IN_PRICE_VOLATILITY] / sqrt(S);
-    const double log_jump = log(in[HC_IN_SHOCK_MULTIPLIER]);
+    const hc_price_step step = hc_price_step_of(in[HC_IN_ANNUAL_PRICE_CHANGE], in[HC_IN_PRICE_VOLATILITY],
+                                                in[HC_IN_SHOCK_MULTIPLIER], S);
     double log_p = log(in[HC_IN_PRICE_PER_MTOK]);
     int t, r;
     for (t = 0; t <= m->n_steps; t++) {
@@ -140,7 +155,7 @@ HC_HD void hc_world_path(const hc_model *m, uint32_t world, const hc_world_input
             hc_rng_init(&rng, m->seed, world, 0u, HC_STREAM_PRICE_PATH, (uint32_t)t);
             z = hc_normal_quantile(hc_rng_uniform(&rng));
             u_jump = hc_rng_uniform(&rng);
-            log_p += drift + vol * z + (u_jump < jump_prob ? log_jump : 0.0);
+            log_p += step.drift + step.vol * z + (u_jump < jump_prob ? step.log_jump : 0.0);
         }
         p = exp(log_p);
         k = exp(tau * log1p(in[HC_IN_ANNUAL_TOKEN_GROWTH]));

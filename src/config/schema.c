@@ -1,0 +1,398 @@
+/* schema.c: the config's schema (docs/model.md "Config file"): the input table
+ * hc_input_specs (key, symbol, level world/firm, valid range, default, meaning, shared with
+ * `headcount describe` and the docs), the keys of every section, the defaults, and the
+ * checks that fill an hc_config from the merged document. Calls dist_kinds.c for each
+ * input's distribution, then bounds.c and correlations.c (config_internal.h). */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "config_internal.h"
+
+#define CFG_MAX_SEED 9007199254740991.0 /**< 2^53 - 1: exact in a double */
+#define CFG_MAX_WORLDS 4294967296.0     /**< world index is 32 counter bits */
+#define CFG_MAX_FIRMS 4294967295.0      /**< firm + 1 is 32 counter bits */
+
+/* ---- the input table (MODEL.md "Inputs") */
+
+#define R_OPEN HC_BOUND_OPEN
+#define R_CLOSED HC_BOUND_CLOSED
+#define R_NONE HC_BOUND_NONE
+
+const hc_input_spec hc_input_specs[HC_N_SCALAR_INPUTS] = {
+    [HC_IN_PRICE_PER_MTOK] = {"inference.price_per_mtok", "p0", 0, R_OPEN, 0, R_NONE, 0, 0, 0,
+                              "inference price at t=0, USD per million tokens"},
+    [HC_IN_ANNUAL_PRICE_CHANGE] =
+        {"inference.annual_price_change", "dp", 0, R_OPEN, -1, R_NONE, 0, 0, 0,
+         "realised yearly relative change of the token price (-0.6 = falls 60 %/yr), fraction per year"},
+    [HC_IN_PRICE_VOLATILITY] = {"inference.price_volatility", "sp", 0, R_CLOSED, 0, R_NONE, 0, 1, 0,
+                                "yearly log-volatility of the token price, per sqrt(year)"},
+    [HC_IN_SHOCK_RATE] = {"inference.shock_rate", "q", 0, R_CLOSED, 0, R_NONE, 0, 1, 0,
+                          "expected price shocks per year (GPU shortages, repricing), shocks per year"},
+    [HC_IN_SHOCK_MULTIPLIER] = {"inference.shock_multiplier", "J", 0, R_OPEN, 0, R_NONE, 0, 1, 1,
+                                "price multiplier applied by one shock, ratio"},
+    [HC_IN_ANNUAL_TOKEN_GROWTH] =
+        {"inference.annual_token_growth", "dk", 0, R_OPEN, -1, R_NONE, 0, 0, 0,
+         "yearly relative growth of tokens needed per unit of work (agents, reasoning), fraction per year"},
+    [HC_IN_CAPABILITY_START] = {"capability.start", "c0", 0, R_OPEN, 0, R_CLOSED, 1, 0, 0,
+                                "share of exposed tasks AI can do acceptably at t=0, fraction"},
+    [HC_IN_CAPABILITY_CEILING] = {"capability.ceiling", "cmax", 0, R_CLOSED, 0, R_CLOSED, 1, 0, 0,
+                                  "long-run share of exposed tasks AI can do, >= capability.start, fraction"},
+    [HC_IN_CAPABILITY_GROWTH] = {"capability.growth_rate", "rc", 0, R_CLOSED, 0, R_NONE, 0, 0, 0,
+                                 "logistic growth rate of capability, per year"},
+    [HC_IN_ERROR_RATE_START] = {"capability.error_rate_start", "e0", 0, R_CLOSED, 0, R_CLOSED, 1, 0, 0,
+                                "share of AI output needing human correction at t=0, fraction"},
+    [HC_IN_ANNUAL_ERROR_CHANGE] = {"capability.annual_error_change", "de", 0, R_OPEN, -1, R_NONE, 0, 0, 0,
+                                   "yearly relative change of the error rate, fraction per year"},
+    [HC_IN_OVERSIGHT_RATIO] = {"labor.oversight_ratio", "o0", 0, R_CLOSED, 0, R_NONE, 0, 0, 0,
+                               "oversight FTE per automated FTE while the error rate is e0, FTE per FTE"},
+    [HC_IN_NEW_TASK_RATIO] = {"labor.new_task_ratio", "nu", 0, R_CLOSED, 0, R_NONE, 0, 0, 0,
+                              "FTE of new human work created per automated FTE, FTE per FTE"},
+    [HC_IN_WAGE_GROWTH] = {"wages.annual_growth", "gw", 0, R_OPEN, -1, R_NONE, 0, 0, 0,
+                           "yearly real wage growth, all roles, fraction per year"},
+    [HC_IN_BUDGET_GROWTH] = {"compute.annual_budget_growth", "gb", 0, R_OPEN, -1, R_NONE, 0, 0, 0,
+                             "yearly growth of firms' AI compute budgets, fraction per year"},
+    [HC_IN_HEADCOUNT] = {"firms.headcount", "H0", 1, R_OPEN, 0, R_NONE, 0, 0, 0, "initial employees of the firm, FTE"},
+    [HC_IN_DEMAND_GROWTH] = {"firms.demand_growth", "g", 1, R_OPEN, -1, R_NONE, 0, 0, 0,
+                             "yearly growth of the firm's labour demand without AI, fraction per year"},
+    [HC_IN_ADOPTION_SPEED] = {"firms.adoption_speed", "lam", 1, R_OPEN, 0, R_CLOSED, 1, 0, 0,
+                              "share of the gap to target automation closed per year, fraction per year"},
+    [HC_IN_EXPECTED_PRICE_CHANGE] = {"firms.expected_price_change", "dh", 1, R_OPEN, -1, R_NONE, 0, 0, 0,
+                                     "yearly token price change the firm plans on (its belief), fraction per year"},
+    [HC_IN_PLANNING_HORIZON] = {"firms.planning_horizon", "h", 1, R_CLOSED, 0, R_NONE, 0, 0, 0,
+                                "years ahead the firm prices automation at, years"},
+    [HC_IN_COST_SENSITIVITY] = {"firms.cost_sensitivity", "beta", 1, R_OPEN, 0, R_NONE, 0, 0, 0,
+                                "steepness of adoption in the log cost ratio, dimensionless"},
+    [HC_IN_BUDGET_SHARE] = {"compute.budget_share", "b", 1, R_CLOSED, 0, R_NONE, 0, 0, 0,
+                            "AI compute budget as a share of the initial wage bill, fraction"},
+    [HC_IN_PER_SPECIALIST] = {"compute.per_specialist", "m_s", 1, R_OPEN, 0, R_NONE, 0, 0, 0,
+                              "yearly compute spend that needs one AI specialist FTE, USD per year per FTE"},
+    [HC_IN_DEMAND_ELASTICITY] = {"firms.demand_elasticity", "eta", 1, R_CLOSED, 0, R_NONE, 0, 1, 0,
+                                 "how strongly demand answers the firm's unit-cost change, dimensionless"},
+    [HC_IN_WAGE_OVERSIGHT] = {"wages.oversight", "w_o", 1, R_OPEN, 0, R_NONE, 0, 0, 0,
+                              "yearly wage of an oversight FTE at t=0, USD per year"},
+    [HC_IN_WAGE_SPECIALIST] = {"wages.specialist", "w_s", 1, R_OPEN, 0, R_NONE, 0, 0, 0,
+                               "yearly wage of an AI specialist FTE at t=0, USD per year"},
+};
+
+const hc_input_spec hc_role_input_specs[HC_N_ROLE_INPUTS] = {
+    [HC_ROLE_IN_WAGE] = {"roles[r].wage", "w_r", 1, R_OPEN, 0, R_NONE, 0, 0, 0,
+                         "yearly wage in role r at t=0, USD per year"},
+    [HC_ROLE_IN_TOKENS] = {"roles[r].tokens_per_fte_year", "m_r", 0, R_OPEN, 0, R_NONE, 0, 0, 0,
+                           "tokens AI needs to do one FTE-year of role r's work at t=0, tokens per FTE-year"},
+};
+
+static const char *const section_names[] = {"inference", "capability", "labor", "wages", "compute", "firms"};
+#define N_SECTIONS ((int)(sizeof section_names / sizeof section_names[0]))
+
+static const char *const root_keys[] = {"name",      "extends",    "model",  "simulation",  "population",
+                                        "inference", "capability", "labor",  "wages",       "compute",
+                                        "firms",     "roles",      "output", "correlations"};
+static const char *const simulation_keys[] = {"start_year", "years",           "steps_per_year",
+                                              "worlds",     "firms_per_world", "seed"};
+static const char *const population_keys[] = {"employment"};
+static const char *const output_keys[] = {"percentiles"};
+static const char *const role_keys[] = {"name", "share", "exposure", "wage", "tokens_per_fte_year", "adoption_start"};
+
+static const double default_percentiles[] = {5, 25, 50, 75, 95};
+
+/* ---- distributions: names and fields (MODEL.md "Distributions") */
+
+/* ---- defaults */
+
+static int add_number(loader *L, cJSON *obj, const char *key, double v)
+{
+    cJSON *n = cJSON_CreateNumber(v);
+    if (n == NULL || cfg_object_set(L, obj, key, n)) {
+        cJSON_Delete(n);
+        return cfg_fail_oom(L);
+    }
+    return 0;
+}
+
+int cfg_fill_defaults(loader *L, cJSON *root)
+{
+    cJSON *roles, *r, *output;
+    int i;
+    for (i = 0; i < HC_N_SCALAR_INPUTS; i++) {
+        const hc_input_spec *s = &hc_input_specs[i];
+        char section[32];
+        const char *dot = strchr(s->key, '.');
+        cJSON *sec;
+        if (!s->has_default) continue;
+        snprintf(section, sizeof section, "%.*s", (int)(dot - s->key), s->key);
+        sec = cJSON_GetObjectItemCaseSensitive(root, section);
+        if (sec == NULL) {
+            sec = cJSON_AddObjectToObject(root, section);
+            if (sec == NULL) return cfg_fail_oom(L);
+        }
+        if (cJSON_IsObject(sec) && cJSON_GetObjectItemCaseSensitive(sec, dot + 1) == NULL &&
+            add_number(L, sec, dot + 1, s->default_value))
+            return 1;
+    }
+    roles = cJSON_GetObjectItemCaseSensitive(root, "roles");
+    if (cJSON_IsArray(roles)) cJSON_ArrayForEach(r, roles)
+        {
+            if (cJSON_IsObject(r) && cJSON_GetObjectItemCaseSensitive(r, "adoption_start") == NULL &&
+                add_number(L, r, "adoption_start", 0.0))
+                return 1;
+        }
+    output = cJSON_GetObjectItemCaseSensitive(root, "output");
+    if (output == NULL) {
+        output = cJSON_AddObjectToObject(root, "output");
+        if (output == NULL) return cfg_fail_oom(L);
+    }
+    if (cJSON_IsObject(output) && cJSON_GetObjectItemCaseSensitive(output, "percentiles") == NULL) {
+        cJSON *p = cJSON_CreateDoubleArray(default_percentiles, NKEYS(default_percentiles));
+        if (p == NULL || !cJSON_AddItemToObject(output, "percentiles", p)) {
+            cJSON_Delete(p);
+            return cfg_fail_oom(L);
+        }
+    }
+    if (cJSON_GetObjectItemCaseSensitive(root, "model") == NULL && add_number(L, root, "model", HC_MODEL_VERSION))
+        return 1;
+    return 0;
+}
+
+/* ---- validation of the merged config, filling the hc_config */
+
+static int validate_simulation(loader *L, const cJSON *root)
+{
+    const cJSON *sim = cJSON_GetObjectItemCaseSensitive(root, "simulation");
+    hc_config *o = L->out;
+    double x;
+    const cJSON *spy;
+    if (sim == NULL) return cfg_fail_src(L, SRC_DEFAULT, "simulation", "required key missing");
+    if (cfg_expect_object(L, sim, "simulation") ||
+        cfg_check_keys(L, sim, "simulation", simulation_keys, NKEYS(simulation_keys)))
+        return 1;
+    if (cfg_get_integer(L, sim, "simulation", "start_year", 1, 9999, &x)) return 1;
+    o->start_year = (int)x;
+    if (cfg_get_integer(L, sim, "simulation", "years", 1, HC_MAX_STEPS, &x)) return 1;
+    o->years = (int)x;
+    if (cfg_get_integer(L, sim, "simulation", "steps_per_year", 1, HC_MAX_STEPS, &x)) return 1;
+    o->steps_per_year = (int)x;
+    if ((long)o->years * o->steps_per_year > HC_MAX_STEPS) {
+        spy = cJSON_GetObjectItemCaseSensitive(sim, "steps_per_year");
+        return cfg_fail_at(L, spy, "simulation.steps_per_year",
+                           "years x steps_per_year = %d x %d = %ld steps, but at most %d steps are allowed", o->years,
+                           o->steps_per_year, (long)o->years * o->steps_per_year, HC_MAX_STEPS);
+    }
+    if (cfg_get_integer(L, sim, "simulation", "worlds", 1, CFG_MAX_WORLDS, &x)) return 1;
+    o->worlds = (int64_t)x;
+    if (cfg_get_integer(L, sim, "simulation", "firms_per_world", 1, CFG_MAX_FIRMS, &x)) return 1;
+    o->firms_per_world = (int64_t)x;
+    if (cfg_get_integer(L, sim, "simulation", "seed", 0, CFG_MAX_SEED, &x)) return 1;
+    o->seed = (uint64_t)x;
+    o->model.steps_per_year = o->steps_per_year;
+    o->model.years = o->years;
+    o->model.n_steps = o->years * o->steps_per_year;
+    o->model.seed = o->seed;
+    return 0;
+}
+
+static int validate_inputs(loader *L, const cJSON *root)
+{
+    support sup[HC_N_SCALAR_INPUTS];
+    const cJSON *sec[N_SECTIONS];
+    int s, i;
+    for (s = 0; s < N_SECTIONS; s++) {
+        const char *known[HC_N_SCALAR_INPUTS];
+        int n = 0;
+        size_t len = strlen(section_names[s]);
+        sec[s] = cJSON_GetObjectItemCaseSensitive(root, section_names[s]);
+        if (sec[s] == NULL) continue; /* its first required input is reported missing below */
+        if (cfg_expect_object(L, sec[s], section_names[s])) return 1;
+        for (i = 0; i < HC_N_SCALAR_INPUTS; i++)
+            if (strncmp(hc_input_specs[i].key, section_names[s], len) == 0 && hc_input_specs[i].key[len] == '.')
+                known[n++] = hc_input_specs[i].key + len + 1;
+        if (cfg_check_keys(L, sec[s], section_names[s], known, n)) return 1;
+    }
+    for (i = 0; i < HC_N_SCALAR_INPUTS; i++) {
+        const hc_input_spec *sp = &hc_input_specs[i];
+        const char *dot = strchr(sp->key, '.');
+        const cJSON *section = NULL, *v;
+        valid_range vr;
+        for (s = 0; s < N_SECTIONS; s++)
+            if (strncmp(section_names[s], sp->key, (size_t)(dot - sp->key)) == 0 &&
+                section_names[s][dot - sp->key] == '\0')
+                section = sec[s];
+        v = section != NULL ? cJSON_GetObjectItemCaseSensitive(section, dot + 1) : NULL;
+        if (v == NULL)
+            return cfg_fail_src(L, SRC_DEFAULT, sp->key, "required key missing (%s: %s)", sp->symbol, sp->meaning);
+        vr.name = sp->key;
+        vr.lo_kind = sp->lo_kind;
+        vr.lo = sp->lo;
+        vr.hi_kind = sp->hi_kind;
+        vr.hi = sp->hi;
+        if (cfg_parse_dist(L, v, sp->key, &vr, &L->out->model.input[i], &sup[i])) return 1;
+    }
+    /* cmax >= c0 in every world: the ceiling's lowest value against the start's highest. */
+    if (sup[HC_IN_CAPABILITY_CEILING].lo < sup[HC_IN_CAPABILITY_START].hi) {
+        const cJSON *cap = sec[1];
+        char a[40], b[40];
+        return cfg_fail_at(L, cJSON_GetObjectItemCaseSensitive(cap, "ceiling"), "capability.ceiling",
+                           "capability.ceiling can be as low as %s while capability.start can be as high as %s, but "
+                           "capability.ceiling must be >= capability.start in every world",
+                           cfg_fmt_num(sup[HC_IN_CAPABILITY_CEILING].lo, a, sizeof a),
+                           cfg_fmt_num(sup[HC_IN_CAPABILITY_START].hi, b, sizeof b));
+    }
+    return 0;
+}
+
+static int validate_roles(loader *L, const cJSON *root)
+{
+    const cJSON *roles = cJSON_GetObjectItemCaseSensitive(root, "roles"), *r;
+    hc_config *o = L->out;
+    double shares[HC_MAX_ROLES], total = 0.0;
+    char d[128];
+    int n, i = 0;
+    if (roles == NULL) return cfg_fail_src(L, SRC_DEFAULT, "roles", "required key missing");
+    n = cJSON_GetArraySize(roles);
+    if (!cJSON_IsArray(roles) || n < 1 || n > HC_MAX_ROLES)
+        return cfg_fail_at(L, roles, "roles", "expected an array of 1 to %d roles, got %s", HC_MAX_ROLES,
+                           cfg_describe(roles, d, sizeof d));
+    cJSON_ArrayForEach(r, roles)
+    {
+        char rp[64], sub[CFG_PATH];
+        const cJSON *name;
+        valid_range vr;
+        support sup;
+        double x;
+        int j;
+        snprintf(rp, sizeof rp, "roles[%d]", i);
+        if (cfg_expect_object(L, r, rp) || cfg_check_keys(L, r, rp, role_keys, NKEYS(role_keys))) return 1;
+        name = cJSON_GetObjectItemCaseSensitive(r, "name");
+        cfg_path_key(sub, sizeof sub, rp, "name");
+        if (name == NULL)
+            return cfg_fail_src(L, cfg_prov_src(L, r) == SRC_OVERRIDE ? SRC_OVERRIDE : SRC_DEFAULT, sub,
+                                "required key missing");
+        if (!cJSON_IsString(name) || !cfg_safe_name(name->valuestring, 0) || strlen(name->valuestring) >= 64)
+            return cfg_fail_at(L, name, sub, "expected a role name of 1 to 63 letters, digits, '_' or '-', got %s",
+                               cfg_describe(name, d, sizeof d));
+        for (j = 0; j < i; j++)
+            if (strcmp(o->role_names[j], name->valuestring) == 0)
+                return cfg_fail_at(L, name, sub, "duplicate role name \"%s\" (also roles[%d])", name->valuestring, j);
+        memcpy(o->role_names[i], name->valuestring, strlen(name->valuestring) + 1);
+        if (cfg_get_ranged(L, r, rp, "share", 1, HC_BOUND_CLOSED, 0, HC_BOUND_NONE, 0, NULL, &shares[i])) return 1;
+        total += shares[i];
+        if (cfg_get_ranged(L, r, rp, "exposure", 1, HC_BOUND_CLOSED, 0, HC_BOUND_CLOSED, 1, NULL, &x)) return 1;
+        o->model.role_exposure[i] = (float)x;
+        {
+            char why[64], e[40];
+            double a0 = 0.0;
+            snprintf(why, sizeof why, "(the role's exposure is %s)", cfg_fmt_num(x, e, sizeof e));
+            if (cfg_get_ranged(L, r, rp, "adoption_start", 0, HC_BOUND_CLOSED, 0, HC_BOUND_CLOSED, x, why, &a0) == 1)
+                return 1;
+            o->model.role_adoption_start[i] = (float)a0;
+        }
+        for (j = 0; j < HC_N_ROLE_INPUTS; j++) {
+            const hc_input_spec *sp = &hc_role_input_specs[j];
+            const char *field = strchr(sp->key, '.') + 1;
+            const cJSON *v = cJSON_GetObjectItemCaseSensitive(r, field);
+            cfg_path_key(sub, sizeof sub, rp, field);
+            if (v == NULL)
+                return cfg_fail_src(L, cfg_prov_src(L, r) == SRC_OVERRIDE ? SRC_OVERRIDE : SRC_DEFAULT, sub,
+                                    "required key missing (%s: %s)", sp->symbol, sp->meaning);
+            vr.name = sub;
+            vr.lo_kind = sp->lo_kind;
+            vr.lo = sp->lo;
+            vr.hi_kind = sp->hi_kind;
+            vr.hi = sp->hi;
+            if (cfg_parse_dist(L, v, sub, &vr, j == HC_ROLE_IN_WAGE ? &o->model.role_wage[i] : &o->model.role_tokens[i],
+                               &sup))
+                return 1;
+        }
+        i++;
+    }
+    if (!(total > 0.0) || !isfinite(total))
+        return cfg_fail_at(L, roles, "roles", "the role shares sum to %s; at least one role needs a share > 0",
+                           cfg_fmt_num(total, d, sizeof d));
+    for (i = 0; i < n; i++) o->model.role_share[i] = (float)(shares[i] / total);
+    o->model.n_roles = n;
+    return 0;
+}
+
+static int validate_output(loader *L, const cJSON *root)
+{
+    const cJSON *out = cJSON_GetObjectItemCaseSensitive(root, "output"), *p, *e;
+    char d[128];
+    int n, i = 0;
+    if (cfg_expect_object(L, out, "output") || cfg_check_keys(L, out, "output", output_keys, NKEYS(output_keys)))
+        return 1;
+    p = cJSON_GetObjectItemCaseSensitive(out, "percentiles");
+    n = cJSON_GetArraySize(p);
+    if (!cJSON_IsArray(p) || n < 1 || n > HC_MAX_PERCENTILES)
+        return cfg_fail_at(L, p, "output.percentiles", "expected an array of 1 to %d numbers in (0, 100), got %s",
+                           HC_MAX_PERCENTILES, cfg_describe(p, d, sizeof d));
+    cJSON_ArrayForEach(e, p)
+    {
+        char ep[64], a[40];
+        double lo = i ? L->out->percentiles[i - 1] : 0.0;
+        snprintf(ep, sizeof ep, "output.percentiles[%d]", i);
+        if (!cJSON_IsNumber(e) || !(e->valuedouble > 0.0 && e->valuedouble < 100.0))
+            return cfg_fail_at(L, e, ep, "expected a number in (0, 100), got %s", cfg_describe(e, d, sizeof d));
+        if (i > 0 && !(e->valuedouble > lo))
+            return cfg_fail_at(L, e, ep, "expected a number > %s (percentiles must strictly increase), got %s",
+                               cfg_fmt_num(lo, a, sizeof a), cfg_describe(e, d, sizeof d));
+        L->out->percentiles[i++] = e->valuedouble;
+    }
+    L->out->n_percentiles = n;
+    return 0;
+}
+
+static void default_name(const char *path, char *buf, size_t n)
+{
+    const char *base = strrchr(path, '/');
+    size_t len;
+    base = base ? base + 1 : path;
+    len = strlen(base);
+    if (len > 5 && strcmp(base + len - 5, ".json") == 0) len -= 5;
+    snprintf(buf, n, "%.*s", (int)len, base);
+}
+
+int cfg_validate(loader *L, cJSON *root)
+{
+    const cJSON *v, *pop;
+    char d[128];
+    double x;
+    if (cfg_check_keys(L, root, "", root_keys, NKEYS(root_keys))) return 1;
+    v = cJSON_GetObjectItemCaseSensitive(root, "extends");
+    if (v != NULL) return cfg_fail_at(L, v, "extends", "cannot be set by an override (use it in the file)");
+    v = cJSON_GetObjectItemCaseSensitive(root, "model");
+    if (!cJSON_IsNumber(v) || v->valuedouble != HC_MODEL_VERSION)
+        return cfg_fail_at(L, v, "model", "expected %d (the only model version), got %s", HC_MODEL_VERSION,
+                           cfg_describe(v, d, sizeof d));
+    v = cJSON_GetObjectItemCaseSensitive(root, "name");
+    if (v != NULL) {
+        if (!cJSON_IsString(v) || !cfg_safe_name(v->valuestring, 1) || strlen(v->valuestring) >= sizeof L->out->name)
+            return cfg_fail_at(L, v, "name",
+                               "expected a name of 1 to %d letters, digits, '_', '.' or '-', not starting with '.', "
+                               "got %s",
+                               (int)sizeof L->out->name - 1, cfg_describe(v, d, sizeof d));
+        memcpy(L->out->name, v->valuestring, strlen(v->valuestring) + 1);
+    } else {
+        char nm[512], e[160];
+        default_name(L->top, nm, sizeof nm);
+        if (!cfg_safe_name(nm, 1) || strlen(nm) >= sizeof L->out->name) {
+            cfg_escape_into(e, sizeof e, nm, 100);
+            return cfg_fail_src(L, SRC_DEFAULT, "name",
+                                "the file name gives the scenario name \"%s\", which is not made of letters, digits, "
+                                "'_', '.' and '-' (set \"name\")",
+                                e);
+        }
+        memcpy(L->out->name, nm, strlen(nm) + 1); /* length checked above */
+    }
+    if (validate_simulation(L, root)) return 1;
+    pop = cJSON_GetObjectItemCaseSensitive(root, "population");
+    if (pop == NULL) return cfg_fail_src(L, SRC_DEFAULT, "population.employment", "required key missing");
+    if (cfg_expect_object(L, pop, "population") ||
+        cfg_check_keys(L, pop, "population", population_keys, NKEYS(population_keys)) ||
+        cfg_get_ranged(L, pop, "population", "employment", 1, HC_BOUND_OPEN, 0, HC_BOUND_NONE, 0, NULL, &x))
+        return 1;
+    L->out->employment = x;
+    if (validate_inputs(L, root) || validate_roles(L, root) || validate_output(L, root) ||
+        cfg_validate_numeric_range(L, root) || cfg_validate_correlations(L, root))
+        return 1;
+    return 0;
+}
