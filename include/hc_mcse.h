@@ -61,9 +61,9 @@ typedef struct {
 int hc_mcse_run_to_target(const hc_blend_run *run, const hc_plan *p, hc_design *design, const hc_sim_options *o,
                           double target, int64_t max_worlds, hc_results *res, hc_mcse_target *t, hc_error *err);
 
-/* Appends more's worlds (which must start where dst's end) to dst; both hold `slots`
+/* Appends more's worlds (which must start where dst's end) to dst; both hold dst->slots
  * scenario slots. 0, or 1 with err filled (out of memory; dst is then unchanged). */
-int hc_results_append(hc_results *dst, const hc_results *more, int slots, hc_error *err);
+int hc_results_append(hc_results *dst, const hc_results *more, hc_error *err);
 
 /* manifest.json's "uncertainty": the sampling, the design's batches, the MCSE method and
  * what --target-mcse found (t may be NULL). Caller frees (cJSON_Delete). */

@@ -96,8 +96,9 @@ int hc_mcse_bands(const hc_results *r, const hc_config *cfg, hc_bands *b, hc_err
 
 /* ---- growing a run */
 
-int hc_results_append(hc_results *dst, const hc_results *more, int slots, hc_error *err)
+int hc_results_append(hc_results *dst, const hc_results *more, hc_error *err)
 {
+    const int slots = dst->slots;
     const int64_t W = dst->worlds + more->worlds, F = dst->firms;
     const size_t per_world = (size_t)(dst->n_steps + 1) * HC_N_SUMS, years = (size_t)(dst->years + 1);
     double *sums = (double *)malloc((size_t)slots * (size_t)W * per_world * sizeof(double));
@@ -219,7 +220,7 @@ int hc_mcse_run_to_target(const hc_blend_run *run, const hc_plan *p, hc_design *
         bar = hc_progress_start(&worlds_done, (int64_t)hc_blend_run_simulated(run) * more.worlds, o->quiet);
         failed = hc_blend_simulate(run, &plan, &quiet_o, &more, err);
         hc_progress_stop(bar);
-        if (!failed) failed = hc_results_append(res, &more, slots, err);
+        if (!failed) failed = hc_results_append(res, &more, err);
         if (!failed) {
             res->threads = more.threads;
             res->backend = more.backend;

@@ -48,6 +48,7 @@ static void run_paths(blend_run *r, const char *const *paths, int n, const char 
     int i;
     for (i = 0; i < n; i++) p[i] = (char *)(uintptr_t)paths[i];
     memset(r, 0, sizeof(*r));
+    memset(&o, 0, sizeof(o)); /* hc_run.h: zero first, so a field added later is off */
     r->n = n;
     o.backend = "cpu";
     o.threads = 2;

@@ -137,7 +137,7 @@ static void appended_worlds_should_equal_one_run(void **state)
     run_slice(&c, 0, 25, &all);
     run_slice(&c, 0, 10, &head);
     run_slice(&c, 10, 15, &tail);
-    assert_int_equal(hc_results_append(&head, &tail, 1, &err), 0);
+    assert_int_equal(hc_results_append(&head, &tail, &err), 0);
     assert_int_equal(head.worlds, 25);
     assert_memory_equal(all.sums, head.sums, sizeof(double) * 25 * (size_t)(c.model.n_steps + 1) * HC_N_SUMS);
     assert_memory_equal(all.firm_change, head.firm_change, sizeof(float) * 25 * 5 * (size_t)(c.years + 1));
