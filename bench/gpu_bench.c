@@ -153,13 +153,13 @@ static int bench(char **paths, int n_cfg, const long long *sizes, int n_sizes, l
         S = cfg[0].steps_per_year;
         if (alloc(cfg, n_cfg, &cpu) || alloc(cfg, n_cfg, &gpu)) goto validate_done;
         t0 = omp_get_wtime();
-        if (hc_run_cpu(cfg, n_cfg, 0, &cpu, &err)) {
+        if (hc_run_cpu(&(hc_plan){.models = cfg, .n_models = n_cfg}, 0, &cpu, &err)) {
             fprintf(stderr, "gpu_bench: cpu: %s\n", err.message);
             goto validate_done;
         }
         cpu_rate = (double)n_cfg * (double)worlds * (double)firms * (double)(cfg[0].model.n_steps + 1) /
                    (omp_get_wtime() - t0);
-        if (hc_run_cuda(cfg, n_cfg, NULL, &gpu, NULL, &err)) {
+        if (hc_run_cuda(&(hc_plan){.models = cfg, .n_models = n_cfg}, NULL, &gpu, NULL, &err)) {
             fprintf(stderr, "gpu_bench: gpu: %s\n", err.message);
             goto validate_done;
         }
@@ -217,8 +217,8 @@ static int bench(char **paths, int n_cfg, const long long *sizes, int n_sizes, l
         if (alloc(cfg, n_cfg, &res)) {
             ok = 0;
         } else {
-            if ((sz == 0 && hc_run_cuda(cfg, n_cfg, &o, &res, &timing, &err)) ||
-                hc_run_cuda(cfg, n_cfg, &o, &res, &timing, &err)) {
+            if ((sz == 0 && hc_run_cuda(&(hc_plan){.models = cfg, .n_models = n_cfg}, &o, &res, &timing, &err)) ||
+                hc_run_cuda(&(hc_plan){.models = cfg, .n_models = n_cfg}, &o, &res, &timing, &err)) {
                 fprintf(stderr, "gpu_bench: %lld firms: %s\n", sizes[sz], err.message);
                 ok = 0;
             }

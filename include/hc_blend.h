@@ -83,11 +83,13 @@ int hc_blend_run_slots(const hc_blend_run *run);
 /* Scenarios actually simulated: the slots minus the blends. */
 int hc_blend_run_simulated(const hc_blend_run *run);
 
-/* Simulates the run through hc_simulate and fills every blend's slot. res is allocated
- * for hc_blend_run_slots() scenarios; on return res->n_scenarios is run->n_user, so
- * bands and outputs see the user's scenarios in order (the hidden components' slots lie
- * beyond, unused). Without blends this is hc_simulate(cfg, n_user, ...). */
-int hc_blend_simulate(const hc_config *cfg, const hc_blend_run *run, const hc_sim_options *o, hc_results *res,
+/* Simulates plan p, whose models are the run's scenarios (a blend's as_config among
+ * them), through hc_simulate, and fills every blend's slot: the models simulated are the
+ * run's ordinary scenarios and the hidden components, and each world of a blend takes
+ * its component's. res is allocated for hc_blend_run_slots() scenario slots; the run's
+ * scenarios are slots 0 .. n_user - 1 in order, the hidden components' slots lie beyond.
+ * Without blends this is hc_simulate(p, ...). */
+int hc_blend_simulate(const hc_blend_run *run, const hc_plan *p, const hc_sim_options *o, hc_results *res,
                       hc_error *err);
 
 /* Fills scenario slot `dst` of res, world by world, from the slots src[k] of b's

@@ -29,8 +29,8 @@ double hc_cli_now(void);
 /* Loads n configs with the overrides; prints the first error and returns non-zero. */
 int hc_cli_load_all(char **paths, int n, const hc_override *ov, int n_ov, hc_config *cfg);
 void hc_cli_free_all(hc_config *cfg, int n);
-/* Scenarios of one run share the simulation's shape and percentiles, and differ in name. */
-int hc_cli_check_comparable(const hc_config *cfg, int n);
+/* Scenarios of one run differ in name; 0, or 1 after printing the two that do not. */
+int hc_cli_check_names(const hc_config *cfg, int n);
 /* results/<name>_vs_<name>..., with -2, -3... when that already holds a run. */
 void hc_cli_default_out_dir(const hc_config *cfg, int n, char *out, size_t len);
 size_t hc_cli_physical_memory(void);

@@ -69,13 +69,12 @@ typedef struct {
     int64_t launches;     /* chunks x scenarios, all GPUs together */
 } hc_cuda_timing;
 
-/* Fills the worlds of res's slice for every scenario, like hc_run_cpu, on the GPUs that
+/* Fills the worlds of res's slice for every model of plan p (no design), like hc_run_cpu, on the GPUs that
  * o selects (o may be NULL: defaults). Worlds are split across the GPUs in contiguous
  * ranges and run in chunks that fit the free memory; every world's numbers depend only on
  * its id, so neither the split nor the chunking changes a bit. timing may be NULL.
  * Returns 0, or non-zero with err filled; err may carry a second line "hint: ...". */
-int hc_run_cuda(const hc_config *cfg, int n_scenarios, const hc_cuda_options *o, hc_results *res,
-                hc_cuda_timing *timing, hc_error *err);
+int hc_run_cuda(const hc_plan *p, const hc_cuda_options *o, hc_results *res, hc_cuda_timing *timing, hc_error *err);
 
 /* Percentiles p[0..np) of x[0..n) (n >= 1, 1 <= np <= HC_MAX_PERCENTILES) on GPU
  * `ordinal`: a CUB radix sort, then numpy's linear interpolation exactly as

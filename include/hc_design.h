@@ -88,11 +88,11 @@ void hc_design_col_name(const hc_config *cfg, int c, char *buf, size_t len);
 /* Whether these options and configs call for a design (LHS, correlations or Sobol). */
 int hc_design_wanted(const hc_config *cfg, int n_scenarios, const hc_uncertainty_options *o);
 
-/* Checks the options against the run and, for --sobol, sets every cfg[i].worlds to the
- * design's N (k + 2). Returns 0, or 1 with err naming the option of a combination that
- * is not supported (a usage error). */
-int hc_design_plan(hc_config *cfg, int n_scenarios, const hc_uncertainty_options *o, int has_blend, int mpi_ranks,
-                   hc_error *err);
+/* Checks the options against the run and, for --sobol, sets *worlds (the run's shape,
+ * hc_shape.h) to the design's N (k + 2); otherwise leaves it. Returns 0, or 1 with err
+ * naming the option of a combination that is not supported (a usage error). */
+int hc_design_plan(const hc_config *cfg, int n_scenarios, const hc_uncertainty_options *o, int has_blend,
+                   int mpi_ranks, int64_t *worlds, hc_error *err);
 
 /* Builds the design of worlds 0 .. worlds - 1 (one batch; Sobol: the whole design).
  * Returns 0, or 1 with err filled (out of memory). */

@@ -32,19 +32,18 @@ typedef struct {
     double mcse[HC_DESIGN_MAX_SCENARIOS][HC_N_HEADLINE]; /* MCSE of each median at the horizon, at the end */
 } hc_mcse_target;
 
-/* Adds worlds to res (which holds worlds 0 .. W - 1 of the run's slots) in batches, world
+/* Adds worlds to res (which holds worlds 0 .. W - 1 of plan p's slots) in batches, world
  * ids continuing, until each headline metric's median at the horizon has MCSE <= the
- * target, or max_worlds is reached. A design, when given, gets a batch of its own for
+ * target, or max_worlds is reached. A design, when given (the plan's, extended here), gets a batch of its own for
  * each addition. Prints one line per batch on stderr unless o->quiet. Returns 0 (target
  * reached or not: see t->reached), or non-zero with err filled (out of memory,
  * interrupted, a backend's failure). */
-int hc_mcse_run_to_target(const hc_config *cfg, const hc_blend_run *run, const hc_sim_options *o,
-                          hc_design *design, double target, int64_t max_worlds, hc_results *res,
-                          hc_mcse_target *t, hc_error *err);
+int hc_mcse_run_to_target(const hc_blend_run *run, const hc_plan *p, hc_design *design, const hc_sim_options *o,
+                          double target, int64_t max_worlds, hc_results *res, hc_mcse_target *t, hc_error *err);
 
-/* Appends more's worlds (which must start where dst's end) to dst; both hold `slots`
+/* Appends more's worlds (which must start where dst's end) to dst; both hold dst->slots
  * scenario slots. 0, or 1 with err filled (out of memory; dst is then unchanged). */
-int hc_results_append(hc_results *dst, const hc_results *more, int slots, hc_error *err);
+int hc_results_append(hc_results *dst, const hc_results *more, hc_error *err);
 
 /* manifest.json's "uncertainty": the sampling, the design's batches, the MCSE method and
  * what --target-mcse found (t may be NULL). Caller frees (cJSON_Delete). */

@@ -1,7 +1,7 @@
 /* hc_mpi.h: one `headcount run` across MPI ranks (host only; docs/cluster.md).
  *
- * Ranks split the worlds into contiguous blocks; each rank simulates its block on its
- * own backend (the CPU, or its share of the node's GPUs by local rank), and rank 0
+ * Ranks split a plan's worlds into contiguous blocks; each rank simulates its block on
+ * the backend src/simulate.c chose for it (the CPU, or its share of the node's GPUs by local rank), and rank 0
  * gathers every world's sums, every firm's change and the shrinking counts into one
  * hc_results, then computes the bands and writes the outputs exactly as a single
  * process does. src/mpi_run.c implements it; in builds without MPI (no HC_HAVE_MPI) the
@@ -10,7 +10,7 @@
 #define HC_MPI_H
 
 #include <stdint.h>
-#include "hc_run.h"
+#include "hc_engine.h"
 
 /* Starts MPI (every rank runs the same command); a no-op without MPI. 0 on success. */
 int hc_mpi_init(int *argc, char ***argv);
@@ -31,18 +31,19 @@ int hc_mpi_local_size(void);
 /* The contiguous block of `worlds` that rank `rank` of `size` simulates: the first
  * worlds % size ranks take one world more. count may be 0 when worlds < size. */
 void hc_mpi_partition(int64_t worlds, int rank, int size, int64_t *begin, int64_t *count);
-/* The worlds this process's hc_results must hold for hc_simulate: all of them on rank 0
- * (it gathers), only its own block elsewhere. */
+/* The worlds of a run of `worlds` this process's hc_results must hold: all of them on
+ * rank 0 (it gathers), only its own block elsewhere. */
 void hc_mpi_results_span(int64_t worlds, int64_t *begin, int64_t *count);
 
-/* Whether hc_simulate should hand the run to hc_mpi_simulate: several ranks, and not
- * already inside it simulating this rank's block. */
-int hc_mpi_splits(void);
-/* Simulates this rank's block through hc_simulate and gathers every block into res on
- * rank 0 (res spans hc_mpi_results_span). On other ranks res is left holding only their
- * block and must not be used for outputs. Returns 0, or non-zero with err filled, its
- * message naming the failing rank; the caller prints it and hc_mpi_finalize aborts. */
-int hc_mpi_simulate(const hc_config *cfg, int n_scenarios, const hc_sim_options *o, hc_results *res,
-                    hc_error *err);
+/* Prefixes err's message with "rank R of N (host): ", so a job's log says who failed;
+ * leaves it as it is without MPI. Returns 1, for `return hc_mpi_name_rank(err);`. */
+int hc_mpi_name_rank(hc_error *err);
+
+/* Runs backend b on this rank's block of p's worlds (p->world_begin, p->worlds) and
+ * gathers every block into res on rank 0 (res spans hc_mpi_results_span, shifted by
+ * p->world_begin). On other ranks res is left holding only their block and must not be
+ * used for outputs. Returns 0, or non-zero with err filled, its message naming the
+ * failing rank; the caller prints it and hc_mpi_finalize aborts. */
+int hc_mpi_run(const hc_backend *b, const hc_plan *p, hc_results *res, hc_error *err);
 
 #endif

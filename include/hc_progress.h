@@ -1,6 +1,6 @@
 /* hc_progress.h: a progress bar on stderr while a backend simulates (host only).
  *
- * The backend only counts finished worlds (hc_results.worlds_done, updated atomically);
+ * The backend only counts finished worlds (hc_plan.worlds_done, updated atomically);
  * a thread here reads the count a few times a second and redraws one line. Nothing the
  * bar does can reach the numbers: it reads a counter and writes to stderr. It shows
  * only when stderr is a terminal and the run has lasted a second, and never with

@@ -1,6 +1,9 @@
-/* hc_run.h: running the simulation of a whole run on a chosen backend (host only).
- * src/simulate.c is the one place that picks the backend (CPU now; CUDA and MPI hook in
- * there), so `run` and every other command that simulates share the choice. */
+/* hc_run.h: simulating a plan on a chosen backend (host only; src/simulate.c).
+ *
+ * src/simulate.c is the one place that picks the backend (CPU or CUDA) and hands the
+ * plan to it, through src/mpi_run.c when MPI ranks share the worlds, so `run` and every
+ * other command that simulates share the choice. It calls down only: the backends
+ * (hc_engine.h, hc_cuda.h) and the MPI split (hc_mpi.h). */
 #ifndef HC_RUN_H
 #define HC_RUN_H
 
@@ -17,9 +20,10 @@ typedef struct {
     int devices[HC_SIM_MAX_DEVICES];
 } hc_sim_options;
 
-/* Fills res (allocated by the caller) on the backend `o` asks for. Returns 0, or
- * non-zero with err filled; err may carry a second line starting "hint:". */
-int hc_simulate(const hc_config *cfg, int n_scenarios, const hc_sim_options *o, hc_results *res,
-                hc_error *err);
+/* Fills res with plan p on the backend `o` asks for: all of p's worlds, or under MPI
+ * (hc_mpi.h) rank 0 all of them and every other rank its block (res allocated by the
+ * caller over hc_mpi_results_span). Returns 0, or non-zero with err filled; err may
+ * carry a second line starting "hint:". */
+int hc_simulate(const hc_plan *p, const hc_sim_options *o, hc_results *res, hc_error *err);
 
 #endif

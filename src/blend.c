@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "hc_blend.h"
+#include "hc_shape.h"
 #include "model/hc_philox.h"
 
 /* ---- reading the file: the config loader's document layer (hc_config_read_document) */
@@ -63,20 +64,13 @@ static void join_relative(const char *referrer, const char *rel, char *out, size
     snprintf(out, n, "%.*s%s", dir, referrer, rel);
 }
 
-/* The fields a world-by-world copy needs the components to share. */
+/* The fields a world-by-world copy needs the components to share: the run's shape, and
+ * employment, since the components make one scenario (hc_shape.h). */
 static const char *shape_difference(const hc_config *a, const hc_config *b)
 {
-    if (a->start_year != b->start_year) return "simulation.start_year";
-    if (a->years != b->years) return "simulation.years";
-    if (a->steps_per_year != b->steps_per_year) return "simulation.steps_per_year";
-    if (a->worlds != b->worlds) return "simulation.worlds";
-    if (a->firms_per_world != b->firms_per_world) return "simulation.firms_per_world";
-    if (a->seed != b->seed) return "simulation.seed";
-    if (a->n_percentiles != b->n_percentiles ||
-        memcmp(a->percentiles, b->percentiles, sizeof(double) * (size_t)a->n_percentiles) != 0)
-        return "output.percentiles";
-    if (a->employment != b->employment) return "population.employment";
-    return NULL;
+    const char *what = hc_shape_difference(a, b);
+    if (what == NULL && a->employment != b->employment) what = "population.employment";
+    return what;
 }
 
 /* The blend as a scenario's resolved config: the blend object as run, then per component
@@ -499,30 +493,30 @@ static int permute_slots(hc_results *res, const int *perm, int n, hc_error *err)
     return 0;
 }
 
-int hc_blend_simulate(const hc_config *cfg, const hc_blend_run *run, const hc_sim_options *o, hc_results *res,
+int hc_blend_simulate(const hc_blend_run *run, const hc_plan *p, const hc_sim_options *o, hc_results *res,
                       hc_error *err)
 {
     const int n_user = run->n_user, n_slots = hc_blend_run_slots(run);
     int n_sim = 0, n_blend_pos, i, k, rc;
-    int *sim_pos = NULL, *perm = NULL;
+    int *sim_pos = NULL;
     hc_config *sim_cfg = NULL;
+    hc_plan expanded = *p;
 
-    if (hc_blend_run_simulated(run) == n_slots) return hc_simulate(cfg, n_user, o, res, err);
+    if (hc_blend_run_simulated(run) == n_slots) return hc_simulate(p, o, res, err);
 
     /* Simulation layout: the scenarios to simulate first (the run's ordinary configs in
-     * order, then the hidden components), the blends after them, so hc_simulate sees
-     * one contiguous list whatever backend runs it. sim_pos[slot] is where each final
+     * order, then the hidden components), the blends after them, so the backend sees
+     * one contiguous list of models whatever it is. sim_pos[slot] is where each final
      * slot (the run's scenarios, then the hidden ones) sits during the simulation. */
     sim_pos = (int *)malloc(sizeof(int) * (size_t)n_slots);
-    perm = (int *)malloc(sizeof(int) * (size_t)n_slots);
     sim_cfg = (hc_config *)malloc(sizeof(hc_config) * (size_t)n_slots);
-    if (!sim_pos || !perm || !sim_cfg) {
+    if (!sim_pos || !sim_cfg) {
         rc = hc_fail(err, "out of memory planning a blend run");
         goto done;
     }
     for (i = 0; i < n_user; i++)
         if (run->blend[i] == NULL) {
-            sim_cfg[n_sim] = cfg[i];
+            sim_cfg[n_sim] = p->models[i];
             sim_pos[i] = n_sim++;
         }
     for (i = 0; i < run->n_hidden; i++) {
@@ -533,12 +527,11 @@ int hc_blend_simulate(const hc_config *cfg, const hc_blend_run *run, const hc_si
     for (i = 0; i < n_user; i++)
         if (run->blend[i] != NULL) sim_pos[i] = n_blend_pos++;
 
-    /* The backend (and the MPI gather) see exactly the n_sim scenarios they simulate;
-     * the blends' slots lie beyond them, untouched. */
-    res->n_scenarios = n_sim;
-    rc = hc_simulate(sim_cfg, n_sim, o, res, err);
-    res->n_scenarios = n_slots;
-    if (rc) goto done;
+    /* The backend (and the MPI gather) fill the n_sim slots of the models they simulate;
+     * the blends' slots lie beyond them, filled from them world by world. */
+    expanded.models = sim_cfg;
+    expanded.n_models = n_sim;
+    if ((rc = hc_simulate(&expanded, o, res, err)) != 0) goto done;
 
     for (i = 0; i < n_user; i++) {
         int src[HC_BLEND_MAX_COMPONENTS];
@@ -547,12 +540,9 @@ int hc_blend_simulate(const hc_config *cfg, const hc_blend_run *run, const hc_si
             src[k] = run->component_slot[i][k] >= 0 ? sim_pos[run->component_slot[i][k]] : -1;
         hc_blend_fill(res, sim_pos[i], src, run->blend[i]);
     }
-    for (i = 0; i < n_slots; i++) perm[i] = sim_pos[i];
-    rc = permute_slots(res, perm, n_slots, err);
-    res->n_scenarios = n_user;
+    rc = permute_slots(res, sim_pos, n_slots, err);
 done:
     free(sim_pos);
-    free(perm);
     free(sim_cfg);
     return rc;
 }

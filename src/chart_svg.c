@@ -509,7 +509,7 @@ int hc_write_charts(const char *dir, const hc_results *r, const hc_bands *b, con
         goto done;
     }
     for (t = 0; t < n; t++) x[t] = (double)cfg[0].start_year + (double)t / (double)cfg[0].steps_per_year;
-    snprintf(subtitle, sizeof(subtitle), "Across %lld possible futures (worlds) of %lld firms each", (long long)cfg[0].worlds,
+    snprintf(subtitle, sizeof(subtitle), "Across %lld possible futures (worlds) of %lld firms each", (long long)r->worlds,
              (long long)cfg[0].firms_per_world);
 
     for (k = 0; k < (int)(sizeof(fan_defs) / sizeof(fan_defs[0])); k++) {

@@ -90,36 +90,18 @@ void hc_cli_free_all(hc_config *cfg, int n)
     for (i = 0; i < n; i++) hc_config_free(&cfg[i]);
 }
 
-/* Scenarios of one run are compared world by world, so they must share the shape of
- * the simulation and the bands. */
-int hc_cli_check_comparable(const hc_config *cfg, int n)
+/* Scenarios of one run are told apart by name (their shape is checked by
+ * hc_shape_build, src/shape.c). */
+int hc_cli_check_names(const hc_config *cfg, int n)
 {
     int i, j;
-    for (i = 1; i < n; i++) {
-        const hc_config *a = &cfg[0], *b = &cfg[i];
-        const char *what = NULL;
-        if (a->start_year != b->start_year) what = "simulation.start_year";
-        else if (a->years != b->years) what = "simulation.years";
-        else if (a->steps_per_year != b->steps_per_year) what = "simulation.steps_per_year";
-        else if (a->worlds != b->worlds) what = "simulation.worlds";
-        else if (a->firms_per_world != b->firms_per_world) what = "simulation.firms_per_world";
-        else if (a->seed != b->seed) what = "simulation.seed";
-        else if (a->n_percentiles != b->n_percentiles ||
-                 memcmp(a->percentiles, b->percentiles, sizeof(double) * (size_t)a->n_percentiles) != 0)
-            what = "output.percentiles";
-        if (what) {
-            fprintf(stderr, "headcount: %s and %s differ in %s; scenarios of one run share it "
-                    "(set it in a common base config, or with a command-line option)\n",
-                    a->path, b->path, what);
-            return 1;
-        }
+    for (i = 1; i < n; i++)
         for (j = 0; j < i; j++)
-            if (strcmp(cfg[j].name, b->name) == 0) {
+            if (strcmp(cfg[j].name, cfg[i].name) == 0) {
                 fprintf(stderr, "headcount: %s and %s are both named \"%s\"; scenario names must differ "
-                        "(set \"name\" in one of them)\n", cfg[j].path, b->path, b->name);
+                        "(set \"name\" in one of them)\n", cfg[j].path, cfg[i].path, cfg[i].name);
                 return 1;
             }
-    }
     return 0;
 }
 

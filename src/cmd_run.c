@@ -1,17 +1,24 @@
-/* cmd_run.c: `headcount run`: load the scenarios, simulate, compute the bands, write
- * the out folder. */
+/* cmd_run.c: `headcount run`, one function per stage of the line
+ *
+ *     parse -> load -> plan -> simulate -> analyse -> write -> publish
+ *
+ * parse_args reads the command line into run_args; load_run loads the scenarios and
+ * builds the run's shape (hc_shape.h); plan_run builds the world-input design, checks the
+ * memory, stages the out folder and allocates the results; simulate_run hands the plan to
+ * hc_blend_simulate (hc_simulate when there is no blend) and to --target-mcse;
+ * analyse_run computes the bands; write_run writes every file into the stage; publish_run
+ * makes the out folder. Each stage returns CONTINUE or the command's exit status.
+ *
+ * Owns: the command's options and the order of the stages. Calls: the config loader and
+ * blends, the shape, the design, the simulation line (hc_run.h), MCSE, bands and the
+ * writers; nothing calls back into it. */
 #include <cjson/cJSON.h>
-#include <errno.h>
 #include <getopt.h>
-#include <limits.h>
 #include <math.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 #include "hc_bands.h"
 #include "hc_blend.h"
 #include "hc_cli.h"
@@ -26,10 +33,12 @@
 #include "hc_run.h"
 #include "hc_samples.h"
 #include "hc_sensitivity.h"
+#include "hc_shape.h"
 #include "hc_stats.h"
 #include "hc_trace.h"
 
 #define MAX_SCENARIOS 16
+#define CONTINUE (-1) /* a stage went well: on to the next */
 
 static const char *usage_run =
     "usage: headcount run [options] CONFIG...\n"
@@ -77,7 +86,169 @@ static const char *usage_run =
     "  -h, --help              this help\n";
 
 
-int hc_cmd_run(int argc, char **argv)
+/* What the command line asked for. */
+typedef struct {
+    hc_override ov[HC_CLI_MAX_OVERRIDES];
+    char set_keys[HC_CLI_MAX_OVERRIDES][256];
+    char sim_values[HC_CLI_MAX_OVERRIDES][32];
+    int n_ov;
+    int quiet, force, dump;
+    unsigned formats;
+    int traj_metrics[HC_N_METRICS], n_traj;
+    const char *sample_years_arg;
+    hc_samples_spec samples;
+    double trace_p[HC_TRACE_MAX_PERCENTILES];
+    int n_trace_p;
+    long long threads;
+    const char *out_arg, *backend;
+    int devices[HC_SIM_MAX_DEVICES], n_devices;
+    hc_uncertainty_options unc; /* --sampling, --sensitivity, --sobol, --target-mcse (docs/uncertainty.md) */
+    char **paths;               /* the CONFIGs */
+    int n_paths;
+    int argc;
+    char **argv;
+} run_args;
+
+/* The run as it goes down the line; every stage adds to it, run_free frees it. */
+typedef struct {
+    run_args a;
+    hc_config *cfg; /* [n_cfg] scenarios, once loaded */
+    int n_cfg;
+    hc_blend_run blend_run; /* blends among the configs: their components, simulated alongside */
+    hc_run_shape shape;     /* what every scenario shares; --sobol and --target-mcse set its worlds */
+    hc_design design;
+    int have_design;
+    hc_plan plan;
+    hc_sim_options sim;
+    int64_t worlds_done; /* the progress bar's count (hc_plan.worlds_done) */
+    hc_results res;
+    hc_mcse_target target;
+    hc_bands bands;
+    char out_dir[1200], final_dir[1200], started_at[64];
+    int staged; /* out_dir is a staging folder not yet published */
+    cJSON *unc_json;
+    double t_start;
+} run_ctx;
+
+/* --worlds, --firms, --seed and --years: overrides of their simulation.* keys. */
+static int add_sim_override(run_args *a, int c, const char *arg)
+{
+    const char *key, *name;
+    long long lo = 1, hi = 2000000000LL, v;
+    switch (c) {
+    case 'W': key = "simulation.worlds", name = "--worlds"; break;
+    case 'f': key = "simulation.firms_per_world", name = "--firms"; break;
+    case 's': key = "simulation.seed", name = "--seed", lo = 0, hi = (1LL << 53) - 1; break;
+    default: key = "simulation.years", name = "--years", hi = HC_MAX_STEPS; break;
+    }
+    if (hc_cli_parse_count(arg, lo, hi, &v)) {
+        fprintf(stderr, "headcount run: %s: expected a whole number from %lld to %lld, got \"%s\"\n", name, lo,
+                hi, arg);
+        return HC_EXIT_USAGE;
+    }
+    if (a->n_ov >= HC_CLI_MAX_OVERRIDES) return hc_cli_usage_error("run", "%s: too many options", name);
+    snprintf(a->sim_values[a->n_ov], sizeof(a->sim_values[0]), "%lld", v);
+    a->ov[a->n_ov].key = key;
+    a->ov[a->n_ov].value = a->sim_values[a->n_ov];
+    a->n_ov++;
+    return CONTINUE;
+}
+
+/* --sampling, --sensitivity, --sobol, --target-mcse, --max-worlds. */
+static int parse_uncertainty(hc_uncertainty_options *u, int c, const char *arg)
+{
+    long long v;
+    char *end;
+    switch (c) {
+    case 2301:
+        if (strcmp(arg, "mc") && strcmp(arg, "lhs"))
+            return hc_cli_usage_error("run", "--sampling: expected mc or lhs, got \"%s\"", arg);
+        u->sampling = strcmp(arg, "lhs") == 0 ? HC_SAMPLING_LHS : HC_SAMPLING_MC;
+        return CONTINUE;
+    case 2302: u->sensitivity = 1; return CONTINUE;
+    case 2303:
+        if (hc_cli_parse_count(arg, 2, 100000000, &v))
+            return hc_cli_usage_error("run", "--sobol: expected a number of base samples from 2 to 100000000, "
+                                      "got \"%s\"", arg);
+        u->sobol_n = v;
+        return CONTINUE;
+    case 2304:
+        u->target_mcse = strtod(arg, &end);
+        if (end == arg || *end || !(u->target_mcse > 0.0) || !isfinite(u->target_mcse))
+            return hc_cli_usage_error("run", "--target-mcse: expected a positive number of percentage points, "
+                                      "got \"%s\"", arg);
+        return CONTINUE;
+    default: /* 2305 */
+        if (hc_cli_parse_count(arg, 1, 2000000000LL, &v))
+            return hc_cli_usage_error("run", "--max-worlds: expected a whole number from 1 to 2000000000, "
+                                      "got \"%s\"", arg);
+        u->max_worlds = v;
+        return CONTINUE;
+    }
+}
+
+/* One option c with its argument: CONTINUE, or the exit status. */
+static int parse_option(run_args *a, int c, const char *arg)
+{
+    hc_error err;
+    int i;
+    switch (c) {
+    case 'o': a->out_arg = arg; break;
+    case 'F': a->force = 1; break;
+    case 'q': a->quiet = 1; break;
+    case 'D': a->dump = 1; break;
+    case 'h': fputs(usage_run, stdout); return HC_EXIT_OK;
+    case 'R':
+        if (hc_parse_formats(arg, &a->formats))
+            return hc_cli_usage_error("run", "--format: expected csv, json or md, comma-separated, got \"%s\"", arg);
+        break;
+    case 'T': {
+        char bad[256];
+        if (hc_parse_metric_list(arg, a->traj_metrics, &a->n_traj, bad, sizeof(bad))) {
+            fprintf(stderr, "headcount run: --trajectories: expected metric names (bands.csv column `metric`, "
+                    "comma-separated) or all, got \"%s\"; metrics:", bad);
+            for (i = 0; i < HC_N_METRICS; i++) fprintf(stderr, " %s", hc_metric_infos[i].name);
+            fputc('\n', stderr);
+            return HC_EXIT_USAGE;
+        }
+        break;
+    }
+    case 2101: /* --samples */
+        if (hc_samples_parse_metrics(arg, &a->samples, &err)) return hc_cli_usage_error("run", "%s", err.message);
+        break;
+    case 2102: a->sample_years_arg = arg; break;
+    case 2103:
+        if (hc_trace_parse_percentiles(arg, a->trace_p, &a->n_trace_p, &err))
+            return hc_cli_usage_error("run", "%s", err.message);
+        break;
+    case 'W': case 'f': case 's': case 'y': return add_sim_override(a, c, arg);
+    case 't':
+        if (hc_cli_parse_count(arg, 1, 4096, &a->threads))
+            return hc_cli_usage_error("run", "--threads: expected a whole number from 1 to 4096, got \"%s\"", arg);
+        break;
+    case 'b':
+        if (strcmp(arg, "auto") && strcmp(arg, "cpu") && strcmp(arg, "cuda"))
+            return hc_cli_usage_error("run", "--backend: expected auto, cpu or cuda, got \"%s\"", arg);
+        a->backend = arg;
+        break;
+    case 2201:
+        if (hc_cli_parse_devices(arg, a->devices, HC_SIM_MAX_DEVICES, &a->n_devices))
+            return hc_cli_usage_error("run", "--devices: expected distinct GPU numbers separated by commas, "
+                                      "such as 0,1 (see headcount devices), got \"%s\"", arg);
+        break;
+    case 2301: case 2302: case 2303: case 2304: case 2305: return parse_uncertainty(&a->unc, c, arg);
+    case 'S':
+        /* room is kept for the --worlds/--firms/--seed/--years overrides */
+        i = hc_cli_add_set("run", arg, a->ov, a->set_keys, &a->n_ov, HC_CLI_MAX_OVERRIDES - 4);
+        if (i) return i;
+        break;
+    default: fputs(usage_run, stderr); return HC_EXIT_USAGE;
+    }
+    return CONTINUE;
+}
+
+/* parse: the options and the CONFIGs, checked against each other. */
+static int parse_args(run_args *a, int argc, char **argv)
 {
     static const struct option opts[] = {
         {"out", required_argument, 0, 'o'},     {"force", no_argument, 0, 'F'},
@@ -94,396 +265,335 @@ int hc_cmd_run(int argc, char **argv)
         {"sobol", required_argument, 0, 2303},    {"target-mcse", required_argument, 0, 2304},
         {"max-worlds", required_argument, 0, 2305},
         {0, 0, 0, 0}};
-    hc_override ov[HC_CLI_MAX_OVERRIDES];
-    char set_keys[HC_CLI_MAX_OVERRIDES][256];
-    char sim_values[HC_CLI_MAX_OVERRIDES][32];
-    int n_ov = 0, c, quiet = 0, force = 0, dump = 0, i, rc = HC_EXIT_FAILURE;
-    unsigned formats = HC_FORMAT_CSV;
-    int traj_metrics[HC_N_METRICS], n_traj = 0;
-    hc_progress *progress;
-    int sim_failed;
-    const char *sample_years_arg = NULL;
-    hc_samples_spec samples;
-    double trace_p[HC_TRACE_MAX_PERCENTILES];
-    int n_trace_p = 0;
-    hc_file_list extra; /* written here before hc_write_outputs: samples, traced firms */
-    long long threads = 0, v;
-    const char *out_arg = NULL, *backend = "auto";
-    char out_dir[1200], final_dir[1200] = "", started_at[64];
-    int staged = 0; /* out_dir is a staging folder not yet published */
-    hc_config *cfg = NULL;
-    int n_cfg;
-    hc_results res;
-    hc_blend_run blend_run; /* blends among the configs: their components, simulated alongside */
-    hc_bands bands;
-    hc_error err;
-    hc_run_info info;
-    hc_sim_options sim;
-    int devices[HC_SIM_MAX_DEVICES], n_devices = 0;
-    hc_uncertainty_options unc; /* --sampling, --sensitivity, --sobol, --target-mcse (docs/uncertainty.md) */
-    hc_design design;
-    int have_design = 0;
-    hc_mcse_target target;
-    cJSON *unc_json = NULL;
-    int64_t span_begin, span_worlds;
-    double t_start = hc_cli_now();
-    time_t now = time(NULL);
-
-    memset(&res, 0, sizeof(res));
-    memset(&blend_run, 0, sizeof(blend_run));
-    memset(&bands, 0, sizeof(bands));
-    memset(&samples, 0, sizeof(samples));
-    memset(&unc, 0, sizeof(unc));
-    memset(&design, 0, sizeof(design));
-    strftime(started_at, sizeof(started_at), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+    int c, rc;
+    a->formats = HC_FORMAT_CSV;
+    a->backend = "auto";
+    a->argc = argc;
+    a->argv = argv;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "o:qh", opts, NULL)) != -1) {
-        const char *sim_key = NULL;
-        long long lo = 1, hi = 2000000000LL;
-        switch (c) {
-        case 'o': out_arg = optarg; break;
-        case 'F': force = 1; break;
-        case 'q': quiet = 1; break;
-        case 'D': dump = 1; break;
-        case 'h': fputs(usage_run, stdout); return HC_EXIT_OK;
-        case 'R':
-            if (hc_parse_formats(optarg, &formats))
-                return hc_cli_usage_error("run", "--format: expected csv, json or md, comma-separated, got \"%s\"", optarg);
-            break;
-        case 'T': {
-            char bad[256];
-            if (hc_parse_metric_list(optarg, traj_metrics, &n_traj, bad, sizeof(bad))) {
-                fprintf(stderr, "headcount run: --trajectories: expected metric names (bands.csv column `metric`, "
-                        "comma-separated) or all, got \"%s\"; metrics:", bad);
-                for (i = 0; i < HC_N_METRICS; i++) fprintf(stderr, " %s", hc_metric_infos[i].name);
-                fputc('\n', stderr);
-                return HC_EXIT_USAGE;
-            }
-            break;
-        }
-        case 2101: /* --samples */
-            if (hc_samples_parse_metrics(optarg, &samples, &err)) return hc_cli_usage_error("run", "%s", err.message);
-            break;
-        case 2102: sample_years_arg = optarg; break;
-        case 2103:
-            if (hc_trace_parse_percentiles(optarg, trace_p, &n_trace_p, &err))
-                return hc_cli_usage_error("run", "%s", err.message);
-            break;
-        case 'W': sim_key = "simulation.worlds"; break;
-        case 'f': sim_key = "simulation.firms_per_world"; break;
-        case 's': sim_key = "simulation.seed"; lo = 0; hi = (1LL << 53) - 1; break;
-        case 'y': sim_key = "simulation.years"; hi = HC_MAX_STEPS; break;
-        case 't':
-            if (hc_cli_parse_count(optarg, 1, 4096, &threads))
-                return hc_cli_usage_error("run", "--threads: expected a whole number from 1 to 4096, got \"%s\"", optarg);
-            break;
-        case 'b':
-            if (strcmp(optarg, "auto") && strcmp(optarg, "cpu") && strcmp(optarg, "cuda"))
-                return hc_cli_usage_error("run", "--backend: expected auto, cpu or cuda, got \"%s\"", optarg);
-            backend = optarg;
-            break;
-        case 2201:
-            if (hc_cli_parse_devices(optarg, devices, HC_SIM_MAX_DEVICES, &n_devices))
-                return hc_cli_usage_error("run", "--devices: expected distinct GPU numbers separated by commas, "
-                                          "such as 0,1 (see headcount devices), got \"%s\"", optarg);
-            break;
-        case 2301:
-            if (strcmp(optarg, "mc") && strcmp(optarg, "lhs"))
-                return hc_cli_usage_error("run", "--sampling: expected mc or lhs, got \"%s\"", optarg);
-            unc.sampling = strcmp(optarg, "lhs") == 0 ? HC_SAMPLING_LHS : HC_SAMPLING_MC;
-            break;
-        case 2302: unc.sensitivity = 1; break;
-        case 2303:
-            if (hc_cli_parse_count(optarg, 2, 100000000, &v))
-                return hc_cli_usage_error("run", "--sobol: expected a number of base samples from 2 to 100000000, "
-                                          "got \"%s\"", optarg);
-            unc.sobol_n = v;
-            break;
-        case 2304: {
-            char *end;
-            unc.target_mcse = strtod(optarg, &end);
-            if (end == optarg || *end || !(unc.target_mcse > 0.0) || !isfinite(unc.target_mcse))
-                return hc_cli_usage_error("run", "--target-mcse: expected a positive number of percentage points, "
-                                          "got \"%s\"", optarg);
-            break;
-        }
-        case 2305:
-            if (hc_cli_parse_count(optarg, 1, 2000000000LL, &v))
-                return hc_cli_usage_error("run", "--max-worlds: expected a whole number from 1 to 2000000000, "
-                                          "got \"%s\"", optarg);
-            unc.max_worlds = v;
-            break;
-        case 'S': {
-            /* room is kept for the --worlds/--firms/--seed/--years overrides */
-            const int bad = hc_cli_add_set("run", optarg, ov, set_keys, &n_ov, HC_CLI_MAX_OVERRIDES - 4);
-            if (bad) return bad;
-            break;
-        }
-        default: fputs(usage_run, stderr); return HC_EXIT_USAGE;
-        }
-        if (sim_key) {
-            char optname[32];
-            snprintf(optname, sizeof(optname), "--%s", c == 'W' ? "worlds" : c == 'f' ? "firms" : c == 's' ? "seed" : "years");
-            if (hc_cli_parse_count(optarg, lo, hi, &v)) {
-                fprintf(stderr, "headcount run: %s: expected a whole number from %lld to %lld, got \"%s\"\n",
-                        optname, lo, hi, optarg);
-                return HC_EXIT_USAGE;
-            }
-            if (n_ov >= HC_CLI_MAX_OVERRIDES) return hc_cli_usage_error("run", "%s: too many options", optname);
-            snprintf(sim_values[n_ov], sizeof(sim_values[0]), "%lld", v);
-            ov[n_ov].key = sim_key;
-            ov[n_ov].value = sim_values[n_ov];
-            n_ov++;
-        }
-    }
-    if (hc_mpi_rank() != 0) quiet = 1; /* under MPI only rank 0 speaks, besides errors */
-    if (n_devices > 0 && strcmp(backend, "cpu") == 0)
+    while ((c = getopt_long(argc, argv, "o:qh", opts, NULL)) != -1)
+        if ((rc = parse_option(a, c, optarg)) != CONTINUE) return rc;
+    if (hc_mpi_rank() != 0) a->quiet = 1; /* under MPI only rank 0 speaks, besides errors */
+    if (a->n_devices > 0 && strcmp(a->backend, "cpu") == 0)
         return hc_cli_usage_error("run", "%s", "--devices: GPUs were named, but --backend is cpu");
-    if (unc.max_worlds > 0 && unc.target_mcse <= 0.0)
+    if (a->unc.max_worlds > 0 && a->unc.target_mcse <= 0.0)
         return hc_cli_usage_error("run", "%s", "--max-worlds: only with --target-mcse");
-    n_cfg = argc - optind;
-    if (n_cfg < 1) return hc_cli_usage_error("run", "%s", "no CONFIG given");
-    if (n_cfg > MAX_SCENARIOS) return hc_cli_usage_error("run", "%s", "too many configs (at most 16 scenarios in one run)");
-    cfg = (hc_config *)calloc((size_t)n_cfg, sizeof(hc_config));
-    if (!cfg) {
+    a->paths = argv + optind;
+    a->n_paths = argc - optind;
+    if (a->n_paths < 1) return hc_cli_usage_error("run", "%s", "no CONFIG given");
+    if (a->n_paths > MAX_SCENARIOS)
+        return hc_cli_usage_error("run", "%s", "too many configs (at most 16 scenarios in one run)");
+    return CONTINUE;
+}
+
+static int has_blend(const run_ctx *x)
+{
+    return hc_blend_run_simulated(&x->blend_run) != hc_blend_run_slots(&x->blend_run);
+}
+
+/* load: the scenarios (blends or plain configs), --dump-config, and the run's shape. */
+static int load_run(run_ctx *x)
+{
+    run_args *a = &x->a;
+    hc_error err;
+    int i;
+    x->cfg = (hc_config *)calloc((size_t)a->n_paths, sizeof(hc_config));
+    if (!x->cfg) {
         fprintf(stderr, "headcount: out of memory\n");
         return HC_EXIT_FAILURE;
     }
     err.out_of_memory = 0;
-    if (hc_blend_load_run(argv + optind, n_cfg, ov, n_ov, cfg, &blend_run, &err)) { /* blends or plain configs */
+    if (hc_blend_load_run(a->paths, a->n_paths, a->ov, a->n_ov, x->cfg, &x->blend_run, &err)) {
         fprintf(stderr, "headcount: %s\n", err.message);
-        free(cfg);
         return err.out_of_memory ? HC_EXIT_FAILURE : HC_EXIT_USAGE; /* memory running out is no bad input */
     }
-    if (dump) {
-        for (i = 0; i < n_cfg; i++) {
-            char *text = hc_config_resolved_json(&cfg[i]);
+    x->n_cfg = a->n_paths;
+    if (a->dump) {
+        for (i = 0; i < x->n_cfg; i++) {
+            char *text = hc_config_resolved_json(&x->cfg[i]);
             if (text && hc_mpi_rank() == 0) printf("%s\n", text);
             free(text);
         }
-        rc = HC_EXIT_OK;
-        goto done;
+        return HC_EXIT_OK;
     }
-    if (hc_cli_check_comparable(cfg, n_cfg)) {
-        rc = HC_EXIT_USAGE;
-        goto done;
+    if (hc_shape_build(x->cfg, x->n_cfg, &x->shape, &err)) {
+        fprintf(stderr, "headcount: %s\n", err.message);
+        return HC_EXIT_USAGE;
     }
+    if (hc_cli_check_names(x->cfg, x->n_cfg)) return HC_EXIT_USAGE;
     /* A blend's firm in world w is its component's; the replay knows one model per scenario. */
-    if (n_trace_p > 0 && hc_blend_run_simulated(&blend_run) != hc_blend_run_slots(&blend_run)) {
-        hc_cli_usage_error("run", "%s", "--trace-percentiles: not available for a blend; trace its components");
-        rc = HC_EXIT_USAGE;
-        goto done;
-    }
+    if (a->n_trace_p > 0 && has_blend(x))
+        return hc_cli_usage_error("run", "%s", "--trace-percentiles: not available for a blend; trace its components");
     /* --sample-years needs the configs' years: checked now rather than after the run. */
-    if ((sample_years_arg && samples.n_metrics == 0) ||
-        (samples.n_metrics > 0 && hc_samples_parse_years(sample_years_arg, &cfg[0], &samples, &err))) {
-        hc_cli_usage_error("run", "%s", samples.n_metrics ? err.message : "--sample-years needs --samples");
-        rc = HC_EXIT_USAGE;
-        goto done;
-    }
+    if ((a->sample_years_arg && a->samples.n_metrics == 0) ||
+        (a->samples.n_metrics > 0 && hc_samples_parse_years(a->sample_years_arg, &x->cfg[0], &a->samples, &err)))
+        return hc_cli_usage_error("run", "%s", a->samples.n_metrics ? err.message : "--sample-years needs --samples");
+    return CONTINUE;
+}
 
+/* Refuses up front what cannot fit, rather than be killed half-way; for --target-mcse,
+ * caps the worlds at those whose results fit twice (while appended). */
+static int check_memory(run_ctx *x, int64_t span_worlds)
+{
+    const hc_run_shape *sh = &x->shape;
+    const int slots = hc_blend_run_slots(&x->blend_run);
+    hc_uncertainty_options *unc = &x->a.unc;
+    /* The results, the scratch copy of one year's firm-level changes that the bands sort,
+     * and 64 MiB for the program, its tables and the threads' paths. */
+    const double need = (double)hc_results_bytes(slots, span_worlds, sh->firms, sh->n_steps, sh->years) +
+                        4.0 * (double)span_worlds * (double)sh->firms + 67108864.0;
+    char source[96];
+    const size_t have = hc_cli_available_memory(source, sizeof(source));
+    if (unc->target_mcse > 0.0 && have > 0) {
+        const double per_world = (double)hc_results_bytes(slots, 1, sh->firms, sh->n_steps, sh->years);
+        const double fit = (double)have / 10.0 * 8.0 / (2.0 * per_world);
+        if (unc->max_worlds == 0) unc->max_worlds = HC_MCSE_DEFAULT_MAX_WORLDS;
+        if (fit < (double)unc->max_worlds) unc->max_worlds = fit > (double)sh->worlds ? (int64_t)fit : sh->worlds;
+    }
+    if (have > 0 && need > (double)have / 10.0 * 8.0) {
+        fprintf(stderr, "headcount: %d scenario(s) x %lld worlds x %lld firms need %.3g GiB of memory, and "
+                "%.3g GiB is available (%s); lower --worlds or --firms\n",
+                x->n_cfg, (long long)sh->worlds, (long long)sh->firms, need / 1073741824.0,
+                (double)have / 1073741824.0, source);
+        return HC_EXIT_FAILURE;
+    }
+    return CONTINUE;
+}
+
+/* The out folder, and from here on a staging folder inside it, published only once every
+ * file is written (hc_output.h): out_dir names the stage, final_dir the folder. Creating
+ * it now also finds an unwritable folder before the simulation, not after. Only rank 0
+ * writes. */
+static int stage_out_dir(run_ctx *x)
+{
+    hc_error err;
+    if (x->a.out_arg)
+        snprintf(x->out_dir, sizeof(x->out_dir), "%s", x->a.out_arg);
+    else
+        hc_cli_default_out_dir(x->cfg, x->n_cfg, x->out_dir, sizeof(x->out_dir));
+    if (hc_mpi_rank() == 0 && hc_output_prepare_dir(x->out_dir, x->a.force, &err)) {
+        fprintf(stderr, "headcount: %s\n", err.message);
+        return HC_EXIT_USAGE;
+    }
+    snprintf(x->final_dir, sizeof(x->final_dir), "%s", x->out_dir);
+    if (hc_mpi_rank() == 0) {
+        if (hc_output_stage(x->final_dir, x->out_dir, sizeof(x->out_dir), &err)) {
+            fprintf(stderr, "headcount: %s\n", err.message);
+            return HC_EXIT_USAGE;
+        }
+        x->staged = 1;
+    }
+    return CONTINUE;
+}
+
+/* plan: the world-input design, the memory, the out folder, the results and the plan. */
+static int plan_run(run_ctx *x)
+{
+    run_args *a = &x->a;
+    const hc_run_shape *sh = &x->shape;
+    int64_t span_begin, span_worlds;
+    hc_error err;
+    int rc;
     /* A world-input design (LHS, correlations, Sobol; hc_design.h), built from the seed and
      * configs alone, the same on every rank; --sobol sets the number of worlds. */
-    if (hc_design_plan(cfg, n_cfg, &unc, hc_blend_run_simulated(&blend_run) != hc_blend_run_slots(&blend_run),
-                       hc_mpi_size(), &err)) {
-        hc_cli_usage_error("run", "%s", err.message);
-        rc = HC_EXIT_USAGE;
-        goto done;
-    }
-    if (hc_design_wanted(cfg, n_cfg, &unc)) {
-        if (n_trace_p > 0) { /* the replay draws world inputs itself (src/trace.c) and would not match */
-            hc_cli_usage_error("run", "%s", "--trace-percentiles: not available with --sampling lhs, --sobol or "
-                                            "correlations yet");
-            rc = HC_EXIT_USAGE;
-            goto done;
-        }
-        if (hc_design_build(cfg, n_cfg, &unc, cfg[0].worlds, &design, &err)) {
+    if (hc_design_plan(x->cfg, x->n_cfg, &a->unc, has_blend(x), hc_mpi_size(), &x->shape.worlds, &err))
+        return hc_cli_usage_error("run", "%s", err.message);
+    if (hc_design_wanted(x->cfg, x->n_cfg, &a->unc)) {
+        if (a->n_trace_p > 0) /* the replay draws world inputs itself (src/trace.c) and would not match */
+            return hc_cli_usage_error("run", "%s", "--trace-percentiles: not available with --sampling lhs, --sobol or "
+                                                   "correlations yet");
+        if (hc_design_build(x->cfg, x->n_cfg, &a->unc, sh->worlds, &x->design, &err)) {
             fprintf(stderr, "headcount: %s\n", err.message);
-            goto done;
+            return HC_EXIT_FAILURE;
         }
-        have_design = 1;
+        x->have_design = 1;
     }
-
     /* All the worlds, except on MPI ranks other than 0: their own block (src/mpi_run.c). */
-    hc_mpi_results_span(cfg[0].worlds, &span_begin, &span_worlds);
-    /* Refuse up front what cannot fit, rather than be killed half-way. */
-    {
-        /* The results, the scratch copy of one year's firm-level changes that the bands sort,
-         * and 64 MiB for the program, its tables and the threads' paths. */
-        const double need = (double)hc_results_bytes(hc_blend_run_slots(&blend_run), span_worlds,
-                                                     cfg[0].firms_per_world, cfg[0].years * cfg[0].steps_per_year,
-                                                     cfg[0].years) +
-                            4.0 * (double)span_worlds * (double)cfg[0].firms_per_world + 67108864.0;
-        char source[96];
-        const size_t have = hc_cli_available_memory(source, sizeof(source));
-        if (unc.target_mcse > 0.0 && have > 0) { /* --target-mcse: worlds whose results fit twice (while appended) */
-            const double per_world = (double)hc_results_bytes(hc_blend_run_slots(&blend_run), 1, cfg[0].firms_per_world,
-                                                              cfg[0].years * cfg[0].steps_per_year, cfg[0].years);
-            const double fit = (double)have / 10.0 * 8.0 / (2.0 * per_world);
-            if (unc.max_worlds == 0) unc.max_worlds = HC_MCSE_DEFAULT_MAX_WORLDS;
-            if (fit < (double)unc.max_worlds) unc.max_worlds = fit > (double)cfg[0].worlds ? (int64_t)fit : cfg[0].worlds;
-        }
-        if (have > 0 && need > (double)have / 10.0 * 8.0) {
-            fprintf(stderr, "headcount: %d scenario(s) x %lld worlds x %lld firms need %.3g GiB of memory, and "
-                    "%.3g GiB is available (%s); lower --worlds or --firms\n",
-                    n_cfg, (long long)cfg[0].worlds, (long long)cfg[0].firms_per_world, need / 1073741824.0,
-                    (double)have / 1073741824.0, source);
-            rc = HC_EXIT_FAILURE;
-            goto done;
-        }
-    }
-    if (out_arg)
-        snprintf(out_dir, sizeof(out_dir), "%s", out_arg);
-    else
-        hc_cli_default_out_dir(cfg, n_cfg, out_dir, sizeof(out_dir));
-    if (hc_mpi_rank() == 0 && hc_output_prepare_dir(out_dir, force, &err)) { /* only rank 0 writes */
+    hc_mpi_results_span(sh->worlds, &span_begin, &span_worlds);
+    if ((rc = check_memory(x, span_worlds)) != CONTINUE || (rc = stage_out_dir(x)) != CONTINUE) return rc;
+    if (hc_results_alloc(&x->res, hc_blend_run_slots(&x->blend_run), span_begin, span_worlds, sh->firms,
+                         sh->n_steps, sh->steps_per_year, sh->years, &err)) {
         fprintf(stderr, "headcount: %s\n", err.message);
-        rc = HC_EXIT_USAGE;
-        goto done;
+        return HC_EXIT_FAILURE;
     }
-    /* From here on every file goes to a staging folder inside the out folder, published
-     * only once all are written (hc_output.h): out_dir names the stage, final_dir the folder.
-     * Creating it now also finds an unwritable folder before the simulation, not after. */
-    snprintf(final_dir, sizeof(final_dir), "%s", out_dir);
-    if (hc_mpi_rank() == 0) {
-        if (hc_output_stage(final_dir, out_dir, sizeof(out_dir), &err)) {
-            fprintf(stderr, "headcount: %s\n", err.message);
-            rc = HC_EXIT_USAGE;
-            goto done;
-        }
-        staged = 1;
-    }
-    if (hc_results_alloc(&res, hc_blend_run_slots(&blend_run), span_begin, span_worlds, cfg[0].firms_per_world,
-                         cfg[0].years * cfg[0].steps_per_year, cfg[0].steps_per_year, cfg[0].years, &err)) {
-        fprintf(stderr, "headcount: %s\n", err.message);
-        goto done;
-    }
-    res.design = have_design ? &design : NULL;
-    if (!quiet) {
-        fprintf(stderr, "headcount: %d scenario(s), %lld worlds x %lld firms x %d steps, seed %llu\n", n_cfg,
-                (long long)cfg[0].worlds, (long long)cfg[0].firms_per_world,
-                cfg[0].years * cfg[0].steps_per_year + 1, (unsigned long long)cfg[0].seed);
+    x->res.n_scenarios = x->n_cfg; /* a blend's hidden components lie in the slots beyond */
+    x->plan = hc_plan_of(x->cfg, x->n_cfg, &x->res);
+    x->plan.design = x->have_design ? &x->design : NULL;
+    x->plan.world_begin = 0;
+    x->plan.worlds = sh->worlds;
+    x->plan.worlds_done = &x->worlds_done;
+    memset(&x->sim, 0, sizeof(x->sim));
+    x->sim.backend = a->backend;
+    x->sim.threads = (int)a->threads;
+    x->sim.quiet = a->quiet;
+    x->sim.n_devices = a->n_devices;
+    memcpy(x->sim.devices, a->devices, sizeof(int) * (size_t)a->n_devices);
+    return CONTINUE;
+}
+
+/* simulate: the plan, then --target-mcse's further worlds. */
+static int simulate_run(run_ctx *x)
+{
+    const run_args *a = &x->a;
+    int64_t block_begin, block_worlds;
+    hc_progress *progress;
+    hc_error err;
+    int failed;
+    if (!a->quiet) {
+        fprintf(stderr, "headcount: %d scenario(s), %lld worlds x %lld firms x %d steps, seed %llu\n", x->n_cfg,
+                (long long)x->shape.worlds, (long long)x->shape.firms, x->shape.n_steps + 1,
+                (unsigned long long)x->shape.seed);
     }
     hc_cli_catch_signals();
-    memset(&sim, 0, sizeof(sim));
-    sim.backend = backend;
-    sim.threads = (int)threads;
-    sim.quiet = quiet;
-    sim.n_devices = n_devices;
-    memcpy(sim.devices, devices, sizeof(int) * (size_t)n_devices);
-    {
-        /* The bar counts this process's worlds: all of them, or its block under MPI. */
-        int64_t block_begin, block_worlds;
-        hc_mpi_partition(cfg[0].worlds, hc_mpi_rank(), hc_mpi_size(), &block_begin, &block_worlds);
-        progress = hc_progress_start(&res.worlds_done, (int64_t)hc_blend_run_simulated(&blend_run) * block_worlds, quiet);
-    }
-    sim_failed = hc_blend_simulate(cfg, &blend_run, &sim, &res, &err); /* = hc_simulate without blends */
+    /* The bar counts this process's worlds: all of them, or its block under MPI. */
+    hc_mpi_partition(x->shape.worlds, hc_mpi_rank(), hc_mpi_size(), &block_begin, &block_worlds);
+    progress = hc_progress_start(&x->worlds_done, (int64_t)hc_blend_run_simulated(&x->blend_run) * block_worlds,
+                                 a->quiet);
+    failed = hc_blend_simulate(&x->blend_run, &x->plan, &x->sim, &x->res, &err); /* = hc_simulate without blends */
     hc_progress_stop(progress);
-    if (!sim_failed && unc.target_mcse > 0.0) { /* more worlds until the headline medians are precise enough */
-        sim_failed = hc_mcse_run_to_target(cfg, &blend_run, &sim, have_design ? &design : NULL, unc.target_mcse,
-                                           unc.max_worlds, &res, &target, &err);
-        for (i = 0; i < n_cfg; i++) cfg[i].worlds = res.worlds; /* what every output reports */
-        if (!sim_failed && !quiet)
+    if (!failed && a->unc.target_mcse > 0.0) { /* more worlds until the headline medians are precise enough */
+        failed = hc_mcse_run_to_target(&x->blend_run, &x->plan, x->have_design ? &x->design : NULL, &x->sim,
+                                       a->unc.target_mcse, a->unc.max_worlds, &x->res, &x->target, &err);
+        x->shape.worlds = x->res.worlds; /* what every output reports */
+        if (!failed && !a->quiet)
             fprintf(stderr, "headcount: --target-mcse %g: %s with %lld worlds (largest MCSE of a headline median "
-                    "at the horizon: %.3g)\n", unc.target_mcse,
-                    target.reached ? "reached" : "NOT reached: stopped at --max-worlds", (long long)res.worlds,
-                    target.worst);
+                    "at the horizon: %.3g)\n", a->unc.target_mcse,
+                    x->target.reached ? "reached" : "NOT reached: stopped at --max-worlds", (long long)x->res.worlds,
+                    x->target.worst);
     }
-    if (sim_failed) {
-        if (hc_interrupted) {
-            if (hc_mpi_rank() == 0) /* under MPI the others end with it; rank 0 says so once */
-                fprintf(stderr, "headcount: interrupted; nothing was written to %s\n", final_dir);
-            rc = HC_EXIT_INTERRUPTED;
-        } else {
-            fprintf(stderr, "headcount: %s\n", err.message);
-        }
-        goto done;
+    if (!failed) return CONTINUE;
+    if (hc_interrupted) {
+        if (hc_mpi_rank() == 0) /* under MPI the others end with it; rank 0 says so once */
+            fprintf(stderr, "headcount: interrupted; nothing was written to %s\n", x->final_dir);
+        return HC_EXIT_INTERRUPTED;
     }
-    if (hc_mpi_rank() != 0) { /* rank 0 has gathered this rank's worlds and writes the outputs */
-        rc = HC_EXIT_OK;
-        goto done;
-    }
-    if (hc_bands_compute(&res, cfg, &bands, &err)) {
+    fprintf(stderr, "headcount: %s\n", err.message);
+    return HC_EXIT_FAILURE;
+}
+
+/* analyse: the bands (rank 0 only: it has gathered every rank's worlds). */
+static int analyse_run(run_ctx *x)
+{
+    hc_error err;
+    if (hc_mpi_rank() != 0) return HC_EXIT_OK;
+    if (hc_bands_compute(&x->res, x->cfg, &x->bands, &err)) {
         fprintf(stderr, "headcount: %s\n", err.message);
-        goto done;
+        return HC_EXIT_FAILURE;
     }
-    memset(&extra, 0, sizeof(extra));
-    if (samples.n_metrics > 0) {
+    return CONTINUE;
+}
+
+/* The files the options ask for beside the standard ones: samples, traced firms,
+ * sensitivity; named in `extra` for the manifest. */
+static int write_extras(run_ctx *x, hc_file_list *extra, hc_error *err)
+{
+    const run_args *a = &x->a;
+    const hc_design *design = x->have_design ? &x->design : NULL;
+    if (a->samples.n_metrics > 0) {
         char provenance[512], date[16];
         snprintf(provenance, sizeof(provenance), "headcount %s (model %d, commit %s), seed %llu, %lld worlds x %lld "
                  "firms; trial i is world i - 1 of every scenario", HC_VERSION, HC_MODEL_VERSION, HC_GIT_COMMIT,
-                 (unsigned long long)cfg[0].seed, (long long)cfg[0].worlds, (long long)cfg[0].firms_per_world);
-        snprintf(date, sizeof(date), "%.10s", started_at);
-        if (hc_write_samples(out_dir, &res, cfg, &samples, provenance, date, &err)) {
-            fprintf(stderr, "headcount: %s\n", err.message);
-            goto done;
-        }
-        hc_file_list_add(&extra, HC_SAMPLES_JSON);
-        hc_file_list_add(&extra, HC_SAMPLES_CSV);
+                 (unsigned long long)x->shape.seed, (long long)x->shape.worlds, (long long)x->shape.firms);
+        snprintf(date, sizeof(date), "%.10s", x->started_at);
+        if (hc_write_samples(x->out_dir, &x->res, x->cfg, &a->samples, provenance, date, err)) return 1;
+        hc_file_list_add(extra, HC_SAMPLES_JSON);
+        hc_file_list_add(extra, HC_SAMPLES_CSV);
     }
-    if (n_trace_p > 0) {
-        if (hc_write_traced_firms(out_dir, &res, cfg, n_cfg, trace_p, n_trace_p, ov, n_ov, &err)) {
-            fprintf(stderr, "headcount: %s\n", err.message);
-            goto done;
-        }
-        hc_file_list_add(&extra, HC_TRACED_FIRMS_FILE);
-        hc_file_list_add(&extra, HC_TRACES_FILE);
+    if (a->n_trace_p > 0) {
+        if (hc_write_traced_firms(x->out_dir, &x->res, x->cfg, x->n_cfg, a->trace_p, a->n_trace_p, a->ov, a->n_ov,
+                                  err))
+            return 1;
+        hc_file_list_add(extra, HC_TRACED_FIRMS_FILE);
+        hc_file_list_add(extra, HC_TRACES_FILE);
     }
-    if (unc.sensitivity || unc.sobol_n > 0) { /* sensitivity.csv and charts/tornado_*.svg */
-        if (hc_write_sensitivity(out_dir, &res, cfg, have_design ? &design : NULL, &extra, &err)) {
-            fprintf(stderr, "headcount: %s\n", err.message);
-            goto done;
-        }
-    }
-    memset(&info, 0, sizeof(info));
-    unc_json = hc_uncertainty_manifest(&unc, have_design ? &design : NULL, unc.target_mcse > 0.0 ? &target : NULL,
-                                       cfg, res.worlds);
-    info.uncertainty = unc_json;
-    info.extra_files = (const char(*)[64])extra.name;
-    info.n_extra_files = extra.n;
-    info.argc = argc;
-    info.argv = argv;
-    info.formats = formats;
-    info.n_trajectory_metrics = n_traj;
-    memcpy(info.trajectory_metrics, traj_metrics, sizeof(int) * (size_t)n_traj);
-    info.started_at = started_at;
-    info.wall_seconds = hc_cli_now() - t_start;
-    if (hc_write_outputs(out_dir, &res, &bands, cfg, &info, &err)) {
-        fprintf(stderr, "headcount: %s\n", err.message);
-        goto done;
-    }
-    if (hc_interrupted) { /* Ctrl-C while the files were written: the run is not finished */
-        fprintf(stderr, "headcount: interrupted; nothing was written to %s\n", final_dir);
-        rc = HC_EXIT_INTERRUPTED;
-        goto done;
-    }
-    if (hc_output_publish(out_dir, final_dir, &err)) {
-        fprintf(stderr, "headcount: %s\n", err.message);
-        goto done;
-    }
-    staged = 0;
-    if (!quiet) {
-        hc_print_horizon(stdout, &bands, cfg);
-        printf("\nwrote %s (report.html, summary.md, tables, charts, manifest.json) in %.1f s "
-               "(simulation %.1f s on %d %s, %.3g firm-steps/s)\n",
-               final_dir, hc_cli_now() - t_start, res.simulate_seconds, res.threads,
-               res.backend && strcmp(res.backend, "cuda") == 0 ? "GPU(s)" : "thread(s)",
-               (double)hc_blend_run_simulated(&blend_run) * (double)res.worlds * (double)res.firms *
-                   (double)(res.n_steps + 1) /
-                   (res.simulate_seconds > 0 ? res.simulate_seconds : 1.0));
-    }
-    rc = HC_EXIT_OK;
-done:
-    if (rc == HC_EXIT_FAILURE && hc_interrupted) rc = HC_EXIT_INTERRUPTED; /* failed because it was stopped */
-    if (staged) hc_output_discard(out_dir); /* failed or interrupted: none of its files stay */
-    hc_samples_free(&samples);
-    hc_design_free(&design);
-    cJSON_Delete(unc_json);
-    hc_bands_free(&bands);
-    hc_results_free(&res);
-    hc_cli_free_all(cfg, n_cfg);
-    hc_blend_run_free(&blend_run);
-    free(cfg);
-    return rc;
+    if (a->unc.sensitivity || a->unc.sobol_n > 0) /* sensitivity.csv and charts/tornado_*.svg */
+        return hc_write_sensitivity(x->out_dir, &x->res, x->cfg, design, extra, err);
+    return 0;
 }
 
+/* write: every file into the staging folder. */
+static int write_run(run_ctx *x)
+{
+    const run_args *a = &x->a;
+    hc_file_list extra;
+    hc_run_info info;
+    hc_error err;
+    memset(&extra, 0, sizeof(extra));
+    memset(&info, 0, sizeof(info));
+    if (write_extras(x, &extra, &err)) {
+        fprintf(stderr, "headcount: %s\n", err.message);
+        return HC_EXIT_FAILURE;
+    }
+    x->unc_json = hc_uncertainty_manifest(&a->unc, x->have_design ? &x->design : NULL,
+                                          a->unc.target_mcse > 0.0 ? &x->target : NULL, x->cfg, x->res.worlds);
+    info.uncertainty = x->unc_json;
+    info.extra_files = (const char(*)[64])extra.name;
+    info.n_extra_files = extra.n;
+    info.argc = a->argc;
+    info.argv = a->argv;
+    info.formats = a->formats;
+    info.n_trajectory_metrics = a->n_traj;
+    memcpy(info.trajectory_metrics, a->traj_metrics, sizeof(int) * (size_t)a->n_traj);
+    info.started_at = x->started_at;
+    info.wall_seconds = hc_cli_now() - x->t_start;
+    if (hc_write_outputs(x->out_dir, &x->res, &x->bands, x->cfg, &info, &err)) {
+        fprintf(stderr, "headcount: %s\n", err.message);
+        return HC_EXIT_FAILURE;
+    }
+    return CONTINUE;
+}
+
+/* publish: the staging folder becomes the out folder, and the horizon is printed. */
+static int publish_run(run_ctx *x)
+{
+    const hc_results *r = &x->res;
+    hc_error err;
+    if (hc_interrupted) { /* Ctrl-C while the files were written: the run is not finished */
+        fprintf(stderr, "headcount: interrupted; nothing was written to %s\n", x->final_dir);
+        return HC_EXIT_INTERRUPTED;
+    }
+    if (hc_output_publish(x->out_dir, x->final_dir, &err)) {
+        fprintf(stderr, "headcount: %s\n", err.message);
+        return HC_EXIT_FAILURE;
+    }
+    x->staged = 0;
+    if (!x->a.quiet) {
+        hc_print_horizon(stdout, &x->bands, x->cfg);
+        printf("\nwrote %s (report.html, summary.md, tables, charts, manifest.json) in %.1f s "
+               "(simulation %.1f s on %d %s, %.3g firm-steps/s)\n",
+               x->final_dir, hc_cli_now() - x->t_start, r->simulate_seconds, r->threads,
+               r->backend && strcmp(r->backend, "cuda") == 0 ? "GPU(s)" : "thread(s)",
+               (double)hc_blend_run_simulated(&x->blend_run) * (double)r->worlds * (double)r->firms *
+                   (double)(r->n_steps + 1) / (r->simulate_seconds > 0 ? r->simulate_seconds : 1.0));
+    }
+    return HC_EXIT_OK;
+}
+
+static void run_free(run_ctx *x)
+{
+    if (x->staged) hc_output_discard(x->out_dir); /* failed or interrupted: none of its files stay */
+    hc_samples_free(&x->a.samples);
+    hc_design_free(&x->design);
+    cJSON_Delete(x->unc_json);
+    hc_bands_free(&x->bands);
+    hc_results_free(&x->res);
+    hc_cli_free_all(x->cfg, x->n_cfg);
+    hc_blend_run_free(&x->blend_run);
+    free(x->cfg);
+}
+
+int hc_cmd_run(int argc, char **argv)
+{
+    static run_ctx x; /* large (the overrides' text); one run per process */
+    time_t now = time(NULL);
+    int rc;
+    memset(&x, 0, sizeof(x));
+    x.t_start = hc_cli_now();
+    strftime(x.started_at, sizeof(x.started_at), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+    if ((rc = parse_args(&x.a, argc, argv)) == CONTINUE && (rc = load_run(&x)) == CONTINUE && (rc = plan_run(&x)) == CONTINUE && (rc = simulate_run(&x)) == CONTINUE &&
+        (rc = analyse_run(&x)) == CONTINUE && (rc = write_run(&x)) == CONTINUE)
+        rc = publish_run(&x);
+    if (rc == HC_EXIT_FAILURE && hc_interrupted) rc = HC_EXIT_INTERRUPTED; /* failed because it was stopped */
+    run_free(&x);
+    return rc;
+}

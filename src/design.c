@@ -585,8 +585,8 @@ static int sobol_columns(const hc_config *cfg, int n_scenarios, int *cols)
     return k;
 }
 
-int hc_design_plan(hc_config *cfg, int n_scenarios, const hc_uncertainty_options *o, int has_blend, int mpi_ranks,
-                   hc_error *err)
+int hc_design_plan(const hc_config *cfg, int n_scenarios, const hc_uncertainty_options *o, int has_blend,
+                   int mpi_ranks, int64_t *worlds, hc_error *err)
 {
     int s, correlated = 0;
     const char *what;
@@ -607,13 +607,13 @@ int hc_design_plan(hc_config *cfg, int n_scenarios, const hc_uncertainty_options
     if (o->sobol_n > 0) {
         int cols[HC_DESIGN_MAX_COLS];
         const int k = sobol_columns(cfg, n_scenarios, cols);
-        const double worlds = (double)o->sobol_n * (double)(k + 2);
+        const double n = (double)o->sobol_n * (double)(k + 2);
         if (k == 0)
             return hc_fail(err, "--sobol: no world-level input varies in these configs; nothing to analyse");
-        if (worlds > 2000000000.0)
+        if (n > 2000000000.0)
             return hc_fail(err, "--sobol: %lld base samples x (%d inputs + 2) = %.0f worlds, more than 2000000000",
-                           (long long)o->sobol_n, k, worlds);
-        for (s = 0; s < n_scenarios; s++) cfg[s].worlds = (int64_t)worlds;
+                           (long long)o->sobol_n, k, n);
+        *worlds = (int64_t)n;
     }
     return 0;
 }

@@ -11,55 +11,6 @@
 #include "hc_engine.h"
 #include "engine_cpu_firms.h"
 
-volatile sig_atomic_t hc_interrupted = 0;
-
-size_t hc_results_bytes(int n_scenarios, int64_t worlds, int64_t firms, int n_steps, int years)
-{
-    /* In double, saturating at SIZE_MAX: worlds x firms x years can overflow 64 bits. */
-    const double S = (double)n_scenarios, W = (double)worlds, F = (double)firms;
-    const double bytes = S * W * (double)(n_steps + 1) * HC_N_SUMS * sizeof(double) +
-                         S * (double)(years + 1) * W * F * sizeof(float) + S * (double)(years + 1) * sizeof(int64_t);
-    return bytes >= (double)SIZE_MAX ? SIZE_MAX : (size_t)bytes;
-}
-
-int hc_results_alloc(hc_results *r, int n_scenarios, int64_t world_begin, int64_t worlds, int64_t firms,
-                     int n_steps, int steps_per_year, int years, hc_error *err)
-{
-    const size_t S = (size_t)n_scenarios, W = (size_t)worlds, F = (size_t)firms;
-    memset(r, 0, sizeof(*r));
-    if (hc_results_bytes(n_scenarios, worlds, firms, n_steps, years) == SIZE_MAX) /* the counts below would wrap */
-        return hc_fail(err, "out of memory: the results of %d scenario(s) x %lld worlds x %lld firms do not fit in "
-                       "an address space; lower --worlds or --firms", n_scenarios, (long long)worlds, (long long)firms);
-    r->n_scenarios = n_scenarios;
-    r->world_begin = world_begin;
-    r->worlds = worlds;
-    r->firms = firms;
-    r->n_steps = n_steps;
-    r->steps_per_year = steps_per_year;
-    r->years = years;
-    r->sums = (double *)calloc(S * W * (size_t)(n_steps + 1) * HC_N_SUMS, sizeof(double));
-    r->firm_change = (float *)calloc(S * (size_t)(years + 1) * W * F, sizeof(float));
-    r->shrinking = (int64_t *)calloc(S * (size_t)(years + 1), sizeof(int64_t));
-    if (!r->sums || !r->firm_change || !r->shrinking) {
-        const size_t need = hc_results_bytes(n_scenarios, worlds, firms, n_steps, years);
-        hc_results_free(r);
-        return hc_fail(err, "out of memory: the results of %d scenario(s) x %lld worlds x %lld firms "
-                       "need %.1f MiB; lower --worlds or --firms",
-                       n_scenarios, (long long)worlds, (long long)firms, (double)need / 1048576.0);
-    }
-    return 0;
-}
-
-void hc_results_free(hc_results *r)
-{
-    free(r->sums);
-    free(r->firm_change);
-    free(r->shrinking);
-    r->sums = NULL;
-    r->firm_change = NULL;
-    r->shrinking = NULL;
-}
-
 /* The variants of src/engine_cpu_firms.h: capacities smallest first (HC_ROLE_CAPS), the
  * widest instruction set first within a capacity. */
 #define HC_CPU_VARIANTS_OF(cap) hc_cpu_firms_r##cap##_variants,
@@ -99,7 +50,7 @@ hc_cpu_firms_fn hc_cpu_firms_pick(int n_roles, const char **name)
 
 /* World w of res's slice (id world_begin + w) of one scenario: its macro path, then
  * every firm through every step (src/engine_cpu_firms.h). */
-static void run_world(const hc_model *m, int s, int64_t w, hc_results *res,
+static void run_world(const hc_model *m, const hc_design *design, int s, int64_t w, hc_results *res,
                       hc_world_step *steps, float *Kw, hc_cpu_firms_fn run_firms)
 {
     const uint32_t world_id = (uint32_t)(res->world_begin + w);
@@ -108,8 +59,8 @@ static void run_world(const hc_model *m, int s, int64_t w, hc_results *res,
     hc_cpu_world cw;
 
     cw.draw_id = world_id; /* whose counters draw the price path and the firms */
-    if (res->design) /* inputs chosen up front (hc_design.h): LHS, correlations, Sobol */
-        hc_design_world(res->design, s, world_id, &wi, &cw.draw_id);
+    if (design) /* inputs chosen up front (hc_design.h): LHS, correlations, Sobol */
+        hc_design_world(design, s, world_id, &wi, &cw.draw_id);
     else
         hc_world_sample(m, world_id, &wi);
     hc_world_path(m, cw.draw_id, &wi, steps, Kw);
@@ -125,7 +76,7 @@ static void run_world(const hc_model *m, int s, int64_t w, hc_results *res,
     run_firms(&cw);
 }
 
-int hc_run_cpu(const hc_config *cfg, int n_scenarios, int threads, hc_results *res, hc_error *err)
+int hc_run_cpu(const hc_plan *p, int threads, hc_results *res, hc_error *err)
 {
     const double t0 = omp_get_wtime();
     int s, n_threads;
@@ -133,8 +84,8 @@ int hc_run_cpu(const hc_config *cfg, int n_scenarios, int threads, hc_results *r
     n_threads = omp_get_max_threads();
     res->threads = n_threads;
     res->backend = "cpu";
-    for (s = 0; s < n_scenarios && !hc_interrupted; s++) {
-        const hc_model *m = &cfg[s].model;
+    for (s = 0; s < p->n_models && !hc_interrupted; s++) {
+        const hc_model *m = &p->models[s].model;
         const size_t path_len = (size_t)(m->n_steps + 1);
         const char *variant;
         const hc_cpu_firms_fn run_firms = hc_cpu_firms_pick(m->n_roles, &variant);
@@ -158,8 +109,9 @@ int hc_run_cpu(const hc_config *cfg, int n_scenarios, int threads, hc_results *r
         for (w = 0; w < res->worlds; w++) {
             const size_t tid = (size_t)omp_get_thread_num();
             if (hc_interrupted) continue;
-            run_world(m, s, w, res, steps + tid * path_len, Kw + tid * path_len * (size_t)m->n_roles, run_firms);
-            __atomic_fetch_add(&res->worlds_done, 1, __ATOMIC_RELAXED); /* progress bar only */
+            run_world(m, p->design, s, w, res, steps + tid * path_len, Kw + tid * path_len * (size_t)m->n_roles,
+                      run_firms);
+            if (p->worlds_done) __atomic_fetch_add(p->worlds_done, 1, __ATOMIC_RELAXED); /* progress bar only */
         }
         free(steps);
         free(Kw);

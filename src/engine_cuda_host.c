@@ -263,8 +263,7 @@ static cudaError_t add_elapsed(double *to, cudaEvent_t a, cudaEvent_t b)
 }
 
 /* Worlds job->begin .. end - 1 of res, every scenario, on job->device. */
-static int run_device(const hc_config *cfg, int n_scenarios, int64_t max_chunk, int profile, hc_results *res,
-                      device_job *job)
+static int run_device(const hc_plan *p, int64_t max_chunk, int profile, hc_results *res, device_job *job)
 {
     enum { EV_START, EV_PATHS, EV_SAMPLED, EV_STEPPED, EV_REDUCED, EV_COPIED, N_EV };
     const int device = job->device;
@@ -286,8 +285,8 @@ static int run_device(const hc_config *cfg, int n_scenarios, int64_t max_chunk, 
         hc_fail(err, "out of memory");
         goto fail;
     }
-    for (s = 0; s < n_scenarios; s++)
-        if (cfg[s].model.n_roles > R) R = cfg[s].model.n_roles;
+    for (s = 0; s < p->n_models; s++)
+        if (p->models[s].model.n_roles > R) R = p->models[s].model.n_roles;
     CUDA_CHECK(cudaSetDevice(device));
     CUDA_CHECK(cudaStreamCreateWithFlags(&stream, cudaStreamNonBlocking));
     for (n_ev = 0; n_ev < N_EV;) {
@@ -329,8 +328,8 @@ static int run_device(const hc_config *cfg, int n_scenarios, int64_t max_chunk, 
     for (w0 = job->begin; w0 < job->end; w0 += chunk) {
         const int n = (int)(job->end - w0 < chunk ? job->end - w0 : chunk);
         const uint32_t world_first = (uint32_t)(res->world_begin + w0);
-        for (s = 0; s < n_scenarios; s++) {
-            const hc_model *m = &cfg[s].model;
+        for (s = 0; s < p->n_models; s++) {
+            const hc_model *m = &p->models[s].model;
             hc_cuda_firm_args a;
             if (hc_interrupted) {
                 hc_fail(err, "interrupted");
@@ -380,7 +379,7 @@ static int run_device(const hc_config *cfg, int n_scenarios, int64_t max_chunk, 
             CUDA_CHECK(add_elapsed(&job->timing.copy_back, ev[EV_REDUCED], ev[EV_COPIED]));
             job->timing.launches++;
             for (y = 0; y < Y1; y++) job->shrinking[(size_t)s * (size_t)Y1 + (size_t)y] += (int64_t)shrinking[y];
-            __atomic_fetch_add(&res->worlds_done, (int64_t)n, __ATOMIC_RELAXED); /* progress bar only */
+            if (p->worlds_done) __atomic_fetch_add(p->worlds_done, (int64_t)n, __ATOMIC_RELAXED); /* progress bar only */
         }
     }
     rc = 0;
@@ -404,8 +403,7 @@ static int64_t chunk_from_environment(void)
     return (errno == 0 && *end == '\0' && v >= 1) ? (int64_t)v : 0;
 }
 
-int hc_run_cuda(const hc_config *cfg, int n_scenarios, const hc_cuda_options *o, hc_results *res,
-                hc_cuda_timing *timing, hc_error *err)
+int hc_run_cuda(const hc_plan *p, const hc_cuda_options *o, hc_results *res, hc_cuda_timing *timing, hc_error *err)
 {
     static const hc_cuda_options defaults;
     int devices[HC_CUDA_MAX_DEVICES], n_dev, d, s, y, rc = 0;
@@ -416,18 +414,20 @@ int hc_run_cuda(const hc_config *cfg, int n_scenarios, const hc_cuda_options *o,
     if (!o) o = &defaults;
     max_chunk = o->max_chunk_worlds > 0 ? o->max_chunk_worlds : chunk_from_environment();
     /* What the kernels assume, checked once here rather than found broken on a GPU. */
-    if (n_scenarios < 1 || res->n_scenarios != n_scenarios || res->worlds < 1 || res->firms < 1 ||
+    if (p->design) /* the kernels draw every world's inputs themselves (src/simulate.c keeps such runs off) */
+        return hc_fail(err, "the CUDA backend does not read a world-input design yet");
+    if (p->n_models < 1 || res->slots < p->n_models || res->worlds < 1 || res->firms < 1 ||
         res->firms > (int64_t)UINT32_MAX - 1 || res->world_begin < 0 ||
         res->world_begin + res->worlds > (int64_t)UINT32_MAX + 1)
         return hc_fail(err, "the CUDA backend cannot run %lld worlds (from %lld) of %lld firms: world ids and "
                        "firm numbers must fit 32 bits", (long long)res->worlds, (long long)res->world_begin,
                        (long long)res->firms);
-    for (s = 0; s < n_scenarios; s++) {
-        const hc_model *m = &cfg[s].model;
+    for (s = 0; s < p->n_models; s++) {
+        const hc_model *m = &p->models[s].model;
         if (m->n_roles < 1 || m->n_roles > HC_MAX_ROLES || m->steps_per_year < 1 || m->n_steps != res->n_steps ||
             m->years != res->years || m->n_steps != m->years * m->steps_per_year || m->n_steps > HC_MAX_STEPS)
             return hc_fail(err, "scenario %s: %d roles, %d steps over %d years do not match the run's shape "
-                           "(a bug: please report it)", cfg[s].name, m->n_roles, m->n_steps, m->years);
+                           "(a bug: please report it)", p->models[s].name, m->n_roles, m->n_steps, m->years);
     }
     n_dev = hc_cuda_select_devices(o->devices, o->n_devices, devices, err);
     if (n_dev < 1) return 1;
@@ -439,7 +439,7 @@ int hc_run_cuda(const hc_config *cfg, int n_scenarios, const hc_cuda_options *o,
         jobs[d].device = devices[d];
         jobs[d].begin = res->worlds * d / n_dev;
         jobs[d].end = res->worlds * (d + 1) / n_dev;
-        jobs[d].shrinking = (int64_t *)calloc((size_t)n_scenarios * (size_t)(res->years + 1), sizeof(int64_t));
+        jobs[d].shrinking = (int64_t *)calloc((size_t)p->n_models * (size_t)(res->years + 1), sizeof(int64_t));
         if (!jobs[d].shrinking) {
             rc = hc_fail(err, "out of memory");
             goto done;
@@ -447,10 +447,10 @@ int hc_run_cuda(const hc_config *cfg, int n_scenarios, const hc_cuda_options *o,
     }
     /* One host thread per GPU; each writes only its own worlds of res and its own job. */
     if (n_dev == 1) {
-        jobs[0].rc = run_device(cfg, n_scenarios, max_chunk, o->profile, res, &jobs[0]);
+        jobs[0].rc = run_device(p, max_chunk, o->profile, res, &jobs[0]);
     } else {
 #pragma omp parallel for num_threads(n_dev) schedule(static, 1)
-        for (d = 0; d < n_dev; d++) jobs[d].rc = run_device(cfg, n_scenarios, max_chunk, o->profile, res, &jobs[d]);
+        for (d = 0; d < n_dev; d++) jobs[d].rc = run_device(p, max_chunk, o->profile, res, &jobs[d]);
     }
     for (d = 0; d < n_dev; d++)
         if (jobs[d].rc) {
@@ -459,7 +459,7 @@ int hc_run_cuda(const hc_config *cfg, int n_scenarios, const hc_cuda_options *o,
             goto done;
         }
     for (d = 0; d < n_dev; d++)
-        for (s = 0; s < n_scenarios; s++)
+        for (s = 0; s < p->n_models; s++)
             for (y = 0; y <= res->years; y++) {
                 const size_t i = (size_t)s * (size_t)(res->years + 1) + (size_t)y;
                 res->shrinking[i] += jobs[d].shrinking[i];

@@ -14,8 +14,9 @@ const int hc_headline_metrics[HC_N_HEADLINE] = {HC_M_EMPLOYMENT_CHANGE, HC_M_AI_
 
 /* ---- growing a run */
 
-int hc_results_append(hc_results *dst, const hc_results *more, int slots, hc_error *err)
+int hc_results_append(hc_results *dst, const hc_results *more, hc_error *err)
 {
+    const int slots = dst->slots;
     const int64_t W = dst->worlds + more->worlds, F = dst->firms;
     const size_t per_world = (size_t)(dst->n_steps + 1) * HC_N_SUMS, years = (size_t)(dst->years + 1);
     double *sums = (double *)malloc((size_t)slots * (size_t)W * per_world * sizeof(double));
@@ -74,10 +75,10 @@ static double headline_mcse(const hc_results *r, const hc_config *cfg, int n_sce
     return worst;
 }
 
-int hc_mcse_run_to_target(const hc_config *cfg, const hc_blend_run *run, const hc_sim_options *o,
-                          hc_design *design, double target, int64_t max_worlds, hc_results *res,
-                          hc_mcse_target *t, hc_error *err)
+int hc_mcse_run_to_target(const hc_blend_run *run, const hc_plan *p, hc_design *design, const hc_sim_options *o,
+                          double target, int64_t max_worlds, hc_results *res, hc_mcse_target *t, hc_error *err)
 {
+    const hc_config *cfg = p->models;
     const int slots = hc_blend_run_slots(run), n_user = run->n_user;
     hc_sim_options quiet_o = *o; /* the backend's notices were given for the first batch */
     double *values = NULL, *scratch = NULL;
@@ -90,9 +91,10 @@ int hc_mcse_run_to_target(const hc_config *cfg, const hc_blend_run *run, const h
     t->n_scenarios = n_user;
     for (;;) {
         hc_results more;
+        hc_plan plan = *p; /* the same models and design (extended below), over the next worlds */
         hc_progress *bar;
         int worst_s = 0, worst_k = 0, failed;
-        int64_t next;
+        int64_t next, worlds_done;
         double worst, grow;
         free(values);
         free(scratch);
@@ -130,11 +132,13 @@ int hc_mcse_run_to_target(const hc_config *cfg, const hc_blend_run *run, const h
         if (hc_results_alloc(&more, slots, res->worlds, next - res->worlds, res->firms, res->n_steps,
                              res->steps_per_year, res->years, err))
             goto done;
-        more.design = design;
-        bar = hc_progress_start(&more.worlds_done, (int64_t)hc_blend_run_simulated(run) * more.worlds, o->quiet);
-        failed = hc_blend_simulate(cfg, run, &quiet_o, &more, err);
+        plan.world_begin = more.world_begin;
+        plan.worlds = more.worlds;
+        worlds_done = 0;
+        bar = hc_progress_start(&worlds_done, (int64_t)hc_blend_run_simulated(run) * more.worlds, o->quiet);
+        failed = hc_blend_simulate(run, &plan, &quiet_o, &more, err);
         hc_progress_stop(bar);
-        if (!failed) failed = hc_results_append(res, &more, slots, err);
+        if (!failed) failed = hc_results_append(res, &more, err);
         if (!failed) {
             res->threads = more.threads;
             res->backend = more.backend;

@@ -1,6 +1,11 @@
-/* mpi_run.c: one run across MPI ranks: the world partition, each rank's block through
- * hc_simulate (CPU or GPU, whatever this rank's process would pick), the gather to
- * rank 0, and ending the whole job when a rank fails. See hc_mpi.h and docs/cluster.md.
+/* mpi_run.c: one plan across MPI ranks: the world partition, each rank's block on the
+ * backend src/simulate.c chose (CPU or GPU), the gather to rank 0, and ending the whole
+ * job when a rank fails. See hc_mpi.h and docs/cluster.md.
+ *
+ * Owns: the MPI state, the partition and the gather. Calls: the backend it is handed
+ * (hc_engine.h) and the results' allocation (hc_results.h); never back into
+ * src/simulate.c, so a rank's block runs once, with no flag to keep it from splitting
+ * again.
  *
  * Rank 0 receives every world's sums and every firm's change into one hc_results laid
  * out exactly as a single process's, so bands.c computes the same numbers from the same
@@ -18,13 +23,11 @@
 
 static int mpi_rank = 0, mpi_size = 1;
 static int node_rank = 0, node_size = 1;
-static int simulating_block = 0; /* inside hc_mpi_simulate's own call of hc_simulate */
 
 int hc_mpi_rank(void) { return mpi_rank; }
 int hc_mpi_size(void) { return mpi_size; }
 int hc_mpi_local_rank(void) { return node_rank; }
 int hc_mpi_local_size(void) { return node_size; }
-int hc_mpi_splits(void) { return mpi_size > 1 && !simulating_block; }
 
 void hc_mpi_partition(int64_t worlds, int rank, int size, int64_t *begin, int64_t *count)
 {
@@ -54,12 +57,16 @@ int hc_mpi_init(int *argc, char ***argv)
 
 int hc_mpi_finalize(int rc) { return rc; }
 
-int hc_mpi_simulate(const hc_config *cfg, int n_scenarios, const hc_sim_options *o, hc_results *res,
-                    hc_error *err)
+int hc_mpi_name_rank(hc_error *err)
 {
-    (void)cfg;
-    (void)n_scenarios;
-    (void)o;
+    (void)err;
+    return 1;
+}
+
+int hc_mpi_run(const hc_backend *b, const hc_plan *p, hc_results *res, hc_error *err)
+{
+    (void)b;
+    (void)p;
     (void)res;
     return hc_fail(err, "this build has no MPI (build with `make MPI=1`)");
 }
@@ -118,8 +125,7 @@ int hc_mpi_finalize(int rc)
     return rc;
 }
 
-/* Prefixes err's message with the rank and host, so a job's log says who failed. */
-static int name_rank(hc_error *err)
+int hc_mpi_name_rank(hc_error *err)
 {
     char host[256] = "unknown host", prefix[320];
     size_t p, len = strlen(err->message);
@@ -160,20 +166,20 @@ static void move_piece(void *dst, const void *src, size_t n, MPI_Datatype type, 
     }
 }
 
-/* The block of rank `from` (worlds first .. first + n - 1) into rank 0's res: per
- * scenario its worlds' sums, per scenario and year its firms' changes; each is one
+/* The block of rank `from` (worlds first .. first + n - 1 of res) into rank 0's res: per
+ * simulated scenario its worlds' sums, per scenario and year its firms' changes; each is one
  * contiguous range on both sides. On rank 0, block is rank 0's own block; on rank
  * `from`, res is unused. */
-static void move_block(hc_results *res, const hc_results *block, int from, int64_t first, int64_t n)
+static void move_block(hc_results *res, const hc_results *block, int n_models, int from, int64_t first, int64_t n)
 {
     const int root = mpi_rank == 0, sender = mpi_rank == from;
     const size_t per_world = (size_t)(res->n_steps + 1) * HC_N_SUMS;
     int s, year;
-    for (s = 0; s < res->n_scenarios; s++)
+    for (s = 0; s < n_models; s++)
         move_piece(root ? (void *)hc_results_sums(res, s, first, 0) : NULL,
                    sender ? (const void *)hc_results_sums(block, s, 0, 0) : NULL,
                    (size_t)n * per_world, MPI_DOUBLE, sizeof(double), from);
-    for (s = 0; s < res->n_scenarios; s++)
+    for (s = 0; s < n_models; s++)
         for (year = 0; year <= res->years; year++)
             move_piece(root ? (void *)(hc_results_firm_change(res, s, year) + (size_t)first * (size_t)res->firms)
                             : NULL,
@@ -181,58 +187,37 @@ static void move_block(hc_results *res, const hc_results *block, int from, int64
                        (size_t)n * (size_t)res->firms, MPI_FLOAT, sizeof(float), from);
 }
 
-/* Exchanges which worlds a and b hold (their buffers and spans), leaving every other
- * field, worlds_done above all, where it is. */
-static void swap_worlds(hc_results *a, hc_results *b)
+int hc_mpi_run(const hc_backend *b, const hc_plan *p, hc_results *res, hc_error *err)
 {
-    const hc_results t = *a;
-    a->world_begin = b->world_begin;
-    a->worlds = b->worlds;
-    a->sums = b->sums;
-    a->firm_change = b->firm_change;
-    a->shrinking = b->shrinking;
-    b->world_begin = t.world_begin;
-    b->worlds = t.worlds;
-    b->sums = t.sums;
-    b->firm_change = t.firm_change;
-    b->shrinking = t.shrinking;
-}
-
-int hc_mpi_simulate(const hc_config *cfg, int n_scenarios, const hc_sim_options *o, hc_results *res,
-                    hc_error *err)
-{
-    const int64_t worlds = cfg[0].worlds;
     const double t0 = MPI_Wtime();
     int64_t begin, count, span_begin, span_count;
     hc_results own, *block = res;
     int r;
 
     memset(&own, 0, sizeof(own));
-    hc_mpi_partition(worlds, mpi_rank, mpi_size, &begin, &count);
-    hc_mpi_results_span(worlds, &span_begin, &span_count);
+    hc_mpi_partition(p->worlds, mpi_rank, mpi_size, &begin, &count);
+    hc_mpi_results_span(p->worlds, &span_begin, &span_count);
+    begin += p->world_begin;
+    span_begin += p->world_begin;
     if (res->world_begin != span_begin || res->worlds != span_count) {
         hc_fail(err, "internal error: results hold worlds %lld..%lld, expected %lld..%lld "
                 "(allocate them with hc_mpi_results_span)", (long long)res->world_begin,
                 (long long)(res->world_begin + res->worlds - 1), (long long)span_begin,
                 (long long)(span_begin + span_count - 1));
-        return name_rank(err);
+        return hc_mpi_name_rank(err);
     }
     if (mpi_rank == 0) { /* res holds every world; rank 0 simulates its block beside it */
-        if (hc_results_alloc(&own, n_scenarios, begin, count, res->firms, res->n_steps, res->steps_per_year,
+        if (hc_results_alloc(&own, p->n_models, begin, count, res->firms, res->n_steps, res->steps_per_year,
                              res->years, err))
-            return name_rank(err);
+            return hc_mpi_name_rank(err);
         block = &own;
     }
-    if (count > 0) { /* a rank may have no world when there are fewer worlds than ranks */
-        int rc;
-        /* Simulated in res's own struct, whose worlds_done a progress bar may be
-         * watching: on rank 0, res lends its struct to the block's buffers meanwhile. */
-        if (block != res) swap_worlds(res, block);
-        simulating_block = 1;
-        rc = hc_simulate(cfg, n_scenarios, o, res, err);
-        simulating_block = 0;
-        if (block != res) swap_worlds(res, block);
-        if (rc) goto fail;
+    /* A rank may have no world when there are fewer worlds than ranks. The plan's
+     * progress counter is the caller's, so a bar on rank 0 counts its block. */
+    if (count > 0 && b->run(b, p, block, err)) goto fail;
+    if (block != res) { /* what the backend says of itself */
+        res->threads = block->threads;
+        res->backend = block->backend;
     }
     if (test_fail_rank == mpi_rank) {
         hc_fail(err, "failing on purpose: HC_TEST_FAIL_RANK=%d (a test hook)", test_fail_rank);
@@ -241,27 +226,26 @@ int hc_mpi_simulate(const hc_config *cfg, int n_scenarios, const hc_sim_options 
 
     /* Shrinking firms are counts: their sum is exact in any order. */
     MPI_Reduce(block->shrinking, mpi_rank == 0 ? res->shrinking : NULL,
-               n_scenarios * (res->years + 1), MPI_INT64_T, MPI_SUM, 0, MPI_COMM_WORLD);
+               p->n_models * (res->years + 1), MPI_INT64_T, MPI_SUM, 0, MPI_COMM_WORLD);
     if (mpi_rank == 0) {
         for (r = 0; r < mpi_size; r++) {
             int64_t first, n;
-            hc_mpi_partition(worlds, r, mpi_size, &first, &n);
-            move_block(res, block, r, first, n);
+            hc_mpi_partition(p->worlds, r, mpi_size, &first, &n);
+            move_block(res, block, p->n_models, r, first, n);
         }
-        /* threads and backend: set on res by the backend, for this rank's block */
         res->ranks = mpi_size;
         res->simulate_seconds = MPI_Wtime() - t0; /* the whole job's, gather included */
         hc_results_free(&own);
         /* A signal that came while rank 0 waited for the others stops the run here. */
         if (hc_interrupted) return hc_fail(err, "interrupted");
     } else {
-        move_block(res, block, mpi_rank, begin, count);
+        move_block(res, block, p->n_models, mpi_rank, begin - p->world_begin, count);
     }
     return 0;
 fail:
     hc_results_free(&own);
     if (hc_interrupted) return 1; /* the caller says "interrupted"; no rank to blame */
-    return name_rank(err);
+    return hc_mpi_name_rank(err);
 }
 
 #endif

@@ -43,7 +43,7 @@ int hc_write_summary_md(const char *dir, const hc_bands *b, const hc_compare *cm
     fprintf(f, "%lld worlds x %lld firms per world, seed %llu. Bands are percentiles across worlds "
                "(forecast uncertainty); see bands.csv for every step and firms.csv for firm-level "
                "spread.\n\n",
-            (long long)cfg[0].worlds, (long long)cfg[0].firms_per_world, (unsigned long long)cfg[0].seed);
+            (long long)cmp->worlds, (long long)cfg[0].firms_per_world, (unsigned long long)cfg[0].seed);
     for (s = 0; s < b->n_scenarios; s++) {
         fprintf(f, "## %s\n\n| metric | unit |", cfg[s].name);
         for (c = 0; c < b->np; c++) {

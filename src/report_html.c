@@ -144,7 +144,7 @@ static void answer(const writer *w, const hc_bands *b, const hc_compare *c, cons
 
     snprintf(buf, sizeof(buf), "At the horizon (%d), %s and %s across %lld possible futures, for the firms "
              "each scenario describes; jobs scale the %% to population.employment", horizon,
-             bc.mid_is_median ? "median" : "mean", bn, (long long)cfg[0].worlds);
+             bc.mid_is_median ? "median" : "mean", bn, (long long)c->worlds);
     w_text(w, buf);
     if (same_employment) {
         char jobs[64];
@@ -374,7 +374,7 @@ int hc_write_report_html(const char *dir, const hc_results *r, const hc_bands *b
     fprintf(f, ": employment, %d to %d</h1>\n<p class=\"meta\">", cfg[0].start_year, cfg[0].start_year + cfg[0].years);
     fprintf(f, "%lld possible futures (worlds) &times; %lld firms, %d steps a year, seed %llu &middot; headcount %s "
                "(model %d, commit %s) &middot; %s backend, %d thread(s), %.1f s &middot; started %s</p>\n</header>\n",
-            (long long)cfg[0].worlds, (long long)cfg[0].firms_per_world, cfg[0].steps_per_year,
+            (long long)r->worlds, (long long)cfg[0].firms_per_world, cfg[0].steps_per_year,
             (unsigned long long)cfg[0].seed, HC_VERSION, HC_MODEL_VERSION, HC_GIT_COMMIT, r->backend, r->threads,
             info->wall_seconds, info->started_at ? info->started_at : "");
 

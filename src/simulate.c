@@ -1,4 +1,9 @@
-/* simulate.c: picks the backend for a run and runs it. See hc_run.h. */
+/* simulate.c: picks the backend for a plan and runs it, through the MPI split when ranks
+ * share the worlds. See hc_run.h.
+ *
+ * Owns: the choice of backend (CPU, CUDA, the notices and refusals about it). Calls: the
+ * backends (hc_engine.h, hc_cuda.h) and src/mpi_run.c, which calls the chosen backend
+ * and never back here. */
 #include <stdio.h>
 #include <string.h>
 #include "hc_mpi.h"
@@ -7,43 +12,62 @@
 #include "hc_cuda.h"
 #endif
 
-int hc_simulate(const hc_config *cfg, int n_scenarios, const hc_sim_options *o, hc_results *res,
-                hc_error *err)
+static int run_cpu(const hc_backend *b, const hc_plan *p, hc_results *res, hc_error *err)
 {
-    /* Under MPI each rank runs its block of worlds back through here (src/mpi_run.c). */
-    if (hc_mpi_splits()) return hc_mpi_simulate(cfg, n_scenarios, o, res, err);
+    return hc_run_cpu(p, *(const int *)b->ctx, res, err);
+}
+
 #ifdef HC_HAVE_CUDA
-    /* The CUDA kernels draw every world's inputs themselves and do not read a world-input
-     * design yet (hc_design.h: --sampling lhs, --sobol, `correlations`): such a run stays
-     * on the CPU under auto, and fails clearly when a GPU was asked for. */
-    if (res->design && strcmp(o->backend, "cpu") != 0) {
-        if (strcmp(o->backend, "cuda") == 0 || o->n_devices > 0)
-            return hc_fail(err, "--sampling lhs, --sobol and `correlations` are not supported on the GPU yet; "
-                                "use --backend cpu");
-        if (!o->quiet)
-            fprintf(stderr, "headcount: --sampling lhs, --sobol and correlations run on the CPU only for now; "
-                            "running on the CPU\n");
-        return hc_run_cpu(cfg, n_scenarios, o->threads, res, err);
-    }
-    /* auto: the GPUs when one is usable, else the CPU with a notice; cuda, or GPUs named
-     * with --devices: those GPUs or a clear error. Which GPUs, and how many, changes no
-     * result (src/engine_cuda_host.c). */
-    if (strcmp(o->backend, "cpu") != 0) {
-        hc_cuda_options co;
+static int run_cuda(const hc_backend *b, const hc_plan *p, hc_results *res, hc_error *err)
+{
+    return hc_run_cuda(p, (const hc_cuda_options *)b->ctx, res, NULL, err);
+}
+#endif
+
+/* The backend o asks for, into b (ctx pointing into co or o). Returns 0, or non-zero
+ * with err filled when the backend asked for cannot run this plan. */
+static int choose_backend(const hc_plan *p, const hc_sim_options *o, hc_backend *b, void *co_, hc_error *err)
+{
+    b->run = run_cpu;
+    b->ctx = &o->threads;
+#ifdef HC_HAVE_CUDA
+    {
+        hc_cuda_options *co = (hc_cuda_options *)co_;
         hc_error why;
         int chosen[HC_CUDA_MAX_DEVICES];
-        memset(&co, 0, sizeof(co));
-        co.n_devices = o->n_devices < HC_CUDA_MAX_DEVICES ? o->n_devices : HC_CUDA_MAX_DEVICES;
-        memcpy(co.devices, o->devices, sizeof(int) * (size_t)co.n_devices);
-        if (hc_cuda_select_devices(co.devices, co.n_devices, chosen, &why) > 0)
-            return hc_run_cuda(cfg, n_scenarios, &co, res, NULL, err);
-        if (strcmp(o->backend, "cuda") == 0 || co.n_devices > 0)
+        if (strcmp(o->backend, "cpu") == 0) return 0;
+        /* The CUDA kernels draw every world's inputs themselves and do not read a world-input
+         * design yet (hc_design.h: --sampling lhs, --sobol, `correlations`): such a run stays
+         * on the CPU under auto, and fails clearly when a GPU was asked for. */
+        if (p->design) {
+            if (strcmp(o->backend, "cuda") == 0 || o->n_devices > 0)
+                return hc_fail(err, "--sampling lhs, --sobol and `correlations` are not supported on the GPU yet; "
+                                    "use --backend cpu");
+            if (!o->quiet)
+                fprintf(stderr, "headcount: --sampling lhs, --sobol and correlations run on the CPU only for now; "
+                                "running on the CPU\n");
+            return 0;
+        }
+        /* auto: the GPUs when one is usable, else the CPU with a notice; cuda, or GPUs named
+         * with --devices: those GPUs or a clear error. Which GPUs, and how many, changes no
+         * result (src/engine_cuda_host.c). */
+        memset(co, 0, sizeof(*co));
+        co->n_devices = o->n_devices < HC_CUDA_MAX_DEVICES ? o->n_devices : HC_CUDA_MAX_DEVICES;
+        memcpy(co->devices, o->devices, sizeof(int) * (size_t)co->n_devices);
+        if (hc_cuda_select_devices(co->devices, co->n_devices, chosen, &why) > 0) {
+            b->run = run_cuda;
+            b->ctx = co;
+            return 0;
+        }
+        if (strcmp(o->backend, "cuda") == 0 || co->n_devices > 0)
             return hc_fail(err, "%s: no usable GPU: %s\n"
                                 "hint: run with --backend cpu; `headcount devices` lists the GPUs",
-                           co.n_devices > 0 ? "--devices" : "--backend cuda", why.message);
+                           co->n_devices > 0 ? "--devices" : "--backend cuda", why.message);
         if (!o->quiet) fprintf(stderr, "headcount: no usable GPU (%s); running on the CPU\n", why.message);
     }
 #else
+    (void)p;
+    (void)co_;
     if (o->n_devices > 0)
         return hc_fail(err, "--devices: this build has no CUDA backend (nvcc was not found when it was "
                             "built)\nhint: leave out --devices to run on the CPU");
@@ -53,5 +77,19 @@ int hc_simulate(const hc_config *cfg, int n_scenarios, const hc_sim_options *o, 
     if (strcmp(o->backend, "auto") == 0 && !o->quiet)
         fprintf(stderr, "headcount: no usable GPU backend in this build; running on the CPU\n");
 #endif
-    return hc_run_cpu(cfg, n_scenarios, o->threads, res, err);
+    return 0;
+}
+
+int hc_simulate(const hc_plan *p, const hc_sim_options *o, hc_results *res, hc_error *err)
+{
+    hc_backend b;
+#ifdef HC_HAVE_CUDA
+    hc_cuda_options co;
+#else
+    char co; /* no CUDA options in this build */
+#endif
+    if (choose_backend(p, o, &b, &co, err)) return hc_mpi_size() > 1 ? hc_mpi_name_rank(err) : 1;
+    /* Under MPI each rank runs its block on b, and rank 0 gathers (src/mpi_run.c). */
+    if (hc_mpi_size() > 1) return hc_mpi_run(&b, p, res, err);
+    return b.run(&b, p, res, err);
 }

@@ -42,19 +42,24 @@ static void run_paths(blend_run *r, const char *const *paths, int n, const char 
     hc_override ov[5] = {{"simulation.worlds", worlds}, {"simulation.firms_per_world", "12"},
                          {"simulation.years", "2"}, {"simulation.steps_per_year", "2"}, {"blend.weights", weights}};
     hc_sim_options o;
+    hc_plan pl;
     hc_error err;
     char *p[MAX_PATHS];
     int i;
     for (i = 0; i < n; i++) p[i] = (char *)(uintptr_t)paths[i];
     memset(r, 0, sizeof(*r));
+    memset(&o, 0, sizeof(o)); /* hc_run.h: zero first, so a field added later is off */
     r->n = n;
     o.backend = "cpu";
     o.threads = 2;
     o.quiet = 1;
     if (hc_blend_load_run(p, n, ov, weights ? 5 : 4, r->cfg, &r->plan, &err) != 0) fail_msg("load: %s", err.message);
     if (hc_results_alloc(&r->res, hc_blend_run_slots(&r->plan), 0, r->cfg[0].worlds, r->cfg[0].firms_per_world,
-                         r->cfg[0].model.n_steps, r->cfg[0].steps_per_year, r->cfg[0].years, &err) != 0 ||
-        hc_blend_simulate(r->cfg, &r->plan, &o, &r->res, &err) != 0)
+                         r->cfg[0].model.n_steps, r->cfg[0].steps_per_year, r->cfg[0].years, &err) != 0)
+        fail_msg("alloc: %s", err.message);
+    r->res.n_scenarios = n; /* the run's scenarios; hidden components lie beyond */
+    pl = hc_plan_of(r->cfg, n, &r->res);
+    if (hc_blend_simulate(&r->plan, &pl, &o, &r->res, &err) != 0)
         fail_msg("run: %s", err.message);
     assert_int_equal(r->res.n_scenarios, n);
 }

@@ -482,7 +482,7 @@ static void sobol_design_should_swap_one_column_per_block(void **state)
     load("configs/cuts.json", kv, 1, &c);
     memset(&o, 0, sizeof(o));
     o.sobol_n = N;
-    assert_int_equal(hc_design_plan(&c, 1, &o, 0, 1, &err), 0);
+    assert_int_equal(hc_design_plan(&c, 1, &o, 0, 1, &c.worlds, &err), 0);
     assert_int_equal(hc_design_build(&c, 1, &o, c.worlds, &d, &err), 0);
     /* cuts.json: every world input varies but shock_rate and shock_multiplier; 7 roles */
     assert_int_equal(d.sobol_k, HC_N_WORLD_INPUTS - 2 + 7);
@@ -509,8 +509,7 @@ static void run(const hc_config *c, const hc_design *d, int64_t begin, int64_t w
     hc_error err;
     assert_int_equal(hc_results_alloc(res, 1, begin, worlds, c->firms_per_world, c->model.n_steps, c->steps_per_year,
                                       c->years, &err), 0);
-    res->design = d;
-    if (hc_run_cpu(c, 1, 2, res, &err)) fail_msg("%s", err.message);
+    if (hc_run_cpu(&(hc_plan){.models = c, .n_models = 1, .design = d}, 2, res, &err)) fail_msg("%s", err.message);
 }
 
 static void an_mc_design_should_give_the_bits_of_drawing(void **state)

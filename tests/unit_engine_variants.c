@@ -112,7 +112,7 @@ static int check_variants(hc_config *cfg)
         setenv("HC_CPU_VARIANT", variants[v], 1);
         if (hc_cpu_firms_pick(m->n_roles, &name) == NULL) continue; /* too few roles, or not this CPU */
         assert_int_equal(hc_results_alloc(&got, 1, 0, WORLDS, FIRMS, m->n_steps, m->steps_per_year, cfg->years, &err), 0);
-        if (hc_run_cpu(cfg, 1, 2, &got, &err) != 0) fail_msg("%s: %s", variants[v], err.message);
+        if (hc_run_cpu(&(hc_plan){.models = cfg, .n_models = 1}, 2, &got, &err) != 0) fail_msg("%s: %s", variants[v], err.message);
         assert_same_bits(&ref, &got, variants[v], m->n_roles);
         hc_results_free(&got);
         ran++;
@@ -155,7 +155,7 @@ static void unknown_or_too_small_variant_should_be_refused(void **state)
     assert_null(hc_cpu_firms_pick(cfg.model.n_roles, &name));
     memset(&err, 0, sizeof(err));
     assert_int_equal(hc_results_alloc(&res, 1, 0, 1, 4, cfg.model.n_steps, cfg.model.steps_per_year, cfg.years, &err), 0);
-    assert_int_not_equal(hc_run_cpu(&cfg, 1, 1, &res, &err), 0);
+    assert_int_not_equal(hc_run_cpu(&(hc_plan){.models = &cfg, .n_models = 1}, 1, &res, &err), 0);
     assert_non_null(strstr(err.message, "HC_CPU_VARIANT=r8_generic"));
     setenv("HC_CPU_VARIANT", "r12_avx3", 1);
     assert_null(hc_cpu_firms_pick(cfg.model.n_roles, &name));

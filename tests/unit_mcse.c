@@ -123,7 +123,7 @@ static void run_slice(const hc_config *c, int64_t begin, int64_t worlds, hc_resu
     hc_error err;
     assert_int_equal(hc_results_alloc(res, 1, begin, worlds, c->firms_per_world, c->model.n_steps, c->steps_per_year,
                                       c->years, &err), 0);
-    if (hc_run_cpu(c, 1, 2, res, &err)) fail_msg("%s", err.message);
+    if (hc_run_cpu(&(hc_plan){.models = c, .n_models = 1}, 2, res, &err)) fail_msg("%s", err.message);
 }
 
 static void appended_worlds_should_equal_one_run(void **state)
@@ -137,7 +137,7 @@ static void appended_worlds_should_equal_one_run(void **state)
     run_slice(&c, 0, 25, &all);
     run_slice(&c, 0, 10, &head);
     run_slice(&c, 10, 15, &tail);
-    assert_int_equal(hc_results_append(&head, &tail, 1, &err), 0);
+    assert_int_equal(hc_results_append(&head, &tail, &err), 0);
     assert_int_equal(head.worlds, 25);
     assert_memory_equal(all.sums, head.sums, sizeof(double) * 25 * (size_t)(c.model.n_steps + 1) * HC_N_SUMS);
     assert_memory_equal(all.firm_change, head.firm_change, sizeof(float) * 25 * 5 * (size_t)(c.years + 1));
@@ -158,6 +158,7 @@ static void target_mcse_should_add_worlds_until_reached_or_capped(void **state)
     hc_config cfg[1];
     hc_blend_run run;
     hc_sim_options sim;
+    hc_plan plan;
     hc_results res, first;
     hc_mcse_target t;
     hc_error err;
@@ -173,10 +174,11 @@ static void target_mcse_should_add_worlds_until_reached_or_capped(void **state)
     sim.quiet = 1;
     if (hc_blend_load_run(paths, 1, ov, 4, cfg, &run, &err)) fail_msg("%s", err.message);
     run_slice(&cfg[0], 0, 16, &first);
+    plan = hc_plan_of(cfg, 1, &first);
 
     /* 0.1 points: reached, with more worlds than the 16 it started from */
     run_slice(&cfg[0], 0, 16, &res);
-    assert_int_equal(hc_mcse_run_to_target(cfg, &run, &sim, NULL, 0.1, 100000, &res, &t, &err), 0);
+    assert_int_equal(hc_mcse_run_to_target(&run, &plan, NULL, &sim, 0.1, 100000, &res, &t, &err), 0);
     print_message("# --target-mcse 0.1: %lld worlds in %d rounds, largest MCSE %.3f\n", (long long)t.worlds, t.rounds,
                   t.worst);
     assert_true(t.reached);
@@ -189,7 +191,7 @@ static void target_mcse_should_add_worlds_until_reached_or_capped(void **state)
 
     /* a cap it cannot reach the target under: stops there, and says so */
     run_slice(&cfg[0], 0, 16, &res);
-    assert_int_equal(hc_mcse_run_to_target(cfg, &run, &sim, NULL, 0.001, 40, &res, &t, &err), 0);
+    assert_int_equal(hc_mcse_run_to_target(&run, &plan, NULL, &sim, 0.001, 40, &res, &t, &err), 0);
     assert_false(t.reached);
     assert_int_equal(res.worlds, 40);
     assert_int_equal(t.worlds, 40);

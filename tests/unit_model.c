@@ -141,7 +141,7 @@ static void run(const hc_config *cfg, int n, int threads, hc_results *res)
     hc_error err;
     assert_int_equal(hc_results_alloc(res, n, 0, cfg[0].worlds, cfg[0].firms_per_world, cfg[0].model.n_steps,
                                       cfg[0].steps_per_year, cfg[0].years, &err), 0);
-    assert_int_equal(hc_run_cpu(cfg, n, threads, res, &err), 0);
+    assert_int_equal(hc_run_cpu(&(hc_plan){.models = cfg, .n_models = n}, threads, res, &err), 0);
 }
 
 /* ---- the oracle: MODEL.md's equations for one firm with constant inputs, in double */
@@ -460,7 +460,7 @@ static void a_slice_of_worlds_should_equal_the_same_worlds_of_a_whole_run(void *
     make_config(&c, &m, "slices", 12, 9);
     run(&c, 1, 2, &whole);
     assert_int_equal(hc_results_alloc(&slice, 1, 5, 4, 9, m.n_steps, m.steps_per_year, m.years, &err), 0);
-    assert_int_equal(hc_run_cpu(&c, 1, 1, &slice, &err), 0);
+    assert_int_equal(hc_run_cpu(&(hc_plan){.models = &c, .n_models = 1}, 1, &slice, &err), 0);
     assert_memory_equal(slice.sums, hc_results_sums(&whole, 0, 5, 0), 4 * per_world * sizeof(double));
     hc_results_free(&whole);
     hc_results_free(&slice);

@@ -64,7 +64,6 @@ static void one_process_should_hold_every_world(void **state)
     (void)state;
     assert_int_equal(hc_mpi_size(), 1);
     assert_int_equal(hc_mpi_rank(), 0);
-    assert_false(hc_mpi_splits());
     hc_mpi_results_span(25, &begin, &count);
     assert_int_equal(begin, 0);
     assert_int_equal(count, 25);

@@ -50,7 +50,7 @@ static void run(const hc_config *cfg, hc_results *res)
     hc_error err;
     if (hc_results_alloc(res, 1, 0, cfg->worlds, cfg->firms_per_world, cfg->model.n_steps, cfg->steps_per_year,
                          cfg->years, &err) != 0 ||
-        hc_run_cpu(cfg, 1, 1, res, &err) != 0)
+        hc_run_cpu(&(hc_plan){.models = cfg, .n_models = 1}, 1, res, &err) != 0)
         fail_msg("run: %s", err.message);
 }
 

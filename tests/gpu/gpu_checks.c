@@ -241,7 +241,7 @@ static int run_cpu(reference *ref)
 {
     hc_error err;
     if (alloc_results(ref, &ref->cpu)) return 1;
-    if (hc_run_cpu(ref->cfg, ref->n, 0, &ref->cpu, &err)) {
+    if (hc_run_cpu(&(hc_plan){.models = ref->cfg, .n_models = ref->n}, 0, &ref->cpu, &err)) {
         printf("# cpu: %s\n", err.message);
         return 1;
     }
@@ -252,7 +252,7 @@ static int run_gpu(const reference *ref, const hc_cuda_options *o, hc_results *r
 {
     hc_error err;
     if (alloc_results(ref, r)) return 1;
-    if (hc_run_cuda(ref->cfg, ref->n, o, r, NULL, &err)) {
+    if (hc_run_cuda(&(hc_plan){.models = ref->cfg, .n_models = ref->n}, o, r, NULL, &err)) {
         printf("# gpu: %s\n", err.message);
         hc_results_free(r);
         return 1;
