@@ -245,6 +245,36 @@ static void quantile_should_follow_each_distribution(void **state)
     hc_config_free(&c);
 }
 
+/* A clipped distribution's quantile is clipped at both ends (the quantile functions of
+ * gamma, beta and PERT are the design's own, so they clip themselves). */
+static void quantile_should_clip_at_both_ends(void **state)
+{
+    hc_dist g, b;
+    (void)state;
+    memset(&g, 0, sizeof(g));
+    g.kind = HC_DIST_GAMMA; /* shape 2, scale 1: quantiles 0.045 (u = 0.001), 1.678, 9.23 (0.999) */
+    g.p[0] = 2.0;
+    g.p[1] = 1.0;
+    g.has_clip = 1;
+    g.clip_lo = 0.5;
+    g.clip_hi = 3.0;
+    assert_true(hc_design_quantile(&g, NULL, 0.001) == 0.5);
+    assert_true(hc_design_quantile(&g, NULL, 0.999) == 3.0);
+    assert_true(fabs(hc_design_quantile(&g, NULL, 0.5) - 1.678346990016661) < 1e-9);
+    memset(&b, 0, sizeof(b));
+    b.kind = HC_DIST_BETA; /* Beta(2, 2) on [0, 10], clipped to [2, 7] */
+    b.p[0] = 0.0;
+    b.p[1] = 10.0;
+    b.p[2] = 2.0;
+    b.p[3] = 2.0;
+    b.has_clip = 1;
+    b.clip_lo = 2.0;
+    b.clip_hi = 7.0;
+    assert_true(hc_design_quantile(&b, NULL, 0.01) == 2.0);
+    assert_true(hc_design_quantile(&b, NULL, 0.99) == 7.0);
+    assert_true(fabs(hc_design_quantile(&b, NULL, 0.5) - 5.0) < 1e-12);
+}
+
 static void mixture_quantile_should_reproduce_the_mixture(void **state)
 {
     /* 3:1 of uniform(0, 1) and uniform(10, 12): mean 0.75 x 0.5 + 0.25 x 11 = 3.125, and a
@@ -656,6 +686,7 @@ int main(void)
         cmocka_unit_test(beta_inverse_should_match_closed_forms),
         cmocka_unit_test(beta_inverse_should_agree_with_quadrature_and_round_trip),
         cmocka_unit_test(quantile_should_follow_each_distribution),
+        cmocka_unit_test(quantile_should_clip_at_both_ends),
         cmocka_unit_test(mixture_quantile_should_reproduce_the_mixture),
         cmocka_unit_test(lhs_should_put_one_world_in_each_stratum),
         cmocka_unit_test(correlations_should_be_reached_within_0_02_with_mc),
