@@ -245,31 +245,34 @@ static void quantile_should_follow_each_distribution(void **state)
     hc_config_free(&c);
 }
 
+/* A distribution of `kind` with parameters p[0..3], clipped to [lo, hi]. */
+static hc_dist clipped(int kind, double p0, double p1, double p2, double p3, double lo, double hi)
+{
+    hc_dist d;
+    memset(&d, 0, sizeof(d));
+    d.kind = kind;
+    d.p[0] = p0;
+    d.p[1] = p1;
+    d.p[2] = p2;
+    d.p[3] = p3;
+    d.has_clip = 1;
+    d.clip_lo = lo;
+    d.clip_hi = hi;
+    return d;
+}
+
 /* A clipped distribution's quantile is clipped at both ends (the quantile functions of
  * gamma, beta and PERT are the design's own, so they clip themselves). */
 static void quantile_should_clip_at_both_ends(void **state)
 {
-    hc_dist g, b;
+    /* Gamma(shape 2, scale 1): quantiles 0.045 (u = 0.001), 1.678 (0.5), 9.23 (0.999) */
+    const hc_dist g = clipped(HC_DIST_GAMMA, 2.0, 1.0, 0.0, 0.0, 0.5, 3.0);
+    /* Beta(2, 2) on [0, 10]: quantiles 0.59 (0.01), 5 (0.5), 9.41 (0.99) */
+    const hc_dist b = clipped(HC_DIST_BETA, 0.0, 10.0, 2.0, 2.0, 2.0, 7.0);
     (void)state;
-    memset(&g, 0, sizeof(g));
-    g.kind = HC_DIST_GAMMA; /* shape 2, scale 1: quantiles 0.045 (u = 0.001), 1.678, 9.23 (0.999) */
-    g.p[0] = 2.0;
-    g.p[1] = 1.0;
-    g.has_clip = 1;
-    g.clip_lo = 0.5;
-    g.clip_hi = 3.0;
     assert_true(hc_design_quantile(&g, NULL, 0.001) == 0.5);
     assert_true(hc_design_quantile(&g, NULL, 0.999) == 3.0);
     assert_true(fabs(hc_design_quantile(&g, NULL, 0.5) - 1.678346990016661) < 1e-9);
-    memset(&b, 0, sizeof(b));
-    b.kind = HC_DIST_BETA; /* Beta(2, 2) on [0, 10], clipped to [2, 7] */
-    b.p[0] = 0.0;
-    b.p[1] = 10.0;
-    b.p[2] = 2.0;
-    b.p[3] = 2.0;
-    b.has_clip = 1;
-    b.clip_lo = 2.0;
-    b.clip_hi = 7.0;
     assert_true(hc_design_quantile(&b, NULL, 0.01) == 2.0);
     assert_true(hc_design_quantile(&b, NULL, 0.99) == 7.0);
     assert_true(fabs(hc_design_quantile(&b, NULL, 0.5) - 5.0) < 1e-12);
