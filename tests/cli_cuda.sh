@@ -21,15 +21,21 @@ trap 'rm -rf "$TMP"' EXIT
 n=0
 ok() { n=$((n + 1)); if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi; }
 skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
-fold() { # prefix: TAP lines of another suite on stdin, numbered into this one (not in a pipe:
-    # it counts in this shell)
+fold() { # prefix command...: another suite's TAP lines, numbered into this one. Its plan
+    # must match the lines it printed and it must exit 0 (or 3, "unverified", whose checks
+    # are printed as skips): a nested suite that dies half-way is a failure here.
+    local prefix=$1 line lines=0 plan=none rc
+    shift
     while IFS= read -r line; do
         case "$line" in
-        "ok "*|"not ok "*) n=$((n + 1)); echo "$line" | sed -E "s/^(not )?ok [0-9]+ - /\1ok $n - $1: /" ;;
-        "1.."*) ;;
+        "ok "*|"not ok "*) n=$((n + 1)); lines=$((lines + 1)); echo "$line" | sed -E "s/^(not )?ok [0-9]+ - /\1ok $n - $prefix: /" ;;
+        "1.."*) plan=${line#1..} ;;
         *) echo "$line" ;;
         esac
-    done
+    done < <("$@"; echo $? >"$TMP/fold.rc")
+    rc=$(cat "$TMP/fold.rc")
+    [ "$plan" = "$lines" ] && { [ "$rc" -eq 0 ] || [ "$rc" -eq 3 ]; }
+    ok $? "$prefix: the suite ran its whole plan (1..$plan, $lines lines, exit $rc)"
 }
 SMALL=(--quiet --force --worlds 8 --firms 150 --years 2)
 CONFIGS=(configs/cuts.json configs/growth.json)
@@ -146,14 +152,10 @@ done &&
     cmp -s "$TMP/nc_cpu/bands.csv" "$TMP/cpu/bands.csv"
 ok $? "without nvcc the program builds, runs on the CPU (same bands) and refuses --backend cuda"
 
-# --- the program on this machine
-if "$HC" run "${SMALL[@]}" --backend cuda -o "$TMP/probe" configs/cuts.json 2>/dev/null; then
-    for t in "devices says no GPUs and exits 0" "--backend cuda without a GPU fails (exit 1) with a hint" \
-             "--backend auto without a GPU runs on the CPU after a one-line notice" \
-             "--devices naming a GPU that is not there fails (exit 1)"; do
-        skip "$t" "this machine has a usable GPU"
-    done
-else
+# --- the program without a GPU: CUDA_VISIBLE_DEVICES= hides every GPU from the CUDA
+# runtime, so these run (and mean the same) on a machine with GPUs as on one without
+(
+    export CUDA_VISIBLE_DEVICES=
     "$HC" devices >"$TMP/dev.out" 2>&1 && grep -q '^no GPUs: ' "$TMP/dev.out" && [ "$(wc -l <"$TMP/dev.out")" -eq 1 ]
     ok $? "devices says no GPUs and exits 0"
     "$HC" run "${SMALL[@]}" --backend cuda -o "$TMP/c" configs/cuts.json 2>"$TMP/c.err"
@@ -167,7 +169,9 @@ else
     "$HC" run "${SMALL[@]}" --devices 0 -o "$TMP/d" configs/cuts.json 2>"$TMP/d.err"
     [ $? -eq 1 ] && grep -Eq -- "--devices: (no usable GPU|this build has no CUDA backend)" "$TMP/d.err"
     ok $? "--devices naming a GPU that is not there fails (exit 1)"
-fi
+    echo "$n" >"$TMP/n"
+)
+n=$(cat "$TMP/n")
 bad=0
 for list in "" a 0,,1 -1 0,0 1024 "0, 1" 1, +1; do
     "$HC" run "${SMALL[@]}" --devices "$list" -o "$TMP/x" configs/cuts.json 2>"$TMP/x.err"
@@ -183,7 +187,7 @@ ok $bad "--devices rejects malformed lists (exit 2, saying what it expects)"
 ok $? "--devices with --backend cpu is a usage error"
 
 # --- the CPU emulator of the CUDA runtime (tests/gpu/emu): the backend's own code, run
-fold "emulated GPU" < <(HC="$EMU" CHECKS=$B/emu/gpu_checks HC_GPU_QUICK=1 bash tests/gpu/run.sh)
+fold "emulated GPU" env HC="$EMU" CHECKS=$B/emu/gpu_checks HC_GPU_QUICK=1 HC_GPU_EMULATED=1 bash tests/gpu/run.sh
 base=(--quiet --force --worlds 10 --firms 150 --years 2 "${CONFIGS[@]}")
 "$EMU" run "${base[@]}" --backend cuda -o "$TMP/e_fwd" 2>/dev/null &&
     HC_EMU_SCHEDULE=reverse "$EMU" run "${base[@]}" --backend cuda -o "$TMP/e_rev" 2>/dev/null &&
@@ -206,7 +210,13 @@ HC_EMU_DEVICES=1 HC_EMU_DEVICE_KIB=0 "$EMU" run "${base[@]}" --backend cuda -o "
     [ "$(grep -v '^==[0-9]*==WARNING: ASan\|^False positive error reports\|^For details see https://github.com/google/sanitizers' "$TMP/e_none.err" | grep -cv '^hint: ')" -eq 1 ]
 ok $? "emulated GPU: too little memory for one world is a one-line error and a hint (exit 1)"
 
-# --- the GPU suite: runs where a GPU is usable, reports "skipped: no GPU" elsewhere
-fold "GPU" < <(bash tests/gpu/run.sh)
+# --- the GPU suite (make test-gpu): runs where the driver's probe finds a usable GPU; on a
+# machine without one, each of its checks is a skip, "no GPU" (the suite itself then
+# fails, "nothing was checked": that is make test-gpu's verdict, not make test's)
+if why=$(bash tests/gpu/run.sh --probe); then
+    fold "GPU" bash tests/gpu/run.sh
+else
+    while read -r name; do skip "GPU: $name" "no GPU (${why%%:*})"; done < <(bash tests/gpu/run.sh --list)
+fi
 
 echo "1..$n"

@@ -23,15 +23,24 @@ status_is 2 "--worlds abc is a usage error" "$HC" run --worlds abc configs/cuts.
 grep -q -- "--worlds: expected a whole number" "$TMP/err"; ok $? "--worlds abc says what was expected"
 status_is 2 "--worlds 0 is a usage error" "$HC" run --worlds 0 configs/cuts.json
 status_is 2 "--backend gpu is a usage error" "$HC" run --backend gpu configs/cuts.json
-status_is 1 "--backend cuda without a usable GPU fails clearly" "$HC" run "${SMALL[@]}" --backend cuda -o "$TMP/cuda" "${CONFIGS[@]}"
+# CUDA_VISIBLE_DEVICES= hides every GPU from the CUDA runtime: "no usable GPU" holds on a
+# machine with GPUs as on one without.
+status_is 1 "--backend cuda without a usable GPU fails clearly" env CUDA_VISIBLE_DEVICES= "$HC" run "${SMALL[@]}" --backend cuda -o "$TMP/cuda" "${CONFIGS[@]}"
 grep -q "hint:" "$TMP/err"; ok $? "--backend cuda failure gives a hint"
 [ ! -e "$TMP/cuda/bands.csv" ]; ok $? "a failed run writes no table"
 
 # --- shipped configs
 status_is 0 "validate accepts the shipped narratives" "$HC" validate configs/cuts.json configs/growth.json
 status_is 0 "describe runs on a narrative" "$HC" describe --samples 2000 configs/cuts.json
-inputs=$(grep -cE "^(inference|capability|labor|wages|compute|firms|roles)\." "$TMP/out")
-[ "$inputs" -ge 38 ]; ok $? "describe lists every input ($inputs lines)"
+# Every input once: the 26 model inputs the header's enum names (include/, wherever the
+# header lives), and each of the 7 roles' wage and tokens_per_fte_year: 40 lines.
+grep -oE "^(inference|capability|labor|wages|compute|firms|roles)\.[a-z_.]+" "$TMP/out" | sort >"$TMP/listed"
+grep -rhoE '^\s*HC_IN_[A-Z_]+( = [A-Z0-9_]+)?, +/\* *[A-Za-z0-9_]+ +[a-z_]+\.[a-z_]+' include |
+    grep -oE '[a-z_]+\.[a-z_]+$' | sort -u >"$TMP/model_inputs"
+inputs=$(wc -l <"$TMP/listed")
+[ "$inputs" -eq 40 ] && [ "$(sort -u "$TMP/listed" | wc -l)" -eq 40 ] && [ "$(wc -l <"$TMP/model_inputs")" -eq 26 ] &&
+    [ -z "$(comm -23 "$TMP/model_inputs" "$TMP/listed")" ] && [ "$(grep -c '^roles\.' "$TMP/listed")" -eq 14 ]
+ok $? "describe lists every input once (40 = 26 model inputs + 7 roles x 2; $inputs lines)"
 
 # --- determinism: same seed, same bytes, whatever the thread count
 status_is 0 "run with 1 thread" "$HC" run "${SMALL[@]}" --threads 1 -o "$TMP/t1" "${CONFIGS[@]}"

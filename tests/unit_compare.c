@@ -266,7 +266,11 @@ static void progress_text_should_show_done_rate_and_time_left(void **state)
     assert_true(strlen(buf) < 8);
 }
 
-static void svg_should_escape_names_and_hold_no_non_finite_number(void **state)
+/* The chart maps data to coordinates by dividing by the axis span: flat data (a span of
+ * zero, no zero line to widen it) and a single year must still print finite coordinates.
+ * (It is given finite data only: the tables it draws from hold no NaN or Inf, which
+ * tests/cli_test.sh checks; src/chart_svg.c does not promise to draw non-finite points.) */
+static void svg_should_escape_names_and_print_finite_coordinates_even_for_flat_data(void **state)
 {
     static const double x[3] = {2026, 2027, 2028}, mid[3] = {0, -1, -2}, lo[3] = {0, -3, -5}, hi[3] = {0, 1, 2};
     hc_fan_series se;
@@ -301,6 +305,25 @@ static void svg_should_escape_names_and_hold_no_non_finite_number(void **state)
     assert_null(strstr(text, "inf"));
     assert_non_null(strstr(text, "</svg>\n"));
     free(text);
+    /* flat data, no zero line: lo == hi on the y axis; then one year: lo == hi on x */
+    {
+        static const double flat[3] = {-2.5, -2.5, -2.5};
+        int one_year;
+        se.mid = se.outer_lo = se.outer_hi = flat;
+        spec.zero_line = 0;
+        for (one_year = 0; one_year < 2; one_year++) {
+            se.n = one_year ? 1 : 3;
+            text = NULL;
+            f = open_memstream(&text, &len);
+            assert_non_null(f);
+            assert_int_equal(hc_svg_fan_chart(f, &spec, &se, 1), 0);
+            fclose(f);
+            assert_null(strstr(text, "nan"));
+            assert_null(strstr(text, "inf"));
+            assert_non_null(strstr(text, "<polyline points=\""));
+            free(text);
+        }
+    }
 }
 
 static void band_columns_should_follow_the_percentiles(void **state)
@@ -326,7 +349,7 @@ int main(void)
         cmocka_unit_test(worlds_file_should_round_trip_bit_for_bit_and_map_metrics_by_name),
         cmocka_unit_test(format_and_metric_lists_should_parse_strictly),
         cmocka_unit_test(progress_text_should_show_done_rate_and_time_left),
-        cmocka_unit_test(svg_should_escape_names_and_hold_no_non_finite_number),
+        cmocka_unit_test(svg_should_escape_names_and_print_finite_coordinates_even_for_flat_data),
         cmocka_unit_test(band_columns_should_follow_the_percentiles),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

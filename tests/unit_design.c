@@ -245,6 +245,39 @@ static void quantile_should_follow_each_distribution(void **state)
     hc_config_free(&c);
 }
 
+/* A distribution of `kind` with parameters p[0..3], clipped to [lo, hi]. */
+static hc_dist clipped(int kind, double p0, double p1, double p2, double p3, double lo, double hi)
+{
+    hc_dist d;
+    memset(&d, 0, sizeof(d));
+    d.kind = kind;
+    d.p[0] = p0;
+    d.p[1] = p1;
+    d.p[2] = p2;
+    d.p[3] = p3;
+    d.has_clip = 1;
+    d.clip_lo = lo;
+    d.clip_hi = hi;
+    return d;
+}
+
+/* A clipped distribution's quantile is clipped at both ends (the quantile functions of
+ * gamma, beta and PERT are the design's own, so they clip themselves). */
+static void quantile_should_clip_at_both_ends(void **state)
+{
+    /* Gamma(shape 2, scale 1): quantiles 0.045 (u = 0.001), 1.678 (0.5), 9.23 (0.999) */
+    const hc_dist g = clipped(HC_DIST_GAMMA, 2.0, 1.0, 0.0, 0.0, 0.5, 3.0);
+    /* Beta(2, 2) on [0, 10]: quantiles 0.59 (0.01), 5 (0.5), 9.41 (0.99) */
+    const hc_dist b = clipped(HC_DIST_BETA, 0.0, 10.0, 2.0, 2.0, 2.0, 7.0);
+    (void)state;
+    assert_true(hc_design_quantile(&g, NULL, 0.001) == 0.5);
+    assert_true(hc_design_quantile(&g, NULL, 0.999) == 3.0);
+    assert_true(fabs(hc_design_quantile(&g, NULL, 0.5) - 1.678346990016661) < 1e-9);
+    assert_true(hc_design_quantile(&b, NULL, 0.01) == 2.0);
+    assert_true(hc_design_quantile(&b, NULL, 0.99) == 7.0);
+    assert_true(fabs(hc_design_quantile(&b, NULL, 0.5) - 5.0) < 1e-12);
+}
+
 static void mixture_quantile_should_reproduce_the_mixture(void **state)
 {
     /* 3:1 of uniform(0, 1) and uniform(10, 12): mean 0.75 x 0.5 + 0.25 x 11 = 3.125, and a
@@ -655,6 +688,7 @@ int main(void)
         cmocka_unit_test(beta_inverse_should_match_closed_forms),
         cmocka_unit_test(beta_inverse_should_agree_with_quadrature_and_round_trip),
         cmocka_unit_test(quantile_should_follow_each_distribution),
+        cmocka_unit_test(quantile_should_clip_at_both_ends),
         cmocka_unit_test(mixture_quantile_should_reproduce_the_mixture),
         cmocka_unit_test(lhs_should_put_one_world_in_each_stratum),
         cmocka_unit_test(correlations_should_be_reached_within_0_02_with_mc),

@@ -273,6 +273,9 @@ static void price_path_should_saturate_instead_of_overflowing(void **state)
     hc_config_free(&c);
 }
 
+/* The largest demand multiplier Q the last run_one_firm reached. */
+static float q_reached;
+
 /* Steps one firm of world 0 through the whole horizon; returns the firm. */
 static hc_firm run_one_firm(const hc_config *c, float *spend_max)
 {
@@ -289,10 +292,12 @@ static hc_firm run_one_firm(const hc_config *c, float *spend_max)
     hc_world_path(m, 0, &wi, steps, Kw);
     hc_firm_sample(m, 0, 0, &wi, &f);
     *spend_max = 0.0f;
+    q_reached = 0.0f;
     for (t = 0; t <= m->n_steps; t++) {
         hc_firm_out o;
         hc_firm_step(m, &steps[t], Kw + (size_t)t * (size_t)m->n_roles, t, &f, &o);
         if (o.spend > *spend_max) *spend_max = o.spend;
+        if (f.Q > q_reached) q_reached = f.Q;
         assert_true(f.Q >= HC_Q_MIN && f.Q <= HC_Q_MAX);
     }
     free(steps);
@@ -302,13 +307,21 @@ static hc_firm run_one_firm(const hc_config *c, float *spend_max)
 
 static void demand_multiplier_should_stay_within_its_bounds(void **state)
 {
-    static const sets s = {{{"firms.demand_elasticity", "50"}, {"simulation.years", "20"}}};
+    /* cheap compute and fast adoption bring the unit cost U well below 1, and U^-50 far past
+     * HC_Q_MAX */
+    static const sets s = {{{"firms.demand_elasticity", "50"}, {"simulation.years", "20"},
+                            {"inference.price_per_mtok", "1e-6"}, {"labor.oversight_ratio", "0"},
+                            {"firms.adoption_speed", "1"}, {"capability.ceiling", "1"}}};
     hc_config c;
     hc_error err;
     float spend_max;
     (void)state;
     if (load(CUTS, &s, &c, &err) != 0) fail_msg("%s", err.message);
     run_one_firm(&c, &spend_max); /* asserts HC_Q_MIN <= Q <= HC_Q_MAX at every step */
+    /* ...and the bound was reached: U^-50 runs far past it, so without the clamp Q would
+     * leave [HC_Q_MIN, HC_Q_MAX] (a test that never reaches the bound checks nothing) */
+    printf("# largest Q reached: %g\n", (double)q_reached);
+    assert_true(q_reached == HC_Q_MAX);
     hc_config_free(&c);
 }
 

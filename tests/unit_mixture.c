@@ -246,6 +246,33 @@ static void mixture_clip_should_clamp_after_the_component(void **state)
     hc_config_free(&cfg);
 }
 
+/* A component's own clip travels with it through the pool (hc_dist_encode/decode) and
+ * applies before the mixture picks the next draw: no mixture clip here, so only the
+ * component's keeps the normal above 0. */
+static void a_components_own_clip_should_apply_inside_the_mixture(void **state)
+{
+    hc_config cfg;
+    int i, at_lo = 0, at_hi = 0, fives = 0;
+    (void)state;
+    load_ok("inference.price_per_mtok",
+            "{\"dist\": \"mixture\", \"components\": [{\"dist\": \"normal\", \"mean\": 1, \"sd\": 1, "
+            "\"clip\": [0.5, 1.5]}, 5], \"weights\": [1, 1]}",
+            &cfg);
+    draw(&cfg.model.input[HC_IN_PRICE_PER_MTOK], cfg.model.pool, N);
+    for (i = 0; i < N; i++) {
+        fives += x[i] == 5.0;
+        assert_true(x[i] == 5.0 || (x[i] >= 0.5 && x[i] <= 1.5));
+        at_lo += x[i] == 0.5;
+        at_hi += x[i] == 1.5;
+    }
+    /* P(at 0.5) = P(at 1.5) = 0.5 P(N(1,1) < -0.5 from the mean) = 0.154; P(5) = 0.5 */
+    print_message("# component clipped at 0.5: %d, at 1.5: %d, the constant 5: %d of %d\n", at_lo, at_hi, fives, N);
+    assert_true(fabs(at_lo / (double)N - 0.5 * normal_cdf(-0.5)) < 5.0 * sqrt(0.16 * 0.84 / N));
+    assert_true(fabs(at_hi / (double)N - 0.5 * normal_cdf(-0.5)) < 5.0 * sqrt(0.16 * 0.84 / N));
+    assert_true(fabs(fives / (double)N - 0.5) < 5.0 * sqrt(0.25 / N));
+    hc_config_free(&cfg);
+}
+
 static void malformed_mixtures_should_fail_with_their_json_path(void **state)
 {
     const char *key = "inference.price_per_mtok";
@@ -344,6 +371,7 @@ int main(void)
         cmocka_unit_test(components_should_be_drawn_in_proportion_and_never_at_zero_weight),
         cmocka_unit_test(one_component_mixture_should_draw_exactly_its_component),
         cmocka_unit_test(mixture_clip_should_clamp_after_the_component),
+        cmocka_unit_test(a_components_own_clip_should_apply_inside_the_mixture),
         cmocka_unit_test(malformed_mixtures_should_fail_with_their_json_path),
         cmocka_unit_test(interval_shorthand_should_be_lognormal_when_both_bounds_are_positive),
         cmocka_unit_test(interval_shorthand_should_be_normal_otherwise),

@@ -357,10 +357,12 @@ static void bands_should_be_ordered_and_finite(void **state)
     for (metric = 0; metric < HC_N_METRICS; metric++)
         for (t = 0; t <= m.n_steps; t++) {
             const double *row = hc_bands_world(&b, 0, metric, t);
+            for (k = 0; k < HC_BAND_WORLD_COLS(&b); k++) assert_true(isfinite(row[k]));
             for (k = 1; k < b.np; k++) assert_true(row[k - 1] <= row[k]);
         }
     for (year = 0; year <= m.years; year++) {
         const double *row = hc_bands_firm(&b, 0, year);
+        for (k = 0; k < HC_BAND_FIRM_COLS(&b); k++) assert_true(isfinite(row[k]));
         for (k = 1; k < b.np; k++) assert_true(row[k - 1] <= row[k]);
         assert_true(row[b.np + 2] >= 0.0 && row[b.np + 2] <= 1.0);
     }

@@ -5,19 +5,34 @@
 # narratives and on configs that take the 16- and 64-role builds of the model kernel,
 # repeat runs, chunked runs and 1 against 2 GPUs giving the same bytes, --backend auto and
 # --devices, and compute-sanitizer (memcheck, racecheck, initcheck, synccheck) on a small
-# run. Without a usable GPU every check reports "ok N - name # SKIP no GPU".
+# run.
+#
+# Verdicts (exit status):
+#   0  every check ran and passed
+#   1  a check failed, or no GPU is usable: "no usable GPU: nothing was checked". Whether
+#      a GPU is usable is decided by a probe that shares nothing with the code under test
+#      (the NVIDIA driver library through Python's ctypes: cuInit and cuDeviceGetCount;
+#      else nvidia-smi -L), so a broken CUDA backend on a real GPU fails its checks
+#      instead of reading as "no GPU"
+#   3  nothing failed, but a check could not run (compute-sanitizer missing, or refusing
+#      the device): printed "ok N - name # SKIP UNVERIFIED: why", never a pass or a finding
 #
 #   HC=PATH        the program (default build/headcount)
 #   CHECKS=PATH    tests/gpu/gpu_checks.c built (default build/tests_gpu/gpu_checks)
 #   HC_GPU_QUICK=1 small runs, no compute-sanitizer (tests/cli_cuda.sh runs this suite on
 #                  the CPU emulator of tests/gpu/emu that way)
+#   HC_GPU_EMULATED=1  the program runs on that emulator: no real GPU to probe for, and the
+#                  compute-sanitizer checks are skips (they need a real GPU)
 #   run.sh --list  the names of the checks
+#   run.sh --probe exit 0 when a real GPU is usable, else 1; the finding on stdout
 set -u
 cd "$(dirname "$0")/../.."
 HC=${HC:-build/headcount}
 CHECKS=${CHECKS:-build/tests_gpu/gpu_checks}
 QUICK=${HC_GPU_QUICK:-0}
+EMULATED=${HC_GPU_EMULATED:-0}
 PY=/usr/bin/python3
+[ -x "$PY" ] || PY=$(command -v python3 || echo python3)
 CONFIGS=(configs/cuts.json configs/growth.json)
 
 names=(cpu_vs_gpu_bands_within_1e-4_cuts_growth cpu_vs_gpu_bands_within_1e-4_13_and_21_roles
@@ -25,9 +40,40 @@ names=(cpu_vs_gpu_bands_within_1e-4_cuts_growth cpu_vs_gpu_bands_within_1e-4_13_
        backend_auto_picks_the_gpu devices_lists_the_gpus absent_gpu_in_devices_is_a_clear_error
        compute_sanitizer_memcheck_is_clean compute_sanitizer_racecheck_is_clean
        compute_sanitizer_initcheck_is_clean compute_sanitizer_synccheck_is_clean)
+# The probe: is a real GPU usable? Asks the driver, never the program under test.
+gpu_probe() {
+    local why
+    why=$("$PY" - 2>&1 <<'EOF'
+import ctypes, sys
+try:
+    cuda = ctypes.CDLL("libcuda.so.1")
+except OSError as e:
+    sys.exit("no NVIDIA driver library (libcuda.so.1): %s" % e)
+version, count = ctypes.c_int(0), ctypes.c_int(0)
+rc = cuda.cuInit(0)
+if rc != 0:
+    sys.exit("cuInit failed with CUDA driver error %d (100: no device)" % rc)
+cuda.cuDriverGetVersion(ctypes.byref(version))
+rc = cuda.cuDeviceGetCount(ctypes.byref(count))
+v = "%d.%d" % (version.value // 1000, version.value % 1000 // 10)
+if rc != 0 or count.value < 1:
+    sys.exit("the driver (CUDA %s) sees no GPU" % v)
+print("%d GPU(s), driver for CUDA %s" % (count.value, v))
+EOF
+    ) && { echo "$why"; return 0; }
+    if ! "$PY" -c 'import ctypes' 2>/dev/null; then # no Python: the driver's own tool
+        why=$(nvidia-smi -L 2>&1) && echo "$why" | grep -q '^GPU [0-9]' && { echo "$why"; return 0; }
+    fi
+    echo "$why" | tail -1 | head -c 300
+    return 1
+}
+if [ "${1:-}" = "--probe" ]; then
+    gpu_probe
+    exit
+fi
 if [ "${1:-}" = "--list" ]; then
     "$CHECKS" --list | sed 's/^/gpu_checks: /'
-    printf '%s\n' "${names[@]}"
+    printf '%s\n' "${names[@]}" gpu_checks_exited_0 gpu_checks_printed_every_check_of_its_plan
     exit 0
 fi
 
@@ -36,9 +82,10 @@ for f in "$HC" "$CHECKS"; do
 done
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
-n=0
-ok() { n=$((n + 1)); if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi; }
+n=0 failures=0 unverified=0
+ok() { n=$((n + 1)); if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; failures=$((failures + 1)); fi; }
 skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
+unverified() { n=$((n + 1)); unverified=$((unverified + 1)); echo "ok $n - $1 # SKIP UNVERIFIED: $2"; }
 
 # Sizes: the issue's checks at a size a GPU runs in seconds, or small ones for the emulator.
 if [ "$QUICK" = 1 ]; then
@@ -53,12 +100,11 @@ run() { # out-dir, args... : a quiet run into $TMP/out-dir
 }
 same_bytes() { cmp -s "$TMP/$1/bands.csv" "$TMP/$2/bands.csv" && cmp -s "$TMP/$1/firms.csv" "$TMP/$2/firms.csv"; }
 
-# A GPU is usable when the program's own CUDA path runs.
-if ! run probe --backend cuda --worlds 2 --firms 10 --years 1 configs/cuts.json; then
-    why=$(head -1 "$TMP/probe.err" | sed 's/.*no usable GPU: //; s/ *hint:.*//' | head -c 200)
-    while read -r name; do skip "$name" "no GPU: $why"; done < <("$0" --list)
-    echo "1..$n"
-    exit 0
+if [ "$EMULATED" != 1 ] && ! why=$(gpu_probe); then
+    echo "# no usable GPU: nothing was checked ($why)"
+    echo "not ok 1 - no usable GPU: nothing was checked ($why)"
+    echo "1..1"
+    exit 1
 fi
 gpus=$("$HC" devices | grep -c 'compute capability' || true)
 gpus_usable=$("$HC" devices | grep 'compute capability' | grep -vc 'not usable' || true)
@@ -66,13 +112,15 @@ gpus_usable=$("$HC" devices | grep 'compute capability' | grep -vc 'not usable' 
 # --- the checks of gpu_checks.c, numbered into this stream
 while IFS= read -r line; do
     case "$line" in
+    "not ok "*) failures=$((failures + 1)) ;;&
     "ok "*|"not ok "*)
         n=$((n + 1))
         echo "$line" | sed -E "s/^(not )?ok [0-9]+ - /\1ok $n - gpu_checks: /" ;;
-    "1.."*) ;;
+    "1.."*) echo "$line" >"$TMP/checks.plan" ;;
     *) echo "$line" ;;
     esac
 done < <("$CHECKS" $([ "$QUICK" = 1 ] && echo --quick); echo "exit $?" >"$TMP/checks.rc")
+checks_lines=$n
 
 # --- CPU against GPU, both narratives
 run cpu --backend cpu "${SIZE[@]}" "${CONFIGS[@]}" && run gpu --backend cuda "${SIZE[@]}" "${CONFIGS[@]}" &&
@@ -125,20 +173,35 @@ SAN=$(command -v compute-sanitizer || ls "${CUDA:-/usr/local/cuda}"/bin/compute-
 for i in 8 9 10 11; do
     tool=${names[$i]#compute_sanitizer_}
     tool=${tool%_is_clean}
-    if [ "$QUICK" = 1 ]; then
-        skip "${names[$i]}" "not on the emulator"
+    if [ "$EMULATED" = 1 ]; then
+        skip "${names[$i]}" "needs a real GPU (this is the emulator)"
+    elif [ "$QUICK" = 1 ]; then
+        unverified "${names[$i]}" "not run with HC_GPU_QUICK=1"
     elif [ -z "$SAN" ]; then
-        skip "${names[$i]}" "compute-sanitizer not installed"
+        unverified "${names[$i]}" "compute-sanitizer not installed"
     else
         extra=()
         [ "$tool" = memcheck ] && extra=(--leak-check full)
         "$SAN" --tool "$tool" "${extra[@]}" --error-exitcode 99 "$HC" run --quiet --force --backend cuda \
             -o "$TMP/san_$tool" --worlds 3 --firms 300 --years 2 "${CONFIGS[@]}" >"$TMP/san_$tool.log" 2>&1
         rc=$?
-        [ $rc -ne 0 ] && tail -30 "$TMP/san_$tool.log" | sed 's/^/# /'
-        ok $rc "${names[$i]}"
+        # 99: the tool found errors (a finding). Another failure with no error summary is
+        # the tool itself refusing (unsupported device or driver...): unverified.
+        if [ $rc -ne 0 ] && [ $rc -ne 99 ] && ! grep -q "ERROR SUMMARY: [1-9]" "$TMP/san_$tool.log"; then
+            unverified "${names[$i]}" "compute-sanitizer exited $rc: $(grep -m1 -iE 'error|not supported' "$TMP/san_$tool.log" | head -c 200)"
+        else
+            [ $rc -ne 0 ] && tail -30 "$TMP/san_$tool.log" | sed 's/^/# /'
+            ok $rc "${names[$i]}"
+        fi
     fi
 done
 
-grep -q "exit 0" "$TMP/checks.rc" || { n=$((n + 1)); echo "not ok $n - gpu_checks exited non-zero"; }
+grep -q "exit 0" "$TMP/checks.rc"
+ok $? "gpu_checks exited 0 ($(cat "$TMP/checks.rc"))"
+# gpu_checks must have printed its whole plan: one that died half-way lost checks
+[ "$(cat "$TMP/checks.plan" 2>/dev/null)" = "1..$checks_lines" ]
+ok $? "gpu_checks printed every check of its plan ($(cat "$TMP/checks.plan" 2>/dev/null || echo no plan), $checks_lines lines)"
 echo "1..$n"
+[ $failures -eq 0 ] || { echo "# $failures failed"; exit 1; }
+[ $unverified -eq 0 ] || { echo "# UNVERIFIED: $unverified checks could not run (see their reasons)"; exit 3; }
+exit 0
