@@ -539,9 +539,12 @@ HC_HD void hc_firm_step_detail(const hc_model *m, const hc_world_step *ws, const
         const float zr = log_ratio * inv_s;
         const float zp = (log_ratio - plan_shift) * inv_s;
         const float Phi_r = hc_normal_cdff(zr), Phi_pl = hc_normal_cdff(zp);
-        /* K e^(s^2/2) Phi(zr - s) / Phi(zr), at most V: the min also takes the 0/0 of
-         * Phi(zr) = 0 (a NaN, which hc_min_bound turns into V) */
-        const float kbar = hc_min_bound(K * mean_factor * (hc_normal_cdff(zr - s) / Phi_r), V_pos);
+        /* K e^(s^2/2) Phi(zr - s) / Phi(zr), at most V. Where Phi(zr - s) underflows to 0
+         * (zr below about -14 + s) the quotient is its limit V instead: the few tasks
+         * that pay then cost nearly V, and automation is never free. The min also takes
+         * the 0/0 of Phi(zr) = 0 (a NaN, which hc_min_bound turns into V). */
+        const float Phi_rs = hc_normal_cdff(zr - s);
+        const float kbar = Phi_rs > 0.0f ? hc_min_bound(K * mean_factor * (Phi_rs / Phi_r), V_pos) : V_pos;
         const float cap = pays ? m->role_exposure[r] * capability : 0.0f;
         const float pp = pays ? Phi_pl : 0.0f;
         const float kb = pays ? kbar : 0.0f;
