@@ -84,7 +84,7 @@ ok $? "each traced firm's command replays it to the change traced_firms.csv repo
 $PY tests/ref/sipmath_roundtrip.py "$TMP/r" >"$TMP/rt" 2>&1; rc=$?
 sed 's/^/# /' "$TMP/rt"; ok $rc "samples.json and samples.csv reproduce bands.csv exactly"
 grep -q "^cuts,23,ai_net_jobs,2029," "$TMP/r/samples.csv"; ok $? "samples.csv has scenario,world,metric,year,value rows"
-[ $(($(wc -l <"$TMP/r/samples.csv") - 1)) -eq $((2 * 11 * 3 * 24)) ]; ok $? "samples.csv: scenarios x metrics x years x worlds rows"
+[ $(($(wc -l <"$TMP/r/samples.csv") - 1)) -eq $((2 * 16 * 3 * 24)) ]; ok $? "samples.csv: scenarios x metrics x years x worlds rows"
 cp -r "$TMP/r" "$TMP/tampered"
 $PY - "$TMP/tampered/bands.csv" <<'PY'
 import sys
