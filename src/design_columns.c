@@ -9,7 +9,8 @@
 
 const hc_dist *hc_design_col_dist(const hc_config *cfg, int c)
 {
-    return c < HC_N_WORLD_INPUTS ? &cfg->model.input[c] : &cfg->model.role_tokens[c - HC_N_WORLD_INPUTS];
+    return c < HC_N_WORLD_INPUTS ? &cfg->model.input[hc_world_input_id(c)]
+                                 : &cfg->model.role_tokens[c - HC_N_WORLD_INPUTS];
 }
 
 int hc_design_col_varies(const hc_config *cfg, int c)

@@ -107,15 +107,17 @@ typedef struct {
  * and the roles' wages, shares and starting automation. */
 static int check_inputs_and_roles(bounds *B)
 {
-    static const int float_inputs[] = {HC_IN_HEADCOUNT,      HC_IN_COST_SENSITIVITY, HC_IN_PER_SPECIALIST,
-                                       HC_IN_WAGE_OVERSIGHT, HC_IN_WAGE_SPECIALIST,  HC_IN_DEMAND_ELASTICITY,
-                                       HC_IN_NEW_TASK_RATIO, HC_IN_OVERSIGHT_RATIO,  HC_IN_BUDGET_SHARE};
+    static const int float_inputs[] = {HC_IN_HEADCOUNT,          HC_IN_TASK_COST_DISPERSION, HC_IN_PER_SPECIALIST,
+                                       HC_IN_WAGE_OVERSIGHT,     HC_IN_WAGE_SPECIALIST,      HC_IN_DEMAND_ELASTICITY,
+                                       HC_IN_NEW_TASK_RATIO,     HC_IN_OVERSIGHT_RATIO,      HC_IN_BUDGET_SHARE,
+                                       HC_IN_PLATFORM_COST,      HC_IN_AUGMENTATION_TOKENS,  HC_IN_AUGMENTATION_GAIN,
+                                       HC_IN_ROLLBACK_OVERSIGHT};
     const hc_model *m = B->m;
     const span *in = B->in;
     int i, r;
     for (i = 0; i < (int)(sizeof float_inputs / sizeof float_inputs[0]); i++) {
         const int id = float_inputs[i];
-        const int divisor = id == HC_IN_HEADCOUNT || id == HC_IN_COST_SENSITIVITY || id == HC_IN_PER_SPECIALIST;
+        const int divisor = id == HC_IN_HEADCOUNT || id == HC_IN_TASK_COST_DISPERSION || id == HC_IN_PER_SPECIALIST;
         if (check_float_input(B->L, B->root, hc_input_specs[id].key, 0, in[id], divisor ? CFG_NUM_FLOOR : 0.0))
             return 1;
     }
@@ -150,6 +152,11 @@ static int check_capability_and_price(bounds *B)
     const hc_price_step hi = hc_price_step_of(in[HC_IN_ANNUAL_PRICE_CHANGE].hi, in[HC_IN_PRICE_VOLATILITY].hi,
                                               in[HC_IN_SHOCK_MULTIPLIER].hi, B->S);
     double log_p_bound;
+    /* The mean over the median of a task's lognormal cost, exp(s^2/2), is a float. */
+    if (!(0.5 * in[HC_IN_TASK_COST_DISPERSION].hi * in[HC_IN_TASK_COST_DISPERSION].hi < log(CFG_NUM_CEIL)))
+        return fail_numeric(B->L, B->root, "inference.task_cost_dispersion", 0,
+                            "can be as large as %.3g, but exp(s^2/2) must stay below %.0e",
+                            in[HC_IN_TASK_COST_DISPERSION].hi, CFG_NUM_CEIL);
     if (!isfinite(1.0 / in[HC_IN_CAPABILITY_START].lo))
         return fail_numeric(B->L, B->root, "capability.start", 0,
                             "can be as small as %.3g, and the model divides by it", in[HC_IN_CAPABILITY_START].lo);

@@ -6,6 +6,7 @@
  *                   strictly, lint it, record where every node came from, merge the
  *                   chain, apply --set overrides; errors naming their source file
  *   schema.c        the input table, defaults, and the checks of every section against it
+ *   size_classes.c  firms.size_classes and firms.size_alpha (docs/model.md "Firm sizes")
  *   dist_kinds.c    one row per distribution kind: name, fields, parse, support, span
  *   bounds.c        what the model's 32-bit floats can hold, from the samplers' spans
  *   correlations.c  the `correlations` section
@@ -145,5 +146,8 @@ int cfg_fill_defaults(loader *L, cJSON *root);
 int cfg_validate(loader *L, cJSON *root); /* calls the two below */
 int cfg_validate_numeric_range(loader *L, const cJSON *root);
 int cfg_validate_correlations(loader *L, const cJSON *root);
+/* size_classes.c: firms.size_classes into m's class table; returns the class count (0: none,
+ * sizes come from firms.headcount) or -1 on an error. */
+int cfg_parse_size_classes(loader *L, const cJSON *firms, const cJSON *headcount, hc_model *m, support *sup);
 
 #endif

@@ -22,10 +22,10 @@ static int correlation_column(loader *L, const cJSON *v, const char *path, int *
                            cfg_describe(v, d, sizeof d));
     s = v->valuestring;
     for (i = 0; i < HC_N_SCALAR_INPUTS; i++)
-        if (strcmp(s, hc_input_specs[i].key) == 0) {
+        if (hc_input_specs[i].key != NULL && strcmp(s, hc_input_specs[i].key) == 0) {
             if (hc_input_specs[i].per_firm)
                 return cfg_fail_at(L, v, path, "%s is drawn per firm; only world-level inputs can be correlated", s);
-            *col = i;
+            for (*col = 0; hc_world_input_id(*col) != i; ++*col) continue; /* its design column */
             return 0;
         }
     if (sscanf(s, "roles[%d].tokens_per_fte_year%n", &r, &end) == 1 && end == (int)strlen(s)) {
@@ -52,7 +52,7 @@ static int correlation_column(loader *L, const cJSON *v, const char *path, int *
     }
     if (strncmp(s, "roles[", 6) == 0)
         return cfg_fail_at(L, v, path, "%s: of a role, only roles[i].tokens_per_fte_year is drawn per world", s);
-    for (i = 0; i < HC_N_WORLD_INPUTS; i++) world_keys[i] = hc_input_specs[i].key;
+    for (i = 0; i < HC_N_WORLD_INPUTS; i++) world_keys[i] = hc_input_specs[hc_world_input_id(i)].key;
     hint = cfg_suggest(s, world_keys, HC_N_WORLD_INPUTS);
     cfg_escape_into(d, sizeof d, s, 100);
     if (hint) return cfg_fail_at(L, v, path, "unknown input \"%s\" (did you mean \"%s\"?)", d, hint);

@@ -61,8 +61,7 @@ const hc_input_spec hc_input_specs[HC_N_SCALAR_INPUTS] = {
                                      "yearly token price change the firm plans on (its belief), fraction per year"},
     [HC_IN_PLANNING_HORIZON] = {"firms.planning_horizon", "h", 1, R_CLOSED, 0, R_NONE, 0, 0, 0,
                                 "years ahead the firm prices automation at, years"},
-    [HC_IN_COST_SENSITIVITY] = {"firms.cost_sensitivity", "beta", 1, R_OPEN, 0, R_NONE, 0, 0, 0,
-                                "steepness of adoption in the log cost ratio, dimensionless"},
+    /* HC_IN_RETIRED_20 (v1's firms.cost_sensitivity): no row, key NULL; validate_inputs refuses the key */
     [HC_IN_BUDGET_SHARE] = {"compute.budget_share", "b", 1, R_CLOSED, 0, R_NONE, 0, 0, 0,
                             "AI compute budget as a share of the initial wage bill, fraction"},
     [HC_IN_PER_SPECIALIST] = {"compute.per_specialist", "m_s", 1, R_OPEN, 0, R_NONE, 0, 0, 0,
@@ -72,8 +71,25 @@ const hc_input_spec hc_input_specs[HC_N_SCALAR_INPUTS] = {
     [HC_IN_WAGE_OVERSIGHT] = {"wages.oversight", "w_o", 1, R_OPEN, 0, R_NONE, 0, 0, 0,
                               "yearly wage of an oversight FTE at t=0, USD per year"},
     [HC_IN_WAGE_SPECIALIST] = {"wages.specialist", "w_s", 1, R_OPEN, 0, R_NONE, 0, 0, 0,
-                               "yearly wage of an AI specialist FTE at t=0, USD per year"},
+                               "yearly wage of an AI specialist or platform FTE at t=0, USD per year"},
+    [HC_IN_TASK_COST_DISPERSION] = {"inference.task_cost_dispersion", "s", 0, R_OPEN, 0, R_NONE, 0, 0, 0,
+                                    "log-standard deviation of compute cost across a role's tasks, dimensionless"},
+    [HC_IN_AUGMENTATION_TOKENS] = {"labor.augmentation_tokens", "phi", 0, R_CLOSED, 0, R_NONE, 0, 1, 0,
+                                   "tokens an AI-assisted worker uses in a year, as a share of automating that "
+                                   "worker's year of work, fraction"},
+    [HC_IN_AUGMENTATION_GAIN] = {"labor.augmentation_gain", "theta", 0, R_CLOSED, 0, R_NONE, 0, 1, 0,
+                                 "extra output of an AI-assisted worker (0.14 = 14 % more), fraction"},
+    [HC_IN_ROLLBACK_OVERSIGHT] = {"labor.rollback_oversight", "rho", 0, R_CLOSED, 0, R_NONE, 0, 1, 0,
+                                  "rise of oversight per automated FTE once a firm has rolled back, fraction"},
+    [HC_IN_BELIEF_LEARNING_RATE] = {"firms.belief_learning_rate", "kappa", 1, R_CLOSED, 0, R_CLOSED, 1, 1, 0,
+                                    "share of the gap between the firm's price belief and last year's realised "
+                                    "price change closed per year, fraction per year"},
+    [HC_IN_PLATFORM_COST] = {"compute.platform_cost", "P", 1, R_CLOSED, 0, R_NONE, 0, 1, 0,
+                             "yearly cost (at t=0 wages) of the platform and evaluation team a firm must staff "
+                             "to use AI at all, USD per year"},
 };
+_Static_assert(__builtin_popcountll(HC_WORLD_INPUTS) == HC_N_WORLD_INPUTS,
+               "HC_N_WORLD_INPUTS must count the world-level ids of include/hc_model.h");
 
 const hc_input_spec hc_role_input_specs[HC_N_ROLE_INPUTS] = {
     [HC_ROLE_IN_WAGE] = {"roles[r].wage", "w_r", 1, R_OPEN, 0, R_NONE, 0, 0, 0,
@@ -117,9 +133,10 @@ int cfg_fill_defaults(loader *L, cJSON *root)
     for (i = 0; i < HC_N_SCALAR_INPUTS; i++) {
         const hc_input_spec *s = &hc_input_specs[i];
         char section[32];
-        const char *dot = strchr(s->key, '.');
+        const char *dot;
         cJSON *sec;
-        if (!s->has_default) continue;
+        if (s->key == NULL || !s->has_default) continue;
+        dot = strchr(s->key, '.');
         snprintf(section, sizeof section, "%.*s", (int)(dot - s->key), s->key);
         sec = cJSON_GetObjectItemCaseSensitive(root, section);
         if (sec == NULL) {
@@ -197,27 +214,44 @@ static int validate_inputs(loader *L, const cJSON *root)
     const cJSON *sec[N_SECTIONS];
     int s, i;
     for (s = 0; s < N_SECTIONS; s++) {
-        const char *known[HC_N_SCALAR_INPUTS];
+        const char *known[HC_N_SCALAR_INPUTS + 2];
         int n = 0;
         size_t len = strlen(section_names[s]);
         sec[s] = cJSON_GetObjectItemCaseSensitive(root, section_names[s]);
         if (sec[s] == NULL) continue; /* its first required input is reported missing below */
         if (cfg_expect_object(L, sec[s], section_names[s])) return 1;
         for (i = 0; i < HC_N_SCALAR_INPUTS; i++)
-            if (strncmp(hc_input_specs[i].key, section_names[s], len) == 0 && hc_input_specs[i].key[len] == '.')
+            if (hc_input_specs[i].key != NULL && strncmp(hc_input_specs[i].key, section_names[s], len) == 0 &&
+                hc_input_specs[i].key[len] == '.')
                 known[n++] = hc_input_specs[i].key + len + 1;
+        if (strcmp(section_names[s], "firms") == 0) {
+            const cJSON *retired = cJSON_GetObjectItemCaseSensitive(sec[s], "cost_sensitivity");
+            if (retired != NULL)
+                return cfg_fail_at(L, retired, "firms.cost_sensitivity",
+                                   "was removed in model 2: the steepness of adoption is now the spread of task costs "
+                                   "(inference.task_cost_dispersion); see docs/model.md \"What changed from v1\"");
+            known[n++] = "size_classes";
+            known[n++] = "size_alpha";
+        }
         if (cfg_check_keys(L, sec[s], section_names[s], known, n)) return 1;
     }
     for (i = 0; i < HC_N_SCALAR_INPUTS; i++) {
         const hc_input_spec *sp = &hc_input_specs[i];
-        const char *dot = strchr(sp->key, '.');
+        const char *dot;
         const cJSON *section = NULL, *v;
         valid_range vr;
+        if (sp->key == NULL) continue; /* a retired id */
+        dot = strchr(sp->key, '.');
         for (s = 0; s < N_SECTIONS; s++)
             if (strncmp(section_names[s], sp->key, (size_t)(dot - sp->key)) == 0 &&
                 section_names[s][dot - sp->key] == '\0')
                 section = sec[s];
         v = section != NULL ? cJSON_GetObjectItemCaseSensitive(section, dot + 1) : NULL;
+        if (i == HC_IN_HEADCOUNT) {
+            const int classes = cfg_parse_size_classes(L, sec[N_SECTIONS - 1], v, &L->out->model, &sup[i]);
+            if (classes < 0) return 1;
+            if (classes > 0) continue;
+        }
         if (v == NULL)
             return cfg_fail_src(L, SRC_DEFAULT, sp->key, "required key missing (%s: %s)", sp->symbol, sp->meaning);
         vr.name = sp->key;
@@ -360,6 +394,11 @@ int cfg_validate(loader *L, cJSON *root)
     v = cJSON_GetObjectItemCaseSensitive(root, "extends");
     if (v != NULL) return cfg_fail_at(L, v, "extends", "cannot be set by an override (use it in the file)");
     v = cJSON_GetObjectItemCaseSensitive(root, "model");
+    if (cJSON_IsNumber(v) && v->valuedouble == 1)
+        return cfg_fail_at(L, v, "model",
+                           "model 1 is no longer runnable: it was last run by commit a96fc0b; this build runs model %d "
+                           "(docs/model.md \"What changed from v1\" lists the differences)",
+                           HC_MODEL_VERSION);
     if (!cJSON_IsNumber(v) || v->valuedouble != HC_MODEL_VERSION)
         return cfg_fail_at(L, v, "model", "expected %d (the only model version), got %s", HC_MODEL_VERSION,
                            cfg_describe(v, d, sizeof d));
@@ -394,5 +433,6 @@ int cfg_validate(loader *L, cJSON *root)
     if (validate_inputs(L, root) || validate_roles(L, root) || validate_output(L, root) ||
         cfg_validate_numeric_range(L, root) || cfg_validate_correlations(L, root))
         return 1;
+    hc_model_size_weights(&L->out->model, L->out->firms_per_world); /* F is known now */
     return 0;
 }
