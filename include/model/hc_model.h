@@ -1,5 +1,5 @@
 /* hc_model.h: the headcount model, version 1 of docs/model.md, written once for the CPU
- * backend (src/engine_cpu.c) and the CUDA kernels (kernels/).
+ * backend (src/engines/engine_cpu.c) and the CUDA kernels (kernels/).
  *
  * Three pieces, in the order a backend calls them:
  *   hc_world_sample + hc_world_path  world-level inputs and the macro path of one world
@@ -175,7 +175,7 @@ HC_HD void hc_world_path(const hc_model *m, uint32_t world, const hc_world_input
 
 /* Capacity of a firm's per-role arrays: HC_MAX_ROLES unless a build sets a smaller one.
  * Both backends build their firm loop for each capacity of HC_ROLE_CAPS (hc_defs.h), and a run takes the
- * smallest that holds its n_roles (kernels/firm_steps.cu; src/engine_cpu_firms.h); the bits
+ * smallest that holds its n_roles (kernels/firm_steps.cu; src/engines/engine_cpu_firms.h); the bits
  * are the same whichever runs. On the GPU a smaller capacity keeps a firm's whole state
  * in registers: a GPU thread's array lives in registers only when every index into it is
  * known at compile time, so there the role loops run to this capacity, unrolled, and stop
@@ -196,7 +196,7 @@ HC_HD void hc_world_path(const hc_model *m, uint32_t world, const hc_world_input
 /* for (r = 0; r < n; r++) over a firm's roles, n <= HC_FIRM_ROLE_CAP, in the form each
  * build compiles best; the passes run in the same order in all three:
  *   GPU: unrolled over the capacity, stopping at n (see HC_FIRM_ROLE_CAP);
- *   CPU, HC_ROLE_LOOPS_UNROLLED (src/engine_cpu_firms.h, capacities 8 and 16): unrolled
+ *   CPU, HC_ROLE_LOOPS_UNROLLED (src/engines/engine_cpu_firms.h, capacities 8 and 16): unrolled
  *     over the capacity with n as a condition, so that the step has no loop left and gcc
  *     vectorises the engine's loop over firms instead: 8 or 16 firms per vector;
  *   CPU otherwise: a plain loop, which gcc vectorises across roles. */
