@@ -55,10 +55,12 @@ ifeq ($(ROLE_CAPS),)
   $(error no "#define HC_ROLE_CAPS(X) X(8) ..." line in include/model/hc_defs.h)
 endif
 
-LIB_SRC := $(filter-out src/main.c src/cli.c src/cmd_%.c src/engine_cpu_cap.c,$(wildcard src/*.c)) $(wildcard src/config/*.c)
-CLI_SRC := src/cli.c $(wildcard src/cmd_*.c)
+# src/ is one folder per layer (README.md "Layout"; each folder's README.md says what it
+# owns and may call); objects mirror it under $(BUILD)/obj/.
+LIB_SRC := $(filter-out src/commands/% src/engines/engine_cpu_cap.c,$(wildcard src/*/*.c))
+CLI_SRC := $(filter-out src/commands/main.c,$(wildcard src/commands/*.c))
 CLI_OBJ := $(CLI_SRC:src/%.c=$(BUILD)/obj/%.o)
-LIB_OBJ := $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o) $(ROLE_CAPS:%=$(BUILD)/obj/engine_cpu_r%.o)
+LIB_OBJ := $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o) $(ROLE_CAPS:%=$(BUILD)/obj/engines/engine_cpu_r%.o)
 # include/model/: the headers nvcc compiles too (the model, HC_HD; the kernels' interface).
 HEADERS := $(wildcard include/*.h include/model/*.h)
 
@@ -85,11 +87,13 @@ setup:
 Q := $(if $(filter 1,$(V)),,@)
 
 $(BUILD)/obj/%.o: src/%.c $(HEADERS) | $(BUILD)/obj
+	@mkdir -p $(@D)
 	@echo "  CC      $<"
 	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 # One object per role capacity, from one source.
-$(BUILD)/obj/engine_cpu_r%.o: src/engine_cpu_cap.c $(HEADERS) | $(BUILD)/obj
+$(BUILD)/obj/engines/engine_cpu_r%.o: src/engines/engine_cpu_cap.c $(HEADERS) | $(BUILD)/obj
+	@mkdir -p $(@D)
 	@echo "  CC      $< (roles <= $*)"
 	$(Q)$(CC) $(ALL_CFLAGS) -DHC_FIRM_ROLE_CAP=$* -c $< -o $@
 
@@ -99,11 +103,12 @@ $(BUILD)/obj/config/%.o: src/config/%.c src/config/config_internal.h $(HEADERS) 
 	@echo "  CC      $<"
 	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
 
-$(BUILD)/obj/main.o $(BUILD)/obj/cmd_devices.o $(BUILD)/obj/output.o: $(BUILD)/obj/%.o: src/%.c $(HEADERS) $(BUILD)/commit.h | $(BUILD)/obj
+$(BUILD)/obj/commands/main.o $(BUILD)/obj/commands/cmd_devices.o $(BUILD)/obj/outputs/output.o: $(BUILD)/obj/%.o: src/%.c $(HEADERS) $(BUILD)/commit.h | $(BUILD)/obj
+	@mkdir -p $(@D)
 	@echo "  CC      $<"
 	$(Q)$(CC) $(ALL_CFLAGS) -include $(BUILD)/commit.h -c $< -o $@
 
-$(BUILD)/headcount: $(LIB_OBJ) $(CLI_OBJ) $(BUILD)/obj/main.o
+$(BUILD)/headcount: $(LIB_OBJ) $(CLI_OBJ) $(BUILD)/obj/commands/main.o
 	@echo "  LD      $@"
 	$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 

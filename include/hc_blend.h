@@ -1,5 +1,5 @@
 /* hc_blend.h: blend configs, a mixture of narratives weighted by a probability the user
- * sets (host only; src/blend.c; docs/narratives.md "Blending the narratives").
+ * sets (host only; src/plan/blend.c; docs/narratives.md "Blending the narratives").
  *
  * A blend file is {"name": "blend", "blend": {"components": ["cuts.json", "growth.json"],
  * "weights": [0.5, 0.5]}}: component paths are relative to the blend file, weights are

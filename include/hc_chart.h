@@ -1,7 +1,7 @@
 /* hc_chart.h: SVG charts written by the program itself (host only): fan charts of
  * bands over time and a histogram of firm-level change. No plotting library and no
  * service: plain SVG 1.1 text, valid XML, no scripts, no external fonts or links, so a
- * chart opens anywhere and can be inlined into report.html (src/report_html.c). */
+ * chart opens anywhere and can be inlined into report.html (src/outputs/report_html.c). */
 #ifndef HC_CHART_H
 #define HC_CHART_H
 

@@ -1,5 +1,5 @@
 /* hc_cli.h: the commands of the `headcount` program (src/cmd_*.c) and the helpers they
- * share (src/cli.c). Each command returns the exit status (hc_defs.h). */
+ * share (src/commands/cli.c). Each command returns the exit status (hc_defs.h). */
 #ifndef HC_CLI_H
 #define HC_CLI_H
 
@@ -12,7 +12,7 @@ int hc_cmd_run(int argc, char **argv);
 int hc_cmd_validate(int argc, char **argv);
 int hc_cmd_describe(int argc, char **argv);
 int hc_cmd_devices(int argc, char **argv);
-int hc_cmd_compare(int argc, char **argv); /* src/cmd_compare.c */
+int hc_cmd_compare(int argc, char **argv); /* src/commands/cmd_compare.c */
 int hc_cmd_trace(int argc, char **argv);
 
 /* Prints "headcount CMD: <fmt with arg>" and a pointer to --help; returns HC_EXIT_USAGE. */
@@ -20,7 +20,7 @@ int hc_cli_usage_error(const char *cmd, const char *fmt, const char *arg);
 /* A whole number in [lo, hi], all of s; 0 on success. */
 int hc_cli_parse_count(const char *s, long long lo, long long hi, long long *out);
 /* `--devices LIST`: distinct GPU numbers 0..1023 separated by commas, at most max of them,
- * into devices[0..*n); 0 on success (src/cmd_devices.c). */
+ * into devices[0..*n); 0 on success (src/commands/cmd_devices.c). */
 int hc_cli_parse_devices(const char *s, int *devices, int max, int *n);
 /* One --set KEY=VALUE for command `cmd`: KEY is copied into keys[*n_ov] and the override
  * appended to ov (at most `max` of them). Returns 0, or HC_EXIT_USAGE after saying why. */

@@ -1,5 +1,5 @@
 /* hc_compare.h: per-world metric values and the paired differences between scenarios
- * (host only). src/compare.c implements it; docs/comparison.md explains it.
+ * (host only). src/analysis/compare.c implements it; docs/comparison.md explains it.
  *
  * Scenarios of one run share their seed and their worlds (common random numbers), so
  * world w of one scenario and world w of another saw the same draws for every input

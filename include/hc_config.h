@@ -75,7 +75,7 @@ typedef struct {
     int n_percentiles;
     double percentiles[HC_MAX_PERCENTILES]; /* in (0, 100), increasing */
     char role_names[HC_MAX_ROLES][64];
-    int n_correlations;      /* `correlations`: pairs of world-level inputs (src/design.c applies them) */
+    int n_correlations;      /* `correlations`: pairs of world-level inputs (src/plan/design.c applies them) */
     hc_correlation correlations[HC_MAX_CORRELATIONS];
     /* The fully resolved config: `extends` merged, overrides applied, defaults filled in,
      * `name` set, no `extends` key. Owned; freed by hc_config_free. */
@@ -99,7 +99,7 @@ int hc_config_load_text(const char *name, const char *text, size_t len, const hc
  * on), strict parsing and lint (NUL bytes, duplicate keys at any depth, non-finite
  * numbers, nesting), an object at the top. Returns the tree (free it with cJSON_Delete),
  * or NULL with err naming the file (err may be NULL). A blend file is read this way
- * (src/blend.c): a blend is a key of a document, not a second reader. */
+ * (src/plan/blend.c): a blend is a key of a document, not a second reader. */
 cJSON *hc_config_read_document(const char *path, hc_error *err);
 
 /* hc_config_load with the top file already read by hc_config_read_document, so a file

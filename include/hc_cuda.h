@@ -2,7 +2,7 @@
  * device-side firm percentiles (host only; C, no CUDA types).
  *
  * Compiled only when the build found nvcc (mk/cuda.mk defines HC_HAVE_CUDA); without it
- * src/simulate.c runs everything on the CPU. The orchestration is src/engine_cuda_host.c,
+ * src/engines/simulate.c runs everything on the CPU. The orchestration is src/engines/engine_cuda_host.c,
  * the kernels are in kernels/ (their launchers: hc_cuda_kernels.h), and the model they
  * run is include/model/hc_model.h, the very code the CPU backend runs. */
 #ifndef HC_CUDA_H

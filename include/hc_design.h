@@ -6,7 +6,7 @@
  * here runs. With one, the inputs of every world are computed up front, on the host,
  * from the seed and the configs alone (never from a thread, chunk, rank or device), into
  * a table indexed by the world's global id; the backend copies world w's row instead of
- * drawing it (src/engine_cpu.c run_world). Three things make a design:
+ * drawing it (src/engines/engine_cpu.c run_world). Three things make a design:
  *
  *   --sampling lhs   Latin hypercube: each input's uniform is stratified across the worlds
  *                    of a batch, then mapped through the input's own quantile function;

@@ -1,4 +1,4 @@
-/* hc_design_columns.h: the columns of a world-input design (host only; src/design_columns.c).
+/* hc_design_columns.h: the columns of a world-input design (host only; src/config/design_columns.c).
  *
  * Below both the config loader and the design (include/hc_design.h): the loader checks
  * a config's `correlations` with these (a column must vary, the pairs must form a

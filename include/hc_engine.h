@@ -1,7 +1,7 @@
 /* hc_engine.h: a plan, the backend that runs it, and the CPU backend (host only).
  *
  * The simulation line runs one way: the command builds a plan (the scenarios' models and
- * the world-input design), src/simulate.c picks a backend, src/mpi_run.c splits the
+ * the world-input design), src/engines/simulate.c picks a backend, src/engines/mpi_run.c splits the
  * worlds across ranks when there are several, and the backend fills the results
  * (hc_results.h) for the worlds they hold. Nothing on the line calls back up it. */
 #ifndef HC_ENGINE_H
@@ -21,7 +21,7 @@ typedef struct {
     /* The world-input design (hc_design.h) whose rows, indexed by global world id,
      * replace hc_world_sample; NULL: draw them. */
     const struct hc_design_s *design;
-    /* The plan's worlds, world_begin .. world_begin + worlds - 1: what src/mpi_run.c
+    /* The plan's worlds, world_begin .. world_begin + worlds - 1: what src/engines/mpi_run.c
      * splits across ranks. A backend fills the worlds the results hold (all of these, or
      * a rank's block of them) and reads no other. */
     int64_t world_begin, worlds;
@@ -45,7 +45,7 @@ static inline hc_plan hc_plan_of(const hc_config *models, int n, const hc_result
     return p;
 }
 
-/* A backend, as src/simulate.c chose it: run fills the worlds of res for plan p; ctx is
+/* A backend, as src/engines/simulate.c chose it: run fills the worlds of res for plan p; ctx is
  * the backend's own options. Returns 0, or non-zero with err filled. */
 typedef struct hc_backend_s {
     int (*run)(const struct hc_backend_s *b, const hc_plan *p, hc_results *res, hc_error *err);

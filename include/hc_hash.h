@@ -1,6 +1,6 @@
 /* hc_hash.h: SHA-256 of the files a run writes (host only), so a table quoted in a report
  * can be traced to the run that made it: the manifest records each file's digest
- * (src/output.c), and `sha256sum FILE` must print the same. The digest itself is
+ * (src/outputs/output.c), and `sha256sum FILE` must print the same. The digest itself is
  * Debian's nettle (libnettle), not a copy of the algorithm. */
 #ifndef HC_HASH_H
 #define HC_HASH_H

@@ -1,10 +1,10 @@
 /* hc_mpi.h: one `headcount run` across MPI ranks (host only; docs/cluster.md).
  *
  * Ranks split a plan's worlds into contiguous blocks; each rank simulates its block on
- * the backend src/simulate.c chose for it (the CPU, or its share of the node's GPUs by local rank), and rank 0
+ * the backend src/engines/simulate.c chose for it (the CPU, or its share of the node's GPUs by local rank), and rank 0
  * gathers every world's sums, every firm's change and the shrinking counts into one
  * hc_results, then computes the bands and writes the outputs exactly as a single
- * process does. src/mpi_run.c implements it; in builds without MPI (no HC_HAVE_MPI) the
+ * process does. src/engines/mpi_run.c implements it; in builds without MPI (no HC_HAVE_MPI) the
  * same functions exist and describe one process, so callers need no #ifdef. */
 #ifndef HC_MPI_H
 #define HC_MPI_H

@@ -22,7 +22,7 @@ typedef struct {
      * --trace-percentiles): the manifest lists and hashes them with the rest. */
     const char (*extra_files)[64];
     int n_extra_files;
-    /* manifest.json's "uncertainty" (design, sensitivity, --target-mcse: src/mcse.c);
+    /* manifest.json's "uncertainty" (design, sensitivity, --target-mcse: src/analysis/mcse.c);
      * NULL: none. Copied, not owned. */
     const cJSON *uncertainty;
 } hc_run_info;

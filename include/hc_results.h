@@ -1,5 +1,5 @@
 /* hc_results.h: the raw results a backend hands back, and the run's interruption flag
- * (host only; src/results.c).
+ * (host only; src/engines/results.c).
  *
  * Owns: the hc_results layout, its allocation, and hc_interrupted. May call: nothing but
  * hc_error (hc_config.h). Everything downstream (bands, tables, reports) reads only this
@@ -30,7 +30,7 @@ typedef struct {
     int64_t *shrinking;      /* [scenario][year 0..years]: firms below their step-0 headcount */
     double simulate_seconds; /* wall time of the simulation proper */
     int threads;             /* threads the backend used */
-    int ranks;               /* MPI ranks that shared the worlds (src/mpi_run.c); 0: one process */
+    int ranks;               /* MPI ranks that shared the worlds (src/engines/mpi_run.c); 0: one process */
     const char *backend;     /* "cpu", "cuda" */
 } hc_results;
 

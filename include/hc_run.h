@@ -1,7 +1,7 @@
-/* hc_run.h: simulating a plan on a chosen backend (host only; src/simulate.c).
+/* hc_run.h: simulating a plan on a chosen backend (host only; src/engines/simulate.c).
  *
- * src/simulate.c is the one place that picks the backend (CPU or CUDA) and hands the
- * plan to it, through src/mpi_run.c when MPI ranks share the worlds, so `run` and every
+ * src/engines/simulate.c is the one place that picks the backend (CPU or CUDA) and hands the
+ * plan to it, through src/engines/mpi_run.c when MPI ranks share the worlds, so `run` and every
  * other command that simulates share the choice. It calls down only: the backends
  * (hc_engine.h, hc_cuda.h) and the MPI split (hc_mpi.h). */
 #ifndef HC_RUN_H

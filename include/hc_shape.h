@@ -1,5 +1,5 @@
 /* hc_shape.h: the run's shape, what every scenario of one run shares (host only;
- * src/shape.c).
+ * src/plan/shape.c).
  *
  * Owns: which settings a run's scenarios must agree on, and the one struct that holds
  * them once the configs are loaded. May call: nothing but hc_config.h. Consumers of a
@@ -8,7 +8,7 @@
  *
  * population.employment is not in it: it is a scenario's own (each scenario's jobs are
  * its employment times its change). A blend's components form ONE scenario, so they
- * also share employment; src/blend.c checks that beside hc_shape_difference. */
+ * also share employment; src/plan/blend.c checks that beside hc_shape_difference. */
 #ifndef HC_SHAPE_H
 #define HC_SHAPE_H
 

@@ -36,7 +36,7 @@ int hc_keyed_cmp(const void *a, const void *b);
 int hc_cholesky_in_place(double *a, int m, double min_pivot);
 
 /* Monte Carlo standard errors (docs/uncertainty.md "Monte Carlo standard errors"), for
- * every entry of bands.csv (src/bands.c) and --target-mcse (src/mcse.c).
+ * every entry of bands.csv (src/analysis/bands.c) and --target-mcse (src/analysis/mcse.c).
  *
  * Method: batch means. The W worlds are cut into B = floor(sqrt(W)) blocks of consecutive
  * world ids (block b holds worlds b W / B .. (b + 1) W / B - 1); each block's statistic

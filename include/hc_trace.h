@@ -1,5 +1,5 @@
 /* hc_trace.h: replaying one firm of one world step by step (host only), for
- * `headcount trace` (src/cmd_trace.c) and `run --trace-percentiles`.
+ * `headcount trace` (src/commands/cmd_trace.c) and `run --trace-percentiles`.
  *
  * Every draw is addressed by (seed, world, firm, input, step) (docs/model.md "Randomness:
  * counter layout"), so one firm can be replayed alone, exactly, by calling the model's

@@ -5,7 +5,7 @@
  *
  * Built once per role capacity of HC_ROLE_CAPS (model/hc_defs.h): mk/cuda.mk compiles this
  * file with -DHC_FIRM_ROLE_CAP=N, and each build's names end in _rN. The host picks the smallest
- * that holds the scenario's roles (src/engine_cuda_host.c). Not here: the equations. */
+ * that holds the scenario's roles (src/engines/engine_cuda_host.c). Not here: the equations. */
 #include <cuda_runtime.h>
 #include "model/hc_cuda_kernels.h"
 #include "model/hc_model.h"

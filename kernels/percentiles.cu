@@ -1,6 +1,6 @@
 /* percentiles.cu: exact percentiles of a float array on the device: a CUB radix sort,
  * then numpy's linear interpolation between neighbouring order statistics, written as
- * src/stats.c writes it (the host's hc_percentiles_f), so the same bits come out;
+ * src/analysis/stats.c writes it (the host's hc_percentiles_f), so the same bits come out;
  * tests/gpu/gpu_checks.c compares the two. Built with --fmad=false (mk/cuda.mk): a fused
  * multiply-add in the interpolation would round differently from the host. */
 #include <cub/device/device_radix_sort.cuh>
@@ -10,7 +10,7 @@
 // --- kernels
 
 /* Thread j: percentile p[j] of sorted[0..n). The position and the interpolation are those
- * of src/stats.c (virtual_index, lerp_numpy): h = (n - 1) (p / 100), i = floor(h) clamped
+ * of src/analysis/stats.c (virtual_index, lerp_numpy): h = (n - 1) (p / 100), i = floor(h) clamped
  * to [0, n - 1], g = h - i; the difference of the two order statistics is taken in float,
  * the interpolation in double. */
 extern "C" __global__ void hc_percentile_pick_kernel(const float *HC_RESTRICT sorted, size_t n,

@@ -40,7 +40,7 @@ endif
 CUDA_BUILD   := build/cuda
 # The model kernel is built once per role capacity (ROLE_CAPS, the Makefile's, from
 # HC_ROLE_CAPS in include/model/hc_defs.h); the host picks the smallest that holds a
-# scenario (src/engine_cuda_host.c, launch_firm_steps).
+# scenario (src/engines/engine_cuda_host.c, launch_firm_steps).
 CUDA_CAPS    := $(ROLE_CAPS)
 CUDA_KERNELS := world_paths world_sums percentiles philox_kat
 CUDA_OBJ     := $(CUDA_KERNELS:%=$(CUDA_BUILD)/%.o) $(CUDA_CAPS:%=$(CUDA_BUILD)/firm_steps_r%.o)
@@ -60,7 +60,7 @@ LDLIBS     += $(CUDA_LIB) -L$(CUDA)/lib64 -lcudart_static -ldl -lrt -lpthread -l
 
 # Every link of the C objects pulls in the CUDA backend, and engine_cuda_host.o is among
 # them: making it depend on the archive builds the kernels first and relinks after them.
-$(BUILD)/obj/engine_cuda_host.o: $(CUDA_LIB)
+$(BUILD)/obj/engines/engine_cuda_host.o: $(CUDA_LIB)
 
 # Each kernel: nvcc -Xptxas -v's report goes to a log next to the object (tests/cli_cuda.sh
 # reads it) and a summary to the terminal; the compute_90 PTX is kept for the test that
@@ -115,7 +115,7 @@ endif
 $(shell mkdir -p $(BUILD); echo 'CUDA_BACKEND=$(CUDA_BACKEND) CUDA=$(CUDA)' > $(BUILD)/cuda.stamp.new; \
         cmp -s $(BUILD)/cuda.stamp.new $(BUILD)/cuda.stamp && rm -f $(BUILD)/cuda.stamp.new || \
         mv $(BUILD)/cuda.stamp.new $(BUILD)/cuda.stamp)
-$(BUILD)/obj/engine_cuda_host.o $(BUILD)/obj/simulate.o $(BUILD)/obj/cmd_devices.o: $(BUILD)/cuda.stamp
+$(BUILD)/obj/engines/engine_cuda_host.o $(BUILD)/obj/engines/simulate.o $(BUILD)/obj/commands/cmd_devices.o: $(BUILD)/cuda.stamp
 
 # ---- the CPU emulator (tests/gpu/emu): the backend's host code and the kernels' own code,
 # built with g++ against an emulated CUDA runtime, so that tests/cli_cuda.sh runs them on
@@ -133,7 +133,7 @@ EMU_OBJ      := $(EMU_BUILD)/world_paths.o $(EMU_BUILD)/world_sums.o $(EMU_BUILD
                 $(EMU_CAPS:%=$(EMU_BUILD)/firm_steps_r%.o) $(EMU_BUILD)/emu_runtime.o \
                 $(EMU_BUILD)/engine_cuda_host.o $(EMU_BUILD)/simulate.o
 EMU_HEADERS  := $(wildcard $(EMU_DIR)/*.h $(EMU_DIR)/cub/device/*.cuh) $(CUDA_HEADERS)
-EMU_LIB_OBJ   = $(filter-out $(BUILD)/obj/engine_cuda_host.o $(BUILD)/obj/simulate.o,$(LIB_OBJ))
+EMU_LIB_OBJ   = $(filter-out $(BUILD)/obj/engines/engine_cuda_host.o $(BUILD)/obj/engines/simulate.o,$(LIB_OBJ))
 EMU_LDLIBS    = $(filter-out $(CUDA_LIB) -L$(CUDA)/lib64 -lcudart_static,$(LDLIBS))
 EMU_PROGRAMS := $(EMU_BUILD)/headcount $(EMU_BUILD)/gpu_checks $(EMU_BUILD)/gpu_bench
 TEST_DEPS    += $(EMU_PROGRAMS)
@@ -157,14 +157,18 @@ $(EMU_BUILD)/emu_runtime.o: $(EMU_DIR)/emu_runtime.cpp $(EMU_HEADERS) | $(EMU_BU
 	@echo "  CXX     $<"
 	$(Q)$(CXX) $(EMU_CXXFLAGS) -c $< -o $@
 
-$(EMU_BUILD)/engine_cuda_host.o $(EMU_BUILD)/simulate.o $(EMU_BUILD)/cmd_devices.o: $(EMU_BUILD)/%.o: src/%.c $(HEADERS) $(EMU_HEADERS) | $(EMU_BUILD)
+$(EMU_BUILD)/engine_cuda_host.o $(EMU_BUILD)/simulate.o: $(EMU_BUILD)/%.o: src/engines/%.c $(HEADERS) $(EMU_HEADERS) | $(EMU_BUILD)
 	@echo "  CC      $< (emulator)"
 	$(Q)$(CC) $(EMU_CFLAGS) -c $< -o $@
 
-$(EMU_BUILD)/headcount: $(EMU_OBJ) $(EMU_BUILD)/cmd_devices.o $(LIB_OBJ) $(CLI_OBJ) $(BUILD)/obj/main.o
+$(EMU_BUILD)/cmd_devices.o: $(EMU_BUILD)/%.o: src/commands/%.c $(HEADERS) $(EMU_HEADERS) | $(EMU_BUILD)
+	@echo "  CC      $< (emulator)"
+	$(Q)$(CC) $(EMU_CFLAGS) -c $< -o $@
+
+$(EMU_BUILD)/headcount: $(EMU_OBJ) $(EMU_BUILD)/cmd_devices.o $(LIB_OBJ) $(CLI_OBJ) $(BUILD)/obj/commands/main.o
 	@echo "  LD      $@ (emulated GPUs)"
 	$(Q)$(CXX) $(LDFLAGS) $(EMU_OBJ) $(EMU_BUILD)/cmd_devices.o $(EMU_LIB_OBJ) \
-	    $(filter-out $(BUILD)/obj/cmd_devices.o,$(CLI_OBJ)) $(BUILD)/obj/main.o $(EMU_LDLIBS) -o $@
+	    $(filter-out $(BUILD)/obj/commands/cmd_devices.o,$(CLI_OBJ)) $(BUILD)/obj/commands/main.o $(EMU_LDLIBS) -o $@
 
 $(EMU_BUILD)/gpu_checks: tests/gpu/gpu_checks.c
 $(EMU_BUILD)/gpu_bench: bench/gpu_bench.c
@@ -200,7 +204,7 @@ cuda-info-cflags:
 cuda-info-ldlibs:
 	@echo $(LDLIBS) $(LDFLAGS)
 cuda-info-objects:
-	@echo $(LIB_OBJ) $(CLI_OBJ) $(BUILD)/obj/main.o
+	@echo $(LIB_OBJ) $(CLI_OBJ) $(BUILD)/obj/commands/main.o
 
 # Not `all`: that runs scripts/setup.sh (apt-get), and a GPU machine lent for minutes may
 # have the NVIDIA driver and no package access. Without a usable GPU (a probe of the driver,

@@ -18,7 +18,7 @@ FUZZ_NAMES   := config set
 FUZZ_BIN     := $(FUZZ_NAMES:%=$(FUZZ_BUILD)/fuzz_%)
 FUZZ_REPLAY  := $(FUZZ_NAMES:%=$(BUILD)/tests/regress_fuzz_%)
 # The loader is compiled by clang with the fuzzer's coverage; whatever else it calls
-# (src/design.c, ...) comes from an archive of the plain build's objects, from which the
+# (src/plan/design.c, ...) comes from an archive of the plain build's objects, from which the
 # linker takes only what is needed (not the OpenMP or CUDA parts). The model is
 # header-only.
 FUZZ_LIB_SRC := $(wildcard src/config/*.c)

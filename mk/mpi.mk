@@ -26,7 +26,7 @@ endif
 $(shell mkdir -p $(BUILD); echo 'MPI=$(MPI) CC=$(CC)' > $(BUILD)/mpi.stamp.new; \
         cmp -s $(BUILD)/mpi.stamp.new $(BUILD)/mpi.stamp && rm -f $(BUILD)/mpi.stamp.new || \
         mv $(BUILD)/mpi.stamp.new $(BUILD)/mpi.stamp)
-$(LIB_OBJ) $(CLI_OBJ) $(BUILD)/obj/main.o: $(BUILD)/mpi.stamp
+$(LIB_OBJ) $(CLI_OBJ) $(BUILD)/obj/commands/main.o: $(BUILD)/mpi.stamp
 
 # `make test` runs tests/cli_mpi.sh against an MPI variant kept in its own folder, so
 # the plain build/headcount stays MPI-free. Without mpicc (scripts/setup.sh installs

@@ -1,7 +1,7 @@
 # mk/perf.mk: how the CPU backend's inner loop is compiled (docs/performance.md "CPU").
 #
-# engine_cpu_rN.o, one per capacity of HC_ROLE_CAPS (src/engine_cpu_cap.c), each hold the firm loop of one role capacity, in
-# an AVX-512, an AVX2 and a generic variant (src/engine_cpu_firms.h); the program picks
+# engine_cpu_rN.o, one per capacity of HC_ROLE_CAPS (src/engines/engine_cpu_cap.c), each hold the firm loop of one role capacity, in
+# an AVX-512, an AVX2 and a generic variant (src/engines/engine_cpu_firms.h); the program picks
 # one at run time, so the build stays portable x86-64. Their flags:
 #   -O3                 vectorises the loop over a block's firms (capacities 8, 16) and
 #                       the role loops (64);
@@ -10,7 +10,7 @@
 #   --param max-tree-if-conversion-phi-args=64: the step has selects that merge many
 #                       values; gcc's default (4) would leave it as branches, unvectorised.
 # -ffp-contract=off stays on from ALL_CFLAGS: no FMA, so every variant rounds alike.
-ENGINE_CPU_OBJ := $(ROLE_CAPS:%=$(BUILD)/obj/engine_cpu_r%.o)
+ENGINE_CPU_OBJ := $(ROLE_CAPS:%=$(BUILD)/obj/engines/engine_cpu_r%.o)
 
 $(ENGINE_CPU_OBJ): ALL_CFLAGS += -O3 -fno-trapping-math --param max-tree-if-conversion-phi-args=64
-$(ENGINE_CPU_OBJ) $(BUILD)/obj/engine_cpu.o: src/engine_cpu_firms.h
+$(ENGINE_CPU_OBJ) $(BUILD)/obj/engines/engine_cpu.o: src/engines/engine_cpu_firms.h

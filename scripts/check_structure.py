@@ -4,7 +4,7 @@
 Three rules over the program's own code (src/, include/, kernels/; not tests/):
 
   circle         no include circle. Each header and the .c files that define what it
-                 declares form one module (hc_output.h with src/output.c); module A
+                 declares form one module (hc_output.h with src/outputs/output.c); module A
                  depends on B when a file of A includes a header of B. A circle of
                  modules means no file can be read, built or tested without the others.
   long-file      no file over MAX_FILE_LINES lines.

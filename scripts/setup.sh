@@ -35,7 +35,7 @@ run            | gcc                | -       | cc:-fopenmp  | the C compiler, w
 run            | make               | -       | cmd:make     | the build
 run            | pkg-config         | -       | cmd:pkg-config | tells whether the libraries below are there (this script, off Debian)
 run            | libcjson-dev       | libcjson | pc          | cJSON: reads configs and writes the JSON outputs (libcjson.so)
-run            | nettle-dev         | nettle  | pc           | SHA-256 of output files in manifest.json (libnettle.so; src/hash.c)
+run            | nettle-dev         | nettle  | pc           | SHA-256 of output files in manifest.json (libnettle.so; src/base/hash.c)
 test           | libcmocka-dev      | cmocka  | pc           | the C unit-test framework (tests/unit_*.c)
 test,bench     | python3-numpy      | -       | py:numpy     | numpy reference for percentiles; the NumPy implementation of `make bench`
 test           | g++                | -       | cmd:g++      | cuRAND Philox known answers, and the CPU emulator of the CUDA runtime (tests/gpu/emu)

@@ -45,7 +45,7 @@ for w in range(3):
     H = {int(r["step"]): float(r["value"]) for r in csv.DictReader(open("%s/one_w%d.csv" % (d, w))) if r["quantity"] == "H"}
     for year in range(2026, 2030):
         t = (year - 2026) * 4
-        # the run's metric, computed as src/bands.c does from the world's double sums
+        # the run's metric, computed as src/analysis/bands.c does from the world's double sums
         mine = 100.0 * (H[t] / H[0] - 1.0)
         if mine != run[(w, year)]:
             sys.exit("world %d year %d: trace gives %r, run %r" % (w, year, mine, run[(w, year)]))

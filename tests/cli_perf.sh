@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# cli_perf.sh: the CPU backend's firm-loop variants (src/engine_cpu_firms.h) from the
+# cli_perf.sh: the CPU backend's firm-loop variants (src/engines/engine_cpu_firms.h) from the
 # command line (TAP): every variant this CPU runs writes the same bands.csv bytes as the
 # one picked by default; HC_CPU_VARIANT naming no usable variant is refused; and no
 # engine object holds a fused multiply-add, whose single rounding would make the vector
@@ -31,7 +31,7 @@ for cap in $CAPS; do
 done
 
 # --- the variants this CPU runs give the same bytes
-# (AVX-512 up to 16 roles only: src/engine_cpu_cap.c)
+# (AVX-512 up to 16 roles only: src/engines/engine_cpu_cap.c)
 variants=()
 for cap in $CAPS; do
     variants+=("r${cap}_generic")

@@ -73,7 +73,7 @@ MEASURE = """
 </script>
 """
 
-# The plot area of hc_chart.h's canvas (src/chart_svg.c PX0..PX1, PY0..PY1 of 640 x 430).
+# The plot area of hc_chart.h's canvas (src/outputs/chart_svg.c PX0..PX1, PY0..PY1 of 640 x 430).
 PLOT = (72.0, 72.0, 620.0, 312.0)
 
 

@@ -1,4 +1,4 @@
-/* unit_blend.c: blend configs (src/blend.c, include/hc_blend.h) through the same calls
+/* unit_blend.c: blend configs (src/plan/blend.c, include/hc_blend.h) through the same calls
  * `headcount run` makes (hc_blend_load_run, hc_blend_simulate on the CPU backend):
  *   - weights [1, 0] give exactly the first component, [0, 1] exactly the second: world
  *     sums, every firm's change and the shrinking counts, bit for bit;

@@ -269,7 +269,7 @@ static void progress_text_should_show_done_rate_and_time_left(void **state)
 /* The chart maps data to coordinates by dividing by the axis span: flat data (a span of
  * zero, no zero line to widen it) and a single year must still print finite coordinates.
  * (It is given finite data only: the tables it draws from hold no NaN or Inf, which
- * tests/cli_test.sh checks; src/chart_svg.c does not promise to draw non-finite points.) */
+ * tests/cli_test.sh checks; src/outputs/chart_svg.c does not promise to draw non-finite points.) */
 static void svg_should_escape_names_and_print_finite_coordinates_even_for_flat_data(void **state)
 {
     static const double x[3] = {2026, 2027, 2028}, mid[3] = {0, -1, -2}, lo[3] = {0, -3, -5}, hi[3] = {0, 1, 2};

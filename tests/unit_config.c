@@ -1,4 +1,4 @@
-/* unit_config.c: the config loader (src/config.c) against docs/model.md "Config file" and
+/* unit_config.c: the config loader (src/config/) against docs/model.md "Config file" and
  * "Distributions". Good configs (tests/configs/good/) must load into the expected hc_model;
  * every malformed config in tests/configs/bad/ must fail with the one-line message its
  * NAME.expect holds. Run from the repository root: the data paths are relative to it. */

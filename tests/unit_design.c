@@ -1,4 +1,4 @@
-/* unit_design.c: the world-input design (src/design.c): the inverse incomplete gamma and
+/* unit_design.c: the world-input design (src/plan/design.c): the inverse incomplete gamma and
  * beta against closed forms and independent CDFs, the designed quantiles, Latin
  * hypercube strata, rank correlations reached by Iman-Conover at W = 10^4, the config's
  * `correlations` section and its errors, the Saltelli layout, the backend reading a

@@ -1,5 +1,5 @@
 /* unit_engine_variants.c: every variant of the CPU backend's firm loop (each role capacity
- * of HC_ROLE_CAPS; AVX-512, AVX2 or generic: src/engine_cpu_firms.h) gives the same bits as the
+ * of HC_ROLE_CAPS; AVX-512, AVX2 or generic: src/engines/engine_cpu_firms.h) gives the same bits as the
  * model called firm by firm, step by step, in the plainest way (the loop below, compiled
  * with this file's flags and the default role capacity). Scenarios of 2, 7, 12 and 20
  * roles, so that every capacity runs, with firms that do not fill the last block. */
@@ -12,7 +12,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include "hc_engine.h"
-#include "../src/engine_cpu_firms.h" /* hc_cpu_firms_pick */
+#include "../src/engines/engine_cpu_firms.h" /* hc_cpu_firms_pick */
 #include "model/hc_model.h"
 
 #define WORLDS 3
@@ -52,7 +52,7 @@ static void load_file(const char *path, hc_config *cfg)
     if (hc_config_load(path, NULL, 0, cfg, &err) != 0) fail_msg("%s should load: %s", path, err.message);
 }
 
-/* The reference: the model called as src/trace.c calls it. */
+/* The reference: the model called as src/engines/trace.c calls it. */
 static void reference_run(const hc_model *m, hc_results *ref)
 {
     const int T = m->n_steps, S = m->steps_per_year, R = m->n_roles;

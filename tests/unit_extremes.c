@@ -4,7 +4,7 @@
  * that would drive a firm's 32-bit floats out of range must be refused by the loader
  * with a message naming the input; the model's guards (include/model/hc_model.h) must hold; the
  * loader must not block on a FIFO; sizes that would overflow must be refused; a run's
- * files must be published all at once or not at all (src/outdir.c staging). The command
+ * files must be published all at once or not at all (src/outputs/outdir.c staging). The command
  * line side of the same is tests/cli_hardening.sh. Run from the repository root. */
 #include <errno.h>
 #include <float.h>

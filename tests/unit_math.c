@@ -74,7 +74,7 @@ static void special_values_should_follow_c99(void **state)
 }
 
 /* hc_normal_cdff against 0.5 erfc(-x / sqrt 2) in double over [-14, 8] in steps of 1/1024:
- * the bounds stated in include/hc_math.h. */
+ * the bounds stated in include/model/hc_math.h. */
 static void normal_cdf_should_be_within_its_stated_error(void **state)
 {
     double worst_abs = 0.0, worst_rel = 0.0;

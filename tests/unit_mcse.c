@@ -1,4 +1,4 @@
-/* unit_mcse.c: Monte Carlo standard errors (src/stats.c): the block count, the mean's
+/* unit_mcse.c: Monte Carlo standard errors (src/analysis/stats.c): the block count, the mean's
  * sd / sqrt(n), batch means calibrated against the true spread of repeated estimates,
  * appending worlds to a run (world ids continue: the same bits as one run), and
  * --target-mcse reaching its target or stopping at the cap. Runs from the repository

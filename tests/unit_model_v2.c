@@ -21,7 +21,7 @@
 #include <cmocka.h>
 
 #include "hc_config.h"
-#include "hc_model.h"
+#include "model/hc_model.h"
 
 #define WORLDS 12
 #define FIRMS 48

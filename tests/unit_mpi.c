@@ -1,4 +1,4 @@
-/* unit_mpi.c: the world partition of src/mpi_run.c (MPI-free: it is plain arithmetic).
+/* unit_mpi.c: the world partition of src/engines/mpi_run.c (MPI-free: it is plain arithmetic).
  * The gather itself is checked end to end against a single process by tests/cli_mpi.sh
  * under mpirun; here, that the blocks tile the worlds whatever the counts. */
 #include <setjmp.h>

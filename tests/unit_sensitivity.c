@@ -1,4 +1,4 @@
-/* unit_sensitivity.c: the sensitivity measures of src/sensitivity.c, independent of the
+/* unit_sensitivity.c: the sensitivity measures of src/analysis/sensitivity.c, independent of the
  * model: ranks with ties, Pearson and Spearman on known data, standardised regression
  * coefficients of an exact linear model, and the Sobol estimators on the Ishigami
  * function, whose indices are known in closed form. The end-to-end run (sensitivity.csv,

@@ -1,4 +1,4 @@
-/* unit_trace.c: the replay of one firm (src/trace.c) against the full run of the CPU
+/* unit_trace.c: the replay of one firm (src/engines/trace.c) against the full run of the CPU
  * backend, bit for bit: a traced firm's change at every whole year equals what the run
  * stored for it, and a world of one firm sums exactly the traced firm's outputs. Also the
  * values the trace reads around hc_firm_step (tentative adoption, budget, demand) against

@@ -68,7 +68,7 @@ cudaError_t hc_cuda_launch_world_sums(const double *d_partials, int n_worlds, in
 /* kernels/percentiles.cu: bytes of CUB temporary storage to sort n floats. */
 cudaError_t hc_cuda_sort_temp_bytes(size_t n, size_t *bytes);
 /* Sorts d_x[0..n) into d_sorted (d_x unchanged), then d_out[j] = percentile d_p[j] of it,
- * numpy's linear method as src/stats.c computes it, for j < np <= HC_MAX_PERCENTILES. */
+ * numpy's linear method as src/analysis/stats.c computes it, for j < np <= HC_MAX_PERCENTILES. */
 cudaError_t hc_cuda_launch_percentiles(const float *d_x, float *d_sorted, size_t n, void *d_temp,
                                        size_t temp_bytes, const double *d_p, int np, double *d_out,
                                        cudaStream_t stream);

@@ -37,8 +37,8 @@
 /* The role capacities the firm loop is built for, smallest first, the last HC_MAX_ROLES
  * (HC_FIRM_ROLE_CAP, hc_model.h): a run takes the smallest that holds its roles. Stated
  * here only: X(cap) is expanded once per capacity by the CPU backend's variants
- * (src/engine_cpu_firms.h), the kernels' launchers (hc_cuda_kernels.h) and the host's
- * choice of one (src/engine_cuda_host.c); the Makefile reads this line for the objects it
+ * (src/engines/engine_cpu_firms.h), the kernels' launchers (hc_cuda_kernels.h) and the host's
+ * choice of one (src/engines/engine_cuda_host.c); the Makefile reads this line for the objects it
  * builds per capacity (ROLE_CAPS). Keep it on one line, of X(N) only. */
 #define HC_ROLE_CAPS(X) X(8) X(16) X(64)
 

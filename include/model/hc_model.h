@@ -1,5 +1,5 @@
 /* hc_model.h: the headcount model, version 2 of docs/model.md, written once for the CPU
- * backend (src/engine_cpu.c) and the CUDA kernels (kernels/).
+ * backend (src/engines/engine_cpu.c) and the CUDA kernels (kernels/).
  *
  * Three pieces, in the order a backend calls them:
  *   hc_world_sample + hc_world_path  world-level inputs and the macro path of one world
@@ -83,7 +83,7 @@ typedef enum { HC_LEVEL_WORLD = 0, HC_LEVEL_FIRM, HC_LEVEL_RETIRED } hc_input_le
      HC_BIT(HC_IN_WAGE_SPECIALIST) | HC_BIT(HC_IN_BELIEF_LEARNING_RATE) | HC_BIT(HC_IN_PLATFORM_COST))
 #define HC_WORLD_INPUTS (((1ull << HC_N_SCALAR_INPUTS) - 1ull) & ~(HC_FIRM_INPUTS | HC_RETIRED_INPUTS))
 /* How many world-level inputs there are (a design's first columns; checked against the
- * masks in src/config.c). */
+ * masks in src/config/). */
 #define HC_N_WORLD_INPUTS 19
 
 HC_HD int hc_input_level(int id)
@@ -243,7 +243,7 @@ HC_HD int hc_size_class(const hc_model *m, uint32_t firm)
 #if !defined(__CUDA_ARCH__)
 /* w_j = (N_j / n_j) / (sum_i N_i / F') for a run of F firms per world, n_j the firms of
  * the F in class j and F' the sum of n_j over classes with n_j > 0 (so F' = F): the
- * weights average 1 over the sample. Host only, once per run (src/config.c, when F is
+ * weights average 1 over the sample. Host only, once per run (src/config/, when F is
  * known). A class no firm samples keeps weight 0. */
 static inline void hc_model_size_weights(hc_model *m, int64_t F)
 {
@@ -265,7 +265,7 @@ static inline void hc_model_size_weights(hc_model *m, int64_t F)
 
 /* Capacity of a firm's per-role arrays: HC_MAX_ROLES unless a build sets a smaller one.
  * Both backends build their firm loop for each capacity of HC_ROLE_CAPS (hc_defs.h), and a run takes the
- * smallest that holds its n_roles (kernels/firm_steps.cu; src/engine_cpu_firms.h); the bits
+ * smallest that holds its n_roles (kernels/firm_steps.cu; src/engines/engine_cpu_firms.h); the bits
  * are the same whichever runs. On the GPU a smaller capacity keeps a firm's whole state
  * in registers: a GPU thread's array lives in registers only when every index into it is
  * known at compile time, so there the role loops run to this capacity, unrolled, and stop
@@ -286,7 +286,7 @@ static inline void hc_model_size_weights(hc_model *m, int64_t F)
 /* for (r = 0; r < n; r++) over a firm's roles, n <= HC_FIRM_ROLE_CAP, in the form each
  * build compiles best; the passes run in the same order in all three:
  *   GPU: unrolled over the capacity, stopping at n (see HC_FIRM_ROLE_CAP);
- *   CPU, HC_ROLE_LOOPS_UNROLLED (src/engine_cpu_firms.h, capacities 8 and 16): unrolled
+ *   CPU, HC_ROLE_LOOPS_UNROLLED (src/engines/engine_cpu_firms.h, capacities 8 and 16): unrolled
  *     over the capacity with n as a condition, so that the step has no loop left and gcc
  *     vectorises the engine's loop over firms instead: 8 or 16 firms per vector;
  *   CPU otherwise: a plain loop, which gcc vectorises across roles. */

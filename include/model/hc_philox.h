@@ -66,7 +66,7 @@ HC_HD hc_philox_ctr hc_philox4x32_10(hc_philox_ctr ctr, hc_philox_key key)
 #define HC_STREAM_SCALAR_INPUT 0x0100u    /**< + hc_input_id */
 #define HC_STREAM_ROLE_WAGE 0x0200u       /**< + role index */
 #define HC_STREAM_ROLE_TOKENS 0x0300u     /**< + role index */
-#define HC_STREAM_BLEND 0x0400u           /**< per world, step 0: which component of a blend it takes (src/blend.c) */
+#define HC_STREAM_BLEND 0x0400u           /**< per world, step 0: which component of a blend it takes (src/plan/blend.c) */
 
 /* ---- uniform conversion */
 

@@ -20,7 +20,7 @@
  * inputs, so they are loose: they bind on configs that are extreme in several inputs at
  * once over a long horizon, and the message names the input to clip. The token price is
  * a random walk that no bound holds, so the model saturates the price and caps a firm's
- * compute budget instead (the guards in hc_model.h); the final check in src/bands.c
+ * compute budget instead (the guards in hc_model.h); the final check in src/analysis/bands.c
  * stays as the last line of defence. */
 
 #define CFG_NUM_CEIL 1e37        /**< the largest a float quantity of a firm may reach: FLT_MAX / 34 */

@@ -16,7 +16,7 @@
  * and at the bottom, called by all of them: messages.c (formatting values, paths,
  * ranges, "did you mean") and fields.c (reading a typed field of an object, with its
  * message). A file may call the ones listed above it and the two at the bottom; none
- * calls up, and nothing outside src/config/ includes this header (src/blend.c reads its
+ * calls up, and nothing outside src/config/ includes this header (src/plan/blend.c reads its
  * file through hc_config_read_document, include/hc_config.h). */
 #ifndef HC_CONFIG_INTERNAL_H
 #define HC_CONFIG_INTERNAL_H

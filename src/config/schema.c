@@ -89,7 +89,7 @@ const hc_input_spec hc_input_specs[HC_N_SCALAR_INPUTS] = {
                              "to use AI at all, USD per year"},
 };
 _Static_assert(__builtin_popcountll(HC_WORLD_INPUTS) == HC_N_WORLD_INPUTS,
-               "HC_N_WORLD_INPUTS must count the world-level ids of include/hc_model.h");
+               "HC_N_WORLD_INPUTS must count the world-level ids of include/model/hc_model.h");
 
 const hc_input_spec hc_role_input_specs[HC_N_ROLE_INPUTS] = {
     [HC_ROLE_IN_WAGE] = {"roles[r].wage", "w_r", 1, R_OPEN, 0, R_NONE, 0, 0, 0,

@@ -1,6 +1,6 @@
 /* fuzz_set.c: libFuzzer harness of `--set KEY=VALUE` overrides. The input is one
  * override per line, split at the first '=' the way `headcount run --set` splits its
- * argument (src/cmd_run.c); they are applied in order to a fixed valid config,
+ * argument (src/commands/cmd_run.c); they are applied in order to a fixed valid config,
  * configs/cuts.json, which extends configs/base.json. Invariants: fuzz_common.h. */
 #include <stddef.h>
 #include <stdint.h>

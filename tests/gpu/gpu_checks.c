@@ -99,7 +99,7 @@ static int check_philox(int device)
 
 #endif
 
-/* ---- device percentiles against src/stats.c */
+/* ---- device percentiles against src/analysis/stats.c */
 
 static uint64_t mix_state = 0x243F6A8885A308D3ull;
 static double next_uniform(void) /* splitmix64: the same cases every run */

@@ -6,7 +6,7 @@ For every SIP (one scenario, metric and year): the library has the structure of 
 SIPmath 3.0 schema (sipModel, SIPmath_3_0, an Index generator, SIP_Array values, one
 value per world in every SIP); the CSV holds the same doubles; and the values' numpy
 percentiles (method="linear", bands.csv's columns p5..p95) and their mean and sd (n - 1,
-summed in world order like src/stats.c) print as bands.csv prints them ("%.10g") to the
+summed in world order like src/analysis/stats.c) print as bands.csv prints them ("%.10g") to the
 very same text as bands.csv's row for that scenario, metric and step.
 
 usage: sipmath_roundtrip.py DIR   (prints what it checked; exit 1 on the first mismatch)

@@ -6,7 +6,7 @@
  * (__syncthreads, and inside the warp operations), in an order HC_EMU_SCHEDULE picks:
  * forward, reverse or random. A barrier that some thread of the block never reaches is
  * reported and aborts. Constant and shared memory are thread_local: each host thread
- * drives one emulated GPU, as src/engine_cuda_host.c drives each real one. Device
+ * drives one emulated GPU, as src/engines/engine_cuda_host.c drives each real one. Device
  * allocations sit against guard pages, so an access past a buffer's end faults.
  *
  * It checks the logic of the kernels and of their host code (indexing, reductions,

@@ -1,6 +1,6 @@
 /* cuda_runtime_api.h (emulator): the part of the CUDA runtime API that headcount's CUDA
  * backend calls, implemented on the CPU by tests/gpu/emu/emu_runtime.cpp. With this
- * folder first on the include path, src/engine_cuda_host.c and the kernels of kernels/
+ * folder first on the include path, src/engines/engine_cuda_host.c and the kernels of kernels/
  * build and run on a machine without a GPU (tests/cli_cuda.sh, mk/cuda.mk "emulator").
  *
  * Not the real header: only the names the backend uses, with the real names and values

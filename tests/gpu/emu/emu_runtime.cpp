@@ -1,6 +1,6 @@
 /* emu_runtime.cpp: a CPU emulation of the CUDA runtime and thread model that headcount's
  * CUDA backend uses (tests/gpu/emu/cuda_runtime.h says what it emulates and why). A test
- * harness, not a backend: it lets tests/cli_cuda.sh run src/engine_cuda_host.c and the
+ * harness, not a backend: it lets tests/cli_cuda.sh run src/engines/engine_cuda_host.c and the
  * kernels' code on a machine without a GPU.
  *
  * Environment:

@@ -197,7 +197,7 @@ done:
 }
 
 /* ---- the tornado chart: Spearman correlations, largest first (SVG, the look of
- * src/chart_svg.c's charts: 640 x 430 user units, the same font and ink) */
+ * src/outputs/chart_svg.c's charts: 640 x 430 user units, the same font and ink) */
 
 #define TORNADO_BARS 12
 #define T_FONT "DejaVu Sans, Liberation Sans, Arial, Helvetica, sans-serif"

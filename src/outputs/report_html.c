@@ -1,5 +1,5 @@
 /* report_html.c: the answer summary.md opens with, and report.html: one self-contained
- * page (inline CSS, the SVG charts of src/chart_svg.c inlined, no scripts, no network,
+ * page (inline CSS, the SVG charts of src/outputs/chart_svg.c inlined, no scripts, no network,
  * no web fonts) with the answer, the charts and the tables. tests/report_check.py
  * renders it in headless Chromium and checks the screenshot. */
 #include <math.h>

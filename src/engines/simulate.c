@@ -2,7 +2,7 @@
  * share the worlds. See hc_run.h.
  *
  * Owns: the choice of backend (CPU, CUDA, the notices and refusals about it). Calls: the
- * backends (hc_engine.h, hc_cuda.h) and src/mpi_run.c, which calls the chosen backend
+ * backends (hc_engine.h, hc_cuda.h) and src/engines/mpi_run.c, which calls the chosen backend
  * and never back here. */
 #include <stdio.h>
 #include <string.h>
@@ -50,7 +50,7 @@ static int choose_backend(const hc_plan *p, const hc_sim_options *o, hc_backend 
         }
         /* auto: the GPUs when one is usable, else the CPU with a notice; cuda, or GPUs named
          * with --devices: those GPUs or a clear error. Which GPUs, and how many, changes no
-         * result (src/engine_cuda_host.c). */
+         * result (src/engines/engine_cuda_host.c). */
         memset(co, 0, sizeof(*co));
         co->n_devices = o->n_devices < HC_CUDA_MAX_DEVICES ? o->n_devices : HC_CUDA_MAX_DEVICES;
         memcpy(co->devices, o->devices, sizeof(int) * (size_t)co->n_devices);
@@ -89,7 +89,7 @@ int hc_simulate(const hc_plan *p, const hc_sim_options *o, hc_results *res, hc_e
     char co; /* no CUDA options in this build */
 #endif
     if (choose_backend(p, o, &b, &co, err)) return hc_mpi_size() > 1 ? hc_mpi_name_rank(err) : 1;
-    /* Under MPI each rank runs its block on b, and rank 0 gathers (src/mpi_run.c). */
+    /* Under MPI each rank runs its block on b, and rank 0 gathers (src/engines/mpi_run.c). */
     if (hc_mpi_size() > 1) return hc_mpi_run(&b, p, res, err);
     return b.run(&b, p, res, err);
 }

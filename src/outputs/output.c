@@ -1,6 +1,6 @@
 /* output.c: the top-level writer of an out folder (every file, manifest.json last),
- * summary.md and the manifest; the tables are src/export.c's, the files' mechanics
- * src/outdir.c's. */
+ * summary.md and the manifest; the tables are src/outputs/export.c's, the files' mechanics
+ * src/outputs/outdir.c's. */
 #include <cjson/cJSON.h>
 #include <math.h>
 #include <stdlib.h>
@@ -38,7 +38,7 @@ int hc_write_summary_md(const char *dir, const hc_bands *b, const hc_compare *cm
     if (!f) return 1;
     fprintf(f, "# headcount: %d scenario(s) at the horizon, %d\n\n", b->n_scenarios,
             cfg[0].start_year + cfg[0].years);
-    hc_answer_md(f, b, cmp, cfg); /* the answer first (src/report_html.c), the full tables below */
+    hc_answer_md(f, b, cmp, cfg); /* the answer first (src/outputs/report_html.c), the full tables below */
     fprintf(f, "## Every metric at the horizon\n\n");
     fprintf(f, "%lld worlds x %lld firms per world, seed %llu. Bands are percentiles across worlds "
                "(forecast uncertainty); see bands.csv for every step and firms.csv for firm-level "
@@ -143,7 +143,7 @@ int hc_write_manifest(const char *dir, const hc_results *r, const hc_config *cfg
     }
     cJSON_AddItemToObject(root, "files", files);
     cJSON_AddItemToObject(root, "worlds_file", hc_worlds_file_manifest(r)); /* how to read worlds.f64 */
-    if (info->uncertainty) /* design, MCSE, --target-mcse (src/mcse.c) */
+    if (info->uncertainty) /* design, MCSE, --target-mcse (src/analysis/mcse.c) */
         cJSON_AddItemToObject(root, "uncertainty", cJSON_Duplicate(info->uncertainty, 1));
     text = cJSON_Print(root);
     cJSON_Delete(root);
@@ -160,8 +160,8 @@ int hc_write_manifest(const char *dir, const hc_results *r, const hc_config *cfg
     return rc;
 }
 
-/* The tables in the chosen formats and worlds.f64 (src/export.c), the charts
- * (src/chart_svg.c), summary.md, report.html (src/report_html.c), then manifest.json,
+/* The tables in the chosen formats and worlds.f64 (src/outputs/export.c), the charts
+ * (src/outputs/chart_svg.c), summary.md, report.html (src/outputs/report_html.c), then manifest.json,
  * which lists them all. The paired differences are against the first scenario. */
 int hc_write_outputs(const char *dir, const hc_results *r, const hc_bands *b, const hc_config *cfg,
                      const hc_run_info *info, hc_error *err)

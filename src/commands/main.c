@@ -51,7 +51,7 @@ static int dispatch(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-    /* Under mpirun or srun every rank runs the same command (src/mpi_run.c; nothing
+    /* Under mpirun or srun every rank runs the same command (src/engines/mpi_run.c; nothing
      * happens here in builds without MPI). A rank that fails aborts the whole job. */
     if (hc_mpi_init(&argc, &argv)) return HC_EXIT_FAILURE;
     return hc_mpi_finalize(dispatch(argc, argv));

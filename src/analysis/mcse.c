@@ -1,6 +1,6 @@
 /* mcse.c: --target-mcse, and the manifest's "uncertainty". The Monte Carlo standard
- * errors themselves are computed below this file: by batch means (src/stats.c, see
- * hc_stats.h for the method and why), for every band (src/bands.c). */
+ * errors themselves are computed below this file: by batch means (src/analysis/stats.c, see
+ * hc_stats.h for the method and why), for every band (src/analysis/bands.c). */
 #include <cjson/cJSON.h>
 #include <math.h>
 #include <stdio.h>

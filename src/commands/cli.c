@@ -91,7 +91,7 @@ void hc_cli_free_all(hc_config *cfg, int n)
 }
 
 /* Scenarios of one run are told apart by name (their shape is checked by
- * hc_shape_build, src/shape.c). */
+ * hc_shape_build, src/plan/shape.c). */
 int hc_cli_check_names(const hc_config *cfg, int n)
 {
     int i, j;

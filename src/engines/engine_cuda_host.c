@@ -2,7 +2,7 @@
  * splits the worlds across them in contiguous ranges (one host thread per GPU), sizes
  * chunks of worlds from the free memory each GPU reports, launches the kernels of
  * kernels/ (hc_cuda_kernels.h) and copies the results into hc_results. It holds no model
- * code: the kernels run include/model/hc_model.h, as the CPU backend (src/engine_cpu.c) does.
+ * code: the kernels run include/model/hc_model.h, as the CPU backend (src/engines/engine_cpu.c) does.
  *
  * Every world's numbers depend only on its id, and a world's firm sums are added on one
  * GPU in a fixed order, so neither the split across GPUs nor the chunking changes a bit.
@@ -414,7 +414,7 @@ int hc_run_cuda(const hc_plan *p, const hc_cuda_options *o, hc_results *res, hc_
     if (!o) o = &defaults;
     max_chunk = o->max_chunk_worlds > 0 ? o->max_chunk_worlds : chunk_from_environment();
     /* What the kernels assume, checked once here rather than found broken on a GPU. */
-    if (p->design) /* the kernels draw every world's inputs themselves (src/simulate.c keeps such runs off) */
+    if (p->design) /* the kernels draw every world's inputs themselves (src/engines/simulate.c keeps such runs off) */
         return hc_fail(err, "the CUDA backend does not read a world-input design yet");
     if (p->n_models < 1 || res->slots < p->n_models || res->worlds < 1 || res->firms < 1 ||
         res->firms > (int64_t)UINT32_MAX - 1 || res->world_begin < 0 ||
@@ -554,7 +554,7 @@ fail:
 }
 
 #else
-/* A build without nvcc: no CUDA backend (src/simulate.c runs on the CPU). ISO C wants a
+/* A build without nvcc: no CUDA backend (src/engines/simulate.c runs on the CPU). ISO C wants a
  * declaration in every file. */
 typedef int hc_engine_cuda_host_absent;
 #endif

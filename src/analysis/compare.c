@@ -1,6 +1,6 @@
 /* compare.c: per-world metric values (and their file, worlds.f64) and the paired
  * differences of every scenario against a baseline. See hc_compare.h; the tables are
- * written by src/export.c, the charts by src/chart_svg.c. */
+ * written by src/outputs/export.c, the charts by src/chart_svg.c. */
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <math.h>

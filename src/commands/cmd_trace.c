@@ -117,7 +117,7 @@ int hc_cmd_trace(int argc, char **argv)
         return HC_EXIT_USAGE;
     }
     /* With correlations a world's inputs come from a design table built over all worlds
-     * (src/design.c), not from the world's own draws that the replay makes. */
+     * (src/plan/design.c), not from the world's own draws that the replay makes. */
     if (cfg.n_correlations > 0) {
         fprintf(stderr, "headcount trace: %s has correlations: its world inputs are reordered across "
                 "worlds, which trace does not replay yet; trace a copy without \"correlations\"\n", argv[optind]);

@@ -1,7 +1,7 @@
 /* design.c: the world-input design (hc_design.h, docs/uncertainty.md): Latin hypercube
  * batches, Iman-Conover rank correlations, the Saltelli design of a Sobol analysis, and
  * the quantile functions they need (inverse incomplete gamma and beta). Host only: a
- * backend only ever reads the finished table (src/engine_cpu.c run_world).
+ * backend only ever reads the finished table (src/engines/engine_cpu.c run_world).
  *
  * Everything here is a function of the seed and the configs: permutations and jitters
  * come from Philox counters named by (column, batch or world), sums run in index order,

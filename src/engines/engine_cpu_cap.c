@@ -1,4 +1,4 @@
-/* engine_cpu_cap.c: the CPU firm loop of one role capacity (src/engine_cpu_firms.h). The
+/* engine_cpu_cap.c: the CPU firm loop of one role capacity (src/engines/engine_cpu_firms.h). The
  * Makefile compiles it once per capacity of HC_ROLE_CAPS (include/model/hc_defs.h), with
  * -DHC_FIRM_ROLE_CAP=N, into engine_cpu_rN.o. Up to 16 roles the loop is vectorised across
  * firms, the model's role loops unrolled; above, unrolling would make the step too big,

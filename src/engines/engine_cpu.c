@@ -1,7 +1,7 @@
 /* engine_cpu.c: the CPU backend. OpenMP threads take whole worlds; inside a world the
  * firms' contributions are added in index order, so every sum is added in the same order
  * whatever the thread count or schedule, and results are bit-identical for any --threads.
- * The loop over a world's firms is src/engine_cpu_firms.h, built per role capacity and
+ * The loop over a world's firms is src/engines/engine_cpu_firms.h, built per role capacity and
  * instruction set, all variants giving the same bits; this file picks one per scenario.
  * The model itself lives in include/model/hc_model.h, shared with kernels/. */
 #include <omp.h>
@@ -11,7 +11,7 @@
 #include "hc_engine.h"
 #include "engine_cpu_firms.h"
 
-/* The variants of src/engine_cpu_firms.h: capacities smallest first (HC_ROLE_CAPS), the
+/* The variants of src/engines/engine_cpu_firms.h: capacities smallest first (HC_ROLE_CAPS), the
  * widest instruction set first within a capacity. */
 #define HC_CPU_VARIANTS_OF(cap) hc_cpu_firms_r##cap##_variants,
 static const hc_cpu_variant *const cpu_variants[] = {HC_ROLE_CAPS(HC_CPU_VARIANTS_OF)};
@@ -49,7 +49,7 @@ hc_cpu_firms_fn hc_cpu_firms_pick(int n_roles, const char **name)
 }
 
 /* World w of res's slice (id world_begin + w) of one scenario: its macro path, then
- * every firm through every step (src/engine_cpu_firms.h). */
+ * every firm through every step (src/engines/engine_cpu_firms.h). */
 static void run_world(const hc_model *m, const hc_design *design, int s, int64_t w, hc_results *res,
                       hc_world_step *steps, float *Kw, hc_cpu_firms_fn run_firms)
 {

@@ -1,10 +1,10 @@
 /* mpi_run.c: one plan across MPI ranks: the world partition, each rank's block on the
- * backend src/simulate.c chose (CPU or GPU), the gather to rank 0, and ending the whole
+ * backend src/engines/simulate.c chose (CPU or GPU), the gather to rank 0, and ending the whole
  * job when a rank fails. See hc_mpi.h and docs/cluster.md.
  *
  * Owns: the MPI state, the partition and the gather. Calls: the backend it is handed
  * (hc_engine.h) and the results' allocation (hc_results.h); never back into
- * src/simulate.c, so a rank's block runs once, with no flag to keep it from splitting
+ * src/engines/simulate.c, so a rank's block runs once, with no flag to keep it from splitting
  * again.
  *
  * Rank 0 receives every world's sums and every firm's change into one hc_results laid

@@ -399,7 +399,7 @@ static int plan_run(run_ctx *x)
     if (hc_design_plan(x->cfg, x->n_cfg, &a->unc, has_blend(x), hc_mpi_size(), &x->shape.worlds, &err))
         return hc_cli_usage_error("run", "%s", err.message);
     if (hc_design_wanted(x->cfg, x->n_cfg, &a->unc)) {
-        if (a->n_trace_p > 0) /* the replay draws world inputs itself (src/trace.c) and would not match */
+        if (a->n_trace_p > 0) /* the replay draws world inputs itself (src/engines/trace.c) and would not match */
             return hc_cli_usage_error("run", "%s", "--trace-percentiles: not available with --sampling lhs, --sobol or "
                                                    "correlations yet");
         if (hc_design_build(x->cfg, x->n_cfg, &a->unc, sh->worlds, &x->design, &err)) {
@@ -408,7 +408,7 @@ static int plan_run(run_ctx *x)
         }
         x->have_design = 1;
     }
-    /* All the worlds, except on MPI ranks other than 0: their own block (src/mpi_run.c). */
+    /* All the worlds, except on MPI ranks other than 0: their own block (src/engines/mpi_run.c). */
     hc_mpi_results_span(sh->worlds, &span_begin, &span_worlds);
     if ((rc = check_memory(x, span_worlds)) != CONTINUE || (rc = stage_out_dir(x)) != CONTINUE) return rc;
     if (hc_results_alloc(&x->res, hc_blend_run_slots(&x->blend_run), span_begin, span_worlds, sh->firms,

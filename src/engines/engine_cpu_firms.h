@@ -1,10 +1,10 @@
 /* engine_cpu_firms.h: the CPU backend's inner loop, every firm of one world through every
  * step, built once per role capacity and instruction set (docs/performance.md "CPU").
  *
- * src/engine_cpu_cap.c, built once per capacity of HC_ROLE_CAPS (include/model/hc_defs.h),
+ * src/engines/engine_cpu_cap.c, built once per capacity of HC_ROLE_CAPS (include/model/hc_defs.h),
  * includes this file with HC_FIRM_ROLE_CAP set and HC_CPU_FIRMS_DEFINE, which defines that
  * capacity's variants and their table (hc_cpu_firms_rN_variants): AVX-512 (capacities 8
- * and 16), AVX2 and generic (any x86-64, or any other CPU). src/engine_cpu.c includes it
+ * and 16), AVX2 and generic (any x86-64, or any other CPU). src/engines/engine_cpu.c includes it
  * for the declarations and runs the smallest capacity that holds the scenario's roles, in
  * the widest instruction set the CPU has (hc_cpu_firms_pick).
  *

@@ -1,6 +1,6 @@
 /* cmd_devices.c: `headcount devices`: the GPUs headcount can use (name, memory, compute
  * capability), and the parser of `run --devices LIST`. The GPUs come from the CUDA
- * backend (src/engine_cuda_host.c); a build without it says so. */
+ * backend (src/engines/engine_cuda_host.c); a build without it says so. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -32,7 +32,7 @@ int hc_trace_firm(const hc_config *cfg, uint32_t world, uint32_t firm, hc_trace 
         return hc_fail(err, "out of memory tracing %d steps", T + 1);
     }
 
-    /* The same calls, in the same order, as a backend's world loop (src/engine_cpu.c). */
+    /* The same calls, in the same order, as a backend's world loop (src/engines/engine_cpu.c). */
     hc_world_sample(m, world, &tr->world_inputs);
     hc_world_path(m, world, &tr->world_inputs, path, Kw);
     /* The firm's raw inputs, for the reader: hc_firm_sample keeps only what it derives
