@@ -3,6 +3,7 @@
 #ifndef HC_CLI_H
 #define HC_CLI_H
 
+#include <time.h>
 #include <stddef.h>
 #include "hc_config.h"
 
@@ -26,6 +27,10 @@ int hc_cli_parse_devices(const char *s, int *devices, int max, int *n);
  * appended to ov (at most `max` of them). Returns 0, or HC_EXIT_USAGE after saying why. */
 int hc_cli_add_set(const char *cmd, const char *arg, hc_override *ov, char (*keys)[256], int *n_ov, int max);
 double hc_cli_now(void);
+/* The run's date and time, as the manifest and samples.json record it: SOURCE_DATE_EPOCH
+ * (seconds since 1970, the reproducible-builds convention) when set, else the clock. The
+ * golden digests set it, so samples.json's dateCreated does not move with the day. */
+time_t hc_cli_run_time(void);
 /* Loads n configs with the overrides; prints the first error and returns non-zero. */
 int hc_cli_load_all(char **paths, int n, const hc_override *ov, int n_ov, hc_config *cfg);
 void hc_cli_free_all(hc_config *cfg, int n);

@@ -143,8 +143,8 @@ info() { make -s --no-print-directory CUDA_BACKEND=0 "cuda-info-$1" 2>/dev/null 
 CF=$(info cflags)
 objs=$(info objects | tr ' ' '\n' | grep -Ev '/(engine_cuda_host|simulate|cmd_devices)\.o$')
 libs=$(info ldlibs)
-for f in engine_cuda_host simulate cmd_devices; do
-    cc $CF -c "src/$f.c" -o "$TMP/$f.o" || break
+for f in engines/engine_cuda_host engines/simulate commands/cmd_devices; do
+    cc $CF -c "src/$f.c" -o "$TMP/${f#*/}.o" || break
 done &&
     cc -fopenmp $objs "$TMP"/engine_cuda_host.o "$TMP"/simulate.o "$TMP"/cmd_devices.o $libs -o "$TMP/hc_cpu" &&
     "$TMP/hc_cpu" devices | grep -q "has no CUDA backend" &&

@@ -70,6 +70,18 @@ double hc_cli_now(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
+time_t hc_cli_run_time(void)
+{
+    const char *e = getenv("SOURCE_DATE_EPOCH");
+    char *end;
+    long long v;
+    if (e == NULL || *e == '\0') return time(NULL);
+    errno = 0;
+    v = strtoll(e, &end, 10);
+    if (errno != 0 || *end != '\0' || v < 0) return time(NULL); /* not a time: the clock, as if unset */
+    return (time_t)v;
+}
+
 int hc_cli_load_all(char **paths, int n, const hc_override *ov, int n_ov, hc_config *cfg)
 {
     int i;

@@ -585,7 +585,7 @@ static void run_free(run_ctx *x)
 int hc_cmd_run(int argc, char **argv)
 {
     static run_ctx x; /* large (the overrides' text); one run per process */
-    time_t now = time(NULL);
+    time_t now = hc_cli_run_time();
     int rc;
     memset(&x, 0, sizeof(x));
     x.t_start = hc_cli_now();

@@ -262,25 +262,127 @@ static cudaError_t add_elapsed(double *to, cudaEvent_t a, cudaEvent_t b)
     return e;
 }
 
-/* Worlds job->begin .. end - 1 of res, every scenario, on job->device. */
-static int run_device(const hc_plan *p, int64_t max_chunk, int profile, hc_results *res, device_job *job)
+enum { EV_START, EV_PATHS, EV_SAMPLED, EV_STEPPED, EV_REDUCED, EV_COPIED, N_EV };
+
+/* Allocates the buffers of a chunk of worlds on job->device and returns its size in
+ * *chunk: as many worlds as fit in the free memory less 5 % and 64 MiB (allocation
+ * granularity, other users of the GPU), halved while an allocation still fails. */
+static int alloc_chunk(const hc_results *res, int R, int64_t max_chunk, device_job *job, chunk_buffers *buf,
+                       int64_t *chunk)
 {
-    enum { EV_START, EV_PATHS, EV_SAMPLED, EV_STEPPED, EV_REDUCED, EV_COPIED, N_EV };
     const int device = job->device;
     hc_error *err = &job->err;
+    const int64_t worlds = job->end - job->begin;
+    const int blocks_per_world = hc_cuda_blocks_per_world(res->firms);
+    size_t free_bytes = 0, total_bytes = 0, per_world;
+    CUDA_CHECK(cudaMemGetInfo(&free_bytes, &total_bytes));
+    per_world = bytes_per_world(res, R);
+    {
+        const size_t reserve = ((size_t)64 << 20) + free_bytes / 20;
+        const size_t budget = free_bytes > reserve ? free_bytes - reserve : 0;
+        *chunk = (int64_t)(budget / per_world);
+    }
+    if (*chunk > worlds) *chunk = worlds;
+    if (max_chunk > 0 && *chunk > max_chunk) *chunk = max_chunk;
+    if (*chunk > INT_MAX / blocks_per_world) *chunk = INT_MAX / blocks_per_world; /* grid size */
+    for (;;) {
+        cudaError_t e;
+        if (*chunk < 1)
+            return hc_fail(err, "GPU %d has %.1f MiB free, and one world of %lld firms over %d steps needs %.1f MiB "
+                           "on it, besides a reserve of 64 MiB and 5 %%\nhint: lower --firms (or --years), or run with "
+                           "--backend cpu", device, (double)free_bytes / 1048576.0, (long long)res->firms,
+                           res->n_steps + 1, (double)per_world / 1048576.0);
+        e = alloc_buffers(buf, *chunk, res, R);
+        if (e == cudaSuccess) return 0;
+        if (e != cudaErrorMemoryAllocation) {
+            cuda_fail(err, e, "cudaMalloc (the buffers of a chunk of worlds)", device, __FILE__, __LINE__);
+            return 1;
+        }
+        (void)cudaGetLastError(); /* an allocation failure is not sticky; clear it */
+        *chunk /= 2;
+    }
+fail:
+    return 1;
+}
+
+/* Scenario s over worlds w0 .. w0 + n - 1: the world paths, the firms, the world sums, and
+ * the copies back into res, timed by the events ev; adds the chunk's firms below their
+ * start to job->shrinking. `shrinking` is host scratch of years + 1 counts. */
+static int run_chunk(const hc_plan *p, int s, int64_t w0, int n, int profile, hc_results *res, device_job *job,
+                     const chunk_buffers *buf, cudaStream_t stream, cudaEvent_t *ev, unsigned long long *shrinking)
+{
+    const int device = job->device;
+    hc_error *err = &job->err;
+    const hc_model *m = &p->models[s].model;
     const int T = res->n_steps, Y1 = res->years + 1;
-    const int64_t F = res->firms, worlds = job->end - job->begin;
-    const int blocks_per_world = hc_cuda_blocks_per_world(F);
+    const int64_t F = res->firms;
+    const uint32_t world_first = (uint32_t)(res->world_begin + w0);
+    hc_cuda_firm_args a;
+    int y;
+    a.d_wi = buf->wi;
+    a.d_steps = buf->steps;
+    a.d_Kw = buf->Kw;
+    a.d_partials = buf->partials;
+    a.d_firm_change = buf->firm_change;
+    a.d_shrinking = buf->shrinking;
+    a.world_first = world_first;
+    a.n_worlds = n;
+    a.firms = F;
+    a.last_step = T;
+
+    CUDA_CHECK(cudaEventRecord(ev[EV_START], stream));
+    CUDA_CHECK(hc_cuda_launch_world_paths(m, world_first, n, buf->wi, buf->steps, buf->Kw, stream));
+    CUDA_CHECK(cudaEventRecord(ev[EV_PATHS], stream));
+    if (profile) {
+        hc_cuda_firm_args sample_only = a;
+        sample_only.last_step = -1;
+        CUDA_CHECK(launch_firm_steps(m, &sample_only, stream));
+    }
+    CUDA_CHECK(cudaEventRecord(ev[EV_SAMPLED], stream));
+    CUDA_CHECK(cudaMemsetAsync(buf->shrinking, 0, (size_t)Y1 * sizeof(unsigned long long), stream));
+    CUDA_CHECK(launch_firm_steps(m, &a, stream));
+    CUDA_CHECK(cudaEventRecord(ev[EV_STEPPED], stream));
+    CUDA_CHECK(hc_cuda_launch_world_sums(buf->partials, n, hc_cuda_blocks_per_world(F), T, buf->sums, stream));
+    CUDA_CHECK(cudaEventRecord(ev[EV_REDUCED], stream));
+    CUDA_CHECK(cudaMemcpyAsync(hc_results_sums(res, s, w0, 0), buf->sums,
+                               (size_t)n * (size_t)(T + 1) * HC_N_SUMS * sizeof(double), cudaMemcpyDeviceToHost,
+                               stream));
+    for (y = 0; y < Y1; y++)
+        CUDA_CHECK(cudaMemcpyAsync(hc_results_firm_change(res, s, y) + (size_t)w0 * (size_t)F,
+                                   buf->firm_change + (size_t)y * (size_t)n * (size_t)F,
+                                   (size_t)n * (size_t)F * sizeof(float), cudaMemcpyDeviceToHost, stream));
+    CUDA_CHECK(cudaMemcpyAsync(shrinking, buf->shrinking, (size_t)Y1 * sizeof(unsigned long long),
+                               cudaMemcpyDeviceToHost, stream));
+    CUDA_CHECK(cudaEventRecord(ev[EV_COPIED], stream));
+    CUDA_CHECK(cudaStreamSynchronize(stream));
+
+    CUDA_CHECK(add_elapsed(&job->timing.world_paths, ev[EV_START], ev[EV_PATHS]));
+    CUDA_CHECK(add_elapsed(&job->timing.firm_sampling, ev[EV_PATHS], ev[EV_SAMPLED]));
+    CUDA_CHECK(add_elapsed(&job->timing.firm_steps, ev[EV_SAMPLED], ev[EV_STEPPED]));
+    CUDA_CHECK(add_elapsed(&job->timing.reduction, ev[EV_STEPPED], ev[EV_REDUCED]));
+    CUDA_CHECK(add_elapsed(&job->timing.copy_back, ev[EV_REDUCED], ev[EV_COPIED]));
+    job->timing.launches++;
+    for (y = 0; y < Y1; y++) job->shrinking[(size_t)s * (size_t)Y1 + (size_t)y] += (int64_t)shrinking[y];
+    if (p->worlds_done) __atomic_fetch_add(p->worlds_done, (int64_t)n, __ATOMIC_RELAXED); /* progress bar only */
+    return 0;
+fail:
+    return 1;
+}
+
+/* Worlds job->begin .. end - 1 of res, every scenario, on job->device, chunk by chunk. */
+static int run_device(const hc_plan *p, int64_t max_chunk, int profile, hc_results *res, device_job *job)
+{
+    const int device = job->device;
+    hc_error *err = &job->err;
     cudaStream_t stream = NULL;
     cudaEvent_t ev[N_EV];
-    int n_ev = 0, R = 1, s, y, rc = 1;
+    int n_ev = 0, R = 1, s, rc = 1;
     chunk_buffers buf;
-    unsigned long long *shrinking = NULL; /* this launch's counts, [year] */
-    size_t free_bytes = 0, total_bytes = 0, per_world;
+    unsigned long long *shrinking = NULL; /* one launch's counts, [year] */
     int64_t chunk, w0;
 
     memset(&buf, 0, sizeof(buf));
-    shrinking = (unsigned long long *)malloc((size_t)Y1 * sizeof(unsigned long long));
+    shrinking = (unsigned long long *)malloc((size_t)(res->years + 1) * sizeof(unsigned long long));
     if (!shrinking) {
         hc_fail(err, "out of memory");
         goto fail;
@@ -293,93 +395,15 @@ static int run_device(const hc_plan *p, int64_t max_chunk, int profile, hc_resul
         CUDA_CHECK(cudaEventCreate(&ev[n_ev]));
         n_ev++;
     }
-
-    /* Chunk: as many worlds as fit in the free memory less 5 % and 64 MiB (allocation
-     * granularity, other users of the GPU); halved while an allocation still fails. */
-    CUDA_CHECK(cudaMemGetInfo(&free_bytes, &total_bytes));
-    per_world = bytes_per_world(res, R);
-    {
-        const size_t reserve = ((size_t)64 << 20) + free_bytes / 20;
-        const size_t budget = free_bytes > reserve ? free_bytes - reserve : 0;
-        chunk = (int64_t)(budget / per_world);
-    }
-    if (chunk > worlds) chunk = worlds;
-    if (max_chunk > 0 && chunk > max_chunk) chunk = max_chunk;
-    if (chunk > INT_MAX / blocks_per_world) chunk = INT_MAX / blocks_per_world; /* grid size */
-    for (;;) {
-        cudaError_t e;
-        if (chunk < 1) {
-            hc_fail(err, "GPU %d has %.1f MiB free, and one world of %lld firms over %d steps needs %.1f MiB "
-                    "on it, besides a reserve of 64 MiB and 5 %%\nhint: lower --firms (or --years), or run with "
-                    "--backend cpu", device, (double)free_bytes / 1048576.0, (long long)F, T + 1,
-                    (double)per_world / 1048576.0);
-            goto fail;
-        }
-        e = alloc_buffers(&buf, chunk, res, R);
-        if (e == cudaSuccess) break;
-        if (e != cudaErrorMemoryAllocation) {
-            cuda_fail(err, e, "cudaMalloc (the buffers of a chunk of worlds)", device, __FILE__, __LINE__);
-            goto fail;
-        }
-        (void)cudaGetLastError(); /* an allocation failure is not sticky; clear it */
-        chunk /= 2;
-    }
-
+    if (alloc_chunk(res, R, max_chunk, job, &buf, &chunk)) goto fail;
     for (w0 = job->begin; w0 < job->end; w0 += chunk) {
         const int n = (int)(job->end - w0 < chunk ? job->end - w0 : chunk);
-        const uint32_t world_first = (uint32_t)(res->world_begin + w0);
         for (s = 0; s < p->n_models; s++) {
-            const hc_model *m = &p->models[s].model;
-            hc_cuda_firm_args a;
             if (hc_interrupted) {
                 hc_fail(err, "interrupted");
                 goto fail;
             }
-            a.d_wi = buf.wi;
-            a.d_steps = buf.steps;
-            a.d_Kw = buf.Kw;
-            a.d_partials = buf.partials;
-            a.d_firm_change = buf.firm_change;
-            a.d_shrinking = buf.shrinking;
-            a.world_first = world_first;
-            a.n_worlds = n;
-            a.firms = F;
-            a.last_step = T;
-
-            CUDA_CHECK(cudaEventRecord(ev[EV_START], stream));
-            CUDA_CHECK(hc_cuda_launch_world_paths(m, world_first, n, buf.wi, buf.steps, buf.Kw, stream));
-            CUDA_CHECK(cudaEventRecord(ev[EV_PATHS], stream));
-            if (profile) {
-                hc_cuda_firm_args sample_only = a;
-                sample_only.last_step = -1;
-                CUDA_CHECK(launch_firm_steps(m, &sample_only, stream));
-            }
-            CUDA_CHECK(cudaEventRecord(ev[EV_SAMPLED], stream));
-            CUDA_CHECK(cudaMemsetAsync(buf.shrinking, 0, (size_t)Y1 * sizeof(unsigned long long), stream));
-            CUDA_CHECK(launch_firm_steps(m, &a, stream));
-            CUDA_CHECK(cudaEventRecord(ev[EV_STEPPED], stream));
-            CUDA_CHECK(hc_cuda_launch_world_sums(buf.partials, n, blocks_per_world, T, buf.sums, stream));
-            CUDA_CHECK(cudaEventRecord(ev[EV_REDUCED], stream));
-            CUDA_CHECK(cudaMemcpyAsync(hc_results_sums(res, s, w0, 0), buf.sums,
-                                       (size_t)n * (size_t)(T + 1) * HC_N_SUMS * sizeof(double),
-                                       cudaMemcpyDeviceToHost, stream));
-            for (y = 0; y < Y1; y++)
-                CUDA_CHECK(cudaMemcpyAsync(hc_results_firm_change(res, s, y) + (size_t)w0 * (size_t)F,
-                                           buf.firm_change + (size_t)y * (size_t)n * (size_t)F,
-                                           (size_t)n * (size_t)F * sizeof(float), cudaMemcpyDeviceToHost, stream));
-            CUDA_CHECK(cudaMemcpyAsync(shrinking, buf.shrinking, (size_t)Y1 * sizeof(unsigned long long),
-                                       cudaMemcpyDeviceToHost, stream));
-            CUDA_CHECK(cudaEventRecord(ev[EV_COPIED], stream));
-            CUDA_CHECK(cudaStreamSynchronize(stream));
-
-            CUDA_CHECK(add_elapsed(&job->timing.world_paths, ev[EV_START], ev[EV_PATHS]));
-            CUDA_CHECK(add_elapsed(&job->timing.firm_sampling, ev[EV_PATHS], ev[EV_SAMPLED]));
-            CUDA_CHECK(add_elapsed(&job->timing.firm_steps, ev[EV_SAMPLED], ev[EV_STEPPED]));
-            CUDA_CHECK(add_elapsed(&job->timing.reduction, ev[EV_STEPPED], ev[EV_REDUCED]));
-            CUDA_CHECK(add_elapsed(&job->timing.copy_back, ev[EV_REDUCED], ev[EV_COPIED]));
-            job->timing.launches++;
-            for (y = 0; y < Y1; y++) job->shrinking[(size_t)s * (size_t)Y1 + (size_t)y] += (int64_t)shrinking[y];
-            if (p->worlds_done) __atomic_fetch_add(p->worlds_done, (int64_t)n, __ATOMIC_RELAXED); /* progress bar only */
+            if (run_chunk(p, s, w0, n, profile, res, job, &buf, stream, ev, shrinking)) goto fail;
         }
     }
     rc = 0;
