@@ -42,12 +42,12 @@ printf '#include "hc_output.h"\n' >>"$TMP/tree/include/hc_outdir.h" # the writer
 fails_with "a planted include circle is caught and named" "include circle: .*hc_outdir.h.*hc_output.h"
 
 plant
-for i in $(seq 1 801); do echo "/* line $i */"; done >>"$TMP/tree/src/stats.c"
+for i in $(seq 1 801); do echo "/* line $i */"; done >>"$TMP/tree/src/analysis/stats.c"
 fails_with "a planted file over 800 lines is caught" "src/analysis/stats.c: [0-9]* lines (at most 800)"
 
 plant
 { echo "int hc_planted_long(int x);"; echo "int hc_planted_long(int x)"; echo "{"
-  for i in $(seq 1 125); do echo "    x += $i;"; done; echo "    return x;"; echo "}"; } >>"$TMP/tree/src/stats.c"
+  for i in $(seq 1 125); do echo "    x += $i;"; done; echo "    return x;"; echo "}"; } >>"$TMP/tree/src/analysis/stats.c"
 fails_with "a planted function over 120 lines is caught" "hc_planted_long() is 128 lines"
 
 plant
