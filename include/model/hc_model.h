@@ -506,43 +506,20 @@ HC_HD void hc_firm_sample(const hc_model *m, uint32_t world, uint32_t firm,
 #endif
 }
 
-/* Firm f at step t (0..T): docs/model.md "Equations" (belief, the per-task cost cutoffs,
- * the platform decision, adoption, the budget check, headcount, output and the
- * productivity feedback, roll-back). `Kw` is the world's row for step t (n_roles floats).
- * `detail`, when not NULL, receives the intermediate quantities (trace); the backends
- * pass NULL, which the compiler folds away.
- *
- * Written for vector code (docs/performance.md "CPU"): role loops run over
- * hc_role_lanes roles, every sum over roles goes through hc_role_sum, and the step-0
- * cases and the roles whose saving V is not positive are selects rather than branches.
- * None of that changes a result: each float operation is the one the equations name. */
-HC_HD void hc_firm_step_detail(const hc_model *m, const hc_world_step *ws, const float *HC_RESTRICT Kw,
-                               int t, hc_firm *HC_RESTRICT f, hc_firm_out *HC_RESTRICT out,
-                               hc_firm_detail *HC_RESTRICT detail)
+/* The first part of a firm's step: per role, the cutoffs zr and zp, the share of tasks that
+ * pay at planned cost (Phi_p), the share AI does that still pays at realised cost
+ * (cap_paid) and the mean cost of those tasks (Kbar); returns the yearly saving of the
+ * target automation that the platform decision weighs. Called by hc_firm_step_detail
+ * only (inlined: its arrays stay in the caller's registers on the GPU). */
+HC_HD float hc_firm_cutoffs(const hc_model *m, const float *HC_RESTRICT Kw, const hc_firm *HC_RESTRICT f,
+                            float demand, float wage_index, float capability, float oversight_cost,
+                            float plan_shift, float *HC_RESTRICT Kbar, float *HC_RESTRICT Phi_p,
+                            float *HC_RESTRICT cap_paid, hc_firm_detail *HC_RESTRICT detail)
 {
-    const int R = m->n_roles, lanes = hc_role_lanes(R), S = m->steps_per_year;
-    const float tau = (float)t / (float)S;
-    const float growth = hc_expf(tau * f->log_growth); /* (1+g)^tau */
-    const float demand = f->H0 * growth * f->Q;     /* H0 (1+g)^tau Q_{t-1}, before the role share */
-    const float wage_index = ws->wage_index, capability = ws->capability;
-    const float M = f->M;
-    const float oversight_cost = ws->oversight * M * f->wage_oversight * wage_index; /* O_t */
-    const float budget = hc_min_bound(f->budget0 * ws->budget_index, HC_BUDGET_MAX); /* guard, above */
-    /* L_t: the belief moves toward the realised yearly log change pi_t */
-    const float belief = t > 0 ? f->belief + f->step_learn * (ws->price_trend - f->belief) : f->belief;
-    const float plan_shift = f->horizon * belief; /* ln(planned cost / realised cost) = h L_t */
-    /* read once: loads inside the loops below, next to stores into f, would stay there */
+    const int R = m->n_roles, lanes = hc_role_lanes(R);
     const float inv_s = f->inv_dispersion, s = f->dispersion, mean_factor = f->mean_factor;
-    const float step_adopt = f->step_adopt, phi = f->aug_tokens, theta = f->aug_gain;
-    const float aug_cost = f->aug_cost, aug_people = f->aug_people;
-    float Kbar[HC_FIRM_ROLE_CAP], Phi_p[HC_FIRM_ROLE_CAP], cap_paid[HC_FIRM_ROLE_CAP];
-    float assisted[HC_FIRM_ROLE_CAP], Kaug[HC_FIRM_ROLE_CAP];
-    float saving = 0.0f, spend_tentative = 0.0f, scale, spend = 0.0f, A = 0.0f, Hr = 0.0f;
-    float wages_kept = 0.0f, wages_all = 0.0f, exposed = 0.0f, alpha = 0.0f, unit_wages = 0.0f;
-    float u;
+    float saving = 0.0f;
     int r;
-
-    /* Cutoffs and the mean cost of the tasks that pay; the saving of target automation. */
     HC_ROLE_LOOP(r, lanes) {
         const float K = r < R ? Kw[r] : 1.0f; /* padding: see hc_role_lanes */
         const float D = demand * m->role_share[r];
@@ -576,6 +553,47 @@ HC_HD void hc_firm_step_detail(const hc_model *m, const hc_world_step *ws, const
             detail->Kbar[r] = kb;
         }
     }
+    return saving;
+}
+
+/* Firm f at step t (0..T): docs/model.md "Equations" (belief, the per-task cost cutoffs,
+ * the platform decision, adoption, the budget check, headcount, output and the
+ * productivity feedback, roll-back). `Kw` is the world's row for step t (n_roles floats).
+ * `detail`, when not NULL, receives the intermediate quantities (trace); the backends
+ * pass NULL, which the compiler folds away.
+ *
+ * Written for vector code (docs/performance.md "CPU"): role loops run over
+ * hc_role_lanes roles, every sum over roles goes through hc_role_sum, and the step-0
+ * cases and the roles whose saving V is not positive are selects rather than branches.
+ * None of that changes a result: each float operation is the one the equations name. */
+HC_HD void hc_firm_step_detail(const hc_model *m, const hc_world_step *ws, const float *HC_RESTRICT Kw,
+                               int t, hc_firm *HC_RESTRICT f, hc_firm_out *HC_RESTRICT out,
+                               hc_firm_detail *HC_RESTRICT detail)
+{
+    const int R = m->n_roles, lanes = hc_role_lanes(R), S = m->steps_per_year;
+    const float tau = (float)t / (float)S;
+    const float growth = hc_expf(tau * f->log_growth); /* (1+g)^tau */
+    const float demand = f->H0 * growth * f->Q;     /* H0 (1+g)^tau Q_{t-1}, before the role share */
+    const float wage_index = ws->wage_index, capability = ws->capability;
+    const float M = f->M;
+    const float oversight_cost = ws->oversight * M * f->wage_oversight * wage_index; /* O_t */
+    const float budget = hc_min_bound(f->budget0 * ws->budget_index, HC_BUDGET_MAX); /* guard, above */
+    /* L_t: the belief moves toward the realised yearly log change pi_t */
+    const float belief = t > 0 ? f->belief + f->step_learn * (ws->price_trend - f->belief) : f->belief;
+    const float plan_shift = f->horizon * belief; /* ln(planned cost / realised cost) = h L_t */
+    /* read once: loads inside the loops below, next to stores into f, would stay there */
+    const float step_adopt = f->step_adopt, phi = f->aug_tokens, theta = f->aug_gain;
+    const float aug_cost = f->aug_cost, aug_people = f->aug_people;
+    float Kbar[HC_FIRM_ROLE_CAP], Phi_p[HC_FIRM_ROLE_CAP], cap_paid[HC_FIRM_ROLE_CAP];
+    float assisted[HC_FIRM_ROLE_CAP], Kaug[HC_FIRM_ROLE_CAP];
+    float saving = 0.0f, spend_tentative = 0.0f, scale, spend = 0.0f, A = 0.0f, Hr = 0.0f;
+    float wages_kept = 0.0f, wages_all = 0.0f, exposed = 0.0f, alpha = 0.0f, unit_wages = 0.0f;
+    float u;
+    int r;
+
+    /* Cutoffs and the mean cost of the tasks that pay; the saving of target automation. */
+    saving = hc_firm_cutoffs(m, Kw, f, demand, wage_index, capability, oversight_cost, plan_shift, Kbar, Phi_p,
+                             cap_paid, detail);
     /* Platform decision: the saving of target automation covers the platform team. */
     u = saving >= f->platform_cost * wage_index ? 1.0f : 0.0f;
     HC_ROLE_LOOP(r, lanes) {
