@@ -21,7 +21,7 @@
 #endif
 
 #define HC_VERSION "0.1.0"
-#define HC_MODEL_VERSION 1
+#define HC_MODEL_VERSION 2
 
 /* Set by the Makefile from `git rev-parse`; "unknown" outside a checkout. */
 #ifndef HC_GIT_COMMIT

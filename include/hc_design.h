@@ -79,7 +79,8 @@ static inline void hc_design_world(const hc_design *d, int s, int64_t world, hc_
 {
     const double *row = d->values + ((size_t)world * (size_t)d->n_scenarios + (size_t)s) * (size_t)d->n_cols;
     int i;
-    for (i = 0; i < HC_N_WORLD_INPUTS; i++) wi->in[i] = row[i];
+    for (i = 0; i < HC_N_SCALAR_INPUTS; i++) wi->in[i] = 0.0;
+    for (i = 0; i < HC_N_WORLD_INPUTS; i++) wi->in[hc_world_input_id(i)] = row[i];
     for (i = 0; i < d->n_roles[s]; i++) wi->tokens[i] = row[HC_DESIGN_COL_TOKENS(i)];
     *draw_id = d->draws ? d->draws[world] : (uint32_t)world;
 }

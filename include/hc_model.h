@@ -1,4 +1,4 @@
-/* hc_model.h: the headcount model, version 1 of docs/model.md, written once for the CPU
+/* hc_model.h: the headcount model, version 2 of docs/model.md, written once for the CPU
  * backend (src/engine_cpu.c) and the CUDA kernels (kernels/).
  *
  * Three pieces, in the order a backend calls them:
@@ -32,11 +32,11 @@
 #define HC_Q_MAX 1e6f        /**< largest demand multiplier Q */
 #define HC_BUDGET_MAX 1e30f  /**< USD per year: a firm's compute budget, ~1e16 world GDPs */
 
-/* Scalar inputs, in MODEL.md's table order. The id is part of the random counter
- * (HC_STREAM_SCALAR_INPUT + id): never renumber, only append. */
+/* Scalar inputs, in docs/model.md's id table ("Implementation notes"). The id is part of
+ * the random counter (HC_STREAM_SCALAR_INPUT + id): never renumber, only append. World
+ * and firm inputs are not two contiguous ranges: hc_input_level says which is which. */
 typedef enum {
-    /* per world */
-    HC_IN_PRICE_PER_MTOK = 0,    /* p0  inference.price_per_mtok */
+    HC_IN_PRICE_PER_MTOK = 0,    /* p0  inference.price_per_mtok (world) */
     HC_IN_ANNUAL_PRICE_CHANGE,   /* dp  inference.annual_price_change */
     HC_IN_PRICE_VOLATILITY,      /* sp  inference.price_volatility */
     HC_IN_SHOCK_RATE,            /* q   inference.shock_rate */
@@ -51,21 +51,59 @@ typedef enum {
     HC_IN_NEW_TASK_RATIO,        /* nu  labor.new_task_ratio */
     HC_IN_WAGE_GROWTH,           /* gw  wages.annual_growth */
     HC_IN_BUDGET_GROWTH,         /* gb  compute.annual_budget_growth */
-    HC_N_WORLD_INPUTS,
-    /* per firm */
-    HC_IN_HEADCOUNT = HC_N_WORLD_INPUTS, /* H0 firms.headcount */
+    HC_IN_HEADCOUNT,             /* H0  firms.headcount (firm) */
     HC_IN_DEMAND_GROWTH,         /* g    firms.demand_growth */
     HC_IN_ADOPTION_SPEED,        /* lam  firms.adoption_speed */
-    HC_IN_EXPECTED_PRICE_CHANGE, /* dh   firms.expected_price_change */
+    HC_IN_EXPECTED_PRICE_CHANGE, /* dh0  firms.expected_price_change */
     HC_IN_PLANNING_HORIZON,      /* h    firms.planning_horizon */
-    HC_IN_COST_SENSITIVITY,      /* beta firms.cost_sensitivity */
+    HC_IN_RETIRED_20,            /* v1's firms.cost_sensitivity: reserved, never drawn */
     HC_IN_BUDGET_SHARE,          /* b    compute.budget_share */
     HC_IN_PER_SPECIALIST,        /* m_s  compute.per_specialist */
     HC_IN_DEMAND_ELASTICITY,     /* eta  firms.demand_elasticity */
     HC_IN_WAGE_OVERSIGHT,        /* w_o  wages.oversight */
     HC_IN_WAGE_SPECIALIST,       /* w_s  wages.specialist */
+    HC_IN_TASK_COST_DISPERSION,  /* s     inference.task_cost_dispersion (world) */
+    HC_IN_AUGMENTATION_TOKENS,   /* phi   labor.augmentation_tokens (world) */
+    HC_IN_AUGMENTATION_GAIN,     /* theta labor.augmentation_gain (world) */
+    HC_IN_ROLLBACK_OVERSIGHT,    /* rho   labor.rollback_oversight (world) */
+    HC_IN_BELIEF_LEARNING_RATE,  /* kappa firms.belief_learning_rate (firm) */
+    HC_IN_PLATFORM_COST,         /* P     compute.platform_cost (firm) */
     HC_N_SCALAR_INPUTS
 } hc_input_id;
+
+/* The per-id level table, as bit masks (bit id) so that device code reads it without a
+ * table in memory. Retired ids are in neither mask: never drawn, never read. */
+typedef enum { HC_LEVEL_WORLD = 0, HC_LEVEL_FIRM, HC_LEVEL_RETIRED } hc_input_level_id;
+#define HC_BIT(id) (1ull << (id))
+#define HC_RETIRED_INPUTS HC_BIT(HC_IN_RETIRED_20)
+#define HC_FIRM_INPUTS                                                                                      \
+    (HC_BIT(HC_IN_HEADCOUNT) | HC_BIT(HC_IN_DEMAND_GROWTH) | HC_BIT(HC_IN_ADOPTION_SPEED) |               \
+     HC_BIT(HC_IN_EXPECTED_PRICE_CHANGE) | HC_BIT(HC_IN_PLANNING_HORIZON) | HC_BIT(HC_IN_BUDGET_SHARE) |   \
+     HC_BIT(HC_IN_PER_SPECIALIST) | HC_BIT(HC_IN_DEMAND_ELASTICITY) | HC_BIT(HC_IN_WAGE_OVERSIGHT) |       \
+     HC_BIT(HC_IN_WAGE_SPECIALIST) | HC_BIT(HC_IN_BELIEF_LEARNING_RATE) | HC_BIT(HC_IN_PLATFORM_COST))
+#define HC_WORLD_INPUTS (((1ull << HC_N_SCALAR_INPUTS) - 1ull) & ~(HC_FIRM_INPUTS | HC_RETIRED_INPUTS))
+/* How many world-level inputs there are (a design's first columns; checked against the
+ * masks in src/config.c). */
+#define HC_N_WORLD_INPUTS 19
+
+HC_HD int hc_input_level(int id)
+{
+    return (HC_FIRM_INPUTS >> id) & 1ull ? HC_LEVEL_FIRM
+         : (HC_RETIRED_INPUTS >> id) & 1ull ? HC_LEVEL_RETIRED : HC_LEVEL_WORLD;
+}
+
+/* The id of the c-th world-level input in ascending id order (c < HC_N_WORLD_INPUTS): a
+ * world-input design's column c (include/hc_design.h). */
+HC_HD int hc_world_input_id(int c)
+{
+    int id;
+    for (id = 0; id < HC_N_SCALAR_INPUTS; id++)
+        if (hc_input_level(id) == HC_LEVEL_WORLD && c-- == 0) return id;
+    return -1;
+}
+
+/* Size classes (docs/model.md "Firm sizes"): at most this many in a config. */
+#define HC_MAX_SIZE_CLASSES 16
 
 /* Everything a backend needs to run one scenario: plain data, copyable to a device. */
 typedef struct {
@@ -76,6 +114,14 @@ typedef struct {
     float role_exposure[HC_MAX_ROLES]; /* x_r */
     float role_adoption_start[HC_MAX_ROLES];
     double pool[HC_DIST_POOL_MAX];     /* values and weights of discrete distributions */
+    /* firms.size_classes (0 classes: sizes from firms.headcount, every weight 1) */
+    int32_t n_size_classes;
+    double size_alpha;                          /* Pareto tail exponent inside a class */
+    double size_min[HC_MAX_SIZE_CLASSES];       /* a_j */
+    double size_max[HC_MAX_SIZE_CLASSES];       /* b_j */
+    double size_firms[HC_MAX_SIZE_CLASSES];     /* N_j: real firms in the class */
+    double size_cum[HC_MAX_SIZE_CLASSES];       /* sum_{i<=j} E_i / sum_i E_i, the last exactly 1 */
+    float size_weight[HC_MAX_SIZE_CLASSES];     /* w_f of a firm in class j, for the run's F (hc_model_size_weights) */
     int32_t n_roles;
     int32_t steps_per_year;            /* S */
     int32_t years;
@@ -86,17 +132,20 @@ typedef struct {
 /* ---- world: macro path */
 
 /* Per step t = 0..T of one world. Kw[r] = p_t k_t m_r / 1e6 is the realised compute cost
- * of one automated FTE of role r before the firm's own belief (USD per year). */
+ * of automating one FTE-year of role r's median task (USD per year). */
 typedef struct {
+    double log_price; /* log p_t, for pi_t (the world path only; firms do not read it) */
     float price;      /* p_t, USD per million tokens */
     float capability; /* c_t */
     float oversight;  /* o_t, oversight FTE per automated FTE */
     float wage_index; /* omega_t */
     float budget_index; /* (1+gb)^tau */
+    float price_trend;  /* pi_t: realised yearly log change of the price over the last year */
 } hc_world_step;
 
+/* A world's inputs, indexed by hc_input_id (only the world-level ids are set). */
 typedef struct {
-    double in[HC_N_WORLD_INPUTS];
+    double in[HC_N_SCALAR_INPUTS];
     double tokens[HC_MAX_ROLES]; /* m_r */
 } hc_world_inputs;
 
@@ -111,8 +160,9 @@ HC_HD double hc_model_draw(const hc_model *m, const hc_dist *d, uint32_t world,
 HC_HD void hc_world_sample(const hc_model *m, uint32_t world, hc_world_inputs *wi)
 {
     int i, r;
-    for (i = 0; i < HC_N_WORLD_INPUTS; i++)
-        wi->in[i] = hc_model_draw(m, &m->input[i], world, 0u, HC_STREAM_SCALAR_INPUT + (uint32_t)i);
+    for (i = 0; i < HC_N_SCALAR_INPUTS; i++)
+        wi->in[i] = hc_input_level(i) == HC_LEVEL_WORLD
+            ? hc_model_draw(m, &m->input[i], world, 0u, HC_STREAM_SCALAR_INPUT + (uint32_t)i) : 0.0;
     for (r = 0; r < m->n_roles; r++)
         wi->tokens[r] = hc_model_draw(m, &m->role_tokens[r], world, 0u, HC_STREAM_ROLE_TOKENS + (uint32_t)r);
 }
@@ -122,7 +172,8 @@ HC_HD void hc_world_path(const hc_model *m, uint32_t world, const hc_world_input
                          hc_world_step *HC_RESTRICT steps, float *HC_RESTRICT Kw)
 {
     const double *in = wi->in;
-    const double S = (double)m->steps_per_year;
+    const int S_int = m->steps_per_year;
+    const double S = (double)S_int;
     const double c0 = in[HC_IN_CAPABILITY_START], cmax = in[HC_IN_CAPABILITY_CEILING];
     const double e0 = in[HC_IN_ERROR_RATE_START], o0 = in[HC_IN_OVERSIGHT_RATIO];
     const double jump_prob = fmin(1.0, in[HC_IN_SHOCK_RATE] / S);
@@ -133,6 +184,7 @@ HC_HD void hc_world_path(const hc_model *m, uint32_t world, const hc_world_input
     int t, r;
     for (t = 0; t <= m->n_steps; t++) {
         const double tau = (double)t / S;
+        const int lag = t < S_int ? t : S_int; /* m = min(t, S) */
         double p, k, e, o;
         if (t > 0) {
             hc_rng rng;
@@ -146,6 +198,8 @@ HC_HD void hc_world_path(const hc_model *m, uint32_t world, const hc_world_input
         k = exp(tau * log1p(in[HC_IN_ANNUAL_TOKEN_GROWTH]));
         e = fmin(1.0, e0 * exp(tau * log1p(in[HC_IN_ANNUAL_ERROR_CHANGE])));
         o = e0 > 0.0 ? o0 * e / e0 : o0;
+        steps[t].log_price = log_p;
+        steps[t].price_trend = lag > 0 ? (float)((log_p - steps[t - lag].log_price) * S / (double)lag) : 0.0f;
         steps[t].price = (float)fmin(p, (double)FLT_MAX);
         steps[t].capability = (float)(cmax / (1.0 + (cmax / c0 - 1.0) * exp(-in[HC_IN_CAPABILITY_GROWTH] * tau)));
         steps[t].oversight = (float)o;
@@ -155,6 +209,42 @@ HC_HD void hc_world_path(const hc_model *m, uint32_t world, const hc_world_input
             Kw[(size_t)t * (size_t)m->n_roles + (size_t)r] = (float)fmin(p * k * wi->tokens[r] / 1e6, (double)FLT_MAX);
     }
 }
+
+/* ---- firm sizes: size classes (docs/model.md "Firm sizes") */
+
+/* The class of firm `firm` (0-based): the first whose cumulative employment share is
+ * >= u_f = frac((firm + 1) g), g = (sqrt(5) - 1) / 2. In double, exact IEEE operations
+ * only (a product and a floor), so host and device agree. */
+HC_HD int hc_size_class(const hc_model *m, uint32_t firm)
+{
+    const double golden = 0.6180339887498949; /* (sqrt(5) - 1) / 2 */
+    const double x = ((double)firm + 1.0) * golden;
+    const double u = x - floor(x);
+    int j = 0;
+    while (j < m->n_size_classes - 1 && m->size_cum[j] < u) j++;
+    return j;
+}
+
+#if !defined(__CUDA_ARCH__)
+/* w_j = (N_j / n_j) / (sum_i N_i / F') for a run of F firms per world, n_j the firms of
+ * the F in class j and F' the sum of n_j over classes with n_j > 0 (so F' = F): the
+ * weights average 1 over the sample. Host only, once per run (src/config.c, when F is
+ * known). A class no firm samples keeps weight 0. */
+static inline void hc_model_size_weights(hc_model *m, int64_t F)
+{
+    int64_t n[HC_MAX_SIZE_CLASSES] = {0}, f, sampled = 0;
+    double firms_total = 0.0;
+    int j;
+    for (f = 0; f < F && m->n_size_classes > 0; f++) n[hc_size_class(m, (uint32_t)f)]++;
+    for (j = 0; j < m->n_size_classes; j++) {
+        firms_total += n[j] > 0 ? m->size_firms[j] : 0.0; /* classes no firm samples stand for nobody */
+        sampled += n[j];
+    }
+    for (j = 0; j < m->n_size_classes; j++)
+        m->size_weight[j] = n[j] > 0 ? (float)((m->size_firms[j] / (double)n[j]) / (firms_total / (double)sampled))
+                                     : 0.0f;
+}
+#endif
 
 /* ---- firm: inputs, constants and state */
 
@@ -260,63 +350,137 @@ HC_HD void hc_input_store(double *x, int i, double v)
 }
 
 typedef struct {
-    /* constants, from the firm's inputs */
+    /* constants, from the firm's inputs (and, copied for the step, its world's) */
     float H0;          /* initial employees */
+    float weight;      /* w_f: real firms this one stands for, mean 1 over the sample */
     float log_growth;  /* ln(1+g) */
     float step_adopt;  /* 1 - (1-lam)^(1/S): share of the gap closed per step */
-    float plan_factor; /* (1+dh)^h: planned over realised compute cost */
-    float beta;        /* cost sensitivity */
+    float step_learn;  /* 1 - (1-kappa)^(1/S): share of the belief gap closed per step */
+    float horizon;     /* h, years */
     float budget0;     /* b * W0, USD per year */
     float per_specialist; /* m_s */
     float eta;         /* demand elasticity */
     float wage_oversight, wage_specialist; /* w_o, w_s at t = 0 */
-    float new_task_ratio; /* nu (world input, copied for the step) */
+    float platform_cost;  /* P, USD per year at t = 0 wages */
+    float platform_staff; /* P / w_s: the platform team, FTE */
+    float new_task_ratio; /* nu (world) */
+    float dispersion;     /* s (world) */
+    float inv_dispersion; /* 1 / s */
+    float mean_factor;    /* exp(s^2 / 2): mean over median of a lognormal task cost */
+    float aug_tokens;     /* phi (world) */
+    float aug_gain;       /* theta (world) */
+    float aug_people;     /* theta / (1 + theta): FTE an assisted worker's extra output replaces */
+    float aug_cost;       /* 1 / (1 + theta): assisted workers per FTE of assisted work */
+    float rollback_factor; /* 1 + rho (world): M after a roll-back */
     float wage[HC_FIRM_ROLE_CAP]; /* w_r */
     /* state carried from step to step */
     float adoption[HC_FIRM_ROLE_CAP]; /* a_r,t-1 */
     float Q;           /* demand multiplier Q_{t-1} */
     float H_start;     /* headcount at step 0 */
+    float belief;      /* L_{t-1}: log of 1 + believed yearly price change */
+    float M;           /* M_{t-1}: oversight multiplier, 1 or 1 + rho */
+    float alpha_year;  /* alpha at the last whole year */
+    float rolled_back; /* rb at the last whole year (1 or 0) */
 } hc_firm;
 
-/* What one firm contributes to its world's sums at one step. */
+/* What one firm contributes to its world's sums at one step (unweighted; the sums
+ * multiply by `weight`, hc_firm_accumulate). */
 typedef struct {
-    float H, Hcf, A, Ho, Hn, Hs; /* headcount, counterfactual, automated, oversight, new tasks, specialists */
+    float H, Hcf, A, Ho, Hn, Hs, Hp; /* headcount, counterfactual, automated, oversight, new tasks, specialists, platform */
     float spend;      /* compute bill, USD/yr */
     float wage_bill;  /* wages paid to the people employed at t, USD/yr */
     float exposed;    /* sum_r x_r D_r,t */
-    int rolled_back;  /* 1 if the budget cut adoption back this step */
+    float Y, Ycf;     /* output with and without AI, USD/yr at wages */
+    float weight;     /* w_f */
+    int rolled_back;  /* rb_t: automated share lower than at the whole year before */
+    int capped;       /* capped_t: the budget holds adoption down */
+    int uses_ai;      /* u_t */
 } hc_firm_out;
+
+/* The step's intermediate quantities, for `headcount trace` (hc_firm_step_detail). */
+typedef struct {
+    float belief;        /* L_t */
+    float saving;        /* saving_t */
+    float spend_tentative; /* spend~_t */
+    float budget;        /* B_t */
+    float U;             /* unit-cost ratio U_t */
+    float M;             /* M_{t-1}, the multiplier this step's oversight used */
+    float alpha;         /* alpha_t */
+    float people_in_roles; /* Hr_t */
+    float zp[HC_FIRM_ROLE_CAP], zr[HC_FIRM_ROLE_CAP];     /* cutoffs at planned and realised cost */
+    float Phi_p[HC_FIRM_ROLE_CAP], Phi_r[HC_FIRM_ROLE_CAP]; /* Phi(zp), Phi(zr) */
+    float Kbar[HC_FIRM_ROLE_CAP];  /* mean realised compute cost of the tasks that pay */
+    float Kaug[HC_FIRM_ROLE_CAP];  /* assistance compute per assisted worker */
+    float target[HC_FIRM_ROLE_CAP]; /* a*_r */
+    float tentative[HC_FIRM_ROLE_CAP]; /* a~_r, before the budget check */
+    float assisted[HC_FIRM_ROLE_CAP]; /* g_r,t after the budget check */
+} hc_firm_detail;
 
 HC_HD void hc_firm_sample(const hc_model *m, uint32_t world, uint32_t firm,
                           const hc_world_inputs *wi, hc_firm *f)
 {
     double in[HC_N_SCALAR_INPUTS];
-    double W0 = 0.0;
+    double W0 = 0.0, H0, weight = 1.0;
     const uint32_t id = firm + 1u;
+    const double s = wi->in[HC_IN_TASK_COST_DISPERSION], theta = wi->in[HC_IN_AUGMENTATION_GAIN];
     int i, r;
     HC_NO_UNROLL
-    for (i = HC_N_WORLD_INPUTS; i < HC_N_SCALAR_INPUTS; i++)
-        hc_input_store(in, i, hc_model_draw(m, &m->input[i], world, id, HC_STREAM_SCALAR_INPUT + (uint32_t)i));
+    for (i = 0; i < HC_N_SCALAR_INPUTS; i++)
+        if (hc_input_level(i) == HC_LEVEL_FIRM)
+            hc_input_store(in, i, hc_model_draw(m, &m->input[i], world, id, HC_STREAM_SCALAR_INPUT + (uint32_t)i));
+    H0 = in[HC_IN_HEADCOUNT];
+    if (m->n_size_classes > 0) {
+        /* the class by the firm's index, its size by a bounded Pareto from the
+         * firms.headcount uniform (hc_dist's bounded Pareto is exactly that formula) */
+        const int j = hc_size_class(m, firm);
+        hc_dist size;
+        size.kind = HC_DIST_PARETO;
+        size.has_clip = 0;
+        size.pool_offset = 0;
+        size.n_values = 0;
+        size.p[0] = m->size_alpha;
+        size.p[1] = m->size_min[j];
+        size.p[2] = m->size_max[j];
+        size.p[3] = 0.0;
+        size.clip_lo = size.clip_hi = 0.0;
+        H0 = hc_model_draw(m, &size, world, id, HC_STREAM_SCALAR_INPUT + (uint32_t)HC_IN_HEADCOUNT);
+        weight = (double)m->size_weight[j];
+    }
     HC_NO_UNROLL
     for (r = 0; r < m->n_roles; r++) {
         double w = hc_model_draw(m, &m->role_wage[r], world, id, HC_STREAM_ROLE_WAGE + (uint32_t)r);
         hc_role_store(f->wage, r, (float)w);
         hc_role_store(f->adoption, r, m->role_adoption_start[r]);
-        W0 += in[HC_IN_HEADCOUNT] * (double)m->role_share[r] * w;
+        W0 += H0 * (double)m->role_share[r] * w;
     }
-    f->H0 = (float)in[HC_IN_HEADCOUNT];
+    f->H0 = (float)H0;
+    f->weight = (float)weight;
     f->log_growth = (float)log1p(in[HC_IN_DEMAND_GROWTH]);
     f->step_adopt = (float)(1.0 - pow(1.0 - in[HC_IN_ADOPTION_SPEED], 1.0 / (double)m->steps_per_year));
-    f->plan_factor = (float)pow(1.0 + in[HC_IN_EXPECTED_PRICE_CHANGE], in[HC_IN_PLANNING_HORIZON]);
-    f->beta = (float)in[HC_IN_COST_SENSITIVITY];
+    f->step_learn = (float)(1.0 - pow(1.0 - in[HC_IN_BELIEF_LEARNING_RATE], 1.0 / (double)m->steps_per_year));
+    f->horizon = (float)in[HC_IN_PLANNING_HORIZON];
     f->budget0 = (float)(in[HC_IN_BUDGET_SHARE] * W0);
     f->per_specialist = (float)in[HC_IN_PER_SPECIALIST];
     f->eta = (float)in[HC_IN_DEMAND_ELASTICITY];
     f->wage_oversight = (float)in[HC_IN_WAGE_OVERSIGHT];
     f->wage_specialist = (float)in[HC_IN_WAGE_SPECIALIST];
+    f->platform_cost = (float)in[HC_IN_PLATFORM_COST];
+    f->platform_staff = (float)(in[HC_IN_PLATFORM_COST] / in[HC_IN_WAGE_SPECIALIST]);
     f->new_task_ratio = (float)wi->in[HC_IN_NEW_TASK_RATIO];
+    f->dispersion = (float)s;
+    f->inv_dispersion = (float)(1.0 / s);
+    f->mean_factor = (float)exp(0.5 * s * s);
+    f->aug_tokens = (float)wi->in[HC_IN_AUGMENTATION_TOKENS];
+    f->aug_gain = (float)theta;
+    f->aug_people = (float)(theta / (1.0 + theta));
+    f->aug_cost = (float)(1.0 / (1.0 + theta));
+    f->rollback_factor = (float)(1.0 + wi->in[HC_IN_ROLLBACK_OVERSIGHT]);
     f->Q = 1.0f;
     f->H_start = 0.0f;
+    f->belief = (float)log1p(in[HC_IN_EXPECTED_PRICE_CHANGE]);
+    f->M = 1.0f;
+    f->alpha_year = 0.0f;
+    f->rolled_back = 0.0f;
 #if !defined(__CUDA_ARCH__)
     /* Padding for the CPU's vector lanes past n_roles (hc_role_lanes): finite, and never
      * added into a sum. */
@@ -327,85 +491,165 @@ HC_HD void hc_firm_sample(const hc_model *m, uint32_t world, uint32_t firm,
 #endif
 }
 
-/* Logistic L(y) = 1 / (1 + exp(-y)) of y = beta ln(W / C), written as 1 / (1 + (C/W)^beta). */
-HC_HD float hc_adoption_share(float beta, float wage, float cost)
-{
-    return 1.0f / (1.0f + hc_expf(beta * hc_logf(cost / wage)));
-}
-
-/* Firm f at step t (0..T): MODEL.md "Equations", budget check, headcount and
- * productivity feedback. `Kw` is the world's row for step t (n_roles floats).
+/* Firm f at step t (0..T): docs/model.md "Equations" (belief, the per-task cost cutoffs,
+ * the platform decision, adoption, the budget check, headcount, output and the
+ * productivity feedback, roll-back). `Kw` is the world's row for step t (n_roles floats).
+ * `detail`, when not NULL, receives the intermediate quantities (trace); the backends
+ * pass NULL, which the compiler folds away.
  *
  * Written for vector code (docs/performance.md "CPU"): role loops run over
  * hc_role_lanes roles, every sum over roles goes through hc_role_sum, and the step-0
- * cases are selects rather than branches (step 0 computes the t > 0 values and drops
- * them). None of that changes a result: each float operation is the one the equations
- * name, in the same order. */
-HC_HD void hc_firm_step(const hc_model *m, const hc_world_step *ws, const float *HC_RESTRICT Kw,
-                        int t, hc_firm *HC_RESTRICT f, hc_firm_out *HC_RESTRICT out)
+ * cases and the roles whose saving V is not positive are selects rather than branches.
+ * None of that changes a result: each float operation is the one the equations name. */
+HC_HD void hc_firm_step_detail(const hc_model *m, const hc_world_step *ws, const float *HC_RESTRICT Kw,
+                               int t, hc_firm *HC_RESTRICT f, hc_firm_out *HC_RESTRICT out,
+                               hc_firm_detail *HC_RESTRICT detail)
 {
-    const int R = m->n_roles, lanes = hc_role_lanes(R);
-    const float tau = (float)t / (float)m->steps_per_year;
+    const int R = m->n_roles, lanes = hc_role_lanes(R), S = m->steps_per_year;
+    const float tau = (float)t / (float)S;
     const float growth = hc_expf(tau * f->log_growth); /* (1+g)^tau */
     const float demand = f->H0 * growth * f->Q;     /* H0 (1+g)^tau Q_{t-1}, before the role share */
-    const float oversight_cost = ws->oversight * f->wage_oversight * ws->wage_index;
-    const float budget = hc_min_bound(f->budget0 * ws->budget_index, HC_BUDGET_MAX); /* guard, above */
-    /* read once: loads inside the loops below, next to stores into f, would stay there */
-    const float plan_factor = f->plan_factor, beta = f->beta, step_adopt = f->step_adopt;
     const float wage_index = ws->wage_index, capability = ws->capability;
-    float bill[HC_FIRM_ROLE_CAP]; /* a~_r D_r K_r: each role's tentative compute bill */
-    float spend_tentative = 0.0f, scale, spend = 0.0f, A = 0.0f, Hr = 0.0f;
-    float wages_kept = 0.0f, wages_all = 0.0f, exposed = 0.0f;
+    const float M = f->M;
+    const float oversight_cost = ws->oversight * M * f->wage_oversight * wage_index; /* O_t */
+    const float budget = hc_min_bound(f->budget0 * ws->budget_index, HC_BUDGET_MAX); /* guard, above */
+    /* L_t: the belief moves toward the realised yearly log change pi_t */
+    const float belief = t > 0 ? f->belief + f->step_learn * (ws->price_trend - f->belief) : f->belief;
+    const float plan_shift = f->horizon * belief; /* ln(planned cost / realised cost) = h L_t */
+    /* read once: loads inside the loops below, next to stores into f, would stay there */
+    const float inv_s = f->inv_dispersion, s = f->dispersion, mean_factor = f->mean_factor;
+    const float step_adopt = f->step_adopt, phi = f->aug_tokens, theta = f->aug_gain;
+    const float aug_cost = f->aug_cost, aug_people = f->aug_people;
+    float Kbar[HC_FIRM_ROLE_CAP], Phi_p[HC_FIRM_ROLE_CAP], cap_paid[HC_FIRM_ROLE_CAP];
+    float assisted[HC_FIRM_ROLE_CAP], Kaug[HC_FIRM_ROLE_CAP];
+    float saving = 0.0f, spend_tentative = 0.0f, scale, spend = 0.0f, A = 0.0f, Hr = 0.0f;
+    float wages_kept = 0.0f, wages_all = 0.0f, exposed = 0.0f, alpha = 0.0f, unit_wages = 0.0f;
+    float u;
     int r;
 
+    /* Cutoffs and the mean cost of the tasks that pay; the saving of target automation. */
     HC_ROLE_LOOP(r, lanes) {
         const float K = r < R ? Kw[r] : 1.0f; /* padding: see hc_role_lanes */
         const float D = demand * m->role_share[r];
         const float W = f->wage[r] * wage_index;
-        const float C = K * plan_factor + oversight_cost;
-        const float target = m->role_exposure[r] * capability * hc_adoption_share(beta, W, C);
-        const float a_prev = f->adoption[r];
-        /* tentative a~_r,t until the budget check below; step 0 keeps the starting
-         * adoption (a select, not a branch: the loop stays vectorisable) */
-        const float a = t > 0 ? a_prev + step_adopt * (target - a_prev) : a_prev;
-        f->adoption[r] = a;
-        bill[r] = a * D * K;
+        const float V = W - oversight_cost;
+        const int pays = V > 0.0f;          /* else every quantity of the role is 0 */
+        const float V_pos = pays ? V : 1.0f; /* keeps the logarithm finite on the dropped arm */
+        const float log_ratio = hc_logf(V_pos) - hc_logf(K); /* ln(V / K) */
+        const float zr = log_ratio * inv_s;
+        const float zp = (log_ratio - plan_shift) * inv_s;
+        const float Phi_r = hc_normal_cdff(zr), Phi_pl = hc_normal_cdff(zp);
+        /* K e^(s^2/2) Phi(zr - s) / Phi(zr), at most V: the min also takes the 0/0 of
+         * Phi(zr) = 0 (a NaN, which hc_min_bound turns into V) */
+        const float kbar = hc_min_bound(K * mean_factor * (hc_normal_cdff(zr - s) / Phi_r), V_pos);
+        const float cap = pays ? m->role_exposure[r] * capability : 0.0f;
+        const float pp = pays ? Phi_pl : 0.0f;
+        const float kb = pays ? kbar : 0.0f;
+        Kbar[r] = kb;
+        Phi_p[r] = pp;
+        cap_paid[r] = cap * (pays ? Phi_r : 0.0f);
+        saving = hc_role_sum(saving, cap * pp * D * (V - kb), r, R);
+        if (detail) {
+            detail->zp[r] = pays ? zp : 0.0f;
+            detail->zr[r] = pays ? zr : 0.0f;
+            detail->Phi_p[r] = pp;
+            detail->Phi_r[r] = pays ? Phi_r : 0.0f;
+            detail->Kbar[r] = kb;
+        }
     }
-    HC_ROLE_LOOP(r, lanes) spend_tentative = hc_role_sum(spend_tentative, bill[r], r, R);
-    /* Budget check: realised bill over budget scales every role's adoption back. */
-    scale = (spend_tentative > budget) ? budget / spend_tentative : 1.0f;
-    out->rolled_back = spend_tentative > budget;
+    /* Platform decision: the saving of target automation covers the platform team. */
+    u = saving >= f->platform_cost * wage_index ? 1.0f : 0.0f;
     HC_ROLE_LOOP(r, lanes) {
         const float K = r < R ? Kw[r] : 1.0f;
         const float D = demand * m->role_share[r];
         const float W = f->wage[r] * wage_index;
-        const float a = f->adoption[r] * scale;
+        const float cap = (W - oversight_cost > 0.0f) ? m->role_exposure[r] * capability : 0.0f;
+        const float target = u * cap * Phi_p[r];
+        const float a_prev = f->adoption[r];
+        /* a^_r: step 0 keeps the starting adoption (a select, not a branch) */
+        const float a_hat = t > 0 ? a_prev + step_adopt * (target - a_prev) : a_prev;
+        const float a = hc_min_bound(a_hat, cap_paid[r]); /* a~_r: what no longer pays is dropped */
+        const float g = u * (cap - a);                    /* g~_r */
+        const float phiK = phi * K, thetaW = theta * W;
+        const float kaug = phiK < thetaW ? phiK : thetaW;
         f->adoption[r] = a;
-        spend = hc_role_sum(spend, a * D * K, r, R);
+        assisted[r] = g;
+        Kaug[r] = kaug;
+        spend_tentative = hc_role_sum(spend_tentative, D * (a * Kbar[r] + g * kaug * aug_cost), r, R);
+        if (detail) {
+            detail->target[r] = target;
+            detail->tentative[r] = a;
+            detail->Kaug[r] = kaug;
+        }
+    }
+    /* Budget check: a tentative bill over budget scales adoption and assistance back. */
+    scale = (spend_tentative > budget) ? budget / spend_tentative : 1.0f;
+    out->capped = spend_tentative > budget;
+    HC_ROLE_LOOP(r, lanes) {
+        const float D = demand * m->role_share[r];
+        const float W = f->wage[r] * wage_index;
+        const float a = f->adoption[r] * scale;
+        const float g = assisted[r] * scale;
+        const float kept = 1.0f - a - g * aug_people; /* share of the role's work people still do, in FTE */
+        f->adoption[r] = a;
+        spend = hc_role_sum(spend, D * (a * Kbar[r] + g * Kaug[r] * aug_cost), r, R);
         A = hc_role_sum(A, a * D, r, R);
-        Hr = hc_role_sum(Hr, (1.0f - a) * D, r, R);
-        wages_kept = hc_role_sum(wages_kept, (1.0f - a) * D * W, r, R);
+        Hr = hc_role_sum(Hr, D * kept, r, R);
+        wages_kept = hc_role_sum(wages_kept, D * W * kept, r, R);
         wages_all = hc_role_sum(wages_all, D * W, r, R);
+        unit_wages = hc_role_sum(unit_wages, m->role_share[r] * W, r, R);
         exposed = hc_role_sum(exposed, m->role_exposure[r] * D, r, R);
+        alpha = hc_role_sum(alpha, m->role_share[r] * a, r, R);
+        if (detail) detail->assisted[r] = g;
     }
     out->A = A;
-    out->Ho = ws->oversight * A;
+    out->Ho = ws->oversight * M * A;
     out->Hn = f->new_task_ratio * A;
     out->Hs = spend / f->per_specialist;
-    out->H = Hr + out->Ho + out->Hn + out->Hs;
+    out->Hp = u * f->platform_staff;
+    out->H = Hr + out->Ho + out->Hn + out->Hs + out->Hp;
     out->Hcf = f->H0 * growth;
     out->spend = spend;
-    out->wage_bill = wages_kept + (out->Ho + out->Hn) * f->wage_oversight * ws->wage_index +
-                     out->Hs * f->wage_specialist * ws->wage_index;
+    out->wage_bill = wages_kept + (out->Ho + out->Hn) * f->wage_oversight * wage_index +
+                     (out->Hs + out->Hp) * f->wage_specialist * wage_index;
     out->exposed = exposed;
+    out->Y = wages_all + out->Hn * f->wage_oversight * wage_index;
+    out->Ycf = out->Hcf * unit_wages;
+    out->weight = f->weight;
+    out->uses_ai = u > 0.0f;
     {
         /* U_t: unit cost with AI over unit cost without it; Q_t = U_t^-eta (guarded, above).
          * Step 0 sets H_start and keeps Q = 1 (selects, not branches, as above). */
-        const float U = hc_min_bound(hc_max_bound((out->wage_bill + spend) / wages_all, FLT_MIN), FLT_MAX);
+        const float U = hc_min_bound(hc_max_bound((out->wage_bill + spend) / out->Y, FLT_MIN), FLT_MAX);
         const float Q = hc_min_bound(hc_max_bound(hc_expf(-f->eta * hc_logf(U)), HC_Q_MIN), HC_Q_MAX);
+        /* Roll-back at whole years: the automated share against a year earlier. The
+         * whole-year test is the same for every firm (t and S are the step's). */
+        const int whole_year = t % S == 0;
+        const float rb = whole_year ? (t > 0 && alpha < f->alpha_year ? 1.0f : 0.0f) : f->rolled_back;
+        if (detail) {
+            detail->belief = belief;
+            detail->saving = saving;
+            detail->spend_tentative = spend_tentative;
+            detail->budget = budget;
+            detail->U = U;
+            detail->M = M;
+            detail->alpha = alpha;
+            detail->people_in_roles = Hr;
+        }
         f->H_start = t == 0 ? out->H : f->H_start;
         f->Q = t == 0 ? f->Q : Q;
+        f->belief = belief;
+        f->alpha_year = whole_year ? alpha : f->alpha_year;
+        f->rolled_back = rb;
+        f->M = rb > 0.0f ? f->rollback_factor : M; /* from the next step on */
+        out->rolled_back = rb > 0.0f;
     }
+}
+
+HC_HD void hc_firm_step(const hc_model *m, const hc_world_step *ws, const float *HC_RESTRICT Kw,
+                        int t, hc_firm *HC_RESTRICT f, hc_firm_out *HC_RESTRICT out)
+{
+    hc_firm_step_detail(m, ws, Kw, t, f, out, (hc_firm_detail *)0);
 }
 
 /* ---- world sums: what a backend keeps per world and step (double, firm order) */
@@ -413,21 +657,32 @@ HC_HD void hc_firm_step(const hc_model *m, const hc_world_step *ws, const float 
 typedef enum {
     HC_SUM_H = 0, HC_SUM_HCF, HC_SUM_A, HC_SUM_HO, HC_SUM_HN, HC_SUM_HS,
     HC_SUM_SPEND, HC_SUM_WAGE_BILL, HC_SUM_EXPOSED, HC_SUM_ROLLED_BACK,
+    HC_SUM_HP, HC_SUM_CAPPED, HC_SUM_USES_AI, HC_SUM_USES_AI_H, HC_SUM_Y, HC_SUM_YCF, HC_SUM_WEIGHT,
     HC_N_SUMS
 } hc_sum_id;
 
+/* sums += w_f x for each of the firm's quantities (in double, so the weight costs the
+ * float step nothing and every backend adds the same products). */
 HC_HD void hc_firm_accumulate(double *HC_RESTRICT sums, const hc_firm_out *o)
 {
-    sums[HC_SUM_H] += (double)o->H;
-    sums[HC_SUM_HCF] += (double)o->Hcf;
-    sums[HC_SUM_A] += (double)o->A;
-    sums[HC_SUM_HO] += (double)o->Ho;
-    sums[HC_SUM_HN] += (double)o->Hn;
-    sums[HC_SUM_HS] += (double)o->Hs;
-    sums[HC_SUM_SPEND] += (double)o->spend;
-    sums[HC_SUM_WAGE_BILL] += (double)o->wage_bill;
-    sums[HC_SUM_EXPOSED] += (double)o->exposed;
-    sums[HC_SUM_ROLLED_BACK] += (double)o->rolled_back;
+    const double w = (double)o->weight;
+    sums[HC_SUM_H] += w * (double)o->H;
+    sums[HC_SUM_HCF] += w * (double)o->Hcf;
+    sums[HC_SUM_A] += w * (double)o->A;
+    sums[HC_SUM_HO] += w * (double)o->Ho;
+    sums[HC_SUM_HN] += w * (double)o->Hn;
+    sums[HC_SUM_HS] += w * (double)o->Hs;
+    sums[HC_SUM_SPEND] += w * (double)o->spend;
+    sums[HC_SUM_WAGE_BILL] += w * (double)o->wage_bill;
+    sums[HC_SUM_EXPOSED] += w * (double)o->exposed;
+    sums[HC_SUM_ROLLED_BACK] += o->rolled_back ? w : 0.0;
+    sums[HC_SUM_HP] += w * (double)o->Hp;
+    sums[HC_SUM_CAPPED] += o->capped ? w : 0.0;
+    sums[HC_SUM_USES_AI] += o->uses_ai ? w : 0.0;
+    sums[HC_SUM_USES_AI_H] += o->uses_ai ? w * (double)o->H : 0.0;
+    sums[HC_SUM_Y] += w * (double)o->Y;
+    sums[HC_SUM_YCF] += w * (double)o->Ycf;
+    sums[HC_SUM_WEIGHT] += w;
 }
 
 /* Firm-level outcome: 100 (H_t / H at step 0 - 1). */
@@ -436,20 +691,21 @@ HC_HD float hc_firm_change_pct(const hc_firm *f, float H)
     return 100.0f * (H / f->H_start - 1.0f);
 }
 
-/* ---- metrics: MODEL.md "Outputs", from a world's sums */
+/* ---- metrics: docs/model.md "Outputs", from a world's sums */
 
 typedef enum {
     HC_M_EMPLOYMENT_CHANGE = 0, HC_M_AI_EFFECT, HC_M_NET_JOBS, HC_M_AI_NET_JOBS,
     HC_M_DISPLACED, HC_M_OVERSIGHT, HC_M_NEW_TASKS, HC_M_SPECIALISTS,
-    HC_M_COMPUTE_SHARE, HC_M_ROLLED_BACK, HC_M_ADOPTION,
+    HC_M_COMPUTE_SHARE, HC_M_ROLLED_BACK, HC_M_AUTOMATED_EXPOSED,
+    /* model 2 */
+    HC_M_PLATFORM, HC_M_BUDGET_CAPPED, HC_M_ADOPTION, HC_M_ADOPTION_FIRMS, HC_M_OUTPUT_PER_WORKER,
     HC_N_METRICS
 } hc_metric_id;
 
 /* sums_t: this step's sums; sums_0: step 0's; employment: population.employment. */
-HC_HD void hc_metrics(const double *sums_t, const double *sums_0, double n_firms,
-                      double employment, double *metric)
+HC_HD void hc_metrics(const double *sums_t, const double *sums_0, double employment, double *metric)
 {
-    const double hcf = sums_t[HC_SUM_HCF];
+    const double hcf = sums_t[HC_SUM_HCF], firms = sums_t[HC_SUM_WEIGHT];
     metric[HC_M_EMPLOYMENT_CHANGE] = 100.0 * (sums_t[HC_SUM_H] / sums_0[HC_SUM_H] - 1.0);
     metric[HC_M_AI_EFFECT] = 100.0 * (sums_t[HC_SUM_H] / hcf - 1.0);
     metric[HC_M_NET_JOBS] = metric[HC_M_EMPLOYMENT_CHANGE] / 100.0 * employment;
@@ -460,10 +716,16 @@ HC_HD void hc_metrics(const double *sums_t, const double *sums_0, double n_firms
     metric[HC_M_SPECIALISTS] = 100.0 * sums_t[HC_SUM_HS] / hcf;
     metric[HC_M_COMPUTE_SHARE] = sums_t[HC_SUM_WAGE_BILL] > 0.0
         ? 100.0 * sums_t[HC_SUM_SPEND] / sums_t[HC_SUM_WAGE_BILL] : 0.0;
-    metric[HC_M_ROLLED_BACK] = 100.0 * sums_t[HC_SUM_ROLLED_BACK] / n_firms;
-    /* No exposed work at all (every x_r = 0): nothing can be adopted, report 0. */
-    metric[HC_M_ADOPTION] = sums_t[HC_SUM_EXPOSED] > 0.0
+    metric[HC_M_ROLLED_BACK] = 100.0 * sums_t[HC_SUM_ROLLED_BACK] / firms;
+    /* No exposed work at all (every x_r = 0): nothing can be automated, report 0. */
+    metric[HC_M_AUTOMATED_EXPOSED] = sums_t[HC_SUM_EXPOSED] > 0.0
         ? 100.0 * sums_t[HC_SUM_A] / sums_t[HC_SUM_EXPOSED] : 0.0;
+    metric[HC_M_PLATFORM] = 100.0 * sums_t[HC_SUM_HP] / hcf;
+    metric[HC_M_BUDGET_CAPPED] = 100.0 * sums_t[HC_SUM_CAPPED] / firms;
+    metric[HC_M_ADOPTION] = sums_t[HC_SUM_H] > 0.0 ? 100.0 * sums_t[HC_SUM_USES_AI_H] / sums_t[HC_SUM_H] : 0.0;
+    metric[HC_M_ADOPTION_FIRMS] = 100.0 * sums_t[HC_SUM_USES_AI] / firms;
+    metric[HC_M_OUTPUT_PER_WORKER] =
+        100.0 * ((sums_t[HC_SUM_Y] / sums_t[HC_SUM_H]) / (sums_t[HC_SUM_YCF] / hcf) - 1.0);
 }
 
 #endif

@@ -5,8 +5,9 @@
  * counter layout"), so one firm can be replayed alone, exactly, by calling the model's
  * own functions (hc_world_sample, hc_world_path, hc_firm_sample, hc_firm_step) in the
  * order a backend does. Nothing here recomputes a model equation: what the step does not
- * return is read from the firm's state before and after it, or from a second call of the
- * same step with an unlimited budget (the tentative adoption a~ and bill spend~).
+ * return is read from the firm's state before and after it, or from the step's own
+ * intermediate values (hc_firm_step_detail, the function the backends call with no
+ * detail).
  * tests/unit_trace.c checks the replay against a full run, bit for bit. */
 #ifndef HC_TRACE_H
 #define HC_TRACE_H
@@ -23,6 +24,12 @@ typedef struct {
     float adoption_prev;      /* a_r,t-1 (adoption_start at t = 0) */
     float adoption_tentative; /* a~_r,t, before the budget check */
     float adoption;           /* a_r,t, after it */
+    float zp, zr;             /* cost cutoffs at planned and realised cost */
+    float Phi_p, Phi_r;       /* Phi(zp), Phi(zr): shares of tasks that pay */
+    float Kbar;               /* mean realised compute cost of the tasks that pay, USD/yr per FTE */
+    float Kaug;               /* assistance compute per assisted worker, USD/yr */
+    float target;             /* a*_r */
+    float assisted;           /* g_r,t, after the budget check */
 } hc_trace_role;
 
 /* The traced firm at one step. */
@@ -32,8 +39,13 @@ typedef struct {
     float spend_tentative; /* spend~_t: the bill at the tentative adoption, USD/yr */
     float people_in_roles; /* Hr_t, FTE */
     float Q;               /* Q_t after the step (Q_0 = 1) */
+    float U;               /* unit cost with AI over without, U_t */
+    float belief;          /* L_t: log of 1 + believed yearly price change */
+    float saving;          /* saving_t of target automation, USD/yr */
+    float M;               /* oversight multiplier this step used (M_{t-1}) */
+    float alpha;           /* alpha_t: automated share of the firm's work */
     float change_pct;      /* 100 (H_t / H at step 0 - 1) */
-    hc_firm_out out;       /* H, Hcf, A, Ho, Hn, Hs, spend, wage bill, exposed work, rolled_back */
+    hc_firm_out out;       /* H, Hcf, A, Ho, Hn, Hs, Hp, spend, wage bill, exposed, Y, Ycf, flags */
 } hc_trace_step;
 
 typedef struct {
@@ -41,7 +53,8 @@ typedef struct {
     int n_steps;                        /* T: steps 0..T */
     int n_roles;
     hc_world_inputs world_inputs;       /* as drawn, double */
-    double firm_inputs[HC_N_SCALAR_INPUTS]; /* as drawn; entries HC_N_WORLD_INPUTS.. are set */
+    double firm_inputs[HC_N_SCALAR_INPUTS]; /* as drawn; the firm-level ids are set */
+    float weight;                       /* w_f */
     double role_wage[HC_MAX_ROLES];     /* w_r as drawn */
     hc_trace_step *steps;               /* [0..T] */
     hc_trace_role *roles;               /* [t * n_roles + r] */

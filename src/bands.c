@@ -17,7 +17,12 @@ const hc_metric_info hc_metric_infos[HC_N_METRICS] = {
     {"specialists_pct", "%", "AI specialists"},
     {"compute_share_pct", "%", "Compute spend (of wage bill)"},
     {"rolled_back_pct", "%", "Firms rolling adoption back"},
-    {"adoption_pct", "%", "Adoption (of exposed work)"},
+    {"automated_exposed_pct", "%", "Work automated (of exposed work)"},
+    {"platform_pct", "%", "AI platform teams"},
+    {"budget_capped_pct", "%", "Firms whose budget holds adoption down"},
+    {"adoption_pct", "%", "Employment in firms using AI"},
+    {"adoption_firms_pct", "%", "Firms using AI"},
+    {"output_per_worker_pct", "%", "Output per worker (vs no AI)"},
 };
 
 void hc_world_metrics(const hc_results *r, const hc_config *cfg, int s, int t, int metric,
@@ -26,8 +31,7 @@ void hc_world_metrics(const hc_results *r, const hc_config *cfg, int s, int t, i
     int64_t w;
     for (w = 0; w < r->worlds; w++) {
         double m[HC_N_METRICS];
-        hc_metrics(hc_results_sums(r, s, w, t), hc_results_sums(r, s, w, 0), (double)r->firms,
-                   cfg[s].employment, m);
+        hc_metrics(hc_results_sums(r, s, w, t), hc_results_sums(r, s, w, 0), cfg[s].employment, m);
         values[w] = m[metric];
     }
 }

@@ -159,7 +159,9 @@ static int describe_config(const hc_config *c, long long samples)
     printf("scenario %s (%s): %lld draws of each input\n\n", cfg.name, cfg.path, samples);
     printf("%-44s %-5s %12s %12s %12s   %s\n", "input", "per", "p5", "p50", "p95", "distribution");
     for (i = 0; i < HC_N_SCALAR_INPUTS; i++) {
-        char *json = input_json(&cfg, hc_input_specs[i].key, -1, NULL);
+        char *json;
+        if (hc_input_specs[i].key == NULL) continue; /* a retired id */
+        json = input_json(&cfg, hc_input_specs[i].key, -1, NULL);
         describe_line(&cfg, hc_input_specs[i].key, hc_input_specs[i].per_firm ? "firm" : "world",
                       &cfg.model.input[i], json, samples, buf);
         cJSON_free(json);

@@ -81,8 +81,7 @@ const hc_input_spec hc_input_specs[HC_N_SCALAR_INPUTS] = {
                                      "yearly token price change the firm plans on (its belief), fraction per year"},
     [HC_IN_PLANNING_HORIZON] = {"firms.planning_horizon", "h", 1, R_CLOSED, 0, R_NONE, 0, 0, 0,
                                 "years ahead the firm prices automation at, years"},
-    [HC_IN_COST_SENSITIVITY] = {"firms.cost_sensitivity", "beta", 1, R_OPEN, 0, R_NONE, 0, 0, 0,
-                                "steepness of adoption in the log cost ratio, dimensionless"},
+    /* HC_IN_RETIRED_20 (v1's firms.cost_sensitivity): no row, key NULL; validate_inputs refuses the key */
     [HC_IN_BUDGET_SHARE] = {"compute.budget_share", "b", 1, R_CLOSED, 0, R_NONE, 0, 0, 0,
                             "AI compute budget as a share of the initial wage bill, fraction"},
     [HC_IN_PER_SPECIALIST] = {"compute.per_specialist", "m_s", 1, R_OPEN, 0, R_NONE, 0, 0, 0,
@@ -92,8 +91,25 @@ const hc_input_spec hc_input_specs[HC_N_SCALAR_INPUTS] = {
     [HC_IN_WAGE_OVERSIGHT] = {"wages.oversight", "w_o", 1, R_OPEN, 0, R_NONE, 0, 0, 0,
                               "yearly wage of an oversight FTE at t=0, USD per year"},
     [HC_IN_WAGE_SPECIALIST] = {"wages.specialist", "w_s", 1, R_OPEN, 0, R_NONE, 0, 0, 0,
-                               "yearly wage of an AI specialist FTE at t=0, USD per year"},
+                               "yearly wage of an AI specialist or platform FTE at t=0, USD per year"},
+    [HC_IN_TASK_COST_DISPERSION] = {"inference.task_cost_dispersion", "s", 0, R_OPEN, 0, R_NONE, 0, 0, 0,
+                                    "log-standard deviation of compute cost across a role's tasks, dimensionless"},
+    [HC_IN_AUGMENTATION_TOKENS] = {"labor.augmentation_tokens", "phi", 0, R_CLOSED, 0, R_NONE, 0, 1, 0,
+                                   "tokens an AI-assisted worker uses in a year, as a share of automating that "
+                                   "worker's year of work, fraction"},
+    [HC_IN_AUGMENTATION_GAIN] = {"labor.augmentation_gain", "theta", 0, R_CLOSED, 0, R_NONE, 0, 1, 0,
+                                 "extra output of an AI-assisted worker (0.14 = 14 % more), fraction"},
+    [HC_IN_ROLLBACK_OVERSIGHT] = {"labor.rollback_oversight", "rho", 0, R_CLOSED, 0, R_NONE, 0, 1, 0,
+                                  "rise of oversight per automated FTE once a firm has rolled back, fraction"},
+    [HC_IN_BELIEF_LEARNING_RATE] = {"firms.belief_learning_rate", "kappa", 1, R_CLOSED, 0, R_CLOSED, 1, 1, 0,
+                                    "share of the gap between the firm's price belief and last year's realised "
+                                    "price change closed per year, fraction per year"},
+    [HC_IN_PLATFORM_COST] = {"compute.platform_cost", "P", 1, R_CLOSED, 0, R_NONE, 0, 1, 0,
+                             "yearly cost (at t=0 wages) of the platform and evaluation team a firm must staff "
+                             "to use AI at all, USD per year"},
 };
+_Static_assert(__builtin_popcountll(HC_WORLD_INPUTS) == HC_N_WORLD_INPUTS,
+               "HC_N_WORLD_INPUTS must count the world-level ids of include/hc_model.h");
 
 const hc_input_spec hc_role_input_specs[HC_N_ROLE_INPUTS] = {
     [HC_ROLE_IN_WAGE] = {"roles[r].wage", "w_r", 1, R_OPEN, 0, R_NONE, 0, 0, 0,
@@ -1073,9 +1089,10 @@ static int fill_defaults(loader *L, cJSON *root)
     for (i = 0; i < HC_N_SCALAR_INPUTS; i++) {
         const hc_input_spec *s = &hc_input_specs[i];
         char section[32];
-        const char *dot = strchr(s->key, '.');
+        const char *dot;
         cJSON *sec;
-        if (!s->has_default) continue;
+        if (s->key == NULL || !s->has_default) continue;
+        dot = strchr(s->key, '.');
         snprintf(section, sizeof section, "%.*s", (int)(dot - s->key), s->key);
         sec = cJSON_GetObjectItemCaseSensitive(root, section);
         if (sec == NULL) {
@@ -1789,33 +1806,111 @@ static int validate_simulation(loader *L, const cJSON *root)
     return 0;
 }
 
+/* firms.size_classes and firms.size_alpha (docs/model.md "Firm sizes"), into the model's
+ * class table. Returns the number of classes (0: none, sizes come from firms.headcount),
+ * or -1 on an error; `"size_classes": null` is none. With classes, firms.headcount must be absent: its input becomes a
+ * uniform over the classes' sizes, which only bounds the checks of
+ * validate_numeric_range (hc_firm_sample draws the size from the class). The weights
+ * need F and are set once the config is whole (validate). */
+static const char *const size_class_keys[] = {"min", "max", "firms", "employees"};
+
+static int parse_size_classes(loader *L, const cJSON *firms, const cJSON *headcount, hc_model *m, support *sup)
+{
+    const cJSON *list = firms != NULL ? cJSON_GetObjectItemCaseSensitive(firms, "size_classes") : NULL, *c;
+    const cJSON *alpha = firms != NULL ? cJSON_GetObjectItemCaseSensitive(firms, "size_alpha") : NULL;
+    double employees_total = 0.0, employees[HC_MAX_SIZE_CLASSES], x;
+    char d[128], path[CFG_PATH];
+    int n = 0, j;
+    m->n_size_classes = 0;
+    if (list == NULL || cJSON_IsNull(list)) { /* null: none (so --set firms.size_classes=null lifts them) */
+        if (alpha != NULL) return fail_at(L, alpha, "firms.size_alpha", "needs firms.size_classes"), -1;
+        return 0;
+    }
+    if (headcount != NULL)
+        return fail_at(L, headcount, "firms.headcount", "must be absent with firms.size_classes (the classes give "
+                       "the sizes)"), -1;
+    if (!cJSON_IsArray(list) || cJSON_GetArraySize(list) < 1 || cJSON_GetArraySize(list) > HC_MAX_SIZE_CLASSES)
+        return fail_at(L, list, "firms.size_classes",
+                       "expected an array of 1 to %d classes such as {\"min\": 1, \"max\": 4, \"firms\": 3700000, "
+                       "\"employees\": 5900000}, got %s", HC_MAX_SIZE_CLASSES, describe(list, d, sizeof d)), -1;
+    m->size_alpha = 1.05;
+    if (alpha != NULL && get_ranged(L, firms, "firms", "size_alpha", 1, HC_BOUND_OPEN, 0, HC_BOUND_NONE, 0, NULL,
+                                    &m->size_alpha))
+        return -1;
+    sup->lo = INFINITY;
+    sup->hi = 0.0;
+    cJSON_ArrayForEach(c, list) {
+        snprintf(path, sizeof path, "firms.size_classes[%d]", n);
+        if (expect_object(L, c, path) || check_keys(L, c, path, size_class_keys, NKEYS(size_class_keys)) ||
+            get_ranged(L, c, path, "min", 1, HC_BOUND_CLOSED, 1, HC_BOUND_CLOSED, 1e9, NULL, &m->size_min[n]) ||
+            get_ranged(L, c, path, "max", 1, HC_BOUND_CLOSED, m->size_min[n], HC_BOUND_CLOSED, 1e9, "(>= min)",
+                       &m->size_max[n]) ||
+            get_ranged(L, c, path, "firms", 1, HC_BOUND_OPEN, 0, HC_BOUND_NONE, 0, NULL, &m->size_firms[n]) ||
+            get_ranged(L, c, path, "employees", 1, HC_BOUND_OPEN, 0, HC_BOUND_NONE, 0, NULL, &x))
+            return -1;
+        employees[n] = x;
+        employees_total += x;
+        sup->lo = fmin(sup->lo, m->size_min[n]);
+        sup->hi = fmax(sup->hi, m->size_max[n]);
+        n++;
+    }
+    for (j = 0, x = 0.0; j < n; j++) {
+        x += employees[j];
+        m->size_cum[j] = j == n - 1 ? 1.0 : x / employees_total; /* the last exactly 1: every u_f < 1 finds a class */
+        m->size_weight[j] = 1.0f;
+    }
+    m->n_size_classes = n;
+    sup->lo_closed = sup->hi_closed = 1;
+    m->input[HC_IN_HEADCOUNT].kind = HC_DIST_UNIFORM;
+    m->input[HC_IN_HEADCOUNT].p[0] = sup->lo;
+    m->input[HC_IN_HEADCOUNT].p[1] = sup->hi;
+    return n;
+}
+
 static int validate_inputs(loader *L, const cJSON *root)
 {
     support sup[HC_N_SCALAR_INPUTS];
     const cJSON *sec[N_SECTIONS];
     int s, i;
     for (s = 0; s < N_SECTIONS; s++) {
-        const char *known[HC_N_SCALAR_INPUTS];
+        const char *known[HC_N_SCALAR_INPUTS + 2];
         int n = 0;
         size_t len = strlen(section_names[s]);
         sec[s] = cJSON_GetObjectItemCaseSensitive(root, section_names[s]);
         if (sec[s] == NULL) continue; /* its first required input is reported missing below */
         if (expect_object(L, sec[s], section_names[s])) return 1;
         for (i = 0; i < HC_N_SCALAR_INPUTS; i++)
-            if (strncmp(hc_input_specs[i].key, section_names[s], len) == 0 && hc_input_specs[i].key[len] == '.')
+            if (hc_input_specs[i].key != NULL && strncmp(hc_input_specs[i].key, section_names[s], len) == 0 &&
+                hc_input_specs[i].key[len] == '.')
                 known[n++] = hc_input_specs[i].key + len + 1;
+        if (strcmp(section_names[s], "firms") == 0) {
+            const cJSON *retired = cJSON_GetObjectItemCaseSensitive(sec[s], "cost_sensitivity");
+            if (retired != NULL)
+                return fail_at(L, retired, "firms.cost_sensitivity",
+                               "was removed in model 2: the steepness of adoption is now the spread of task costs "
+                               "(inference.task_cost_dispersion); see docs/model.md \"What changed from v1\"");
+            known[n++] = "size_classes";
+            known[n++] = "size_alpha";
+        }
         if (check_keys(L, sec[s], section_names[s], known, n)) return 1;
     }
     for (i = 0; i < HC_N_SCALAR_INPUTS; i++) {
         const hc_input_spec *sp = &hc_input_specs[i];
-        const char *dot = strchr(sp->key, '.');
+        const char *dot;
         const cJSON *section = NULL, *v;
         valid_range vr;
+        if (sp->key == NULL) continue; /* a retired id */
+        dot = strchr(sp->key, '.');
         for (s = 0; s < N_SECTIONS; s++)
             if (strncmp(section_names[s], sp->key, (size_t)(dot - sp->key)) == 0 &&
                 section_names[s][dot - sp->key] == '\0')
                 section = sec[s];
         v = section != NULL ? cJSON_GetObjectItemCaseSensitive(section, dot + 1) : NULL;
+        if (i == HC_IN_HEADCOUNT) {
+            const int classes = parse_size_classes(L, sec[N_SECTIONS - 1], v, &L->out->model, &sup[i]);
+            if (classes < 0) return 1;
+            if (classes > 0) continue;
+        }
         if (v == NULL) return fail_src(L, SRC_DEFAULT, sp->key, "required key missing (%s: %s)", sp->symbol, sp->meaning);
         vr.name = sp->key;
         vr.lo_kind = sp->lo_kind;
@@ -2109,15 +2204,17 @@ static int validate_numeric_range(loader *L, const cJSON *root)
     double wage_lo = INFINITY, wage_hi = 0.0, kept_lo = 0.0, wage_sum_hi = 0.0, start_frac = 0.0;
     double U_lo, Q_hi, demand_hi, o_hi, staff_hi, pf_hi, budget_hi, Hs_hi, ratio_hi, log_p_bound;
     int i, r, wage_lo_role = 0, wage_hi_role = 0;
-    static const int float_inputs[] = {HC_IN_HEADCOUNT, HC_IN_COST_SENSITIVITY, HC_IN_PER_SPECIALIST,
+    static const int float_inputs[] = {HC_IN_HEADCOUNT, HC_IN_TASK_COST_DISPERSION, HC_IN_PER_SPECIALIST,
                                        HC_IN_WAGE_OVERSIGHT, HC_IN_WAGE_SPECIALIST, HC_IN_DEMAND_ELASTICITY,
-                                       HC_IN_NEW_TASK_RATIO, HC_IN_OVERSIGHT_RATIO, HC_IN_BUDGET_SHARE};
+                                       HC_IN_NEW_TASK_RATIO, HC_IN_OVERSIGHT_RATIO, HC_IN_BUDGET_SHARE,
+                                       HC_IN_PLATFORM_COST, HC_IN_AUGMENTATION_TOKENS, HC_IN_AUGMENTATION_GAIN,
+                                       HC_IN_ROLLBACK_OVERSIGHT};
 
     for (i = 0; i < HC_N_SCALAR_INPUTS; i++) in[i] = sample_span(&m->input[i], m->pool);
     /* Inputs held as floats; those the model divides by (or scales a log by) need a floor. */
     for (i = 0; i < (int)(sizeof float_inputs / sizeof float_inputs[0]); i++) {
         const int id = float_inputs[i];
-        const int divisor = id == HC_IN_HEADCOUNT || id == HC_IN_COST_SENSITIVITY || id == HC_IN_PER_SPECIALIST;
+        const int divisor = id == HC_IN_HEADCOUNT || id == HC_IN_TASK_COST_DISPERSION || id == HC_IN_PER_SPECIALIST;
         if (check_float_input(L, root, hc_input_specs[id].key, 0, in[id], divisor ? CFG_NUM_FLOOR : 0.0)) return 1;
     }
     for (r = 0; r < R; r++) {
@@ -2133,6 +2230,12 @@ static int validate_numeric_range(loader *L, const cJSON *root)
          * automated FTE leaves o0 + nu FTE of oversight and new tasks. */
         start_frac += s_r * fmin(1.0, 1.0 - a0 * (1.0 - fmin(1.0, in[HC_IN_OVERSIGHT_RATIO].lo + in[HC_IN_NEW_TASK_RATIO].lo)));
     }
+
+    /* The mean over the median of a task's lognormal cost, exp(s^2/2), is a float. */
+    if (!(0.5 * in[HC_IN_TASK_COST_DISPERSION].hi * in[HC_IN_TASK_COST_DISPERSION].hi < log(CFG_NUM_CEIL)))
+        return fail_numeric(L, root, "inference.task_cost_dispersion", 0,
+                            "can be as large as %.3g, but exp(s^2/2) must stay below %.0e", in[HC_IN_TASK_COST_DISPERSION].hi,
+                            CFG_NUM_CEIL);
 
     /* Capability: c_t divides cmax by c0. */
     if (!isfinite(1.0 / in[HC_IN_CAPABILITY_START].lo))
@@ -2268,10 +2371,10 @@ static int correlation_column(loader *L, const cJSON *v, const char *path, int *
         return fail_at(L, v, path, "expected the name of a world-level input, got %s", describe(v, d, sizeof d));
     s = v->valuestring;
     for (i = 0; i < HC_N_SCALAR_INPUTS; i++)
-        if (strcmp(s, hc_input_specs[i].key) == 0) {
+        if (hc_input_specs[i].key != NULL && strcmp(s, hc_input_specs[i].key) == 0) {
             if (hc_input_specs[i].per_firm)
                 return fail_at(L, v, path, "%s is drawn per firm; only world-level inputs can be correlated", s);
-            *col = i;
+            for (*col = 0; hc_world_input_id(*col) != i; ++*col) continue; /* its design column */
             return 0;
         }
     if (sscanf(s, "roles[%d].tokens_per_fte_year%n", &r, &end) == 1 && end == (int)strlen(s)) {
@@ -2298,7 +2401,7 @@ static int correlation_column(loader *L, const cJSON *v, const char *path, int *
     }
     if (strncmp(s, "roles[", 6) == 0)
         return fail_at(L, v, path, "%s: of a role, only roles[i].tokens_per_fte_year is drawn per world", s);
-    for (i = 0; i < HC_N_WORLD_INPUTS; i++) world_keys[i] = hc_input_specs[i].key;
+    for (i = 0; i < HC_N_WORLD_INPUTS; i++) world_keys[i] = hc_input_specs[hc_world_input_id(i)].key;
     hint = suggest(s, world_keys, HC_N_WORLD_INPUTS);
     escape_into(d, sizeof d, s, 100);
     if (hint) return fail_at(L, v, path, "unknown input \"%s\" (did you mean \"%s\"?)", d, hint);
@@ -2386,6 +2489,11 @@ static int validate(loader *L, cJSON *root)
     v = cJSON_GetObjectItemCaseSensitive(root, "extends");
     if (v != NULL) return fail_at(L, v, "extends", "cannot be set by an override (use it in the file)");
     v = cJSON_GetObjectItemCaseSensitive(root, "model");
+    if (cJSON_IsNumber(v) && v->valuedouble == 1)
+        return fail_at(L, v, "model",
+                       "model 1 is no longer runnable: it was last run by commit a96fc0b; this build runs model %d "
+                       "(docs/model.md \"What changed from v1\" lists the differences)",
+                       HC_MODEL_VERSION);
     if (!cJSON_IsNumber(v) || v->valuedouble != HC_MODEL_VERSION)
         return fail_at(L, v, "model", "expected %d (the only model version), got %s", HC_MODEL_VERSION,
                        describe(v, d, sizeof d));
@@ -2420,6 +2528,7 @@ static int validate(loader *L, cJSON *root)
     if (validate_inputs(L, root) || validate_roles(L, root) || validate_output(L, root) ||
         validate_numeric_range(L, root) || validate_correlations(L, root))
         return 1;
+    hc_model_size_weights(&L->out->model, L->out->firms_per_world); /* F is known now */
     return 0;
 }
 

@@ -18,12 +18,13 @@
 
 const hc_dist *hc_design_col_dist(const hc_config *cfg, int c)
 {
-    return c < HC_N_WORLD_INPUTS ? &cfg->model.input[c] : &cfg->model.role_tokens[c - HC_N_WORLD_INPUTS];
+    return c < HC_N_WORLD_INPUTS ? &cfg->model.input[hc_world_input_id(c)]
+                                 : &cfg->model.role_tokens[c - HC_N_WORLD_INPUTS];
 }
 
 static uint32_t col_stream(int c)
 {
-    return c < HC_N_WORLD_INPUTS ? HC_STREAM_SCALAR_INPUT + (uint32_t)c
+    return c < HC_N_WORLD_INPUTS ? HC_STREAM_SCALAR_INPUT + (uint32_t)hc_world_input_id(c)
                                  : HC_STREAM_ROLE_TOKENS + (uint32_t)(c - HC_N_WORLD_INPUTS);
 }
 
@@ -41,7 +42,7 @@ int hc_design_col_varies(const hc_config *cfg, int c)
 void hc_design_col_name(const hc_config *cfg, int c, char *buf, size_t len)
 {
     if (c < HC_N_WORLD_INPUTS)
-        snprintf(buf, len, "%s", hc_input_specs[c].key);
+        snprintf(buf, len, "%s", hc_input_specs[hc_world_input_id(c)].key);
     else
         snprintf(buf, len, "roles.%s.tokens_per_fte_year", cfg->role_names[c - HC_N_WORLD_INPUTS]);
 }
@@ -788,7 +789,7 @@ void hc_design_inputs(const hc_design *d, const hc_config *cfg, int s, int64_t w
         hc_world_inputs wi;
         hc_world_sample(&cfg[s].model, (uint32_t)world, &wi);
         for (c = 0; c < HC_DESIGN_MAX_COLS; c++)
-            row[c] = c < HC_N_WORLD_INPUTS ? wi.in[c]
+            row[c] = c < HC_N_WORLD_INPUTS ? wi.in[hc_world_input_id(c)]
                      : c - HC_N_WORLD_INPUTS < cfg[s].model.n_roles ? wi.tokens[c - HC_N_WORLD_INPUTS] : 0.0;
     }
 }

@@ -146,10 +146,16 @@ static inline __attribute__((always_inline)) void block_step(firm_block *b, int 
     out[i].Ho = o.Ho;
     out[i].Hn = o.Hn;
     out[i].Hs = o.Hs;
+    out[i].Hp = o.Hp;
     out[i].spend = o.spend;
     out[i].wage_bill = o.wage_bill;
     out[i].exposed = o.exposed;
+    out[i].Y = o.Y;
+    out[i].Ycf = o.Ycf;
+    out[i].weight = o.weight;
     out[i].rolled_back = o.rolled_back;
+    out[i].capped = o.capped;
+    out[i].uses_ai = o.uses_ai;
     change[i] = hc_firm_change_pct(f, o.H);
     below[i] = o.H < f->H_start;
 }

@@ -38,41 +38,49 @@ int hc_trace_firm(const hc_config *cfg, uint32_t world, uint32_t firm, hc_trace 
     /* The firm's raw inputs, for the reader: hc_firm_sample keeps only what it derives
      * from them. Same draw function and counters, so the same values (the unit test
      * checks them against the firm's constants). */
-    for (i = HC_N_WORLD_INPUTS; i < HC_N_SCALAR_INPUTS; i++)
-        tr->firm_inputs[i] = hc_model_draw(m, &m->input[i], world, firm + 1u, HC_STREAM_SCALAR_INPUT + (uint32_t)i);
+    for (i = 0; i < HC_N_SCALAR_INPUTS; i++)
+        if (hc_input_level(i) == HC_LEVEL_FIRM)
+            tr->firm_inputs[i] = hc_model_draw(m, &m->input[i], world, firm + 1u, HC_STREAM_SCALAR_INPUT + (uint32_t)i);
     for (r = 0; r < R; r++)
         tr->role_wage[r] = hc_model_draw(m, &m->role_wage[r], world, firm + 1u, HC_STREAM_ROLE_WAGE + (uint32_t)r);
     hc_firm_sample(m, world, firm, &tr->world_inputs, &f);
+    tr->firm_inputs[HC_IN_HEADCOUNT] = f.H0; /* with size classes the class draws it */
+    tr->weight = f.weight;
 
     for (t = 0; t <= T; t++) {
         const float *K = Kw + (size_t)t * (size_t)R;
         hc_trace_step *st = &tr->steps[t];
         const hc_firm before = f;
-        /* With an unlimited budget the budget check never scales adoption, so this copy
-         * ends the step holding the tentative adoption a~ and its bill spend~ (the same
-         * float operations as the real step up to the check). */
-        hc_firm unlimited = f;
-        hc_firm_out unlimited_out;
-        float people = 0.0f;
-        unlimited.budget0 = INFINITY;
-        hc_firm_step(m, &path[t], K, t, &unlimited, &unlimited_out);
-        hc_firm_step(m, &path[t], K, t, &f, &st->out);
+        hc_firm_detail d;
+        hc_firm_step_detail(m, &path[t], K, t, &f, &st->out, &d);
         st->world = path[t];
-        st->spend_tentative = unlimited_out.spend;
-        st->budget = before.budget0 * path[t].budget_index;
+        st->spend_tentative = d.spend_tentative;
+        st->budget = d.budget;
+        st->people_in_roles = d.people_in_roles;
         st->Q = f.Q;
+        st->U = d.U;
+        st->belief = d.belief;
+        st->saving = d.saving;
+        st->M = d.M;
+        st->alpha = d.alpha;
         st->change_pct = hc_firm_change_pct(&f, st->out.H);
         for (r = 0; r < R; r++) {
-            hc_trace_role *tr_r = tr->roles + (size_t)t * (size_t)R + (size_t)r;
-            tr_r->compute_cost = K[r];
+            hc_trace_role *q = tr->roles + (size_t)t * (size_t)R + (size_t)r;
+            q->compute_cost = K[r];
             /* D_r,t = Hcf_t Q_{t-1} s_r, the product hc_firm_step forms, in its order. */
-            tr_r->demand = st->out.Hcf * before.Q * m->role_share[r];
-            tr_r->adoption_prev = before.adoption[r];
-            tr_r->adoption_tentative = unlimited.adoption[r];
-            tr_r->adoption = f.adoption[r];
-            people += (1.0f - tr_r->adoption) * tr_r->demand;
+            q->demand = st->out.Hcf * before.Q * m->role_share[r];
+            q->adoption_prev = before.adoption[r];
+            q->adoption_tentative = d.tentative[r];
+            q->adoption = f.adoption[r];
+            q->zp = d.zp[r];
+            q->zr = d.zr[r];
+            q->Phi_p = d.Phi_p[r];
+            q->Phi_r = d.Phi_r[r];
+            q->Kbar = d.Kbar[r];
+            q->Kaug = d.Kaug[r];
+            q->target = d.target[r];
+            q->assisted = d.assisted[r];
         }
-        st->people_in_roles = people;
     }
     free(path);
     free(Kw);
@@ -103,17 +111,20 @@ void hc_trace_print(FILE *out, const hc_config *cfg, const hc_trace *tr)
             cfg->name, cfg->path, (unsigned long long)cfg->seed, tr->world, tr->firm, (long long)cfg->worlds,
             (long long)cfg->firms_per_world, cfg->years, cfg->steps_per_year, cfg->start_year);
     fprintf(out, "\nworld inputs (drawn once for world %u)\n", tr->world);
-    for (i = 0; i < HC_N_WORLD_INPUTS; i++)
-        fprintf(out, "  %-48s %-5s %.10g\n", hc_input_specs[i].key, hc_input_specs[i].symbol,
-                tr->world_inputs.in[i]);
+    for (i = 0; i < HC_N_SCALAR_INPUTS; i++)
+        if (hc_input_level(i) == HC_LEVEL_WORLD)
+            fprintf(out, "  %-48s %-5s %.10g\n", hc_input_specs[i].key, hc_input_specs[i].symbol,
+                    tr->world_inputs.in[i]);
     for (r = 0; r < tr->n_roles; r++) {
         char label[128];
         snprintf(label, sizeof(label), "roles.%s.tokens_per_fte_year", cfg->role_names[r]);
         fprintf(out, "  %-48s %-5s %.10g\n", label, "m_r", tr->world_inputs.tokens[r]);
     }
     fprintf(out, "\nfirm inputs (drawn once for firm %u of world %u)\n", tr->firm, tr->world);
-    for (i = HC_N_WORLD_INPUTS; i < HC_N_SCALAR_INPUTS; i++)
-        fprintf(out, "  %-48s %-5s %.10g\n", hc_input_specs[i].key, hc_input_specs[i].symbol, tr->firm_inputs[i]);
+    for (i = 0; i < HC_N_SCALAR_INPUTS; i++)
+        if (hc_input_level(i) == HC_LEVEL_FIRM)
+            fprintf(out, "  %-48s %-5s %.10g\n", hc_input_specs[i].key, hc_input_specs[i].symbol, tr->firm_inputs[i]);
+    fprintf(out, "  %-48s %-5s %.10g\n", "size-class weight", "w_f", (double)tr->weight);
     for (r = 0; r < tr->n_roles; r++) {
         char label[128];
         snprintf(label, sizeof(label), "roles.%s.wage", cfg->role_names[r]);
@@ -124,29 +135,39 @@ void hc_trace_print(FILE *out, const hc_config *cfg, const hc_trace *tr)
         fprintf(out, "  %-28s %8.4f %8.4f\n", cfg->role_names[r], (double)m->role_share[r],
                 (double)m->role_exposure[r]);
 
-    fprintf(out, "\nsteps: world path | budget check (USD/yr) | headcount (FTE)\n"
-                 "  p price (USD/Mtok), c capability, o oversight per automated FTE, w wage index,\n"
-                 "  b budget index; B budget, spend~ the bill before the check, spend after it,\n"
-                 "  rb 1 if the budget rolled adoption back; H = Hr + Ho + Hn + Hs (roles, oversight,\n"
-                 "  new tasks, specialists), Hcf without AI, Q demand multiplier after the step.\n"
-                 "  Per role: D demand (FTE), K compute cost per automated FTE (USD/yr), adoption\n"
-                 "  a(t-1) -> a~ (tentative) -> a (after the budget check).\n");
+    fprintf(out, "\nsteps: world path | belief, platform, budget (USD/yr) | headcount (FTE) | output\n"
+                 "  p price (USD/Mtok), pi realised yearly log price change, c capability, o oversight per\n"
+                 "  automated FTE, w wage index, b budget index; L belief (log of 1 + believed yearly price\n"
+                 "  change), saving of target automation, u 1 if the firm uses AI (saving covers the platform);\n"
+                 "  B budget, spend~ the bill before the check, spend after it, capped 1 if the budget binds;\n"
+                 "  H = Hr + Ho + Hn + Hs + Hp (roles, oversight, new tasks, specialists, platform), Hcf without\n"
+                 "  AI; Y output, Ycf without AI, U unit cost ratio, Q demand multiplier after the step;\n"
+                 "  alpha automated share, rb 1 if it fell over the last whole year, M oversight multiplier.\n"
+                 "  Per role: D demand (FTE), K median compute cost per automated FTE-year, cutoffs zp/zr and\n"
+                 "  Phi(zp)/Phi(zr), Kbar mean cost of the tasks that pay, adoption a(t-1) -> a* (target) ->\n"
+                 "  a~ (tentative) -> a (after the budget check), g assisted share, Kaug its compute.\n");
     for (t = 0; t <= tr->n_steps; t++) {
         const hc_trace_step *st = &tr->steps[t];
         const hc_firm_out *o = &st->out;
-        fprintf(out, "\nstep %d (%.2f): p %.6g  c %.4f  o %.4f  w %.4f  b %.4f\n", t, step_year(cfg, t),
-                (double)st->world.price, (double)st->world.capability, (double)st->world.oversight,
-                (double)st->world.wage_index, (double)st->world.budget_index);
-        fprintf(out, "  B %.6g  spend~ %.6g  spend %.6g  rb %d\n", (double)st->budget, (double)st->spend_tentative,
-                (double)o->spend, o->rolled_back);
-        fprintf(out, "  H %.6g = Hr %.6g + Ho %.6g + Hn %.6g + Hs %.6g;  Hcf %.6g  A %.6g  Q %.6g  change %+.4f %%\n",
-                (double)o->H, (double)st->people_in_roles, (double)o->Ho, (double)o->Hn, (double)o->Hs,
-                (double)o->Hcf, (double)o->A, (double)st->Q, (double)st->change_pct);
+        fprintf(out, "\nstep %d (%.2f): p %.6g  pi %.5f  c %.4f  o %.4f  w %.4f  b %.4f\n", t, step_year(cfg, t),
+                (double)st->world.price, (double)st->world.price_trend, (double)st->world.capability,
+                (double)st->world.oversight, (double)st->world.wage_index, (double)st->world.budget_index);
+        fprintf(out, "  L %.6f  saving %.6g  u %d  B %.6g  spend~ %.6g  spend %.6g  capped %d\n", (double)st->belief,
+                (double)st->saving, o->uses_ai, (double)st->budget, (double)st->spend_tentative, (double)o->spend,
+                o->capped);
+        fprintf(out, "  H %.6g = Hr %.6g + Ho %.6g + Hn %.6g + Hs %.6g + Hp %.6g;  Hcf %.6g  A %.6g\n", (double)o->H,
+                (double)st->people_in_roles, (double)o->Ho, (double)o->Hn, (double)o->Hs, (double)o->Hp,
+                (double)o->Hcf, (double)o->A);
+        fprintf(out, "  Y %.6g  Ycf %.6g  U %.6f  Q %.6g  alpha %.5f  rb %d  M %.4f  change %+.4f %%\n", (double)o->Y,
+                (double)o->Ycf, (double)st->U, (double)st->Q, (double)st->alpha, o->rolled_back, (double)st->M,
+                (double)st->change_pct);
         for (r = 0; r < tr->n_roles; r++) {
             const hc_trace_role *q = hc_trace_role_at(tr, t, r);
-            fprintf(out, "    %-24s D %10.5g  K %10.5g  a %.5f -> %.5f -> %.5f\n", cfg->role_names[r],
-                    (double)q->demand, (double)q->compute_cost, (double)q->adoption_prev,
-                    (double)q->adoption_tentative, (double)q->adoption);
+            fprintf(out, "    %-20s D %9.5g  K %9.5g  zp %+.3f zr %+.3f  Phi %.4f/%.4f  Kbar %9.5g  "
+                         "a %.5f -> %.5f -> %.5f -> %.5f  g %.5f  Kaug %.5g\n",
+                    cfg->role_names[r], (double)q->demand, (double)q->compute_cost, (double)q->zp, (double)q->zr,
+                    (double)q->Phi_p, (double)q->Phi_r, (double)q->Kbar, (double)q->adoption_prev, (double)q->target,
+                    (double)q->adoption_tentative, (double)q->adoption, (double)q->assisted, (double)q->Kaug);
         }
     }
 }
@@ -193,10 +214,13 @@ void hc_trace_write_csv(FILE *out, const hc_config *cfg, const hc_trace *tr)
 {
     const csv_ctx c = {out, cfg, tr};
     int i, r, t;
-    for (i = 0; i < HC_N_WORLD_INPUTS; i++) row_d(&c, hc_input_specs[i].key, NULL, tr->world_inputs.in[i]);
+    for (i = 0; i < HC_N_SCALAR_INPUTS; i++)
+        if (hc_input_level(i) == HC_LEVEL_WORLD) row_d(&c, hc_input_specs[i].key, NULL, tr->world_inputs.in[i]);
     for (r = 0; r < tr->n_roles; r++)
         row_d(&c, "roles.tokens_per_fte_year", cfg->role_names[r], tr->world_inputs.tokens[r]);
-    for (i = HC_N_WORLD_INPUTS; i < HC_N_SCALAR_INPUTS; i++) row_d(&c, hc_input_specs[i].key, NULL, tr->firm_inputs[i]);
+    for (i = 0; i < HC_N_SCALAR_INPUTS; i++)
+        if (hc_input_level(i) == HC_LEVEL_FIRM) row_d(&c, hc_input_specs[i].key, NULL, tr->firm_inputs[i]);
+    row_d(&c, "weight", NULL, (double)tr->weight);
     for (r = 0; r < tr->n_roles; r++) row_d(&c, "roles.wage", cfg->role_names[r], tr->role_wage[r]);
     for (t = 0; t <= tr->n_steps; t++) {
         const hc_trace_step *st = &tr->steps[t];
@@ -206,27 +230,46 @@ void hc_trace_write_csv(FILE *out, const hc_config *cfg, const hc_trace *tr)
         row_f(&c, t, "oversight_per_automated", NULL, st->world.oversight);
         row_f(&c, t, "wage_index", NULL, st->world.wage_index);
         row_f(&c, t, "budget_index", NULL, st->world.budget_index);
+        row_f(&c, t, "price_trend", NULL, st->world.price_trend);
+        row_f(&c, t, "belief", NULL, st->belief);
+        row_f(&c, t, "saving", NULL, st->saving);
+        row_f(&c, t, "uses_ai", NULL, (float)o->uses_ai);
         for (r = 0; r < tr->n_roles; r++) {
             const hc_trace_role *q = hc_trace_role_at(tr, t, r);
             const char *name = cfg->role_names[r];
             row_f(&c, t, "demand", name, q->demand);
             row_f(&c, t, "compute_cost", name, q->compute_cost);
             row_f(&c, t, "adoption_prev", name, q->adoption_prev);
+            row_f(&c, t, "zp", name, q->zp);
+            row_f(&c, t, "zr", name, q->zr);
+            row_f(&c, t, "Phi_p", name, q->Phi_p);
+            row_f(&c, t, "Phi_r", name, q->Phi_r);
+            row_f(&c, t, "Kbar", name, q->Kbar);
+            row_f(&c, t, "target", name, q->target);
             row_f(&c, t, "adoption_tentative", name, q->adoption_tentative);
             row_f(&c, t, "adoption", name, q->adoption);
+            row_f(&c, t, "assisted", name, q->assisted);
+            row_f(&c, t, "Kaug", name, q->Kaug);
         }
         row_f(&c, t, "budget", NULL, st->budget);
         row_f(&c, t, "spend_tentative", NULL, st->spend_tentative);
         row_f(&c, t, "spend", NULL, o->spend);
+        row_f(&c, t, "capped", NULL, (float)o->capped);
+        row_f(&c, t, "alpha", NULL, st->alpha);
         row_f(&c, t, "rolled_back", NULL, (float)o->rolled_back);
+        row_f(&c, t, "M", NULL, st->M);
         row_f(&c, t, "H", NULL, o->H);
         row_f(&c, t, "Hr", NULL, st->people_in_roles);
         row_f(&c, t, "Ho", NULL, o->Ho);
         row_f(&c, t, "Hn", NULL, o->Hn);
         row_f(&c, t, "Hs", NULL, o->Hs);
+        row_f(&c, t, "Hp", NULL, o->Hp);
         row_f(&c, t, "A", NULL, o->A);
         row_f(&c, t, "Hcf", NULL, o->Hcf);
         row_f(&c, t, "wage_bill", NULL, o->wage_bill);
+        row_f(&c, t, "Y", NULL, o->Y);
+        row_f(&c, t, "Ycf", NULL, o->Ycf);
+        row_f(&c, t, "U", NULL, st->U);
         row_f(&c, t, "Q", NULL, st->Q);
         row_f(&c, t, "change_pct", NULL, st->change_pct);
     }

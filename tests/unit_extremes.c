@@ -86,7 +86,7 @@ static int model_nonfinite(const hc_config *c, char *what, size_t len)
         }
         for (t = 0; t <= T && !bad; t++) {
             double metric[HC_N_METRICS];
-            hc_metrics(sums + (size_t)t * HC_N_SUMS, sums, 4.0, c->employment, metric);
+            hc_metrics(sums + (size_t)t * HC_N_SUMS, sums, c->employment, metric);
             for (k = 0; k < HC_N_METRICS && !bad; k++)
                 if (!isfinite(metric[k])) {
                     snprintf(what, len, "world %u step %d: metric %d = %g", w, t, k, metric[k]);
@@ -129,8 +129,8 @@ static const struct {
                                              {"simulation.years", "100"}}}},
     {"a price shock at every step", {{{"inference.shock_rate", "1e9"}, {"inference.shock_multiplier", "1e300"},
                                       {"simulation.years", "100"}}}},
-    {"low cost sensitivity, rising price, exploding budgets",
-     {{{"firms.cost_sensitivity", "0.01"}, {"inference.annual_price_change", "100"},
+    {"wide task-cost spread, rising price, exploding budgets",
+     {{{"inference.task_cost_dispersion", "5"}, {"inference.annual_price_change", "100"},
        {"compute.annual_budget_growth", "5"}, {"simulation.years", "30"}}}},
     {"free compute, full automation, elastic demand",
      {{{"inference.price_per_mtok", "1e-9"}, {"firms.demand_elasticity", "3"}, {"labor.oversight_ratio", "0"},
@@ -197,7 +197,7 @@ static const struct {
      "capability.annual_error_change"},
     {CUTS, {{{"firms.expected_price_change", "5"}, {"firms.planning_horizon", "1e4"}}}, "firms.expected_price_change"},
     {CUTS, {{{"compute.per_specialist", "1e-20"}}}, "compute.per_specialist"},
-    {CUTS, {{{"firms.cost_sensitivity", "1e-40"}}}, "firms.cost_sensitivity"},
+    {CUTS, {{{"inference.task_cost_dispersion", "1e-40"}}}, "inference.task_cost_dispersion"},
     {CUTS, {{{"firms.headcount", "1e40"}}}, "firms.headcount"},
     {CUTS, {{{"firms.headcount", "{\"dist\": \"gamma\", \"shape\": 0.5, \"scale\": 100}"}}}, "firms.headcount"},
     {CUTS, {{{"population.employment", "1e250"}}}, "population.employment"},
@@ -334,7 +334,7 @@ static void zero_unit_cost_without_elasticity_should_leave_demand_alone(void **s
 static void compute_budget_should_be_capped(void **state)
 {
     static const sets s = {{{"compute.annual_budget_growth", "9"}, {"compute.budget_share", "1"},
-                            {"inference.annual_price_change", "20"}, {"firms.cost_sensitivity", "0.05"},
+                            {"inference.annual_price_change", "20"}, {"inference.task_cost_dispersion", "4"},
                             {"simulation.years", "40"}}};
     hc_config c;
     hc_error err;

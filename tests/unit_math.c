@@ -1,4 +1,4 @@
-/* unit_math.c: hc_expf and hc_logf (include/hc_math.h) against double-precision libm
+/* unit_math.c: hc_expf, hc_logf and hc_normal_cdff (include/hc_math.h) against double-precision libm
  * over the whole float range, and their special values. */
 #include <math.h>
 #include <setjmp.h>
@@ -73,12 +73,37 @@ static void special_values_should_follow_c99(void **state)
     assert_true(fabs(hc_logf(0x1p-149f) - log(0x1p-149)) < 1e-5); /* smallest subnormal */
 }
 
+/* hc_normal_cdff against 0.5 erfc(-x / sqrt 2) in double over [-14, 8] in steps of 1/1024:
+ * the bounds stated in include/hc_math.h. */
+static void normal_cdf_should_be_within_its_stated_error(void **state)
+{
+    double worst_abs = 0.0, worst_rel = 0.0;
+    int i;
+    (void)state;
+    for (i = -14 * 1024; i <= 8 * 1024; i++) {
+        const float x = (float)i / 1024.0f;
+        const double exact = 0.5 * erfc(-(double)x / sqrt(2.0)), got = (double)hc_normal_cdff(x);
+        const double abs_err = fabs(got - exact);
+        if (abs_err > worst_abs) worst_abs = abs_err;
+        if (x <= 0.0f && x >= -13.0f && abs_err / exact > worst_rel) worst_rel = abs_err / exact;
+    }
+    print_message("# hc_normal_cdff: worst absolute error %.3g, worst relative error on [-13, 0] %.3g\n",
+                  worst_abs, worst_rel);
+    assert_true(worst_abs <= 2e-7);
+    assert_true(worst_rel <= 1e-5);
+    assert_true(hc_normal_cdff(0.0f) == 0.5f);
+    assert_true(hc_normal_cdff(-hc_bits_float(0x7F800000u)) == 0.0f);
+    assert_true(hc_normal_cdff(hc_bits_float(0x7F800000u)) == 1.0f);
+    assert_true(isnan(hc_normal_cdff(hc_bits_float(0x7FC00000u))));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(expf_should_be_within_one_ulp_everywhere),
         cmocka_unit_test(logf_should_be_within_one_ulp_everywhere),
         cmocka_unit_test(special_values_should_follow_c99),
+        cmocka_unit_test(normal_cdf_should_be_within_its_stated_error),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -140,7 +140,7 @@ static void traced_inputs_should_be_what_the_firm_was_built_from(void **state)
     assert_memory_equal(wi.in, tr.world_inputs.in, sizeof wi.in);
     assert_memory_equal(wi.tokens, tr.world_inputs.tokens, (size_t)tr.n_roles * sizeof(double));
     assert_true(same_bits(f.H0, (float)tr.firm_inputs[HC_IN_HEADCOUNT]));
-    assert_true(same_bits(f.beta, (float)tr.firm_inputs[HC_IN_COST_SENSITIVITY]));
+    assert_true(same_bits(f.platform_cost, (float)tr.firm_inputs[HC_IN_PLATFORM_COST]));
     assert_true(same_bits(f.per_specialist, (float)tr.firm_inputs[HC_IN_PER_SPECIALIST]));
     assert_true(same_bits(f.wage_oversight, (float)tr.firm_inputs[HC_IN_WAGE_OVERSIGHT]));
     for (r = 0; r < tr.n_roles; r++) assert_true(same_bits(f.wage[r], (float)tr.role_wage[r]));
@@ -152,33 +152,39 @@ static void traced_inputs_should_be_what_the_firm_was_built_from(void **state)
     hc_config_free(&cfg);
 }
 
-/* Budgets from tiny to ample: both branches of the budget check. */
-static void tentative_adoption_and_budget_should_explain_every_roll_back(void **state)
+/* Budgets from tiny to ample: both branches of the budget check, and roll-back as the
+ * automated share falling over a whole year. */
+static void tentative_adoption_and_budget_should_explain_every_capped_step(void **state)
 {
     hc_config cfg;
-    int w, f, rolled = 0, kept = 0;
+    int w, f, capped = 0, kept = 0;
     (void)state;
     load_with("configs/growth.json", "6", "6", "4", "compute.budget_share",
               "{\"dist\": \"lognormal\", \"p5\": 0.00001, \"p95\": 0.1}", &cfg);
     for (w = 0; w < 6; w++)
         for (f = 0; f < 6; f++) {
             hc_trace tr;
+            const int S = cfg.steps_per_year;
             int t, r;
             trace(&cfg, (uint32_t)w, (uint32_t)f, &tr);
             for (t = 0; t <= tr.n_steps; t++) {
                 const hc_trace_step *st = &tr.steps[t];
-                assert_int_equal(st->out.rolled_back, st->spend_tentative > st->budget);
+                assert_int_equal(st->out.capped, st->spend_tentative > st->budget);
+                if (t % S == 0)
+                    assert_int_equal(st->out.rolled_back, t > 0 && st->alpha < tr.steps[t - S].alpha);
+                else
+                    assert_int_equal(st->out.rolled_back, tr.steps[t - 1].out.rolled_back);
                 for (r = 0; r < tr.n_roles; r++) {
                     const hc_trace_role *q = hc_trace_role_at(&tr, t, r);
-                    if (st->out.rolled_back)
+                    if (st->out.capped)
                         assert_rel(q->adoption, q->adoption_tentative * st->budget / st->spend_tentative, 1e-5);
                     else
                         assert_true(same_bits(q->adoption, q->adoption_tentative));
                     if (t > 0) assert_true(same_bits(q->adoption_prev, hc_trace_role_at(&tr, t - 1, r)->adoption));
                 }
-                if (st->out.rolled_back) {
+                if (st->out.capped) {
                     assert_rel(st->out.spend, st->budget, 1e-5);
-                    rolled++;
+                    capped++;
                 } else {
                     assert_true(same_bits(st->out.spend, st->spend_tentative));
                     kept++;
@@ -186,8 +192,8 @@ static void tentative_adoption_and_budget_should_explain_every_roll_back(void **
             }
             hc_trace_free(&tr);
         }
-    print_message("# %d firm-steps rolled back, %d kept\n", rolled, kept);
-    assert_true(rolled > 0 && kept > 0);
+    print_message("# %d firm-steps capped by the budget, %d not\n", capped, kept);
+    assert_true(capped > 0 && kept > 0);
     hc_config_free(&cfg);
 }
 
@@ -209,7 +215,7 @@ static void headcount_components_should_add_up(void **state)
         }
         assert_rel(demand, (double)st->out.Hcf * Q_prev, 1e-5);
         assert_rel(automated, st->out.A, 1e-5);
-        assert_rel(st->out.H, (double)st->people_in_roles + st->out.Ho + st->out.Hn + st->out.Hs, 1e-5);
+        assert_rel(st->out.H, (double)st->people_in_roles + st->out.Ho + st->out.Hn + st->out.Hs + st->out.Hp, 1e-5);
     }
     assert_true(tr.steps[tr.n_steps].out.A > 0.0f); /* cuts automates: the test is not vacuous */
     hc_trace_free(&tr);
@@ -271,7 +277,7 @@ int main(void)
         cmocka_unit_test(traced_change_should_equal_the_runs_firm_change_bit_for_bit),
         cmocka_unit_test(a_one_firm_world_should_sum_exactly_the_traced_firm),
         cmocka_unit_test(traced_inputs_should_be_what_the_firm_was_built_from),
-        cmocka_unit_test(tentative_adoption_and_budget_should_explain_every_roll_back),
+        cmocka_unit_test(tentative_adoption_and_budget_should_explain_every_capped_step),
         cmocka_unit_test(headcount_components_should_add_up),
         cmocka_unit_test(pick_should_take_the_nearest_rank_with_ties_by_world_then_firm),
         cmocka_unit_test(percentile_lists_should_parse_or_fail_clearly),
