@@ -20,6 +20,8 @@
 #include "hc_engine.h"
 #include "hc_model.h"
 #include "hc_philox.h"
+#include "hc_trace.h"
+#include "hc_trace.h"
 
 /* ---- building models by hand (the config loader has its own tests) */
 
@@ -77,7 +79,7 @@ static void constant_model(hc_model *m)
     m->input[HC_IN_ADOPTION_SPEED] = constant(0.4);
     m->input[HC_IN_EXPECTED_PRICE_CHANGE] = constant(-0.7);
     m->input[HC_IN_PLANNING_HORIZON] = constant(1.5);
-    m->input[HC_IN_COST_SENSITIVITY] = constant(2.0);
+    m->input[HC_IN_TASK_COST_DISPERSION] = constant(1.0);
     m->input[HC_IN_BUDGET_SHARE] = constant(0.02);
     m->input[HC_IN_PER_SPECIALIST] = constant(2e6);
     m->input[HC_IN_DEMAND_ELASTICITY] = constant(0.5);
@@ -115,7 +117,7 @@ static void random_model(hc_model *m)
     m->input[HC_IN_HEADCOUNT] = lognormal(40.0, 1.2);
     m->input[HC_IN_DEMAND_GROWTH] = uniform(-0.05, 0.06);
     m->input[HC_IN_ADOPTION_SPEED] = uniform(0.05, 0.8);
-    m->input[HC_IN_COST_SENSITIVITY] = lognormal(1.9, 0.6);
+    m->input[HC_IN_TASK_COST_DISPERSION] = uniform(0.5, 1.5);
     m->input[HC_IN_BUDGET_SHARE] = lognormal(0.015, 1.0);
     m->input[HC_IN_DEMAND_ELASTICITY] = uniform(0.0, 1.0);
     for (r = 0; r < m->n_roles; r++) {
@@ -420,7 +422,7 @@ typedef struct {
 } oc_row;
 
 /* Relative closeness below which a decision counts as a near tie. */
-#define OC_TIE 1e-4
+#define OC_TIE 1e-5
 
 static int oc_near(double a, double b)
 {
@@ -520,7 +522,8 @@ static void oc_firm_path(const oc_setup *st, const oc_world *wd, const oc_firm_i
         row->capped = spend_t > B;
         if (t >= S && t % S == 0) {
             rb = alpha < rows[t - S].alpha;
-            rb_tie = oc_near(alpha, rows[t - S].alpha);
+            /* an automated share below 1e-30 is under a float's resolution (it underflows) */
+            rb_tie = oc_near(alpha, rows[t - S].alpha) || (alpha != rows[t - S].alpha && fmax(alpha, rows[t - S].alpha) < 1e-30);
             if (rb_tie && in->rho > 0.0 && !ever_rolled_back) tie = 1;
             if (rb) ever_rolled_back = 1;
         }
@@ -680,9 +683,9 @@ static const char oc_config_text[] =
     " \"inference\": {"
     "  \"price_per_mtok\": {\"dist\": \"lognormal\", \"p5\": 0.5, \"p95\": 8},"
     "  \"annual_price_change\": {\"dist\": \"uniform\", \"min\": -0.6, \"max\": 0.2},"
-    "  \"price_volatility\": {\"dist\": \"uniform\", \"min\": 0.1, \"max\": 0.7},"
-    "  \"shock_rate\": {\"dist\": \"uniform\", \"min\": 0.2, \"max\": 1.5},"
-    "  \"shock_multiplier\": {\"dist\": \"uniform\", \"min\": 0.4, \"max\": 2.5},"
+    "  \"price_volatility\": {\"dist\": \"uniform\", \"min\": 0.1, \"max\": 0.5},"
+    "  \"shock_rate\": {\"dist\": \"uniform\", \"min\": 0.2, \"max\": 1.0},"
+    "  \"shock_multiplier\": {\"dist\": \"uniform\", \"min\": 0.6, \"max\": 1.8},"
     "  \"annual_token_growth\": {\"dist\": \"uniform\", \"min\": 0.0, \"max\": 1.0},"
     "  \"task_cost_dispersion\": {\"dist\": \"uniform\", \"min\": 0.4, \"max\": 2.0}},"
     " \"capability\": {"
@@ -705,7 +708,7 @@ static const char oc_config_text[] =
     "  \"annual_budget_growth\": {\"dist\": \"uniform\", \"min\": -0.1, \"max\": 0.6},"
     "  \"budget_share\": {\"dist\": \"lognormal\", \"p5\": 0.001, \"p95\": 0.2},"
     "  \"per_specialist\": {\"dist\": \"lognormal\", \"p5\": 2e5, \"p95\": 4e6},"
-    "  \"platform_cost\": {\"dist\": \"uniform\", \"min\": 0, \"max\": %g}},"
+    "  \"platform_cost\": %s},"
     " \"firms\": {%s,"
     "  \"demand_growth\": {\"dist\": \"uniform\", \"min\": -0.05, \"max\": 0.05},"
     "  \"adoption_speed\": {\"dist\": \"uniform\", \"min\": 0.05, \"max\": 0.6},"
@@ -739,9 +742,11 @@ static const char oc_size_classes[] =
 static void oc_load(hc_config *cfg, int years, int S, int worlds, int firms, unsigned seed, double platform,
                     const char *sizes)
 {
-    char text[sizeof(oc_config_text) + sizeof(oc_size_classes) + 256];
+    char text[sizeof(oc_config_text) + sizeof(oc_size_classes) + 256], P[96];
     hc_error err;
-    const int n = snprintf(text, sizeof(text), oc_config_text, years, S, worlds, firms, seed, platform, sizes);
+    int n;
+    snprintf(P, sizeof(P), "{\"dist\": \"uniform\", \"min\": 0, \"max\": %g}", platform);
+    n = snprintf(text, sizeof(text), oc_config_text, years, S, worlds, firms, seed, platform > 0 ? P : "0", sizes);
     assert_true(n > 0 && (size_t)n < sizeof(text));
     if (hc_config_load_text("oracle.json", text, (size_t)n, NULL, 0, cfg, &err) != 0)
         fail_msg("oracle config: %s", err.message);
@@ -761,7 +766,7 @@ static int oc_engine_metric(const char *name)
  * for a % metric (so a share of 100 % or a change of -40 % is held to OC_REL of its own
  * size, and a metric near 0 to OC_REL x 100 percentage points) and population.employment
  * for the jobs metrics. */
-#define OC_REL 1e-4
+#define OC_REL 1e-5
 
 typedef struct {
     double worst[OC_N_METRICS];   /* largest |engine - oracle| / (|oracle| + scale) seen */
@@ -904,7 +909,7 @@ static void engine_should_agree_with_the_oracle_world_by_world_and_firm_by_firm(
 static double metric_at(const hc_results *r, const hc_config *c, int s, int64_t w, int t, int metric)
 {
     double mm[HC_N_METRICS];
-    hc_metrics(hc_results_sums(r, s, w, t), hc_results_sums(r, s, w, 0), (double)r->firms, c[s].employment, mm);
+    hc_metrics(hc_results_sums(r, s, w, t), hc_results_sums(r, s, w, 0), c[s].employment, mm);
     return mm[metric];
 }
 
@@ -925,7 +930,7 @@ static void zero_exposure_should_mean_no_automation_and_headcount_follows_demand
             const double *sums = hc_results_sums(&res, 0, w, t);
             assert_true(sums[HC_SUM_A] == 0.0 && sums[HC_SUM_SPEND] == 0.0 && sums[HC_SUM_HS] == 0.0);
             assert_true(fabs(sums[HC_SUM_H] / sums[HC_SUM_HCF] - 1.0) < 1e-6); /* float rounding only */
-            assert_true(metric_at(&res, &c, 0, w, t, HC_M_ADOPTION) == 0.0);
+            assert_true(metric_at(&res, &c, 0, w, t, HC_M_AUTOMATED_EXPOSED) == 0.0);
         }
     hc_results_free(&res);
 }
@@ -945,11 +950,9 @@ static void enormous_token_price_should_mean_no_automation(void **state)
     make_config(&c, &m, "expensive", 20, 50);
     run(&c, 1, 2, &res);
     for (w = 0; w < c.worlds; w++) {
-        /* Work automated stays nil. (The AI effect need not be 0: with beta < 1 the bill
-         * a*K grows like C^(1-beta), so firms still spend their budget and hire
-         * specialists; docs/model.md "Interpretations".) */
+        /* Work automated stays nil: no task's compute is below the wage it replaces. */
         assert_true(metric_at(&res, &c, 0, w, m.n_steps, HC_M_DISPLACED) < 1e-9);
-        assert_true(metric_at(&res, &c, 0, w, m.n_steps, HC_M_ADOPTION) < 1e-9);
+        assert_true(metric_at(&res, &c, 0, w, m.n_steps, HC_M_AUTOMATED_EXPOSED) < 1e-9);
     }
     hc_results_free(&res);
 }
@@ -988,10 +991,12 @@ static void zero_budget_should_mean_no_compute_spend(void **state)
     for (w = 0; w < c.worlds; w++)
         for (t = 0; t <= m.n_steps; t++) {
             const double *sums = hc_results_sums(&res, 0, w, t);
-            assert_true(sums[HC_SUM_SPEND] == 0.0 && sums[HC_SUM_A] == 0.0 && sums[HC_SUM_HS] == 0.0);
+            /* A below 1e-30 FTE: a share so small that its bill underflows a float to 0, so
+             * the budget check (spend~ = 0: scale 1) leaves it as it is */
+            assert_true(sums[HC_SUM_SPEND] == 0.0 && sums[HC_SUM_A] < 1e-30 && sums[HC_SUM_HS] == 0.0);
         }
-    /* every firm wanted to adopt, and every one was rolled back to zero */
-    assert_true(metric_at(&res, &c, 0, 0, m.n_steps, HC_M_ROLLED_BACK) == 100.0);
+    /* every firm wanted AI (no platform cost), and every one is held down by its budget */
+    assert_true(metric_at(&res, &c, 0, 0, m.n_steps, HC_M_BUDGET_CAPPED) == 100.0);
     hc_results_free(&res);
 }
 
@@ -1011,10 +1016,12 @@ static void bands_should_be_ordered_and_finite(void **state)
     for (metric = 0; metric < HC_N_METRICS; metric++)
         for (t = 0; t <= m.n_steps; t++) {
             const double *row = hc_bands_world(&b, 0, metric, t);
+            for (k = 0; k < b.np + 2; k++) assert_true(isfinite(row[k]));
             for (k = 1; k < b.np; k++) assert_true(row[k - 1] <= row[k]);
         }
     for (year = 0; year <= m.years; year++) {
         const double *row = hc_bands_firm(&b, 0, year);
+        for (k = 0; k < b.np + 3; k++) assert_true(isfinite(row[k]));
         for (k = 1; k < b.np; k++) assert_true(row[k - 1] <= row[k]);
         assert_true(row[b.np + 2] >= 0.0 && row[b.np + 2] <= 1.0);
     }
