@@ -154,11 +154,13 @@ static void run(const hc_config *cfg, int n, int threads, hc_results *res)
 /* ==== the oracle: docs/model.md, "The headcount model, version 2", read in double ====
  *
  * Written from the contract's text alone. What it shares with the code under test is
- * only what the contract says is shared: the config loader (each input's distribution,
- * the role list) and the random draws (hc_rng at the counters of docs/model.md
+ * only what the contract says is shared: the config loader (each input's distribution
+ * from hc_config.model; the roles' fixed fields and the size classes from the resolved
+ * JSON, in double) and the random draws (hc_rng at the counters of docs/model.md
  * "Randomness: counter layout", hc_dist_sample, hc_normal_quantile). Every equation is
- * computed here again, in double, in the contract's own order and notation; nothing
- * is read from include/hc_model.h but the ids the loader's input table is indexed by. */
+ * computed here again, in double, in the contract's own order and notation; Phi is libm's
+ * erfc. No function of include/hc_model.h is called: an input's id (part of its draw's
+ * counter) is its index in the loader's table hc_input_specs, found by its config key. */
 
 #define OC_MAX_ROLES HC_MAX_ROLES
 #define OC_MAX_CLASSES 64
@@ -558,7 +560,8 @@ static void oc_firm_path(const oc_setup *st, const oc_world *wd, const oc_firm_i
         if (t >= S && t % S == 0) {
             rb = alpha < rows[t - S].alpha;
             /* an automated share below 1e-30 is under a float's resolution (it underflows) */
-            rb_tie = oc_near(alpha, rows[t - S].alpha) || (alpha != rows[t - S].alpha && fmax(alpha, rows[t - S].alpha) < 1e-30);
+            rb_tie = oc_near(alpha, rows[t - S].alpha) ||
+                     (alpha != rows[t - S].alpha && fmax(alpha, rows[t - S].alpha) < 1e-30);
             if (rb_tie && in->rho > 0.0 && !ever_rolled_back) tie = 1;
             if (rb) ever_rolled_back = 1;
         }
@@ -928,7 +931,8 @@ static void oc_compare(const char *label, const hc_config *cfg, oc_tally *tally)
     hc_error err;
     int engine_id[OC_N_METRICS];
     double *engine = malloc((size_t)OC_N_METRICS * (size_t)(T + 1) * (size_t)W * sizeof(double));
-    int64_t *shrinking = calloc((size_t)cfg->years + 1, sizeof(int64_t)), *unsure = calloc((size_t)cfg->years + 1, sizeof(int64_t));
+    int64_t *shrinking = calloc((size_t)cfg->years + 1, sizeof(int64_t));
+    int64_t *unsure = calloc((size_t)cfg->years + 1, sizeof(int64_t));
     int64_t w, f;
     int t, k, y;
     assert_true(engine && shrinking && unsure);
@@ -942,7 +946,8 @@ static void oc_compare(const char *label, const hc_config *cfg, oc_tally *tally)
     assert_int_equal(hc_run_cpu(cfg, 1, 2, &res, &err), 0);
     for (k = 0; k < OC_N_METRICS; k++)
         for (t = 0; t <= T; t++)
-            hc_world_metrics(&res, cfg, 0, t, engine_id[k], engine + ((size_t)k * (size_t)(T + 1) + (size_t)t) * (size_t)W);
+            hc_world_metrics(&res, cfg, 0, t, engine_id[k],
+                             engine + ((size_t)k * (size_t)(T + 1) + (size_t)t) * (size_t)W);
     for (w = 0; w < W; w++) {
         oc_result o;
         oc_run_world(&st, (uint32_t)w, &o);
@@ -959,7 +964,8 @@ static void oc_compare(const char *label, const hc_config *cfg, oc_tally *tally)
                 const double got = hc_results_firm_change(&res, 0, y)[w * F + f];
                 shrinking[y] += rows[y * S].H < rows[0].H;
                 unsure[y] += rows[T].near_tie || fabs(want) <= OC_REL * 100.0;
-                if (!rows[T].near_tie) oc_check("a firm's change", label, w, y * S, got, want, 100.0, 0.0, &tally->worst_firm);
+                if (!rows[T].near_tie)
+                    oc_check("a firm's change", label, w, y * S, got, want, 100.0, 0.0, &tally->worst_firm);
             }
             tally->firms++;
             tally->firms_compared += !rows[T].near_tie;
@@ -995,7 +1001,8 @@ static void oc_compare(const char *label, const hc_config *cfg, oc_tally *tally)
     /* the firm-level share below the initial headcount, of every firm */
     for (y = 0; y <= cfg->years; y++)
         if (llabs(res.shrinking[y] - shrinking[y]) > unsure[y])
-            fail_msg("%s: firms below their initial headcount at year %d: engine %lld, oracle %lld (%lld unsure)", label, y,
+            fail_msg("%s: firms below their initial headcount at year %d: engine %lld, oracle %lld (%lld unsure)",
+                     label, y,
                      (long long)res.shrinking[y], (long long)shrinking[y], (long long)unsure[y]);
     hc_results_free(&res);
     free(engine);
@@ -1030,9 +1037,11 @@ static void engine_should_agree_with_the_oracle_world_by_world_and_firm_by_firm(
                   (long long)tally.firms, (long long)tally.rolled_back, (long long)tally.capped,
                   (long long)tally.uncapped, (long long)tally.no_platform, (long long)tally.platform,
                   (long long)tally.jumps);
-    for (k = 0; k < OC_N_METRICS; k++) print_message("oracle: worst relative gap %-22s %.2e\n", oc_metric_names[k], tally.worst[k]);
+    for (k = 0; k < OC_N_METRICS; k++)
+        print_message("oracle: worst relative gap %-22s %.2e\n", oc_metric_names[k], tally.worst[k]);
     print_message("oracle: worst relative gap a firm's change       %.2e\n", tally.worst_firm);
-    print_message("oracle: worst relative gap in %lld traced firms  %.2e\n", (long long)tally.traced, tally.worst_trace);
+    print_message("oracle: worst relative gap in %lld traced firms  %.2e\n", (long long)tally.traced,
+                  tally.worst_trace);
     /* The comparison must have exercised what it claims to. */
     assert_true(tally.worlds_compared * 4 >= tally.worlds * 3);
     assert_true(tally.firms_compared * 10 >= tally.firms * 9);
