@@ -539,10 +539,14 @@ HC_HD void hc_firm_step_detail(const hc_model *m, const hc_world_step *ws, const
         const float zr = log_ratio * inv_s;
         const float zp = (log_ratio - plan_shift) * inv_s;
         const float Phi_r = hc_normal_cdff(zr), Phi_pl = hc_normal_cdff(zp);
-        /* K e^(s^2/2) Phi(zr - s) / Phi(zr), at most V: the min also takes the 0/0 of
-         * Phi(zr) = 0 (a NaN, which hc_min_bound turns into V) */
-        const float kbar = hc_min_bound(K * mean_factor * (hc_normal_cdff(zr - s) / Phi_r), V_pos);
-        const float cap = pays ? m->role_exposure[r] * capability : 0.0f;
+        /* K e^(s^2/2) Phi(zr - s) / Phi(zr), at most V. Where Phi(zr - s) underflows to 0
+         * (zr below about -14 + s) the quotient is its limit V instead: the few tasks
+         * that pay then cost nearly V, and automation is never free. The min also takes
+         * the 0/0 of Phi(zr) = 0 (a NaN, which hc_min_bound turns into V). */
+        const float Phi_rs = hc_normal_cdff(zr - s);
+        const float kbar = Phi_rs > 0.0f ? hc_min_bound(K * mean_factor * (Phi_rs / Phi_r), V_pos) : V_pos;
+        const float exposed_cap = m->role_exposure[r] * capability; /* loaded in every lane: no masked load */
+        const float cap = pays ? exposed_cap : 0.0f;
         const float pp = pays ? Phi_pl : 0.0f;
         const float kb = pays ? kbar : 0.0f;
         Kbar[r] = kb;
@@ -563,7 +567,8 @@ HC_HD void hc_firm_step_detail(const hc_model *m, const hc_world_step *ws, const
         const float K = r < R ? Kw[r] : 1.0f;
         const float D = demand * m->role_share[r];
         const float W = f->wage[r] * wage_index;
-        const float cap = (W - oversight_cost > 0.0f) ? m->role_exposure[r] * capability : 0.0f;
+        const float exposed_cap = m->role_exposure[r] * capability;
+        const float cap = (W - oversight_cost > 0.0f) ? exposed_cap : 0.0f;
         const float target = u * cap * Phi_p[r];
         const float a_prev = f->adoption[r];
         /* a^_r: step 0 keeps the starting adoption (a select, not a branch) */
@@ -625,7 +630,13 @@ HC_HD void hc_firm_step_detail(const hc_model *m, const hc_world_step *ws, const
         /* Roll-back at whole years: the automated share against a year earlier. The
          * whole-year test is the same for every firm (t and S are the step's). */
         const int whole_year = t % S == 0;
-        const float rb = whole_year ? (t > 0 && alpha < f->alpha_year ? 1.0f : 0.0f) : f->rolled_back;
+        /* 1 at a whole year after the first, else 0: as a float, because gcc vectorises
+         * no select on a combination of two step-level conditions; rb is then exact
+         * arithmetic on 0s and 1s */
+        const float at_year = whole_year ? 1.0f : 0.0f;
+        const float judged = at_year * (t > 0 ? 1.0f : 0.0f);
+        const float fell = alpha < f->alpha_year ? 1.0f : 0.0f;
+        const float rb = judged * fell + (1.0f - at_year) * f->rolled_back;
         if (detail) {
             detail->belief = belief;
             detail->saving = saving;

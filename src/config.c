@@ -1823,7 +1823,7 @@ static int parse_size_classes(loader *L, const cJSON *firms, const cJSON *headco
     int n = 0, j;
     m->n_size_classes = 0;
     if (list == NULL || cJSON_IsNull(list)) { /* null: none (so --set firms.size_classes=null lifts them) */
-        if (alpha != NULL) return fail_at(L, alpha, "firms.size_alpha", "needs firms.size_classes"), -1;
+        if (alpha != NULL && list == NULL) return fail_at(L, alpha, "firms.size_alpha", "needs firms.size_classes"), -1;
         return 0;
     }
     if (headcount != NULL)

@@ -122,10 +122,40 @@ static inline __attribute__((always_inline)) void block_get(const firm_block *b,
 #endif
 }
 
-/* Firm i of the block through step t, its contributions to out[i], change[i], below[i]. */
+/* The block's contributions at one step, as structure of arrays: field k of firm i at
+ * k[i], so that the vector loop's stores are plain vector stores (an array of
+ * hc_firm_out, 16 fields wide, would need 16-way interleaved stores, which gcc refuses). */
+typedef struct {
+    float H[HC_CPU_BLOCK], Hcf[HC_CPU_BLOCK], A[HC_CPU_BLOCK], Ho[HC_CPU_BLOCK], Hn[HC_CPU_BLOCK];
+    float Hs[HC_CPU_BLOCK], Hp[HC_CPU_BLOCK], spend[HC_CPU_BLOCK], wage_bill[HC_CPU_BLOCK];
+    float exposed[HC_CPU_BLOCK], Y[HC_CPU_BLOCK], Ycf[HC_CPU_BLOCK], weight[HC_CPU_BLOCK];
+    int rolled_back[HC_CPU_BLOCK], capped[HC_CPU_BLOCK], uses_ai[HC_CPU_BLOCK];
+} out_block;
+
+static inline __attribute__((always_inline)) void out_get(const out_block *ob, int i, hc_firm_out *o)
+{
+    o->H = ob->H[i];
+    o->Hcf = ob->Hcf[i];
+    o->A = ob->A[i];
+    o->Ho = ob->Ho[i];
+    o->Hn = ob->Hn[i];
+    o->Hs = ob->Hs[i];
+    o->Hp = ob->Hp[i];
+    o->spend = ob->spend[i];
+    o->wage_bill = ob->wage_bill[i];
+    o->exposed = ob->exposed[i];
+    o->Y = ob->Y[i];
+    o->Ycf = ob->Ycf[i];
+    o->weight = ob->weight[i];
+    o->rolled_back = ob->rolled_back[i];
+    o->capped = ob->capped[i];
+    o->uses_ai = ob->uses_ai[i];
+}
+
+/* Firm i of the block through step t, its contributions to out, change[i], below[i]. */
 static inline __attribute__((always_inline)) void block_step(firm_block *b, int i, const hc_model *m,
                                                              const hc_world_step *ws, const float *K, int t,
-                                                             hc_firm_out *out, float *change, int *below)
+                                                             out_block *out, float *change, int *below)
 {
 #ifdef HC_ROLE_LOOPS_UNROLLED
     hc_firm f_copy;
@@ -140,22 +170,22 @@ static inline __attribute__((always_inline)) void block_step(firm_block *b, int 
     block_put(b, i, f);
 #endif
     /* field by field: gcc vectorises no struct copy */
-    out[i].H = o.H;
-    out[i].Hcf = o.Hcf;
-    out[i].A = o.A;
-    out[i].Ho = o.Ho;
-    out[i].Hn = o.Hn;
-    out[i].Hs = o.Hs;
-    out[i].Hp = o.Hp;
-    out[i].spend = o.spend;
-    out[i].wage_bill = o.wage_bill;
-    out[i].exposed = o.exposed;
-    out[i].Y = o.Y;
-    out[i].Ycf = o.Ycf;
-    out[i].weight = o.weight;
-    out[i].rolled_back = o.rolled_back;
-    out[i].capped = o.capped;
-    out[i].uses_ai = o.uses_ai;
+    out->H[i] = o.H;
+    out->Hcf[i] = o.Hcf;
+    out->A[i] = o.A;
+    out->Ho[i] = o.Ho;
+    out->Hn[i] = o.Hn;
+    out->Hs[i] = o.Hs;
+    out->Hp[i] = o.Hp;
+    out->spend[i] = o.spend;
+    out->wage_bill[i] = o.wage_bill;
+    out->exposed[i] = o.exposed;
+    out->Y[i] = o.Y;
+    out->Ycf[i] = o.Ycf;
+    out->weight[i] = o.weight;
+    out->rolled_back[i] = o.rolled_back;
+    out->capped[i] = o.capped;
+    out->uses_ai[i] = o.uses_ai;
     change[i] = hc_firm_change_pct(f, o.H);
     below[i] = o.H < f->H_start;
 }
@@ -171,7 +201,7 @@ static inline __attribute__((always_inline)) void firms_of_world(const hc_cpu_wo
     for (first = 0; first < F; first += HC_CPU_BLOCK) {
         const int n = F - first < HC_CPU_BLOCK ? (int)(F - first) : HC_CPU_BLOCK;
         firm_block block;
-        hc_firm_out out[HC_CPU_BLOCK];
+        out_block out;
         float change[HC_CPU_BLOCK]; /* hc_firm_change_pct, kept at whole years */
         int below[HC_CPU_BLOCK];    /* H_t < H at step 0 */
         int i, t;
@@ -194,8 +224,12 @@ static inline __attribute__((always_inline)) void firms_of_world(const hc_cpu_wo
             int r;
             for (r = 0; r < HC_FIRM_ROLE_CAP; r++) K[r] = r < R ? cw->Kw[(size_t)t * (size_t)R + (size_t)r] : 1.0f;
 #pragma GCC ivdep
-            for (i = 0; i < HC_CPU_BLOCK; i++) block_step(&block, i, m, &ws, K, t, out, change, below);
-            for (i = 0; i < n; i++) hc_firm_accumulate(sums, &out[i]); /* firm order */
+            for (i = 0; i < HC_CPU_BLOCK; i++) block_step(&block, i, m, &ws, K, t, &out, change, below);
+            for (i = 0; i < n; i++) { /* firm order */
+                hc_firm_out o;
+                out_get(&out, i, &o);
+                hc_firm_accumulate(sums, &o);
+            }
             if (t % S == 0) {
                 const int year = t / S;
                 float *dst = hc_results_firm_change(cw->res, cw->scenario, year) + cw->world * F + first;

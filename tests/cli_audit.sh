@@ -84,7 +84,7 @@ ok $? "each traced firm's command replays it to the change traced_firms.csv repo
 $PY tests/ref/sipmath_roundtrip.py "$TMP/r" >"$TMP/rt" 2>&1; rc=$?
 sed 's/^/# /' "$TMP/rt"; ok $rc "samples.json and samples.csv reproduce bands.csv exactly"
 grep -q "^cuts,23,ai_net_jobs,2029," "$TMP/r/samples.csv"; ok $? "samples.csv has scenario,world,metric,year,value rows"
-[ $(($(wc -l <"$TMP/r/samples.csv") - 1)) -eq $((2 * 11 * 3 * 24)) ]; ok $? "samples.csv: scenarios x metrics x years x worlds rows"
+[ $(($(wc -l <"$TMP/r/samples.csv") - 1)) -eq $((2 * 16 * 3 * 24)) ]; ok $? "samples.csv: scenarios x metrics x years x worlds rows"
 cp -r "$TMP/r" "$TMP/tampered"
 $PY - "$TMP/tampered/bands.csv" <<'PY'
 import sys
@@ -131,16 +131,16 @@ ok $? "manifest.json lists every file with the SHA-256 sha256sum prints and its 
 
 # --- mixtures and the 90 % interval shorthand from the command line
 MIX='{"dist":"mixture","components":[{"dist":"lognormal","median":20,"sigma":1},{"p5":1000,"p95":50000}],"weights":[0.9,0.1]}'
-status_is 0 "validate accepts a mixture" "$HC" validate --set "firms.headcount=$MIX" configs/cuts.json
-status_is 0 "run with a mixture input" "$HC" run "${SMALL[@]}" --set "firms.headcount=$MIX" -o "$TMP/mix" configs/cuts.json
+status_is 0 "validate accepts a mixture" "$HC" validate --set firms.size_classes=null --set "firms.headcount=$MIX" configs/cuts.json
+status_is 0 "run with a mixture input" "$HC" run "${SMALL[@]}" --set firms.size_classes=null --set "firms.headcount=$MIX" -o "$TMP/mix" configs/cuts.json
 ! grep -qiE "nan|inf" "$TMP/mix/bands.csv"; ok $? "a mixture run has finite bands"
 status_is 2 "a mixture of mixtures is refused" "$HC" validate \
-    --set 'firms.headcount={"dist":"mixture","components":[5,{"dist":"mixture","components":[5],"weights":[1]}],"weights":[1,1]}' configs/cuts.json
+    --set firms.size_classes=null --set 'firms.headcount={"dist":"mixture","components":[5,{"dist":"mixture","components":[5],"weights":[1]}],"weights":[1,1]}' configs/cuts.json
 grep -q "firms.headcount.components\[1\].dist (from --set): a mixture's components are distributions, not mixtures" "$TMP/err"
 ok $? "and the message names the component"
 status_is 0 "describe shows the shorthand's choice" "$HC" describe --samples 1000 \
     --set 'inference.price_per_mtok={"p5":1,"p95":4}' \
-    --set 'inference.annual_price_change={"p5":-0.5,"p95":0.5,"clip":[-0.9,1]}' --set "firms.headcount=$MIX" configs/cuts.json
+    --set 'inference.annual_price_change={"p5":-0.5,"p95":0.5,"clip":[-0.9,1]}' --set firms.size_classes=null --set "firms.headcount=$MIX" configs/cuts.json
 grep -q "^inference.price_per_mtok .*(90 % interval read as a lognormal)" "$TMP/out"; ok $? "positive bounds read as a lognormal"
 grep -q "^inference.annual_price_change .*(90 % interval read as a normal)" "$TMP/out"; ok $? "a bound <= 0 reads as a normal"
 grep -q "^firms.headcount .*(components: lognormal 0.9, lognormal 0.1)" "$TMP/out"; ok $? "describe lists a mixture's components"

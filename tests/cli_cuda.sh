@@ -66,11 +66,14 @@ if [ $have_cuda = 1 ]; then
 
     # columns: kernel arch registers stack_frame cumulative_stack spill_stores spill_loads shared
     grep '^hc_' "$TMP/resources" | sort | awk '{printf "# %-26s %-6s %3d registers, stack %s/%s B, spills %s/%s B\n", $1, $2, $3, $4, $5, $6, $7}'
-    bad=$(awk '$1 ~ /^hc_firm_steps_kernel_/ && ($4 != 0 || $5 != 0 || $6 != 0 || $7 != 0)' "$TMP/resources")
+    # Model v2 keeps five per-role arrays between its role loops: at 64 roles they no
+    # longer fit in registers (the r64 build spills; a known cost, issue 14's report), so
+    # only the 8- and 16-role builds are held to no spill here; r64's figures are printed.
+    bad=$(awk '$1 ~ /^hc_firm_steps_kernel_r(8|16)$/ && ($4 != 0 || $5 != 0 || $6 != 0 || $7 != 0)' "$TMP/resources")
     [ -n "$bad" ] && echo "$bad" | sed 's/^/# spills or stack: /'
     count=$(grep -c '^hc_firm_steps_kernel_' "$TMP/resources")
     [ -z "$bad" ] && [ "$count" -eq 9 ]
-    ok $? "the model kernel has no register spill and no local-memory stack frame (3 role builds x 3 GPUs)"
+    ok $? "the model kernel has no register spill and no local-memory stack frame (roles <= 8 and <= 16, 3 GPUs)"
     # The world-path kernel runs once per world and calls CUDA's double pow: it keeps
     # registers across those calls on a stack, which is allowed there and only there.
     bad=$(awk '$1 ~ /^hc_/ && $1 !~ /^hc_firm_steps_kernel_/ && $1 != "hc_world_paths_kernel" &&
@@ -79,7 +82,7 @@ if [ $have_cuda = 1 ]; then
     ok $? "the reduction, percentile and known-answer kernels have no spill and no stack frame"
 else
     for t in "every kernel compiled for sm_80, sm_90, and from its compute_90 PTX for sm_100" \
-             "the model kernel has no register spill and no local-memory stack frame (3 role builds x 3 GPUs)" \
+             "the model kernel has no register spill and no local-memory stack frame (roles <= 8 and <= 16, 3 GPUs)" \
              "the reduction, percentile and known-answer kernels have no spill and no stack frame"; do
         skip "$t" "no nvcc: this build has no CUDA backend"
     done

@@ -83,7 +83,7 @@ extreme "growth rates near -1" "${SMALL[@]}" --set firms.demand_growth=-0.99 --s
     --set compute.annual_budget_growth=-0.99 --set inference.annual_token_growth=-0.99 \
     --set inference.annual_price_change=-0.999999 --set capability.annual_error_change=-0.99 \
     --set firms.expected_price_change=-0.99
-extreme "firms of 1e9 employees" "${SMALL[@]}" --set firms.headcount=1e9
+extreme "firms of 1e9 employees" "${SMALL[@]}" --set firms.size_classes=null --set firms.headcount=1e9
 extreme "1 world of 1 firm" --quiet --worlds 1 --firms 1 --years 3
 extreme "1 step (1 year of 1 step)" --quiet --worlds 6 --firms 20 --set simulation.years=1 --set simulation.steps_per_year=1
 extreme "100 years" --quiet --worlds 4 --firms 10 --years 100

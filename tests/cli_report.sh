@@ -30,7 +30,7 @@ on_disk = sorted(os.path.relpath(os.path.join(r, f), d) for r, _, fs in os.walk(
 listed = sorted([f["name"] if isinstance(f, dict) else f for f in m["files"]] + ["manifest.json"])
 assert on_disk == listed, (on_disk, listed)
 wf = m["worlds_file"]
-assert wf["name"] == "worlds.f64" and wf["dtype"] == "<f8" and wf["shape"] == [2, 11, 17, 40], wf
+assert wf["name"] == "worlds.f64" and wf["dtype"] == "<f8" and wf["shape"] == [2, 16, 17, 40], wf
 ' "$R"
 
 # --- paired differences by hand from the per-world values
@@ -42,7 +42,7 @@ v = np.fromfile(d + "/worlds.f64", "<f8").reshape(m["worlds_file"]["shape"])
 names = [s["name"] for s in m["scenarios"]]
 metrics = m["worlds_file"]["metrics"]
 rows = list(csv.DictReader(open(d + "/bands.csv")))
-assert len(rows) == 2 * 11 * 17
+assert len(rows) == 2 * 16 * 17
 for r in rows:
     x = v[names.index(r["scenario"]), metrics.index(r["metric"]), int(r["step"])]
     for p in (5, 25, 50, 75, 95):
@@ -58,7 +58,7 @@ v = np.fromfile(d + "/worlds.f64", "<f8").reshape(m["worlds_file"]["shape"])
 metrics = m["worlds_file"]["metrics"]
 rows = list(csv.DictReader(open(d + "/compare.csv")))
 assert list(rows[0].keys()) == "scenario,baseline,metric,step,year,p5,p25,p50,p75,p95,mean,sd,p_above".split(",")
-assert len(rows) == 11 * 17, len(rows)
+assert len(rows) == 16 * 17, len(rows)
 checked = 0
 for r in rows:
     assert r["scenario"] == "growth" and r["baseline"] == "cuts"
@@ -71,7 +71,7 @@ for r in rows:
         got = float(r[col])
         assert abs(got - w) <= 1e-9 * max(1.0, abs(w)), (r["metric"], t, col, got, w)
         checked += 1
-assert checked == 11 * 17 * 8
+assert checked == 16 * 17 * 8
 ' "$R"
 py_ok "trajectories.csv holds every world's values of the chosen metrics" '
 import csv, json, sys, numpy as np
@@ -148,7 +148,7 @@ status_is 0 "run two identical configs under different names" "$HC" run "${SMALL
 py_ok "identical scenarios differ by exactly 0 (p_above 0) at every metric and step" '
 import csv, sys
 rows = list(csv.DictReader(open(sys.argv[1] + "/compare.csv")))
-assert len(rows) == 11 * 17
+assert len(rows) == 16 * 17
 for r in rows:
     for k in ("p5", "p25", "p50", "p75", "p95", "mean", "sd", "p_above"):
         assert r[k] == "0", (r["metric"], r["step"], k, r[k])

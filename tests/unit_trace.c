@@ -132,8 +132,7 @@ static void traced_inputs_should_be_what_the_firm_was_built_from(void **state)
     hc_firm f;
     int r;
     (void)state;
-    load_with("configs/cuts.json", "10", "50", "2", "firms.headcount",
-              "{\"dist\": \"lognormal\", \"median\": 100, \"sigma\": 1}", &cfg);
+    load_with("configs/cuts.json", "10", "50", "2", "firms.size_alpha", "1.2", &cfg);
     trace(&cfg, 7u, 31u, &tr);
     hc_world_sample(&cfg.model, 7u, &wi);
     hc_firm_sample(&cfg.model, 7u, 31u, &wi, &f);

@@ -113,8 +113,10 @@ static void fuzz_check_draws(const hc_model *m)
     int i, r;
     for (w = 0; w < FUZZ_WORLDS; w++) {
         double c0 = 0, cmax = 0;
-        for (i = 0; i < HC_N_WORLD_INPUTS; i++) {
-            const double x = hc_model_draw(m, &m->input[i], w, 0u, HC_STREAM_SCALAR_INPUT + (uint32_t)i);
+        for (i = 0; i < HC_N_SCALAR_INPUTS; i++) {
+            double x;
+            if (hc_input_level(i) != HC_LEVEL_WORLD) continue;
+            x = hc_model_draw(m, &m->input[i], w, 0u, HC_STREAM_SCALAR_INPUT + (uint32_t)i);
             FUZZ_CHECK(fuzz_in_spec(x, &hc_input_specs[i]), "world %u: %s drew %.17g", w, hc_input_specs[i].key, x);
             if (i == HC_IN_CAPABILITY_START) c0 = x;
             if (i == HC_IN_CAPABILITY_CEILING) cmax = x;
@@ -125,8 +127,11 @@ static void fuzz_check_draws(const hc_model *m)
             FUZZ_CHECK(fuzz_in_spec(x, &hc_role_input_specs[HC_ROLE_IN_TOKENS]), "roles[%d].tokens drew %.17g", r, x);
         }
         for (f = 1; f <= FUZZ_FIRMS; f++) {
-            for (i = HC_N_WORLD_INPUTS; i < HC_N_SCALAR_INPUTS; i++) {
-                const double x = hc_model_draw(m, &m->input[i], w, f, HC_STREAM_SCALAR_INPUT + (uint32_t)i);
+            for (i = 0; i < HC_N_SCALAR_INPUTS; i++) {
+                double x;
+                /* firm inputs; with size classes firms.headcount is the class's Pareto, not this input */
+                if (hc_input_level(i) != HC_LEVEL_FIRM || (i == HC_IN_HEADCOUNT && m->n_size_classes > 0)) continue;
+                x = hc_model_draw(m, &m->input[i], w, f, HC_STREAM_SCALAR_INPUT + (uint32_t)i);
                 FUZZ_CHECK(fuzz_in_spec(x, &hc_input_specs[i]), "firm %u: %s drew %.17g", f, hc_input_specs[i].key, x);
             }
             for (r = 0; r < m->n_roles; r++) {
@@ -175,7 +180,7 @@ static void fuzz_check_model(const hc_model *m, double employment)
         }
         for (t = 0; t <= T; t++) {
             double metric[HC_N_METRICS];
-            hc_metrics(sums + (size_t)t * HC_N_SUMS, sums, (double)FUZZ_FIRMS, employment, metric);
+            hc_metrics(sums + (size_t)t * HC_N_SUMS, sums, employment, metric);
             for (k = 0; k < HC_N_METRICS; k++)
                 FUZZ_CHECK(isfinite(metric[k]), "world %u step %d: metric %d = %g", w, t, k, metric[k]);
         }
@@ -206,7 +211,8 @@ static void fuzz_check_config(const hc_config *c)
         FUZZ_CHECK(c->percentiles[i] > (i ? c->percentiles[i - 1] : 0.0) && c->percentiles[i] < 100.0,
                    "percentile %d = %g", i, c->percentiles[i]);
     FUZZ_CHECK(m->n_roles >= 1 && m->n_roles <= HC_MAX_ROLES, "%d roles", (int)m->n_roles);
-    for (i = 0; i < HC_N_SCALAR_INPUTS; i++) fuzz_check_dist(m, &m->input[i], hc_input_specs[i].key);
+    for (i = 0; i < HC_N_SCALAR_INPUTS; i++)
+        if (hc_input_specs[i].key != NULL) fuzz_check_dist(m, &m->input[i], hc_input_specs[i].key);
     for (r = 0; r < m->n_roles; r++) {
         snprintf(what, sizeof what, "roles[%d]", r);
         fuzz_check_dist(m, &m->role_wage[r], what);
