@@ -87,8 +87,8 @@ static void normal_cdf_should_be_within_its_stated_error(void **state)
         if (abs_err > worst_abs) worst_abs = abs_err;
         if (x <= 0.0f && x >= -13.0f && abs_err / exact > worst_rel) worst_rel = abs_err / exact;
     }
-    print_message("# hc_normal_cdff: worst absolute error %.3g, worst relative error on [-13, 0] %.3g\n",
-                  worst_abs, worst_rel);
+    print_message("# hc_normal_cdff: worst absolute error %.3g, worst relative error on [-13, 0] %.3g\n", worst_abs,
+                  worst_rel);
     assert_true(worst_abs <= 2e-7);
     assert_true(worst_rel <= 1e-5);
     assert_true(hc_normal_cdff(0.0f) == 0.5f);

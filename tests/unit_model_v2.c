@@ -37,12 +37,17 @@ static const scenario scenarios[] = {
     {"configs/growth.json", {{"compute.budget_share", "0.2"}, {"compute.annual_budget_growth", "2"}}},
     {"configs/cuts.json", {{"compute.budget_share", "0.0001"}, {"inference.price_per_mtok", "1e-6"}}},
     {"configs/growth.json", {{"inference.price_per_mtok", "1e6"}, {"inference.task_cost_dispersion", "6"}}},
-    {"configs/cuts.json", {{"inference.task_cost_dispersion", "0.01"}, {"labor.augmentation_tokens", "50"},
-                           {"labor.augmentation_gain", "3"}}},
-    {"configs/growth.json", {{"labor.oversight_ratio", "5"}, {"labor.rollback_oversight", "10"},
-                             {"firms.belief_learning_rate", "1"}, {"simulation.steps_per_year", "12"}}},
-    {"configs/cuts.json", {{"compute.platform_cost", "1e8"}, {"firms.planning_horizon", "20"},
-                           {"firms.expected_price_change", "-0.99"}}},
+    {"configs/cuts.json",
+     {{"inference.task_cost_dispersion", "0.01"},
+      {"labor.augmentation_tokens", "50"},
+      {"labor.augmentation_gain", "3"}}},
+    {"configs/growth.json",
+     {{"labor.oversight_ratio", "5"},
+      {"labor.rollback_oversight", "10"},
+      {"firms.belief_learning_rate", "1"},
+      {"simulation.steps_per_year", "12"}}},
+    {"configs/cuts.json",
+     {{"compute.platform_cost", "1e8"}, {"firms.planning_horizon", "20"}, {"firms.expected_price_change", "-0.99"}}},
 };
 
 static void load(const scenario *sc, hc_config *c)

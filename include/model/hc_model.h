@@ -28,9 +28,9 @@
  * Q = U^-eta is kept in [HC_Q_MIN, HC_Q_MAX], since with eta > 1 it can run away to 0
  * or infinity. The config loader (src/config/) refuses whatever else could leave the
  * float range. */
-#define HC_Q_MIN 1e-6f       /**< smallest demand multiplier Q */
-#define HC_Q_MAX 1e6f        /**< largest demand multiplier Q */
-#define HC_BUDGET_MAX 1e30f  /**< USD per year: a firm's compute budget, ~1e16 world GDPs */
+#define HC_Q_MIN 1e-6f      /**< smallest demand multiplier Q */
+#define HC_Q_MAX 1e6f       /**< largest demand multiplier Q */
+#define HC_BUDGET_MAX 1e30f /**< USD per year: a firm's compute budget, ~1e16 world GDPs */
 
 /* Scalar inputs, in docs/model.md's id table ("Implementation notes"). The id is part of
  * the random counter (HC_STREAM_SCALAR_INPUT + id): never renumber, only append. World
@@ -76,10 +76,10 @@ typedef enum {
 typedef enum { HC_LEVEL_WORLD = 0, HC_LEVEL_FIRM, HC_LEVEL_RETIRED } hc_input_level_id;
 #define HC_BIT(id) (1ull << (id))
 #define HC_RETIRED_INPUTS HC_BIT(HC_IN_RETIRED_20)
-#define HC_FIRM_INPUTS                                                                                      \
-    (HC_BIT(HC_IN_HEADCOUNT) | HC_BIT(HC_IN_DEMAND_GROWTH) | HC_BIT(HC_IN_ADOPTION_SPEED) |               \
-     HC_BIT(HC_IN_EXPECTED_PRICE_CHANGE) | HC_BIT(HC_IN_PLANNING_HORIZON) | HC_BIT(HC_IN_BUDGET_SHARE) |   \
-     HC_BIT(HC_IN_PER_SPECIALIST) | HC_BIT(HC_IN_DEMAND_ELASTICITY) | HC_BIT(HC_IN_WAGE_OVERSIGHT) |       \
+#define HC_FIRM_INPUTS \
+    (HC_BIT(HC_IN_HEADCOUNT) | HC_BIT(HC_IN_DEMAND_GROWTH) | HC_BIT(HC_IN_ADOPTION_SPEED) | \
+     HC_BIT(HC_IN_EXPECTED_PRICE_CHANGE) | HC_BIT(HC_IN_PLANNING_HORIZON) | HC_BIT(HC_IN_BUDGET_SHARE) | \
+     HC_BIT(HC_IN_PER_SPECIALIST) | HC_BIT(HC_IN_DEMAND_ELASTICITY) | HC_BIT(HC_IN_WAGE_OVERSIGHT) | \
      HC_BIT(HC_IN_WAGE_SPECIALIST) | HC_BIT(HC_IN_BELIEF_LEARNING_RATE) | HC_BIT(HC_IN_PLATFORM_COST))
 #define HC_WORLD_INPUTS (((1ull << HC_N_SCALAR_INPUTS) - 1ull) & ~(HC_FIRM_INPUTS | HC_RETIRED_INPUTS))
 /* How many world-level inputs there are (a design's first columns; checked against the
@@ -88,8 +88,9 @@ typedef enum { HC_LEVEL_WORLD = 0, HC_LEVEL_FIRM, HC_LEVEL_RETIRED } hc_input_le
 
 HC_HD int hc_input_level(int id)
 {
-    return (HC_FIRM_INPUTS >> id) & 1ull ? HC_LEVEL_FIRM
-         : (HC_RETIRED_INPUTS >> id) & 1ull ? HC_LEVEL_RETIRED : HC_LEVEL_WORLD;
+    return (HC_FIRM_INPUTS >> id) & 1ull      ? HC_LEVEL_FIRM
+           : (HC_RETIRED_INPUTS >> id) & 1ull ? HC_LEVEL_RETIRED
+                                              : HC_LEVEL_WORLD;
 }
 
 /* The id of the c-th world-level input in ascending id order (c < HC_N_WORLD_INPUTS): a
@@ -113,19 +114,19 @@ typedef struct {
     float role_share[HC_MAX_ROLES];    /* s_r, normalised to sum to 1 */
     float role_exposure[HC_MAX_ROLES]; /* x_r */
     float role_adoption_start[HC_MAX_ROLES];
-    double pool[HC_DIST_POOL_MAX];     /* values and weights of discrete distributions */
+    double pool[HC_DIST_POOL_MAX]; /* values and weights of discrete distributions */
     /* firms.size_classes (0 classes: sizes from firms.headcount, every weight 1) */
     int32_t n_size_classes;
-    double size_alpha;                          /* Pareto tail exponent inside a class */
-    double size_min[HC_MAX_SIZE_CLASSES];       /* a_j */
-    double size_max[HC_MAX_SIZE_CLASSES];       /* b_j */
-    double size_firms[HC_MAX_SIZE_CLASSES];     /* N_j: real firms in the class */
-    double size_cum[HC_MAX_SIZE_CLASSES];       /* sum_{i<=j} E_i / sum_i E_i, the last exactly 1 */
-    float size_weight[HC_MAX_SIZE_CLASSES];     /* w_f of a firm in class j, for the run's F (hc_model_size_weights) */
+    double size_alpha;                      /* Pareto tail exponent inside a class */
+    double size_min[HC_MAX_SIZE_CLASSES];   /* a_j */
+    double size_max[HC_MAX_SIZE_CLASSES];   /* b_j */
+    double size_firms[HC_MAX_SIZE_CLASSES]; /* N_j: real firms in the class */
+    double size_cum[HC_MAX_SIZE_CLASSES];   /* sum_{i<=j} E_i / sum_i E_i, the last exactly 1 */
+    float size_weight[HC_MAX_SIZE_CLASSES]; /* w_f of a firm in class j, for the run's F (hc_model_size_weights) */
     int32_t n_roles;
-    int32_t steps_per_year;            /* S */
+    int32_t steps_per_year; /* S */
     int32_t years;
-    int32_t n_steps;                   /* T = years * S; steps 0..T */
+    int32_t n_steps; /* T = years * S; steps 0..T */
     uint64_t seed;
 } hc_model;
 
@@ -134,11 +135,11 @@ typedef struct {
 /* Per step t = 0..T of one world. Kw[r] = p_t k_t m_r / 1e6 is the realised compute cost
  * of automating one FTE-year of role r's median task (USD per year). */
 typedef struct {
-    double log_price; /* log p_t, for pi_t (the world path only; firms do not read it) */
-    float price;      /* p_t, USD per million tokens */
-    float capability; /* c_t */
-    float oversight;  /* o_t, oversight FTE per automated FTE */
-    float wage_index; /* omega_t */
+    double log_price;   /* log p_t, for pi_t (the world path only; firms do not read it) */
+    float price;        /* p_t, USD per million tokens */
+    float capability;   /* c_t */
+    float oversight;    /* o_t, oversight FTE per automated FTE */
+    float wage_index;   /* omega_t */
     float budget_index; /* (1+gb)^tau */
     float price_trend;  /* pi_t: realised yearly log change of the price over the last year */
 } hc_world_step;
@@ -149,8 +150,7 @@ typedef struct {
     double tokens[HC_MAX_ROLES]; /* m_r */
 } hc_world_inputs;
 
-HC_HD double hc_model_draw(const hc_model *m, const hc_dist *d, uint32_t world,
-                           uint32_t firm_plus_1, uint32_t stream)
+HC_HD double hc_model_draw(const hc_model *m, const hc_dist *d, uint32_t world, uint32_t firm_plus_1, uint32_t stream)
 {
     hc_rng rng;
     hc_rng_init(&rng, m->seed, world, firm_plus_1, stream, 0u);
@@ -162,7 +162,8 @@ HC_HD void hc_world_sample(const hc_model *m, uint32_t world, hc_world_inputs *w
     int i, r;
     for (i = 0; i < HC_N_SCALAR_INPUTS; i++)
         wi->in[i] = hc_input_level(i) == HC_LEVEL_WORLD
-            ? hc_model_draw(m, &m->input[i], world, 0u, HC_STREAM_SCALAR_INPUT + (uint32_t)i) : 0.0;
+                        ? hc_model_draw(m, &m->input[i], world, 0u, HC_STREAM_SCALAR_INPUT + (uint32_t)i)
+                        : 0.0;
     for (r = 0; r < m->n_roles; r++)
         wi->tokens[r] = hc_model_draw(m, &m->role_tokens[r], world, 0u, HC_STREAM_ROLE_TOKENS + (uint32_t)r);
 }
@@ -184,8 +185,8 @@ HC_HD hc_price_step hc_price_step_of(double annual_change, double volatility, do
 }
 
 /* Fills steps[0..T] and Kw[t * n_roles + r]. */
-HC_HD void hc_world_path(const hc_model *m, uint32_t world, const hc_world_inputs *wi,
-                         hc_world_step *HC_RESTRICT steps, float *HC_RESTRICT Kw)
+HC_HD void hc_world_path(const hc_model *m, uint32_t world, const hc_world_inputs *wi, hc_world_step *HC_RESTRICT steps,
+                         float *HC_RESTRICT Kw)
 {
     const double *in = wi->in;
     const int S_int = m->steps_per_year;
@@ -366,73 +367,73 @@ HC_HD void hc_input_store(double *x, int i, double v)
 
 typedef struct {
     /* constants, from the firm's inputs (and, copied for the step, its world's) */
-    float H0;          /* initial employees */
-    float weight;      /* w_f: real firms this one stands for, mean 1 over the sample */
-    float log_growth;  /* ln(1+g) */
-    float step_adopt;  /* 1 - (1-lam)^(1/S): share of the gap closed per step */
-    float step_learn;  /* 1 - (1-kappa)^(1/S): share of the belief gap closed per step */
-    float horizon;     /* h, years */
-    float budget0;     /* b * W0, USD per year */
-    float per_specialist; /* m_s */
-    float eta;         /* demand elasticity */
+    float H0;                              /* initial employees */
+    float weight;                          /* w_f: real firms this one stands for, mean 1 over the sample */
+    float log_growth;                      /* ln(1+g) */
+    float step_adopt;                      /* 1 - (1-lam)^(1/S): share of the gap closed per step */
+    float step_learn;                      /* 1 - (1-kappa)^(1/S): share of the belief gap closed per step */
+    float horizon;                         /* h, years */
+    float budget0;                         /* b * W0, USD per year */
+    float per_specialist;                  /* m_s */
+    float eta;                             /* demand elasticity */
     float wage_oversight, wage_specialist; /* w_o, w_s at t = 0 */
-    float platform_cost;  /* P, USD per year at t = 0 wages */
-    float platform_staff; /* P / w_s: the platform team, FTE */
-    float new_task_ratio; /* nu (world) */
-    float dispersion;     /* s (world) */
-    float inv_dispersion; /* 1 / s */
-    float mean_factor;    /* exp(s^2 / 2): mean over median of a lognormal task cost */
-    float aug_tokens;     /* phi (world) */
-    float aug_gain;       /* theta (world) */
-    float aug_people;     /* theta / (1 + theta): FTE an assisted worker's extra output replaces */
-    float aug_cost;       /* 1 / (1 + theta): assisted workers per FTE of assisted work */
-    float rollback_factor; /* 1 + rho (world): M after a roll-back */
-    float wage[HC_FIRM_ROLE_CAP]; /* w_r */
+    float platform_cost;                   /* P, USD per year at t = 0 wages */
+    float platform_staff;                  /* P / w_s: the platform team, FTE */
+    float new_task_ratio;                  /* nu (world) */
+    float dispersion;                      /* s (world) */
+    float inv_dispersion;                  /* 1 / s */
+    float mean_factor;                     /* exp(s^2 / 2): mean over median of a lognormal task cost */
+    float aug_tokens;                      /* phi (world) */
+    float aug_gain;                        /* theta (world) */
+    float aug_people;                      /* theta / (1 + theta): FTE an assisted worker's extra output replaces */
+    float aug_cost;                        /* 1 / (1 + theta): assisted workers per FTE of assisted work */
+    float rollback_factor;                 /* 1 + rho (world): M after a roll-back */
+    float wage[HC_FIRM_ROLE_CAP];          /* w_r */
     /* state carried from step to step */
     float adoption[HC_FIRM_ROLE_CAP]; /* a_r,t-1 */
-    float Q;           /* demand multiplier Q_{t-1} */
-    float H_start;     /* headcount at step 0 */
-    float belief;      /* L_{t-1}: log of 1 + believed yearly price change */
-    float M;           /* M_{t-1}: oversight multiplier, 1 or 1 + rho */
-    float alpha_year;  /* alpha at the last whole year */
-    float rolled_back; /* rb at the last whole year (1 or 0) */
+    float Q;                          /* demand multiplier Q_{t-1} */
+    float H_start;                    /* headcount at step 0 */
+    float belief;                     /* L_{t-1}: log of 1 + believed yearly price change */
+    float M;                          /* M_{t-1}: oversight multiplier, 1 or 1 + rho */
+    float alpha_year;                 /* alpha at the last whole year */
+    float rolled_back;                /* rb at the last whole year (1 or 0) */
 } hc_firm;
 
 /* What one firm contributes to its world's sums at one step (unweighted; the sums
  * multiply by `weight`, hc_firm_accumulate). */
 typedef struct {
-    float H, Hcf, A, Ho, Hn, Hs, Hp; /* headcount, counterfactual, automated, oversight, new tasks, specialists, platform */
-    float spend;      /* compute bill, USD/yr */
-    float wage_bill;  /* wages paid to the people employed at t, USD/yr */
-    float exposed;    /* sum_r x_r D_r,t */
-    float Y, Ycf;     /* output with and without AI, USD/yr at wages */
-    float weight;     /* w_f */
-    int rolled_back;  /* rb_t: automated share lower than at the whole year before */
-    int capped;       /* capped_t: the budget holds adoption down */
-    int uses_ai;      /* u_t */
+    float H, Hcf, A, Ho, Hn, Hs,
+        Hp;          /* headcount, counterfactual, automated, oversight, new tasks, specialists, platform */
+    float spend;     /* compute bill, USD/yr */
+    float wage_bill; /* wages paid to the people employed at t, USD/yr */
+    float exposed;   /* sum_r x_r D_r,t */
+    float Y, Ycf;    /* output with and without AI, USD/yr at wages */
+    float weight;    /* w_f */
+    int rolled_back; /* rb_t: automated share lower than at the whole year before */
+    int capped;      /* capped_t: the budget holds adoption down */
+    int uses_ai;     /* u_t */
 } hc_firm_out;
 
 /* The step's intermediate quantities, for `headcount trace` (hc_firm_step_detail). */
 typedef struct {
-    float belief;        /* L_t */
-    float saving;        /* saving_t */
-    float spend_tentative; /* spend~_t */
-    float budget;        /* B_t */
-    float U;             /* unit-cost ratio U_t */
-    float M;             /* M_{t-1}, the multiplier this step's oversight used */
-    float alpha;         /* alpha_t */
-    float people_in_roles; /* Hr_t */
-    float zp[HC_FIRM_ROLE_CAP], zr[HC_FIRM_ROLE_CAP];     /* cutoffs at planned and realised cost */
+    float belief;                                           /* L_t */
+    float saving;                                           /* saving_t */
+    float spend_tentative;                                  /* spend~_t */
+    float budget;                                           /* B_t */
+    float U;                                                /* unit-cost ratio U_t */
+    float M;                                                /* M_{t-1}, the multiplier this step's oversight used */
+    float alpha;                                            /* alpha_t */
+    float people_in_roles;                                  /* Hr_t */
+    float zp[HC_FIRM_ROLE_CAP], zr[HC_FIRM_ROLE_CAP];       /* cutoffs at planned and realised cost */
     float Phi_p[HC_FIRM_ROLE_CAP], Phi_r[HC_FIRM_ROLE_CAP]; /* Phi(zp), Phi(zr) */
-    float Kbar[HC_FIRM_ROLE_CAP];  /* mean realised compute cost of the tasks that pay */
-    float Kaug[HC_FIRM_ROLE_CAP];  /* assistance compute per assisted worker */
-    float target[HC_FIRM_ROLE_CAP]; /* a*_r */
-    float tentative[HC_FIRM_ROLE_CAP]; /* a~_r, before the budget check */
-    float assisted[HC_FIRM_ROLE_CAP]; /* g_r,t after the budget check */
+    float Kbar[HC_FIRM_ROLE_CAP];                           /* mean realised compute cost of the tasks that pay */
+    float Kaug[HC_FIRM_ROLE_CAP];                           /* assistance compute per assisted worker */
+    float target[HC_FIRM_ROLE_CAP];                         /* a*_r */
+    float tentative[HC_FIRM_ROLE_CAP];                      /* a~_r, before the budget check */
+    float assisted[HC_FIRM_ROLE_CAP];                       /* g_r,t after the budget check */
 } hc_firm_detail;
 
-HC_HD void hc_firm_sample(const hc_model *m, uint32_t world, uint32_t firm,
-                          const hc_world_inputs *wi, hc_firm *f)
+HC_HD void hc_firm_sample(const hc_model *m, uint32_t world, uint32_t firm, const hc_world_inputs *wi, hc_firm *f)
 {
     double in[HC_N_SCALAR_INPUTS];
     double W0 = 0.0, H0, weight = 1.0;
@@ -511,22 +512,23 @@ HC_HD void hc_firm_sample(const hc_model *m, uint32_t world, uint32_t firm,
  * (cap_paid) and the mean cost of those tasks (Kbar); returns the yearly saving of the
  * target automation that the platform decision weighs. Called by hc_firm_step_detail
  * only (inlined: its arrays stay in the caller's registers on the GPU). */
-HC_HD float hc_firm_cutoffs(const hc_model *m, const float *HC_RESTRICT Kw, const hc_firm *HC_RESTRICT f,
-                            float demand, float wage_index, float capability, float oversight_cost,
-                            float plan_shift, float *HC_RESTRICT Kbar, float *HC_RESTRICT Phi_p,
-                            float *HC_RESTRICT cap_paid, hc_firm_detail *HC_RESTRICT detail)
+HC_HD float hc_firm_cutoffs(const hc_model *m, const float *HC_RESTRICT Kw, const hc_firm *HC_RESTRICT f, float demand,
+                            float wage_index, float capability, float oversight_cost, float plan_shift,
+                            float *HC_RESTRICT Kbar, float *HC_RESTRICT Phi_p, float *HC_RESTRICT cap_paid,
+                            hc_firm_detail *HC_RESTRICT detail)
 {
     const int R = m->n_roles, lanes = hc_role_lanes(R);
     const float inv_s = f->inv_dispersion, s = f->dispersion, mean_factor = f->mean_factor;
     float saving = 0.0f;
     int r;
-    HC_ROLE_LOOP(r, lanes) {
+    HC_ROLE_LOOP(r, lanes)
+    {
         const float K = r < R ? Kw[r] : 1.0f; /* padding: see hc_role_lanes */
         const float D = demand * m->role_share[r];
         const float W = f->wage[r] * wage_index;
         const float V = W - oversight_cost;
-        const int pays = V > 0.0f;          /* else every quantity of the role is 0 */
-        const float V_pos = pays ? V : 1.0f; /* keeps the logarithm finite on the dropped arm */
+        const int pays = V > 0.0f;                           /* else every quantity of the role is 0 */
+        const float V_pos = pays ? V : 1.0f;                 /* keeps the logarithm finite on the dropped arm */
         const float log_ratio = hc_logf(V_pos) - hc_logf(K); /* ln(V / K) */
         const float zr = log_ratio * inv_s;
         const float zp = (log_ratio - plan_shift) * inv_s;
@@ -566,14 +568,13 @@ HC_HD float hc_firm_cutoffs(const hc_model *m, const float *HC_RESTRICT Kw, cons
  * hc_role_lanes roles, every sum over roles goes through hc_role_sum, and the step-0
  * cases and the roles whose saving V is not positive are selects rather than branches.
  * None of that changes a result: each float operation is the one the equations name. */
-HC_HD void hc_firm_step_detail(const hc_model *m, const hc_world_step *ws, const float *HC_RESTRICT Kw,
-                               int t, hc_firm *HC_RESTRICT f, hc_firm_out *HC_RESTRICT out,
-                               hc_firm_detail *HC_RESTRICT detail)
+HC_HD void hc_firm_step_detail(const hc_model *m, const hc_world_step *ws, const float *HC_RESTRICT Kw, int t,
+                               hc_firm *HC_RESTRICT f, hc_firm_out *HC_RESTRICT out, hc_firm_detail *HC_RESTRICT detail)
 {
     const int R = m->n_roles, lanes = hc_role_lanes(R), S = m->steps_per_year;
     const float tau = (float)t / (float)S;
     const float growth = hc_expf(tau * f->log_growth); /* (1+g)^tau */
-    const float demand = f->H0 * growth * f->Q;     /* H0 (1+g)^tau Q_{t-1}, before the role share */
+    const float demand = f->H0 * growth * f->Q;        /* H0 (1+g)^tau Q_{t-1}, before the role share */
     const float wage_index = ws->wage_index, capability = ws->capability;
     const float M = f->M;
     const float oversight_cost = ws->oversight * M * f->wage_oversight * wage_index; /* O_t */
@@ -596,7 +597,8 @@ HC_HD void hc_firm_step_detail(const hc_model *m, const hc_world_step *ws, const
                              cap_paid, detail);
     /* Platform decision: the saving of target automation covers the platform team. */
     u = saving >= f->platform_cost * wage_index ? 1.0f : 0.0f;
-    HC_ROLE_LOOP(r, lanes) {
+    HC_ROLE_LOOP(r, lanes)
+    {
         const float K = r < R ? Kw[r] : 1.0f;
         const float D = demand * m->role_share[r];
         const float W = f->wage[r] * wage_index;
@@ -623,7 +625,8 @@ HC_HD void hc_firm_step_detail(const hc_model *m, const hc_world_step *ws, const
     /* Budget check: a tentative bill over budget scales adoption and assistance back. */
     scale = (spend_tentative > budget) ? budget / spend_tentative : 1.0f;
     out->capped = spend_tentative > budget;
-    HC_ROLE_LOOP(r, lanes) {
+    HC_ROLE_LOOP(r, lanes)
+    {
         const float D = demand * m->role_share[r];
         const float W = f->wage[r] * wage_index;
         const float a = f->adoption[r] * scale;
@@ -690,8 +693,8 @@ HC_HD void hc_firm_step_detail(const hc_model *m, const hc_world_step *ws, const
     }
 }
 
-HC_HD void hc_firm_step(const hc_model *m, const hc_world_step *ws, const float *HC_RESTRICT Kw,
-                        int t, hc_firm *HC_RESTRICT f, hc_firm_out *HC_RESTRICT out)
+HC_HD void hc_firm_step(const hc_model *m, const hc_world_step *ws, const float *HC_RESTRICT Kw, int t,
+                        hc_firm *HC_RESTRICT f, hc_firm_out *HC_RESTRICT out)
 {
     hc_firm_step_detail(m, ws, Kw, t, f, out, (hc_firm_detail *)0);
 }
@@ -699,9 +702,23 @@ HC_HD void hc_firm_step(const hc_model *m, const hc_world_step *ws, const float 
 /* ---- world sums: what a backend keeps per world and step (double, firm order) */
 
 typedef enum {
-    HC_SUM_H = 0, HC_SUM_HCF, HC_SUM_A, HC_SUM_HO, HC_SUM_HN, HC_SUM_HS,
-    HC_SUM_SPEND, HC_SUM_WAGE_BILL, HC_SUM_EXPOSED, HC_SUM_ROLLED_BACK,
-    HC_SUM_HP, HC_SUM_CAPPED, HC_SUM_USES_AI, HC_SUM_USES_AI_H, HC_SUM_Y, HC_SUM_YCF, HC_SUM_WEIGHT,
+    HC_SUM_H = 0,
+    HC_SUM_HCF,
+    HC_SUM_A,
+    HC_SUM_HO,
+    HC_SUM_HN,
+    HC_SUM_HS,
+    HC_SUM_SPEND,
+    HC_SUM_WAGE_BILL,
+    HC_SUM_EXPOSED,
+    HC_SUM_ROLLED_BACK,
+    HC_SUM_HP,
+    HC_SUM_CAPPED,
+    HC_SUM_USES_AI,
+    HC_SUM_USES_AI_H,
+    HC_SUM_Y,
+    HC_SUM_YCF,
+    HC_SUM_WEIGHT,
     HC_N_SUMS
 } hc_sum_id;
 
@@ -738,11 +755,23 @@ HC_HD float hc_firm_change_pct(const hc_firm *f, float H)
 /* ---- metrics: docs/model.md "Outputs", from a world's sums */
 
 typedef enum {
-    HC_M_EMPLOYMENT_CHANGE = 0, HC_M_AI_EFFECT, HC_M_NET_JOBS, HC_M_AI_NET_JOBS,
-    HC_M_DISPLACED, HC_M_OVERSIGHT, HC_M_NEW_TASKS, HC_M_SPECIALISTS,
-    HC_M_COMPUTE_SHARE, HC_M_ROLLED_BACK, HC_M_AUTOMATED_EXPOSED,
+    HC_M_EMPLOYMENT_CHANGE = 0,
+    HC_M_AI_EFFECT,
+    HC_M_NET_JOBS,
+    HC_M_AI_NET_JOBS,
+    HC_M_DISPLACED,
+    HC_M_OVERSIGHT,
+    HC_M_NEW_TASKS,
+    HC_M_SPECIALISTS,
+    HC_M_COMPUTE_SHARE,
+    HC_M_ROLLED_BACK,
+    HC_M_AUTOMATED_EXPOSED,
     /* model 2 */
-    HC_M_PLATFORM, HC_M_BUDGET_CAPPED, HC_M_ADOPTION, HC_M_ADOPTION_FIRMS, HC_M_OUTPUT_PER_WORKER,
+    HC_M_PLATFORM,
+    HC_M_BUDGET_CAPPED,
+    HC_M_ADOPTION,
+    HC_M_ADOPTION_FIRMS,
+    HC_M_OUTPUT_PER_WORKER,
     HC_N_METRICS
 } hc_metric_id;
 
@@ -759,17 +788,17 @@ HC_HD void hc_metrics(const double *sums_t, const double *sums_0, double employm
     metric[HC_M_NEW_TASKS] = 100.0 * sums_t[HC_SUM_HN] / hcf;
     metric[HC_M_SPECIALISTS] = 100.0 * sums_t[HC_SUM_HS] / hcf;
     metric[HC_M_COMPUTE_SHARE] = sums_t[HC_SUM_WAGE_BILL] > 0.0
-        ? 100.0 * sums_t[HC_SUM_SPEND] / sums_t[HC_SUM_WAGE_BILL] : 0.0;
+                                     ? 100.0 * sums_t[HC_SUM_SPEND] / sums_t[HC_SUM_WAGE_BILL]
+                                     : 0.0;
     metric[HC_M_ROLLED_BACK] = 100.0 * sums_t[HC_SUM_ROLLED_BACK] / firms;
     /* No exposed work at all (every x_r = 0): nothing can be automated, report 0. */
-    metric[HC_M_AUTOMATED_EXPOSED] = sums_t[HC_SUM_EXPOSED] > 0.0
-        ? 100.0 * sums_t[HC_SUM_A] / sums_t[HC_SUM_EXPOSED] : 0.0;
+    metric[HC_M_AUTOMATED_EXPOSED] = sums_t[HC_SUM_EXPOSED] > 0.0 ? 100.0 * sums_t[HC_SUM_A] / sums_t[HC_SUM_EXPOSED]
+                                                                  : 0.0;
     metric[HC_M_PLATFORM] = 100.0 * sums_t[HC_SUM_HP] / hcf;
     metric[HC_M_BUDGET_CAPPED] = 100.0 * sums_t[HC_SUM_CAPPED] / firms;
     metric[HC_M_ADOPTION] = sums_t[HC_SUM_H] > 0.0 ? 100.0 * sums_t[HC_SUM_USES_AI_H] / sums_t[HC_SUM_H] : 0.0;
     metric[HC_M_ADOPTION_FIRMS] = 100.0 * sums_t[HC_SUM_USES_AI] / firms;
-    metric[HC_M_OUTPUT_PER_WORKER] =
-        100.0 * ((sums_t[HC_SUM_Y] / sums_t[HC_SUM_H]) / (sums_t[HC_SUM_YCF] / hcf) - 1.0);
+    metric[HC_M_OUTPUT_PER_WORKER] = 100.0 * ((sums_t[HC_SUM_Y] / sums_t[HC_SUM_H]) / (sums_t[HC_SUM_YCF] / hcf) - 1.0);
 }
 
 #endif

@@ -107,10 +107,10 @@ typedef struct {
  * and the roles' wages, shares and starting automation. */
 static int check_inputs_and_roles(bounds *B)
 {
-    static const int float_inputs[] = {HC_IN_HEADCOUNT,          HC_IN_TASK_COST_DISPERSION, HC_IN_PER_SPECIALIST,
-                                       HC_IN_WAGE_OVERSIGHT,     HC_IN_WAGE_SPECIALIST,      HC_IN_DEMAND_ELASTICITY,
-                                       HC_IN_NEW_TASK_RATIO,     HC_IN_OVERSIGHT_RATIO,      HC_IN_BUDGET_SHARE,
-                                       HC_IN_PLATFORM_COST,      HC_IN_AUGMENTATION_TOKENS,  HC_IN_AUGMENTATION_GAIN,
+    static const int float_inputs[] = {HC_IN_HEADCOUNT,         HC_IN_TASK_COST_DISPERSION, HC_IN_PER_SPECIALIST,
+                                       HC_IN_WAGE_OVERSIGHT,    HC_IN_WAGE_SPECIALIST,      HC_IN_DEMAND_ELASTICITY,
+                                       HC_IN_NEW_TASK_RATIO,    HC_IN_OVERSIGHT_RATIO,      HC_IN_BUDGET_SHARE,
+                                       HC_IN_PLATFORM_COST,     HC_IN_AUGMENTATION_TOKENS,  HC_IN_AUGMENTATION_GAIN,
                                        HC_IN_ROLLBACK_OVERSIGHT};
     const hc_model *m = B->m;
     const span *in = B->in;
