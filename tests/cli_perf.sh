@@ -18,7 +18,7 @@ CONFIGS=(configs/cuts.json configs/growth.json)
 # objdump (binutils) and the objects are prerequisites of make test: without them nothing
 # was checked, a failure; a disassembly with no instruction at all is one too.
 for cap in $CAPS; do
-    obj=$BUILD/obj/engine_cpu_r$cap.o
+    obj=$BUILD/obj/engines/engine_cpu_r$cap.o
     if ! objdump -d --no-show-raw-insn "$obj" >"$TMP/r$cap.dis" 2>"$TMP/r$cap.err" ||
        ! grep -qE '^\s+[0-9a-f]+:\s' "$TMP/r$cap.dis"; then
         echo "# cannot disassemble $obj: $(head -c 200 "$TMP/r$cap.err")"
