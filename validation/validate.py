@@ -1,11 +1,12 @@
 #!/usr/bin/python3
 """validate.py: the shipped narratives against published figures (`make validate`).
 
-Runs the program on the shipped configs at the fixed seed and size of
-validation/targets.json ("run"), reads its own outputs (bands.csv; trajectories.csv when
+Runs the program on the shipped configs at the fixed seed of validation/targets.json
+("run"), at each of its sizes and step rates (annual and quarterly), reads its own outputs (bands.csv; trajectories.csv when
 the program writes it; `headcount describe` for input distributions; `--dump-config` for
 the role table), and prints, for each target, the model's band next to the published
-figure and whether the check passes. It computes no model quantity itself: every number
+figure and whether the check passes at each size and step rate, and each target's kind
+(calibration: an input against its own source; validation: a figure no input was set from). It computes no model quantity itself: every number
 it compares is one the program wrote, or a ratio of two of them.
 
 Exit status 0 when every check could be evaluated (whatever passed), 1 with --strict when
@@ -136,51 +137,51 @@ def fmt(x):
     return "%.3g" % x if abs(x) < 1 else "%.2f" % x
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--hc", default=os.path.join(ROOT, "build", "headcount"))
-    ap.add_argument("--targets", default=os.path.join(ROOT, "validation", "targets.json"))
-    ap.add_argument("--out", default=os.path.join(ROOT, "results", "validation"))
-    ap.add_argument("--worlds", type=int, help="override the targets file's run size (tests use a small one)")
-    ap.add_argument("--firms", type=int)
-    ap.add_argument("--threads", type=int)
-    ap.add_argument("--strict", action="store_true", help="exit 1 when any check fails")
-    args = ap.parse_args()
-
-    with open(args.targets) as f:
-        spec = json.load(f)
+def run_plan(spec, args):
+    """[(worlds, firms, steps_per_year or None)]: the targets file's sizes x step rates
+    ("sizes" and "steps_per_year"; an older file's single "worlds"/"firms" runs once at
+    the configs' own steps); --worlds/--firms replace the sizes with one."""
     r = spec["run"]
-    worlds, firms = args.worlds or r["worlds"], args.firms or r["firms"]
+    sizes = [(s["worlds"], s["firms"]) for s in r["sizes"]] if "sizes" in r else [(r["worlds"], r["firms"])]
+    if args.worlds or args.firms:
+        sizes = [(args.worlds or sizes[0][0], args.firms or sizes[0][1])]
+    steps = r.get("steps_per_year", [None])
+    return [(w, f, s) for (w, f) in sizes for s in steps]
+
+
+def run_outputs(args, spec, targets, worlds, firms, steps, folder, timings):
+    """One size and step rate: the narratives, the no-AI run where a target needs it."""
+    r = spec["run"]
     common = ["--quiet", "--force", "--worlds", str(worlds), "--firms", str(firms), "--seed", str(r["seed"])]
+    if steps is not None:
+        common += ["--set", "simulation.steps_per_year=%d" % steps]
     if args.threads:
         common += ["--threads", str(args.threads)]
-    targets = spec["targets"]
+    label = "%d worlds, S=%s" % (worlds, steps if steps is not None else "cfg")
     out = Outputs()
-    timings = []
-
-    # 1. the narratives (and the blend, which reuses their worlds), with per-world values
-    #    of the ratio's metrics when the program can write them
     help_text, _ = run([args.hc, "run", "--help"], "headcount run --help")
     ratio_metrics = sorted({m for t in targets if "ratio" in t for m in t["ratio"]["numerator"] + [t["ratio"]["denominator"]]})
     traj = ["--trajectories", ",".join(ratio_metrics)] if ratio_metrics and "--trajectories" in help_text else []
-    folder = os.path.join(args.out, "narratives")
-    _, secs = run([args.hc, "run"] + common + ["-o", folder] + traj + r["configs"], "the narratives' run")
-    timings.append(("narratives (%s)" % " ".join(r["configs"]), secs))
-    out.read_run(folder)
-
-    # 2. the no-AI baseline: growth with nothing exposed
+    _, secs = run([args.hc, "run"] + common + ["-o", os.path.join(folder, "narratives")] + traj + r["configs"],
+                  "the narratives' run")
+    timings.append(("%s: narratives" % label, secs))
+    out.read_run(os.path.join(folder, "narratives"))
+    # the no-AI baseline: growth with nothing exposed
     if any("no_ai" in t.get("scenarios", []) for t in targets):
         dump, _ = run([args.hc, "run", "--dump-config", "configs/growth.json"], "--dump-config")
-        roles = [x["name"] for x in json.loads(dump)["roles"]]
         sets = ["--set", "name=no_ai"]
-        for name in roles:
+        for name in [x["name"] for x in json.loads(dump)["roles"]]:
             sets += ["--set", "roles.%s.exposure=0" % name]
-        folder = os.path.join(args.out, "no_ai")
-        _, secs = run([args.hc, "run"] + common + ["-o", folder] + sets + ["configs/growth.json"], "the no-AI run")
-        timings.append(("no_ai (growth, every exposure 0)", secs))
-        out.read_run(folder)
+        _, secs = run([args.hc, "run"] + common + ["-o", os.path.join(folder, "no_ai")] + sets + ["configs/growth.json"],
+                      "the no-AI run")
+        timings.append(("%s: no_ai (growth, every exposure 0)" % label, secs))
+        out.read_run(os.path.join(folder, "no_ai"))
+    return label, out
 
-    # 3. inputs: the run's own sampler (describe) and the resolved role table
+
+def read_inputs(args, targets, out):
+    """Inputs, whatever the run's size: the run's own sampler (describe) and the resolved
+    role table."""
     for t in targets:
         if not t.get("input"):
             continue
@@ -198,64 +199,117 @@ def main():
                     if len(f) >= 5 and f[0] == t["metric"]:
                         out.inputs[(s, t["metric"])] = (float(f[2]), float(f[3]), float(f[4]))
 
-    # 4. the table
-    rows, counts = [], {"PASS": 0, "FAIL": 0, "n/a": 0}
-    for t in targets:
-        for s in t.get("scenarios", []):
-            where = t.get("metric", "")
-            if "tau" in t:
-                where += " @ %d" % (out.start_year + t["tau"])
-            if t["check"]["type"] == "not_checkable":
-                rows.append((t["id"], s, where or "-", "-", t.get("figure", "-"), "not yet checkable", "n/a", t))
-                counts["n/a"] += 1
-                continue
-            stat = statistic(t, s, out)
-            if stat is None:
-                rows.append((t["id"], s, where, "missing", t.get("figure", "-"), "-", "FAIL", t))
-                counts["FAIL"] += 1
-                continue
-            ok, comparison = judge(t, stat)
-            p5, p50, p95, how = stat
-            band = fmt(p50) if p5 is None else "%s [%s .. %s]" % (fmt(p50), fmt(p5), fmt(p95))
-            verdict = "PASS" if ok else "FAIL"
-            counts[verdict] += 1
-            if how != "bands":
-                band += " (%s)" % how
-            rows.append((t["id"], s, where, band, t.get("figure", "-"), comparison, verdict, t))
 
-    header = ("target", "scenario", "metric @ year", "model: median [p5 .. p95]", "published", "check", "result")
-    widths = [max(len(str(x[i])) for x in rows + [header]) for i in range(7)]
-    lines = ["  ".join(str(v).ljust(widths[i]) for i, v in enumerate(header)),
+def cell(t, s, out):
+    """(model text, verdict, comparison) of target t for scenario s in one run."""
+    if t["check"]["type"] == "not_checkable":
+        return "-", "n/a", "not yet checkable"
+    stat = statistic(t, s, out)
+    if stat is None:
+        return "missing", "FAIL", "-"
+    ok, comparison = judge(t, stat)
+    p5, p50, p95, how = stat
+    band = fmt(p50) if p5 is None else "%s [%s .. %s]" % (fmt(p50), fmt(p5), fmt(p95))
+    if how != "bands":
+        band += " (%s)" % how
+    return band, "PASS" if ok else "FAIL", comparison
+
+
+def table(header, rows):
+    widths = [max(len(str(x[i])) for x in rows + [header]) for i in range(len(header))]
+    lines = ["  ".join(str(v).ljust(widths[i]) for i, v in enumerate(header)).rstrip(),
              "  ".join("-" * w for w in widths)]
     for row in rows:
-        lines.append("  ".join(str(v).ljust(widths[i]) for i, v in enumerate(row[:7])))
-    print("validation: %d worlds x %d firms, seed %s (%s)" % (worlds, firms, r["seed"], os.path.relpath(args.targets, ROOT)))
+        lines.append("  ".join(str(v).ljust(widths[i]) for i, v in enumerate(row)).rstrip())
+    return lines
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--hc", default=os.path.join(ROOT, "build", "headcount"))
+    ap.add_argument("--targets", default=os.path.join(ROOT, "validation", "targets.json"))
+    ap.add_argument("--out", default=os.path.join(ROOT, "results", "validation"))
+    ap.add_argument("--worlds", type=int, help="override the targets file's sizes with one (tests use a small one)")
+    ap.add_argument("--firms", type=int)
+    ap.add_argument("--threads", type=int)
+    ap.add_argument("--strict", action="store_true", help="exit 1 when any check fails")
+    args = ap.parse_args()
+
+    with open(args.targets) as f:
+        spec = json.load(f)
+    targets = spec["targets"]
+    plan = run_plan(spec, args)
+    timings, runs = [], []
+    started = time.time()
+    for worlds, firms, steps in plan:
+        folder = args.out if len(plan) == 1 else os.path.join(args.out, "w%d_f%d_s%s" % (worlds, firms, steps))
+        runs.append(run_outputs(args, spec, targets, worlds, firms, steps, folder, timings))
+    for _, out in runs:
+        read_inputs(args, targets, out)
+    total = time.time() - started
+
+    # the table: one row per target and scenario, one column per size and step rate; the
+    # band is the last run's (the largest size at the finest step)
+    labels = [label for label, _ in runs]
+    rows, results, counts = [], [], {"PASS": 0, "FAIL": 0, "n/a": 0}
+    per_run = [{"PASS": 0, "FAIL": 0, "n/a": 0} for _ in runs]
+    for t in targets:
+        for s in t.get("scenarios", []):
+            where = t.get("metric", "") or "-"
+            if "tau" in t:
+                where += " @ %d" % (runs[-1][1].start_year + t["tau"])
+            cells = [cell(t, s, out) for _, out in runs]
+            for i, c in enumerate(cells):
+                per_run[i][c[1]] += 1
+            verdicts = {c[1] for c in cells}
+            verdict = "n/a" if verdicts == {"n/a"} else ("PASS" if verdicts == {"PASS"} else "FAIL")
+            counts[verdict] += 1
+            shown = [c[0].split(" [")[0].split(" (")[0] + " " + c[1] if c[1] != "n/a" else "n/a" for c in cells]
+            rows.append([t["id"], s, t.get("kind", "validation"), where] + shown +
+                        [cells[-1][0], t.get("figure", "-"), cells[-1][2], verdict])
+            results.append({"id": t["id"], "scenario": s, "kind": t.get("kind", "validation"), "where": where,
+                            "model": cells[-1][0], "from": t.get("figure", "-"), "check": cells[-1][2],
+                            "result": verdict,
+                            "by_run": {labels[i]: {"model": c[0], "result": c[1]} for i, c in enumerate(cells)}})
+    header = ["target", "scenario", "kind", "metric @ year"] + labels + \
+             ["model (%s): median [p5 .. p95]" % labels[-1], "published", "check", "result"]
+
+    print("validation: %s, seed %s (%s)" % ("; ".join("%d worlds x %d firms at %s steps a year" % (w, f, s if s else "the configs'")
+                                                     for w, f, s in plan), spec["run"]["seed"],
+                                           os.path.relpath(args.targets, ROOT)))
+    if spec["run"].get("why"):
+        print("  (%s)" % spec["run"]["why"])
     for what, secs in timings:
-        print("  run %-44s %6.1f s" % (what, secs))
+        print("  run %-52s %6.1f s" % (what, secs))
+    print("  total %.1f s" % total)
     print()
-    print("\n".join(lines))
+    print("\n".join(table(header, rows)))
+    print()
+    print("kind: calibration = compares an input (or an output an input was set from) with that input's own source; "
+          "validation = a figure no input was set from. result: PASS only when every column passes.")
     print()
     print("published figures (target: figure [sources]):")
     seen = set()
-    for row in rows:
-        t = row[7]
-        if t["id"] in seen:
+    for t in targets:
+        if t["id"] in seen or not t.get("scenarios"):
             continue
         seen.add(t["id"])
         marks = "; ".join("%s (%s)" % (s["ref"], s["mark"]) for s in t["sources"])
-        print("  %s %s: %s [%s]" % (t["id"], t["title"], t["published"], marks))
+        print("  %s [%s] %s: %s [%s]" % (t["id"], t.get("kind", "validation"), t["title"], t["published"], marks))
     print()
+    for i, label in enumerate(labels):
+        c = per_run[i]
+        print("  %s: %d pass, %d fail, %d not yet checkable" % (label, c["PASS"], c["FAIL"], c["n/a"]))
     print("%d pass, %d fail, %d not yet checkable" % (counts["PASS"], counts["FAIL"], counts["n/a"]))
 
     os.makedirs(args.out, exist_ok=True)
     with open(os.path.join(args.out, "validation.md"), "w") as f:
-        f.write("| " + " | ".join(header) + " |\n|" + "---|" * 7 + "\n")
+        f.write("| " + " | ".join(header) + " |\n|" + "---|" * len(header) + "\n")
         for row in rows:
-            f.write("| " + " | ".join(str(v).replace("|", "/") for v in row[:7]) + " |\n")
+            f.write("| " + " | ".join(str(v).replace("|", "/") for v in row) + " |\n")
     with open(os.path.join(args.out, "validation.json"), "w") as f:
-        json.dump({"worlds": worlds, "firms": firms, "seed": r["seed"],
-                   "results": [{"id": row[0], "scenario": row[1], "where": row[2], "model": row[3], "from": row[4],
-                                "check": row[5], "result": row[6]} for row in rows]}, f, indent=1)
+        json.dump({"runs": [{"worlds": w, "firms": fi, "steps_per_year": s} for w, fi, s in plan],
+                   "seed": spec["run"]["seed"], "results": results}, f, indent=1)
     if args.strict and counts["FAIL"]:
         return 1
     return 0
