@@ -13,6 +13,31 @@ typedef struct {
 
 extern const hc_metric_info hc_metric_infos[HC_N_METRICS];
 
+/* The share of worlds in which a metric is strictly above (sign +1) or below (sign -1)
+ * zero, with its Monte Carlo standard error, binomial: sqrt(p (1 - p) / worlds). */
+typedef struct {
+    double p;    /* in [0, 1] */
+    double mcse; /* in the same unit as p */
+} hc_share;
+
+/* The shares every run reports at the horizon (summary.md, report.html, the console). */
+typedef enum {
+    HC_SHARE_AI_RAISES,         /* ai_effect_pct > 0: AI raises employment against the no-AI path */
+    HC_SHARE_EMPLOYMENT_FALLS,  /* employment_change_pct < 0 */
+    HC_N_SHARES
+} hc_share_id;
+
+typedef struct {
+    int metric;
+    int sign;
+    const char *label; /* for people */
+} hc_share_info;
+
+extern const hc_share_info hc_share_infos[HC_N_SHARES];
+
+/* The share of the n values with the given sign (strictly), and its standard error. */
+hc_share hc_share_of(const double *values, int64_t n, int sign);
+
 typedef struct {
     int n_scenarios;
     int n_steps;          /* T: steps 0..T */
@@ -27,6 +52,8 @@ typedef struct {
     /* [scenario][metric][step][np + 2]: the Monte Carlo standard error of each entry of
      * `world` (batch means over blocks of worlds: hc_mcse_row, hc_stats.h) */
     double *mcse;
+    /* [scenario][HC_N_SHARES]: hc_share_infos' shares of worlds at the horizon */
+    hc_share *shares;
 } hc_bands;
 
 #define HC_BAND_WORLD_COLS(b) ((b)->np + 2)
@@ -36,6 +63,11 @@ static inline double *hc_bands_world(const hc_bands *b, int s, int metric, int t
 {
     return b->world + (((size_t)s * HC_N_METRICS + (size_t)metric) * (size_t)(b->n_steps + 1) +
                        (size_t)t) * (size_t)HC_BAND_WORLD_COLS(b);
+}
+
+static inline const hc_share *hc_bands_share(const hc_bands *b, int s, int share)
+{
+    return &b->shares[(size_t)s * HC_N_SHARES + (size_t)share];
 }
 
 static inline double *hc_bands_firm(const hc_bands *b, int s, int year)

@@ -9,8 +9,13 @@
 #include "hc_outdir.h"
 
 /* The opening of summary.md: per scenario, net employment change and the AI effect at
- * the horizon (median and outer band, in % and in jobs), and where the narratives
- * separate (their own bands, and the paired difference). c may be NULL. */
+ * the horizon (median and outer band, in % and in jobs), the share of worlds in which AI
+ * raises employment and in which employment falls (hc_bands' shares, with their MCSE),
+ * and where the narratives separate (their own bands, and the paired difference). c may
+ * be NULL. */
+/* "12.3 % (MCSE 1.6)": a share of worlds and its standard error, in %. */
+void hc_fmt_share(char *buf, size_t len, const hc_share *sh);
+
 void hc_answer_md(FILE *f, const hc_bands *b, const hc_compare *c, const hc_config *cfg);
 
 /* DIR/report.html, inlining the SVGs listed in `files` (written before it). */

@@ -183,6 +183,31 @@ grep -q "growth vs cuts, net employment change" "$TMP/answer.md" && grep -q "gro
 ok $? "the answer says where the narratives separate"
 grep -q "^## cuts" "$R/summary.md"; ok $? "the full table per scenario follows"
 
+# --- the share of worlds in which AI raises employment (and in which employment falls),
+# printed on the console, in summary.md and in report.html, against the share counted
+# from samples.csv here (tests/ref/world_shares.py)
+"$HC" run --worlds 40 --firms 40 --samples all -o "$TMP/shares" "${CONFIGS[@]}" >"$TMP/shares.out" 2>"$TMP/err"
+ok $? "run with --samples all"
+"$PY" tests/ref/world_shares.py "$TMP/shares" "$TMP/shares.out" >"$TMP/py.out" 2>&1
+rc=$?
+sed 's/^/# /' "$TMP/py.out" | tail -4
+ok $rc "the printed shares of worlds (AI raises employment, employment falls) equal samples.csv's, with their MCSE"
+# ... and the check can fail: one world of growth whose AI effect turns positive in samples.csv
+cp -r "$TMP/shares" "$TMP/shares_bad" && chmod -R u+w "$TMP/shares_bad"
+"$PY" - "$TMP/shares_bad/samples.csv" <<'PY'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+horizon = max(int(r["year"]) for r in rows)
+r = next(r for r in rows if r["scenario"] == "growth" and r["metric"] == "ai_effect_pct"
+         and int(r["year"]) == horizon and float(r["value"]) <= 0)
+r["value"] = "0.5"
+w = csv.DictWriter(open(sys.argv[1], "w", newline=""), fieldnames=list(rows[0]), lineterminator="\n")
+w.writeheader()
+w.writerows(rows)
+PY
+! "$PY" tests/ref/world_shares.py "$TMP/shares_bad" "$TMP/shares.out" >/dev/null 2>&1
+ok $? "the shares check fails when one world's sign differs from what was printed"
+
 # --- SVG: valid XML with what a chart needs
 py_ok "every SVG is valid XML with a title, axis labels, a legend and data" '
 import glob, sys, xml.etree.ElementTree as ET

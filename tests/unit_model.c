@@ -1233,6 +1233,22 @@ static void bands_should_be_ordered_and_finite(void **state)
     /* the spread is real: worlds differ at the horizon */
     assert_true(hc_bands_world(&b, 0, HC_M_AI_EFFECT, m.n_steps)[0] <
                 hc_bands_world(&b, 0, HC_M_AI_EFFECT, m.n_steps)[4]);
+    /* the shares of worlds at the horizon count the worlds' own values, strictly */
+    for (k = 0; k < HC_N_SHARES; k++) {
+        double values[200];
+        int w, count = 0;
+        const hc_share *sh = hc_bands_share(&b, 0, k);
+        hc_world_metrics(&res, &c, 0, m.n_steps, hc_share_infos[k].metric, values);
+        for (w = 0; w < 200; w++) count += hc_share_infos[k].sign > 0 ? values[w] > 0.0 : values[w] < 0.0;
+        assert_true(sh->p == count / 200.0);
+        assert_true(fabs(sh->mcse - sqrt(sh->p * (1.0 - sh->p) / 200.0)) < 1e-15);
+    }
+    {
+        const double v[5] = {-1.0, 0.0, 2.0, 3.0, -0.0};
+        const hc_share up = hc_share_of(v, 5, +1), down = hc_share_of(v, 5, -1);
+        assert_true(up.p == 0.4 && down.p == 0.2); /* zero is neither */
+        assert_true(fabs(up.mcse - sqrt(0.4 * 0.6 / 5.0)) < 1e-15);
+    }
     hc_bands_free(&b);
     hc_results_free(&res);
 }

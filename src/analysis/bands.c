@@ -24,6 +24,22 @@ const hc_metric_info hc_metric_infos[HC_N_METRICS] = {
     {"output_per_worker_pct", "%", "Output per worker (vs no AI)"},
 };
 
+const hc_share_info hc_share_infos[HC_N_SHARES] = {
+    {HC_M_AI_EFFECT, +1, "AI raises employment (ai_effect_pct > 0)"},
+    {HC_M_EMPLOYMENT_CHANGE, -1, "Employment falls (employment_change_pct < 0)"},
+};
+
+hc_share hc_share_of(const double *values, int64_t n, int sign)
+{
+    hc_share sh = {0.0, 0.0};
+    int64_t i, k = 0;
+    if (n <= 0) return sh;
+    for (i = 0; i < n; i++) k += sign > 0 ? values[i] > 0.0 : values[i] < 0.0;
+    sh.p = (double)k / (double)n;
+    sh.mcse = sqrt(sh.p * (1.0 - sh.p) / (double)n);
+    return sh;
+}
+
 void hc_world_metrics(const hc_results *r, const hc_config *cfg, int s, int t, int metric,
                       double *values)
 {
@@ -88,7 +104,7 @@ int hc_bands_compute(const hc_results *r, const hc_config *cfg, hc_bands *b, hc_
     const size_t W = (size_t)r->worlds, N = (size_t)r->worlds * (size_t)r->firms;
     double *values = NULL;
     float *scratch = NULL;
-    int s, metric, t, year;
+    int s, metric, t, year, k;
 
     memset(b, 0, sizeof(*b));
     b->n_scenarios = r->n_scenarios;
@@ -100,9 +116,10 @@ int hc_bands_compute(const hc_results *r, const hc_config *cfg, hc_bands *b, hc_
                                     (size_t)HC_BAND_WORLD_COLS(b), sizeof(double));
     b->firm = (double *)calloc((size_t)r->n_scenarios * (size_t)(r->years + 1) * (size_t)HC_BAND_FIRM_COLS(b),
                                sizeof(double));
+    b->shares = (hc_share *)calloc((size_t)r->n_scenarios * HC_N_SHARES, sizeof(hc_share));
     values = (double *)malloc(W * sizeof(double));
     scratch = (float *)malloc(N * sizeof(float));
-    if (!b->world || !b->firm || !values || !scratch) {
+    if (!b->world || !b->firm || !b->shares || !values || !scratch) {
         hc_fail(err, "out of memory computing bands");
         goto fail;
     }
@@ -124,6 +141,11 @@ int hc_bands_compute(const hc_results *r, const hc_config *cfg, hc_bands *b, hc_
                     goto fail;
                 }
             }
+            /* the horizon's values are still in `values`: the shares that count them */
+            for (k = 0; k < HC_N_SHARES; k++)
+                if (hc_share_infos[k].metric == metric)
+                    b->shares[(size_t)s * HC_N_SHARES + (size_t)k] =
+                        hc_share_of(values, r->worlds, hc_share_infos[k].sign);
         }
         for (year = 0; year <= r->years; year++) {
             double *row = hc_bands_firm(b, s, year);
@@ -160,7 +182,9 @@ void hc_bands_free(hc_bands *b)
     free(b->world);
     free(b->firm);
     free(b->mcse);
+    free(b->shares);
     b->world = NULL;
     b->firm = NULL;
     b->mcse = NULL;
+    b->shares = NULL;
 }

@@ -214,4 +214,17 @@ void hc_print_horizon(FILE *out, const hc_bands *b, const hc_config *cfg)
         }
         fputc('\n', out);
     }
+    fputs("\nShare of worlds at the horizon (Monte Carlo standard error in points):\n", out);
+    fprintf(out, "  %-16s", "scenario");
+    for (k = 0; k < HC_N_SHARES; k++) fprintf(out, "  %-46s", hc_share_infos[k].label);
+    fputc('\n', out);
+    for (s = 0; s < b->n_scenarios; s++) {
+        fprintf(out, "  %-16s", cfg[s].name);
+        for (k = 0; k < HC_N_SHARES; k++) {
+            char cell[64];
+            hc_fmt_share(cell, sizeof(cell), hc_bands_share(b, s, k));
+            fprintf(out, "  %-46s", cell);
+        }
+        fputc('\n', out);
+    }
 }

@@ -58,6 +58,11 @@ static void fmt_band(char *buf, size_t len, const double *row, const hc_band_col
     snprintf(buf, len, "%s (%s to %s)", m, lo, hi);
 }
 
+void hc_fmt_share(char *buf, size_t len, const hc_share *sh)
+{
+    snprintf(buf, len, "%.1f %% (MCSE %.1f)", 100.0 * sh->p, 100.0 * sh->mcse);
+}
+
 /* ---- the answer, in Markdown or HTML */
 
 typedef struct {
@@ -131,6 +136,44 @@ static void separation_line(const writer *w, const hc_bands *b, const hc_compare
     fputs(w->html ? "</li>\n" : "\n", w->f);
 }
 
+/* Per scenario, the share of worlds in which AI raises employment and in which employment
+ * falls, at the horizon (hc_bands' shares). */
+static void shares_table(const writer *w, const hc_bands *b, const hc_config *cfg, long long worlds)
+{
+    char buf[512];
+    int s, k;
+    fputs(w->html ? "<p>" : "", w->f);
+    snprintf(buf, sizeof(buf), "Share of the %lld futures in which, at the horizon, AI raises employment (against "
+             "the same firms without AI) and in which employment falls (against the start), with its Monte Carlo "
+             "standard error (binomial, in points):", worlds);
+    w_text(w, buf);
+    fputs(w->html ? "</p>\n<div class=\"wrap\"><table class=\"answer\">\n<thead><tr><th>scenario</th>"
+                  : "\n\n| scenario |",
+          w->f);
+    for (k = 0; k < HC_N_SHARES; k++) {
+        fputs(w->html ? "<th>" : " ", w->f);
+        w_text(w, hc_share_infos[k].label);
+        fputs(w->html ? "</th>" : " |", w->f);
+    }
+    fputs(w->html ? "</tr></thead>\n<tbody>\n" : "\n|---|", w->f);
+    if (!w->html)
+        for (k = 0; k < HC_N_SHARES; k++) fputs("---:|", w->f);
+    if (!w->html) fputc('\n', w->f);
+    for (s = 0; s < b->n_scenarios; s++) {
+        fputs(w->html ? "<tr><th>" : "| ", w->f);
+        w_text(w, cfg[s].name);
+        fputs(w->html ? "</th>" : " |", w->f);
+        for (k = 0; k < HC_N_SHARES; k++) {
+            hc_fmt_share(buf, sizeof(buf), hc_bands_share(b, s, k));
+            fputs(w->html ? "<td>" : " ", w->f);
+            w_text(w, buf);
+            fputs(w->html ? "</td>" : " |", w->f);
+        }
+        fputs(w->html ? "</tr>\n" : "\n", w->f);
+    }
+    fputs(w->html ? "</tbody></table></div>\n" : "\n", w->f);
+}
+
 static void answer(const writer *w, const hc_bands *b, const hc_compare *c, const hc_config *cfg)
 {
     static const int shown[2][2] = {{HC_M_EMPLOYMENT_CHANGE, HC_M_NET_JOBS}, {HC_M_AI_EFFECT, HC_M_AI_NET_JOBS}};
@@ -180,6 +223,7 @@ static void answer(const writer *w, const hc_bands *b, const hc_compare *c, cons
         fputs(w->html ? "</tr>\n" : "\n", w->f);
     }
     fputs(w->html ? "</tbody></table></div>\n" : "\n", w->f);
+    shares_table(w, b, cfg, (long long)c->worlds);
 
     if (!c || hc_compare_pairs(c) == 0) {
         fputs(w->html ? "<p>" : "", w->f);
