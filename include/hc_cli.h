@@ -38,7 +38,12 @@ size_t hc_cli_physical_memory(void);
  * MemAvailable, a memory cgroup's limit, and ulimit -v / -d less what is already mapped.
  * `source` (may be NULL) receives which of them it is, for messages. */
 size_t hc_cli_available_memory(char *source, size_t len);
-/* SIGINT and SIGTERM set hc_interrupted (hc_engine.h). */
+/* Every signal whose default would end the process unannounced (SIGINT, SIGTERM, SIGHUP,
+ * SIGUSR1/2, SIGALRM, SIGVTALRM, SIGPROF, SIGXCPU) sets hc_interrupted (hc_engine.h), so
+ * the run stops, removes its files and says why; SIGXFSZ (ulimit -f) and SIGPIPE are
+ * ignored, so the write fails with a message instead. */
 void hc_cli_catch_signals(void);
+/* The signal that interrupted, for messages: "SIGINT", ... ("" if none). */
+const char *hc_cli_stop_reason(void);
 
 #endif

@@ -42,9 +42,11 @@ int hc_cli_parse_count(const char *s, long long lo, long long hi, long long *out
     return 0;
 }
 
+static volatile sig_atomic_t stop_signal;
+
 static void on_signal(int sig)
 {
-    (void)sig;
+    if (!stop_signal) stop_signal = sig;
     hc_interrupted = 1;
 }
 
@@ -218,9 +220,26 @@ size_t hc_cli_available_memory(char *source, size_t len)
     return best >= (double)SIZE_MAX ? SIZE_MAX : (size_t)best;
 }
 
+static const struct {
+    int sig;
+    const char *name;
+} caught[] = {{SIGINT, "SIGINT"},   {SIGTERM, "SIGTERM"},       {SIGHUP, "SIGHUP"},
+              {SIGUSR1, "SIGUSR1"}, {SIGUSR2, "SIGUSR2"},       {SIGALRM, "SIGALRM"},
+              {SIGPROF, "SIGPROF"}, {SIGVTALRM, "SIGVTALRM"},   {SIGXCPU, "SIGXCPU, the CPU time limit"}};
+
 void hc_cli_catch_signals(void)
 {
-    signal(SIGINT, on_signal);
-    signal(SIGTERM, on_signal);
+    size_t i;
+    for (i = 0; i < sizeof(caught) / sizeof(caught[0]); i++) signal(caught[i].sig, on_signal);
+    signal(SIGXFSZ, SIG_IGN); /* the write fails with EFBIG ("File too large") and says where */
+    signal(SIGPIPE, SIG_IGN);
+}
+
+const char *hc_cli_stop_reason(void)
+{
+    size_t i;
+    for (i = 0; i < sizeof(caught) / sizeof(caught[0]); i++)
+        if (caught[i].sig == stop_signal) return caught[i].name;
+    return "";
 }
 

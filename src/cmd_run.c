@@ -109,7 +109,7 @@ int hc_cmd_run(int argc, char **argv)
     hc_file_list extra; /* written here before hc_write_outputs: samples, traced firms */
     long long threads = 0, v;
     const char *out_arg = NULL, *backend = "auto";
-    char out_dir[1200], final_dir[1200] = "", started_at[64];
+    char out_dir[PATH_MAX + 512], final_dir[PATH_MAX + 512] = "", started_at[64];
     int staged = 0; /* out_dir is a staging folder not yet published */
     hc_config *cfg = NULL;
     int n_cfg;
@@ -332,6 +332,12 @@ int hc_cmd_run(int argc, char **argv)
             goto done;
         }
     }
+    hc_cli_catch_signals(); /* from here a signal ends the run cleanly: no stage left (hc_outdir.h) */
+    if (out_arg && strlen(out_arg) >= PATH_MAX) {
+        fprintf(stderr, "headcount: -o: a path of %zu bytes is longer than the limit, %d\n", strlen(out_arg), PATH_MAX - 1);
+        rc = HC_EXIT_USAGE;
+        goto done;
+    }
     if (out_arg)
         snprintf(out_dir, sizeof(out_dir), "%s", out_arg);
     else
@@ -364,7 +370,6 @@ int hc_cmd_run(int argc, char **argv)
                 (long long)cfg[0].worlds, (long long)cfg[0].firms_per_world,
                 cfg[0].years * cfg[0].steps_per_year + 1, (unsigned long long)cfg[0].seed);
     }
-    hc_cli_catch_signals();
     memset(&sim, 0, sizeof(sim));
     sim.backend = backend;
     sim.threads = (int)threads;
@@ -392,7 +397,7 @@ int hc_cmd_run(int argc, char **argv)
     if (sim_failed) {
         if (hc_interrupted) {
             if (hc_mpi_rank() == 0) /* under MPI the others end with it; rank 0 says so once */
-                fprintf(stderr, "headcount: interrupted; nothing was written to %s\n", final_dir);
+                fprintf(stderr, "headcount: interrupted (%s); nothing was written to %s\n", hc_cli_stop_reason(), final_dir);
             rc = HC_EXIT_INTERRUPTED;
         } else {
             fprintf(stderr, "headcount: %s\n", err.message);
@@ -453,7 +458,7 @@ int hc_cmd_run(int argc, char **argv)
         goto done;
     }
     if (hc_interrupted) { /* Ctrl-C while the files were written: the run is not finished */
-        fprintf(stderr, "headcount: interrupted; nothing was written to %s\n", final_dir);
+        fprintf(stderr, "headcount: interrupted (%s); nothing was written to %s\n", hc_cli_stop_reason(), final_dir);
         rc = HC_EXIT_INTERRUPTED;
         goto done;
     }

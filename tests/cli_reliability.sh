@@ -112,4 +112,36 @@ for swap in 1 0; do
 done
 no_leftovers "$TMP"; ok $? "no stage, old folder or lock is left"
 
+# --- 4. every way of ending leaves no partial and says why
+for sig in INT TERM HUP USR1 ALRM XCPU; do
+    bg run "${LONG[@]}" -o "$TMP/sig$sig" $CFG 2>"$TMP/err"
+    pid=$!
+    sleep 0.5
+    kill -s $sig $pid
+    wait $pid
+    rc=$?
+    [ $rc -eq 130 ] && grep -q "interrupted (SIG$sig" "$TMP/err" && [ ! -e "$TMP/sig$sig" ] && no_leftovers "$TMP"
+    ok $? "SIG$sig: exit 130 (got $rc), says so, leaves nothing"
+done
+(ulimit -S -f 8; $T "$HC" run "${A[@]}" -o "$TMP/fsize" $CFG) >/dev/null 2>"$TMP/err"
+rc=$?
+[ $rc -eq 1 ] && grep -q "File too large" "$TMP/err" && [ ! -e "$TMP/fsize" ] && no_leftovers "$TMP"
+ok $? "ulimit -f: exit 1 (got $rc) with \"File too large\", nothing left"
+(ulimit -S -t 1; $T "$HC" run "${LONG[@]}" -o "$TMP/cpu" $CFG) >/dev/null 2>"$TMP/err"
+rc=$?
+[ $rc -eq 130 ] && grep -q "SIGXCPU" "$TMP/err" && [ ! -e "$TMP/cpu" ]; ok $? "ulimit -t: exit 130 (got $rc), says the CPU time limit"
+# 64 threads' stacks do not fit in 200 MB of address space: libgomp cannot start them and
+# exits the process itself (exit 1), past the command's clean-up.
+(ulimit -S -v 200000; $T "$HC" run -q --years 2 --firms 10 --worlds 200 --threads 64 -o "$TMP/thr" $CFG) \
+    >/dev/null 2>"$TMP/err"
+rc=$?
+[ $rc -eq 1 ] && grep -q "nothing was written to" "$TMP/err" && [ ! -e "$TMP/thr" ] && no_leftovers "$TMP"
+ok $? "thread creation failing: exit 1 (got $rc), says nothing was written, leaves nothing"
+for cmd in "run --dump-config $CFG" "describe $CFG" "validate $CFG" "--version"; do
+    $T "$HC" $cmd >/dev/full 2>"$TMP/err"
+    rc=$?
+    [ $rc -eq 1 ] && grep -q "cannot write to standard output" "$TMP/err"
+    ok $? "headcount $cmd >/dev/full: exit 1 (got $rc) with a message"
+done
+
 echo "1..$n"
