@@ -144,4 +144,15 @@ for cmd in "run --dump-config $CFG" "describe $CFG" "validate $CFG" "--version";
     ok $? "headcount $cmd >/dev/full: exit 1 (got $rc) with a message"
 done
 
+# --- 5. interruption within a bounded amount of work: one world of 2e7 firms
+bg run "${LONG[@]}" -o "$TMP/one" $CFG >/dev/null 2>&1
+pid=$!
+sleep 1
+kill -INT $pid
+start=$(date +%s%3N)
+wait $pid
+rc=$?
+took=$(($(date +%s%3N) - start))
+[ $rc -eq 130 ] && [ "$took" -lt 1000 ]; ok $? "SIGINT inside one world of 2e7 firms ends the run in under a second (${took} ms, exit $rc)"
+
 echo "1..$n"
