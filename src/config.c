@@ -1949,7 +1949,10 @@ static int validate_output(loader *L, const cJSON *root)
 
 #define CFG_NUM_CEIL 1e37   /**< the largest a float quantity of a firm may reach: FLT_MAX / 34 */
 #define CFG_NUM_FLOOR 1e-30 /**< the smallest a float the model divides by may reach: 1e8 x FLT_MIN */
-#define CFG_MAX_EMPLOYMENT 1e200 /**< population.employment: the metrics (up to ~1e70) times it stay finite */
+/** The largest a metric in jobs (population.employment times a firm's change) may reach: its
+ * deviations squared, summed over up to 2e9 worlds (the standard deviation, src/stats.c)
+ * and paired across scenarios (src/compare.c), stay finite. */
+#define CFG_MAX_JOBS 1e148
 
 typedef struct {
     double lo, hi;
@@ -2243,9 +2246,11 @@ static int validate_numeric_range(loader *L, const cJSON *root)
                             "a firm's headcount can start as low as %.3g of firms.headcount (adoption_start) and "
                             "grow %.3g-fold from there",
                             start_frac, ratio_hi);
-    if (!(L->out->employment <= CFG_MAX_EMPLOYMENT))
-        return fail_numeric(L, root, "population.employment", 0, "is %.3g, over %.0e", L->out->employment,
-                            CFG_MAX_EMPLOYMENT);
+    if (!(L->out->employment * (ratio_hi + 1.0) <= CFG_MAX_JOBS))
+        return fail_numeric(L, root, "population.employment", 0,
+                            "is %.3g: with a firm's headcount growing up to %.3g-fold, a metric in jobs could reach "
+                            "%.3g, over the limit %.0e (its standard deviation across worlds must stay finite)",
+                            L->out->employment, ratio_hi, L->out->employment * (ratio_hi + 1.0), CFG_MAX_JOBS);
     return 0;
 }
 

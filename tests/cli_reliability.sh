@@ -155,4 +155,23 @@ rc=$?
 took=$(($(date +%s%3N) - start))
 [ $rc -eq 130 ] && [ "$took" -lt 1000 ]; ok $? "SIGINT inside one world of 2e7 firms ends the run in under a second (${took} ms, exit $rc)"
 
+# --- 6. validate refuses what run would refuse: the same finiteness analysis
+bad=0
+for e in 1e100 1e140 1e144 1e145 1e146 1e150 1e200 1e300; do
+    for cfg in configs/cuts.json configs/growth.json; do
+        $T "$HC" validate --set population.employment=$e --set simulation.years=100 $cfg >/dev/null 2>&1
+        v=$?
+        $T "$HC" run -q --years 100 --firms 10 --worlds 20 --threads 1 --set population.employment=$e \
+            -o "$TMP/emp" --force $cfg >/dev/null 2>"$TMP/err"
+        r=$?
+        if [ $v -ne $r ] || grep -q "please report" "$TMP/err"; then
+            bad=$((bad + 1))
+            echo "# population.employment=$e $cfg: validate $v, run $r"
+        fi
+    done
+done
+[ $bad -eq 0 ]; ok $? "validate and run agree on population.employment from 1e100 to 1e300 ($bad disagree)"
+"$HC" validate --set population.employment=1e200 configs/cuts.json >/dev/null 2>"$TMP/err"
+grep -q "population.employment.*over the limit 1e+148" "$TMP/err"; ok $? "and the message names the input and the limit"
+
 echo "1..$n"
