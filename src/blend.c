@@ -57,7 +57,9 @@ static cJSON *parse_file(const char *path, hc_error *err)
     char *text = read_text(path, &len, &e);
     cJSON *root;
     if (text == NULL) {
-        if (err) hc_fail(err, "%s: cannot read: %s", path, strerror(e));
+        if (err)
+            hc_fail(err, "%s: cannot read: %s", path,
+                    e == EFBIG ? "larger than the limit for a blend file, 1 MiB" : strerror(e));
         return NULL;
     }
     root = cJSON_ParseWithLengthOpts(text, len + 1, &end, 1);
@@ -257,9 +259,11 @@ int hc_blend_load(const char *path, const hc_override *ov, int n_ov, hc_blend **
                     (int)sizeof(b->name) - 1);
             goto fail;
         }
-        for (i = 0; s[i]; i++)
-            if (!isalnum((unsigned char)s[i]) && s[i] != '_' && s[i] != '-' && s[i] != '.') {
-                hc_fail(err, "%s: name: expected letters, digits, '_', '-' or '.', got \"%s\"", path, s);
+        for (i = 0; s[i]; i++) /* as a config's: no leading '.' or '-' (a spreadsheet formula) */
+            if ((!isalnum((unsigned char)s[i]) && s[i] != '_' && s[i] != '-' && s[i] != '.') ||
+                (i == 0 && (s[0] == '-' || s[0] == '.'))) {
+                hc_fail(err, "%s: name: expected letters, digits, '_', '-' or '.', not starting with '.' or '-', "
+                        "got \"%s\"", path, s);
                 goto fail;
             }
         snprintf(b->name, sizeof(b->name), "%s", s);

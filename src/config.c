@@ -26,7 +26,10 @@
 
 #define CFG_MAX_DEPTH 8          /**< root(1).roles(2)[r](3).wage(4).components(5)[i](6).clip(7)[0](8) */
 #define CFG_MAX_EXTENDS 16       /**< files in one extends chain, the given one included */
-#define CFG_MAX_FILE_BYTES (16L << 20)
+#define CFG_MAX_FILE_MIB 16
+#define CFG_MAX_FILE_BYTES ((long)CFG_MAX_FILE_MIB << 20)
+#define HC_STR_(x) #x
+#define HC_STR(x) HC_STR_(x)
 #define CFG_MAX_KEYS 256         /**< members of one object; the schema's largest has 13 */
 #define CFG_PATH 512             /**< JSON path buffer */
 #define CFG_MAX_SEED 9007199254740991.0     /**< 2^53 - 1: exact in a double */
@@ -484,7 +487,9 @@ static const char *hint_keys(const char *word, const char *const *cand, int n, c
 
 static const char *read_error(int e)
 {
-    return e == CFG_NOT_REGULAR ? "not a regular file" : strerror(e);
+    return e == CFG_NOT_REGULAR ? "not a regular file"
+           : e == EFBIG       ? "larger than the limit for a config file, " HC_STR(CFG_MAX_FILE_MIB) " MiB"
+                              : strerror(e);
 }
 
 static int read_file(const char *path, char **out, size_t *len)
@@ -625,6 +630,28 @@ static int fail_pos(loader *L, int src, const char *buf, size_t off, const char 
     return hc_fail(L->err, "%s:%d:%d: %s", L->files[src], line, col, what);
 }
 
+/* How deep the arrays and objects of buf[0, len) are nested at len (strings skipped):
+ * past CJSON_NESTING_LIMIT cJSON refuses the text without saying why. */
+static int json_depth(const char *buf, size_t len)
+{
+    size_t i;
+    int depth = 0, max = 0, in_string = 0;
+    for (i = 0; i < len; i++) {
+        const char c = buf[i];
+        if (in_string) {
+            if (c == '\\') i++;
+            else if (c == '"') in_string = 0;
+        } else if (c == '"') {
+            in_string = 1;
+        } else if (c == '[' || c == '{') {
+            if (++depth > max) max = depth;
+        } else if (c == ']' || c == '}') {
+            depth--;
+        }
+    }
+    return max;
+}
+
 static cJSON *parse_and_lint(loader *L, int src, const char *buf, size_t len)
 {
     const char *end = NULL, *nul;
@@ -660,6 +687,10 @@ static cJSON *parse_and_lint(loader *L, int src, const char *buf, size_t len)
         off = end != NULL && end >= buf && (size_t)(end - buf) <= len ? (size_t)(end - buf) : 0;
         if (len == 0 || off >= len) {
             fail_pos(L, src, buf, off, "invalid JSON: unexpected end of file");
+        } else if (json_depth(buf, off) >= CJSON_NESTING_LIMIT) {
+            snprintf(what, sizeof what, "invalid JSON: nested deeper than the parser's limit, %d levels (a config "
+                     "needs at most %d)", CJSON_NESTING_LIMIT, CFG_MAX_DEPTH);
+            fail_pos(L, src, buf, off, what);
         } else {
             snippet(near, sizeof near, buf + off, 20);
             snprintf(what, sizeof what, "invalid JSON near \"%s\"", near);
@@ -1207,11 +1238,13 @@ static int get_integer(loader *L, const cJSON *obj, const char *path, const char
     return 0;
 }
 
-/* Letters, digits, '_', '-' and (when allow_dot) '.'; not starting with '.'. */
+/* Letters, digits, '_', '-' and (when allow_dot) '.'; not starting with '.' (a hidden
+ * file) or '-' (an option, and a formula to a spreadsheet, as '+', '=' and '@' would be:
+ * names reach CSV, JSON, SVG and HTML). */
 static int safe_name(const char *s, int allow_dot)
 {
     const char *p;
-    if (s[0] == '\0' || s[0] == '.') return 0;
+    if (s[0] == '\0' || s[0] == '.' || s[0] == '-') return 0;
     for (p = s; *p; p++)
         if (!(isalnum((unsigned char)*p) || *p == '_' || *p == '-' || (allow_dot && *p == '.'))) return 0;
     return 1;
@@ -1863,7 +1896,7 @@ static int validate_roles(loader *L, const cJSON *root)
         if (name == NULL) return fail_src(L, prov_src(L, r) == SRC_OVERRIDE ? SRC_OVERRIDE : SRC_DEFAULT, sub, "required key missing");
         if (!cJSON_IsString(name) || !safe_name(name->valuestring, 0) || strlen(name->valuestring) >= 64)
             return fail_at(L, name, sub,
-                           "expected a role name of 1 to 63 letters, digits, '_' or '-', got %s",
+                           "expected a role name of 1 to 63 letters, digits, '_' or '-', not starting with '-', got %s",
                            describe(name, d, sizeof d));
         for (j = 0; j < i; j++)
             if (strcmp(o->role_names[j], name->valuestring) == 0)
@@ -2279,10 +2312,14 @@ static int correlation_column(loader *L, const cJSON *v, const char *path, int *
             *col = i;
             return 0;
         }
-    if (sscanf(s, "roles[%d].tokens_per_fte_year%n", &r, &end) == 1 && end == (int)strlen(s)) {
-        if (r < 0 || r >= L->out->model.n_roles)
-            return fail_at(L, v, path, "%s: there is no role %d (the config has %d roles)", s, r,
-                           L->out->model.n_roles);
+    if (strncmp(s, "roles[", 6) == 0 && strchr(s, ']') &&
+        strcmp(strchr(s, ']'), "].tokens_per_fte_year") == 0) { /* the index as written, range-checked */
+        const int n_digits = (int)(strchr(s, ']') - (s + 6));
+        if (sscanf(s, "roles[%d].tokens_per_fte_year%n", &r, &end) != 1 || end != (int)strlen(s) ||
+            n_digits > 4 || r < 0 || r >= L->out->model.n_roles)
+            return fail_at(L, v, path, "%s: the role index %.*s is out of range: the config has %d roles, "
+                           "roles[0] to roles[%d]", s, n_digits, s + 6, L->out->model.n_roles,
+                           L->out->model.n_roles - 1);
         *col = HC_DESIGN_COL_TOKENS(r);
         return 0;
     }
@@ -2398,7 +2435,7 @@ static int validate(loader *L, cJSON *root)
     if (v != NULL) {
         if (!cJSON_IsString(v) || !safe_name(v->valuestring, 1) || strlen(v->valuestring) >= sizeof L->out->name)
             return fail_at(L, v, "name",
-                           "expected a name of 1 to %d letters, digits, '_', '.' or '-', not starting with '.', "
+                           "expected a name of 1 to %d letters, digits, '_', '.' or '-', not starting with '.' or '-', "
                            "got %s",
                            (int)sizeof L->out->name - 1, describe(v, d, sizeof d));
         memcpy(L->out->name, v->valuestring, strlen(v->valuestring) + 1);
@@ -2409,7 +2446,7 @@ static int validate(loader *L, cJSON *root)
             escape_into(e, sizeof e, nm, 100);
             return fail_src(L, SRC_DEFAULT, "name",
                             "the file name gives the scenario name \"%s\", which is not made of letters, digits, "
-                            "'_', '.' and '-' (set \"name\")",
+                            "'_', '.' and '-', not starting with '.' or '-' (set \"name\")",
                             e);
         }
         memcpy(L->out->name, nm, strlen(nm) + 1); /* length checked above */

@@ -142,7 +142,9 @@ static int take_lock(const char *shown, hc_error *err)
         time_t now = time(NULL);
         char host[256] = "unknown", when[64];
         const int fd = open(g_out.lock, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
-        if (fd < 0) return hc_fail(err, "%s: cannot create the lock file %s: %s", shown, g_out.lock, strerror(errno));
+        if (fd < 0)
+            return hc_fail(err, "%s: cannot write into the folder %s, where the run is staged beside it (%s): %s", shown,
+                           g_out.parent, g_out.lock, strerror(errno));
         if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
             const int saved = errno;
             const ssize_t n = pread(fd, who, sizeof(who) - 1, 0);
@@ -221,6 +223,8 @@ static int check_owned(const char *shown, int force, hc_error *err)
     }
     for_each_entry(fd, first_entry, found);
     close(fd);
+    if (access(g_out.path, W_OK) != 0) /* read-only: kept so, though a swap would not need it */
+        return hc_fail(err, "%s: cannot write into the folder: %s", shown, strerror(errno));
     if (!found[0] || force) return 0;
     run = read_run_manifest(g_out.path);
     cJSON_Delete(run);

@@ -174,4 +174,38 @@ done
 "$HC" validate --set population.employment=1e200 configs/cuts.json >/dev/null 2>"$TMP/err"
 grep -q "population.employment.*over the limit 1e+148" "$TMP/err"; ok $? "and the message names the input and the limit"
 
+# --- 7. names, labels, paths and limits
+bad=0
+for c in - + = @; do
+    "$HC" validate --set "name=\"${c}SUM(A1)\"" $CFG >/dev/null 2>&1
+    [ $? -eq 2 ] || bad=$((bad + 1))
+done
+[ $bad -eq 0 ]; ok $? "a scenario name starting with -, +, = or @ (a spreadsheet formula) is refused"
+printf '{"name": "-x", "blend": {"components": ["%s", "%s"], "weights": [0.5, 0.5]}}\n' "$PWD/configs/cuts.json" \
+    "$PWD/configs/growth.json" >"$TMP/blend.json"
+status_is 2 "and so is a blend's" "$HC" validate "$TMP/blend.json"
+status_is 0 "percentiles that %g would print alike" $T "$HC" run "${A[@]}" -o "$TMP/pct" \
+    --set 'output.percentiles=[1e-8,50,50.0000001,99.99999999]' $CFG configs/growth.json
+head -1 "$TMP/pct/bands.csv" | grep -q ',p1e-08,p50,p50.0000001,p99.99999999,' &&
+    ! grep -q 'p100\|p50 to p50 ' "$TMP/pct/report.html" "$TMP"/pct/charts/*.svg
+ok $? "get labels that are exact and unique (bands.csv, report.html, charts)"
+long="$TMP"
+while [ ${#long} -lt 1300 ]; do long="$long/abcdefghijklmnopqrstuvwxyz"; done
+status_is 0 "an out path of ${#long} characters" $T "$HC" run "${A[@]}" -o "$long" $CFG
+whole_run "$long" >/dev/null; ok $? "is written whole at that path (not truncated)"
+status_is 2 "an out path over PATH_MAX" $T "$HC" run "${A[@]}" -o "$TMP/$(printf 'x%.0s' $(seq 1 5000))" $CFG
+grep -q "longer than the limit, 4095" "$TMP/err"; ok $? "is refused naming the limit"
+$PY -c "print('{\"x\": ' + '[' * 3000 + ']' * 3000 + '}')" >"$TMP/deep.json"
+status_is 2 "a config nested 3000 deep" "$HC" validate "$TMP/deep.json"
+grep -q "nested deeper than the parser's limit, 1000 levels" "$TMP/err"; ok $? "says which limit"
+{ printf '{"extends": "%s", "name": "big"' "$PWD/$CFG"; head -c $((17 << 20)) /dev/zero | tr '\0' ' '; echo '}'; } >"$TMP/big.json"
+status_is 2 "a config of 17 MiB" "$HC" validate "$TMP/big.json"
+grep -q "larger than the limit for a config file, 16 MiB" "$TMP/err"; ok $? "says which limit"
+for i in -1 7 99999999999; do
+    status_is 2 "a correlation naming roles[$i] (7 roles)" "$HC" validate \
+        --set "correlations=[{\"inputs\": [\"roles[$i].tokens_per_fte_year\", \"capability.growth_rate\"], \"rank_correlation\": 0.5}]" $CFG
+    grep -q "the role index $i is out of range: the config has 7 roles, roles\[0\] to roles\[6\]" "$TMP/err"
+    ok $? "says the index and the range"
+done
+
 echo "1..$n"
