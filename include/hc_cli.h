@@ -31,7 +31,7 @@ int hc_cli_load_all(char **paths, int n, const hc_override *ov, int n_ov, hc_con
 void hc_cli_free_all(hc_config *cfg, int n);
 /* Scenarios of one run share the simulation's shape and percentiles, and differ in name. */
 int hc_cli_check_comparable(const hc_config *cfg, int n);
-/* results/<name>_vs_<name>..., with -2, -3... when that already holds a run. */
+/* results/<name>_vs_<name>..., with -2, -3... when that already holds anything. */
 void hc_cli_default_out_dir(const hc_config *cfg, int n, char *out, size_t len);
 size_t hc_cli_physical_memory(void);
 /* Bytes this process can still allocate without being refused or killed: the least of

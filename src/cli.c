@@ -1,6 +1,7 @@
 /* cli.c: helpers shared by the commands (src/cmd_*.c): usage errors, option values,
  * loading a run's configs, the default out folder, signals. */
 #include <cjson/cJSON.h>
+#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -125,11 +126,11 @@ int hc_cli_check_comparable(const hc_config *cfg, int n)
     return 0;
 }
 
-/* results/<name>_vs_<name>..., with -2, -3... when that already holds a run. */
+/* results/<name>_vs_<name>..., with -2, -3... when that already holds anything (a run,
+ * or files headcount would not write into without --force). */
 void hc_cli_default_out_dir(const hc_config *cfg, int n, char *out, size_t len)
 {
     char base[1024] = "results/";
-    char manifest[4096];
     int i, k;
     for (i = 0; i < n; i++) {
         if (i > 0) strncat(base, "_vs_", sizeof(base) - strlen(base) - 1);
@@ -137,8 +138,13 @@ void hc_cli_default_out_dir(const hc_config *cfg, int n, char *out, size_t len)
     }
     snprintf(out, len, "%s", base);
     for (k = 2; k < 10000; k++) {
-        if (snprintf(manifest, sizeof(manifest), "%s/manifest.json", out) >= (int)sizeof(manifest)) return;
-        if (access(manifest, F_OK) != 0) return;
+        DIR *d = opendir(out);
+        struct dirent *e;
+        int empty = 1;
+        if (!d) return; /* new (or not a folder, which the out folder's checks refuse) */
+        while (empty && (e = readdir(d)) != NULL) empty = strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0;
+        closedir(d);
+        if (empty) return;
         snprintf(out, len, "%s-%d", base, k);
     }
 }

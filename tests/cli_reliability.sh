@@ -81,6 +81,11 @@ status_is 0 "with --force the run is written" $T "$HC" run "${A[@]}" --force -o 
 status_is 0 "a run with JSON tables" $T "$HC" run "${A[@]}" --force --format csv,json -o "$TMP/fmt" $CFG
 status_is 0 "then one without, with --force" $T "$HC" run "${A[@]}" --force -o "$TMP/fmt" $CFG
 [ ! -e "$TMP/fmt/bands.json" ] && whole_run "$TMP/fmt" >/dev/null; ok $? "an earlier run's files do not outlive it"
+mkdir -p "$TMP/cwd/results/cuts"
+echo mine >"$TMP/cwd/results/cuts/notes.txt"
+(cd "$TMP/cwd" && $T "$HC" run "${A[@]}" "$OLDPWD/$CFG" >/dev/null 2>&1)
+[ -f "$TMP/cwd/results/cuts-2/manifest.json" ] && [ "$(ls "$TMP/cwd/results/cuts")" = notes.txt ]
+ok $? "the default folder passes over results/<names> holding other files (to -2)"
 mkdir "$TMP/empty"
 status_is 0 "an empty folder needs no --force" $T "$HC" run "${A[@]}" -o "$TMP/empty" $CFG
 ln -s empty "$TMP/link"
@@ -148,11 +153,7 @@ done
 bg run "${LONG[@]}" -o "$TMP/one" $CFG >/dev/null 2>&1
 pid=$!
 sleep 1
-kill -INT $pid
-start=$(date +%s%3N)
-wait $pid
-rc=$?
-took=$(($(date +%s%3N) - start))
+interrupt_timed INT $pid
 [ $rc -eq 130 ] && [ "$took" -lt 1000 ]; ok $? "SIGINT inside one world of 2e7 firms ends the run in under a second (${took} ms, exit $rc)"
 
 # --- 6. validate refuses what run would refuse: the same finiteness analysis
