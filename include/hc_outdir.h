@@ -35,6 +35,10 @@ typedef struct {
 } hc_file_list;
 void hc_file_list_add(hc_file_list *l, const char *name);
 
+/* mkdir -p: `dir` and its parents (`headcount compare -o`, which writes its few files
+ * into a folder of the user's choosing, each whole, without a run's staging). */
+int hc_output_mkdirs(const char *dir, hc_error *err);
+
 /* Takes the out folder `dir` for this run (docs/hardening.md): creates its parents, locks
  * it against other runs for the rest of the run (the message names the run that holds
  * it), removes what a killed run left, and refuses a folder that holds anything but a

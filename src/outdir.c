@@ -249,11 +249,29 @@ static void recover(void)
     if (access(manifest, F_OK) != 0 || rename(g_out.stage, g_out.path) != 0) rename(g_out.old, g_out.path);
 }
 
+int hc_output_mkdirs(const char *dir, hc_error *err)
+{
+    char path[PATH_MAX];
+    size_t i;
+    if (snprintf(path, sizeof(path), "%s", dir) >= (int)sizeof(path))
+        return hc_fail(err, "a folder name of %zu bytes is longer than the limit, %zu", strlen(dir), sizeof(path) - 1);
+    for (i = 1; path[i - 1]; i++) {
+        if (path[i] == '/' || path[i] == '\0') {
+            const char saved = path[i];
+            path[i] = '\0';
+            if (mkdir(path, 0777) != 0 && errno != EEXIST)
+                return hc_fail(err, "%s: cannot create folder: %s", path, strerror(errno));
+            path[i] = saved;
+        }
+    }
+    return 0;
+}
+
 int hc_output_prepare_dir(const char *dir, int force, hc_error *err)
 {
     char path[PATH_MAX], resolved[PATH_MAX];
     const char *base, *slash;
-    size_t len = strlen(dir), i;
+    size_t len = strlen(dir);
     struct stat st;
     if (len == 0) return hc_fail(err, "%s", "the out folder's name is empty");
     if (len >= sizeof(path) - 16)
@@ -282,18 +300,7 @@ int hc_output_prepare_dir(const char *dir, int force, hc_error *err)
         snprintf(g_out.parent, sizeof(g_out.parent), "/");
     else
         snprintf(g_out.parent, sizeof(g_out.parent), "%.*s", (int)(slash - path), path);
-    for (i = 1; g_out.parent[i - 1]; i++) { /* mkdir -p of the parent; the folder itself appears when published */
-        if (g_out.parent[i] == '/' || g_out.parent[i] == '\0') {
-            const char saved = g_out.parent[i];
-            g_out.parent[i] = '\0';
-            if (mkdir(g_out.parent, 0777) != 0 && errno != EEXIST) {
-                hc_fail(err, "%s: cannot create folder: %s", g_out.parent, strerror(errno));
-                g_out.parent[i] = saved;
-                return 1;
-            }
-            g_out.parent[i] = saved;
-        }
-    }
+    if (hc_output_mkdirs(g_out.parent, err)) return 1; /* the folder itself appears when published */
     snprintf(g_out.path, sizeof(g_out.path), "%s", path);
     snprintf(g_out.lock, sizeof(g_out.lock), "%s/.%s.lock", g_out.parent, base);
     snprintf(g_out.stage, sizeof(g_out.stage), "%s/.%s.stage", g_out.parent, base);
