@@ -36,14 +36,19 @@ int hc_cli_load_all(char **paths, int n, const hc_override *ov, int n_ov, hc_con
 void hc_cli_free_all(hc_config *cfg, int n);
 /* Scenarios of one run differ in name; 0, or 1 after printing the two that do not. */
 int hc_cli_check_names(const hc_config *cfg, int n);
-/* results/<name>_vs_<name>..., with -2, -3... when that already holds a run. */
+/* results/<name>_vs_<name>..., with -2, -3... when that already holds anything. */
 void hc_cli_default_out_dir(const hc_config *cfg, int n, char *out, size_t len);
 size_t hc_cli_physical_memory(void);
 /* Bytes this process can still allocate without being refused or killed: the least of
  * MemAvailable, a memory cgroup's limit, and ulimit -v / -d less what is already mapped.
  * `source` (may be NULL) receives which of them it is, for messages. */
 size_t hc_cli_available_memory(char *source, size_t len);
-/* SIGINT and SIGTERM set hc_interrupted (hc_engine.h). */
+/* Every signal whose default would end the process unannounced (SIGINT, SIGTERM, SIGHUP,
+ * SIGUSR1/2, SIGALRM, SIGVTALRM, SIGPROF, SIGXCPU) sets hc_interrupted (hc_engine.h), so
+ * the run stops, removes its files and says why; SIGXFSZ (ulimit -f) and SIGPIPE are
+ * ignored, so the write fails with a message instead. */
 void hc_cli_catch_signals(void);
+/* The signal that interrupted, for messages: "SIGINT", ... ("" if none). */
+const char *hc_cli_stop_reason(void);
 
 #endif

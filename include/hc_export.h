@@ -54,6 +54,8 @@ int hc_write_tables(const char *dir, const hc_bands *b, const hc_world_values *w
 
 /* Column name of percentile p: 5 -> "p5", 2.5 -> "p2.5". */
 void hc_percentile_label(double p, char *buf, size_t len);
+/* "90 % band (p5 to p95)" for the percentiles lo and hi; noun "band" or "bands". */
+void hc_band_label(double lo, double hi, const char *noun, char *buf, size_t len);
 
 int hc_write_bands_csv(const char *dir, const hc_bands *b, const hc_config *cfg, hc_error *err);
 int hc_write_firms_csv(const char *dir, const hc_bands *b, const hc_config *cfg, hc_error *err);

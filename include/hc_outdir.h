@@ -35,8 +35,14 @@ typedef struct {
 } hc_file_list;
 void hc_file_list_add(hc_file_list *l, const char *name);
 
-/* Creates `dir` (and parents). An existing folder that already holds a run
- * (manifest.json) is refused unless `force`. */
+/* mkdir -p: `dir` and its parents (`headcount compare -o`, which writes its few files
+ * into a folder of the user's choosing, each whole, without a run's staging). */
+int hc_output_mkdirs(const char *dir, hc_error *err);
+
+/* Takes the out folder `dir` for this run (docs/hardening.md): creates its parents, locks
+ * it against other runs for the rest of the run (the message names the run that holds
+ * it), removes what a killed run left, and refuses a folder that holds anything but a
+ * headcount run unless `force` (a run, too, needs `force`). One out folder per process. */
 int hc_output_prepare_dir(const char *dir, int force, hc_error *err);
 
 /* Opens DIR/.NAME.tmp-PID for writing; hc_output_commit closes it and renames it to
@@ -44,11 +50,12 @@ int hc_output_prepare_dir(const char *dir, int force, hc_error *err);
 FILE *hc_output_open(const char *dir, const char *name, char *tmp_path, size_t tmp_len, hc_error *err);
 int hc_output_commit(FILE *f, const char *tmp_path, const char *dir, const char *name, hc_error *err);
 
-/* Staging (docs/hardening.md): a run writes every file into a hidden folder inside its
- * out folder (hc_output_stage gives its path), then moves them all into place with
- * hc_output_publish, manifest.json last, after removing the old run's manifest. A run
- * that fails or is interrupted calls hc_output_discard instead, so the out folder never
- * holds a partial run, nor (with --force) a mix of two runs under one manifest. */
+/* Staging (docs/hardening.md): a run writes every file into a hidden folder beside its
+ * out folder (hc_output_stage gives its path), then hc_output_publish swaps the two
+ * folders in one step, keeping the files of the earlier folder that are not headcount's,
+ * and removes the earlier run. A run that fails or is interrupted calls hc_output_discard
+ * instead. Either lets go of the lock. A reader, a crash or a kill at any instant sees the
+ * earlier run or the new one, whole. */
 int hc_output_stage(const char *dir, char *stage, size_t len, hc_error *err);
 int hc_output_publish(const char *stage, const char *dir, hc_error *err);
 void hc_output_discard(const char *stage);

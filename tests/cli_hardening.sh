@@ -189,8 +189,10 @@ interrupt() { # interrupt SIGNAL DIR NAME [--force]
     [ -d "$dir" ] && before=$(cd "$dir" && find . -type f -exec md5sum {} + | sort)
     "$HC" run --quiet $force --worlds 2000 --firms 2000 -o "$dir" "${CONFIGS[@]}" >/dev/null 2>"$TMP/err" &
     local pid=$!
-    # The staging folder appears when the configs are loaded and the simulation starts.
-    while [ -z "$(ls -d "$dir"/.partial-* 2>/dev/null)" ] && [ $waited -lt 200 ] && kill -0 $pid 2>/dev/null; do
+    # The staging folder (beside DIR) appears when the configs are loaded and the
+    # simulation starts.
+    local stage; stage="$(dirname "$dir")/.$(basename "$dir").stage"
+    while [ ! -d "$stage" ] && [ $waited -lt 200 ] && kill -0 $pid 2>/dev/null; do
         sleep 0.1
         waited=$((waited + 1))
     done
@@ -205,7 +207,7 @@ interrupt() { # interrupt SIGNAL DIR NAME [--force]
     took=$(($(date +%s%3N) - start))
     echo "# SIG$sig: stopped $took ms after the signal"
     [ $rc -eq 130 ]; ok $? "$name: exits 130 (got $rc)"
-    [ -z "$(ls -d "$dir"/.partial-* 2>/dev/null)" ]; ok $? "$name: leaves no staging folder"
+    [ ! -e "$stage" ]; ok $? "$name: leaves no staging folder"
     [ "$(cd "$dir" && find . -type f -exec md5sum {} + 2>/dev/null | sort)" = "$before" ]
     ok $? "$name: leaves the folder as it was"
 }

@@ -108,19 +108,20 @@ done
 rc=$?
 [ "$rc" -eq 2 ]; ok $? "a usage error under mpirun exits 2 (exit $rc)"
 
-mkdir -p "$TMP/held" && : >"$TMP/held/manifest.json"
+mkdir -p "$TMP/held" && : >"$TMP/held/manifest.json" # not headcount's: refused without --force
 mpi_run 2 "$TMP/held"
 rc=$?
-[ "$rc" -eq 2 ] && grep -q "already holds a run" "$TMP/held.log"
+[ "$rc" -eq 2 ] && grep -q "not a headcount run" "$TMP/held.log"
 ok $? "rank 0 refusing the out folder ends the job with exit 2 (exit $rc)"
 
-# Interrupted: rank 0 creates the out folder just before simulating; a SIGINT then must
+# Interrupted: rank 0 creates the stage beside the out folder just before simulating
+# (docs/hardening.md); a SIGINT then must
 # end a run that would otherwise take tens of seconds, and write nothing. `timeout`
 # passes the SIGINT on to mpirun, which passes it on to the ranks.
 "${MPIRUN[@]}" -np 2 "$HC_MPI" run --quiet --worlds 400 --firms 2000 --years 10 --threads 1 \
     -o "$TMP/int" "${CONFIGS[@]}" >"$TMP/int.log" 2>&1 &
 pid=$!
-for _ in $(seq 600); do [ -d "$TMP/int" ] && break; sleep 0.1; done
+for _ in $(seq 600); do [ -d "$TMP/.int.stage" ] && break; sleep 0.1; done
 sleep 0.5
 kill -INT "$pid"
 wait "$pid"

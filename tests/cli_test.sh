@@ -116,11 +116,7 @@ done
 "$HC" run --quiet --worlds 4000 --firms 2000 -o "$TMP/int" "${CONFIGS[@]}" >/dev/null 2>&1 &
 pid=$!
 sleep 1
-kill -INT $pid
-start=$(date +%s%3N)
-wait $pid
-rc=$?
-took=$(($(date +%s%3N) - start))
+interrupt_timed INT $pid
 [ $rc -eq 130 ]; ok $? "SIGINT exits 130 (got $rc)"
 [ "$took" -lt 2000 ]; ok $? "SIGINT stops the run promptly (${took} ms)"
 [ -z "$(ls -A "$TMP/int" 2>/dev/null)" ]; ok $? "an interrupted run leaves no files"

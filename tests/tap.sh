@@ -10,6 +10,8 @@
 #                             left in $TMP/out and $TMP/err for further checks
 #   py_ok NAME SCRIPT ARGS... passes when the Python script (Debian's python3) exits 0
 #   skip NAME WHY             a test that cannot run here, counted as a TAP skip
+#   interrupt_timed SIG PID   sends SIG to PID and waits: sets rc (its exit status) and
+#                             took (ms from the signal to its end)
 
 HC="${HC_BIN:-$PWD/build/headcount}"
 PY=/usr/bin/python3
@@ -20,6 +22,15 @@ n=0
 ok() {
     n=$((n + 1))
     if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi
+}
+
+interrupt_timed() {
+    kill -"$1" "$2"
+    local start
+    start=$(date +%s%3N)
+    wait "$2"
+    rc=$?
+    took=$(($(date +%s%3N) - start))
 }
 
 check() {

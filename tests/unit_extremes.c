@@ -455,6 +455,9 @@ static void staged_run_should_replace_the_old_one_whole(void **state)
     write_file(dir, "manifest.json", "old");
     write_file(dir, "bands.csv", "old");
     write_file(dir, "charts/a.svg", "old");
+    write_file(dir, "notes.txt", "mine"); /* not headcount's: kept (--force) */
+    assert_int_equal(hc_output_prepare_dir(dir, 0, &err), 1); /* not a headcount run */
+    assert_int_equal(hc_output_prepare_dir(dir, 1, &err), 0);
     assert_int_equal(hc_output_stage(dir, stage, sizeof stage, &err), 0);
     snprintf(sub, sizeof sub, "%s/charts", stage);
     assert_int_equal(mkdir(sub, 0777), 0);
@@ -468,8 +471,10 @@ static void staged_run_should_replace_the_old_one_whole(void **state)
     assert_true(file_is(dir, "bands.csv", "new"));
     assert_true(file_is(dir, "charts/a.svg", "new"));
     assert_true(file_is(dir, "charts/b.svg", "new"));
+    assert_true(file_is(dir, "notes.txt", "mine"));
     assert_int_equal(access(stage, F_OK), -1);
     /* A second run that fails: discarded, the first one untouched. */
+    assert_int_equal(hc_output_prepare_dir(dir, 1, &err), 0);
     assert_int_equal(hc_output_stage(dir, stage, sizeof stage, &err), 0);
     write_file(stage, "bands.csv", "half");
     snprintf(sub, sizeof sub, "%s/charts", stage);

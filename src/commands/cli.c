@@ -1,6 +1,7 @@
 /* cli.c: helpers shared by the commands (src/cmd_*.c): usage errors, option values,
  * loading a run's configs, the default out folder, signals. */
 #include <cjson/cJSON.h>
+#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -42,9 +43,11 @@ int hc_cli_parse_count(const char *s, long long lo, long long hi, long long *out
     return 0;
 }
 
+static volatile sig_atomic_t stop_signal;
+
 static void on_signal(int sig)
 {
-    (void)sig;
+    if (!stop_signal) stop_signal = sig;
     hc_interrupted = 1;
 }
 
@@ -117,11 +120,11 @@ int hc_cli_check_names(const hc_config *cfg, int n)
     return 0;
 }
 
-/* results/<name>_vs_<name>..., with -2, -3... when that already holds a run. */
+/* results/<name>_vs_<name>..., with -2, -3... when that already holds anything (a run,
+ * or files headcount would not write into without --force). */
 void hc_cli_default_out_dir(const hc_config *cfg, int n, char *out, size_t len)
 {
     char base[1024] = "results/";
-    char manifest[4096];
     int i, k;
     for (i = 0; i < n; i++) {
         if (i > 0) strncat(base, "_vs_", sizeof(base) - strlen(base) - 1);
@@ -129,8 +132,13 @@ void hc_cli_default_out_dir(const hc_config *cfg, int n, char *out, size_t len)
     }
     snprintf(out, len, "%s", base);
     for (k = 2; k < 10000; k++) {
-        if (snprintf(manifest, sizeof(manifest), "%s/manifest.json", out) >= (int)sizeof(manifest)) return;
-        if (access(manifest, F_OK) != 0) return;
+        DIR *d = opendir(out);
+        struct dirent *e;
+        int empty = 1;
+        if (!d) return; /* new (or not a folder, which the out folder's checks refuse) */
+        while (empty && (e = readdir(d)) != NULL) empty = strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0;
+        closedir(d);
+        if (empty) return;
         snprintf(out, len, "%s-%d", base, k);
     }
 }
@@ -212,9 +220,26 @@ size_t hc_cli_available_memory(char *source, size_t len)
     return best >= (double)SIZE_MAX ? SIZE_MAX : (size_t)best;
 }
 
+static const struct {
+    int sig;
+    const char *name;
+} caught[] = {{SIGINT, "SIGINT"},   {SIGTERM, "SIGTERM"},       {SIGHUP, "SIGHUP"},
+              {SIGUSR1, "SIGUSR1"}, {SIGUSR2, "SIGUSR2"},       {SIGALRM, "SIGALRM"},
+              {SIGPROF, "SIGPROF"}, {SIGVTALRM, "SIGVTALRM"},   {SIGXCPU, "SIGXCPU, the CPU time limit"}};
+
 void hc_cli_catch_signals(void)
 {
-    signal(SIGINT, on_signal);
-    signal(SIGTERM, on_signal);
+    size_t i;
+    for (i = 0; i < sizeof(caught) / sizeof(caught[0]); i++) signal(caught[i].sig, on_signal);
+    signal(SIGXFSZ, SIG_IGN); /* the write fails with EFBIG ("File too large") and says where */
+    signal(SIGPIPE, SIG_IGN);
+}
+
+const char *hc_cli_stop_reason(void)
+{
+    size_t i;
+    for (i = 0; i < sizeof(caught) / sizeof(caught[0]); i++)
+        if (caught[i].sig == stop_signal) return caught[i].name;
+    return "";
 }
 

@@ -242,7 +242,7 @@ int hc_cmd_compare(int argc, char **argv)
         fprintf(stderr, "headcount compare: %s\n", err.message);
         goto done;
     }
-    if (out_arg && hc_output_prepare_dir(out_arg, 1, &err)) {
+    if (out_arg && hc_output_mkdirs(out_arg, &err)) {
         fprintf(stderr, "headcount compare: %s\n", err.message);
         rc = HC_EXIT_USAGE;
         goto done;

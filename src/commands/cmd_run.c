@@ -14,6 +14,7 @@
  * writers; nothing calls back into it. */
 #include <cjson/cJSON.h>
 #include <getopt.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,7 +52,8 @@ static const char *usage_run =
     "options:\n"
     "  -o, --out DIR           out folder (default results/<scenario names>; an existing\n"
     "                          default folder gets a -2, -3... suffix instead of being replaced)\n"
-    "      --force             write into DIR even if it already holds a run\n"
+    "      --force             write into DIR even if it holds a run or other files (those stay:\n"
+    "                          only headcount's own files are replaced)\n"
     "      --worlds N          worlds (possible futures); overrides simulation.worlds\n"
     "      --firms N           firms per world; overrides simulation.firms_per_world\n"
     "      --seed N            random seed; overrides simulation.seed\n"
@@ -124,7 +126,7 @@ typedef struct {
     hc_results res;
     hc_mcse_target target;
     hc_bands bands;
-    char out_dir[1200], final_dir[1200], started_at[64];
+    char out_dir[PATH_MAX + 512], final_dir[PATH_MAX + 512], started_at[64];
     int staged; /* out_dir is a staging folder not yet published */
     cJSON *unc_json;
     double t_start;
@@ -367,6 +369,12 @@ static int check_memory(run_ctx *x, int64_t span_worlds)
 static int stage_out_dir(run_ctx *x)
 {
     hc_error err;
+    hc_cli_catch_signals(); /* from here a signal ends the run cleanly: no stage left (hc_outdir.h) */
+    if (x->a.out_arg && strlen(x->a.out_arg) >= PATH_MAX) {
+        fprintf(stderr, "headcount: -o: a path of %zu bytes is longer than the limit, %d\n", strlen(x->a.out_arg),
+                PATH_MAX - 1);
+        return HC_EXIT_USAGE;
+    }
     if (x->a.out_arg)
         snprintf(x->out_dir, sizeof(x->out_dir), "%s", x->a.out_arg);
     else
@@ -444,7 +452,6 @@ static int simulate_run(run_ctx *x)
                 (long long)x->shape.worlds, (long long)x->shape.firms, x->shape.n_steps + 1,
                 (unsigned long long)x->shape.seed);
     }
-    hc_cli_catch_signals();
     /* The bar counts this process's worlds: all of them, or its block under MPI. */
     hc_mpi_partition(x->shape.worlds, hc_mpi_rank(), hc_mpi_size(), &block_begin, &block_worlds);
     progress = hc_progress_start(&x->worlds_done, (int64_t)hc_blend_run_simulated(&x->blend_run) * block_worlds,
@@ -464,7 +471,8 @@ static int simulate_run(run_ctx *x)
     if (!failed) return CONTINUE;
     if (hc_interrupted) {
         if (hc_mpi_rank() == 0) /* under MPI the others end with it; rank 0 says so once */
-            fprintf(stderr, "headcount: interrupted; nothing was written to %s\n", x->final_dir);
+            fprintf(stderr, "headcount: interrupted (%s); nothing was written to %s\n", hc_cli_stop_reason(),
+                    x->final_dir);
         return HC_EXIT_INTERRUPTED;
     }
     fprintf(stderr, "headcount: %s\n", err.message);
@@ -549,7 +557,8 @@ static int publish_run(run_ctx *x)
     const hc_results *r = &x->res;
     hc_error err;
     if (hc_interrupted) { /* Ctrl-C while the files were written: the run is not finished */
-        fprintf(stderr, "headcount: interrupted; nothing was written to %s\n", x->final_dir);
+        fprintf(stderr, "headcount: interrupted (%s); nothing was written to %s\n", hc_cli_stop_reason(),
+                x->final_dir);
         return HC_EXIT_INTERRUPTED;
     }
     if (hc_output_publish(x->out_dir, x->final_dir, &err)) {

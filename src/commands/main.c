@@ -1,6 +1,7 @@
 /* main.c: the `headcount` entry point: dispatches to the commands (src/cmd_*.c).
  * Only the commands decide exit statuses (hc_defs.h): 0 ok, 2 bad input or usage,
  * 1 other failures, 130 interrupted. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include "hc_cli.h"
@@ -53,6 +54,14 @@ int main(int argc, char **argv)
 {
     /* Under mpirun or srun every rank runs the same command (src/engines/mpi_run.c; nothing
      * happens here in builds without MPI). A rank that fails aborts the whole job. */
+    int rc;
     if (hc_mpi_init(&argc, &argv)) return HC_EXIT_FAILURE;
-    return hc_mpi_finalize(dispatch(argc, argv));
+    rc = dispatch(argc, argv);
+    /* What a command printed must have reached stdout (a full disk, /dev/full, a closed
+     * pipe): otherwise the answer is lost, and that is a failure. */
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "headcount: cannot write to standard output: %s\n", strerror(errno ? errno : EIO));
+        if (rc == HC_EXIT_OK) rc = HC_EXIT_FAILURE;
+    }
+    return hc_mpi_finalize(rc);
 }

@@ -23,9 +23,12 @@
  * compute budget instead (the guards in hc_model.h); the final check in src/analysis/bands.c
  * stays as the last line of defence. */
 
-#define CFG_NUM_CEIL 1e37        /**< the largest a float quantity of a firm may reach: FLT_MAX / 34 */
-#define CFG_NUM_FLOOR 1e-30      /**< the smallest a float the model divides by may reach: 1e8 x FLT_MIN */
-#define CFG_MAX_EMPLOYMENT 1e200 /**< population.employment: the metrics (up to ~1e70) times it stay finite */
+#define CFG_NUM_CEIL 1e37   /**< the largest a float quantity of a firm may reach: FLT_MAX / 34 */
+#define CFG_NUM_FLOOR 1e-30 /**< the smallest a float the model divides by may reach: 1e8 x FLT_MIN */
+/** The largest a metric in jobs (population.employment times a firm's change) may reach: its
+ * deviations squared, summed over up to 2e9 worlds (the standard deviation, src/analysis/stats.c)
+ * and paired across scenarios (src/analysis/compare.c), stay finite. */
+#define CFG_MAX_JOBS 1e148
 
 /* (1 + rate)^tau over tau in [0, years], for rate in r. */
 static span growth_index(span r, double years)
@@ -101,6 +104,7 @@ typedef struct {
     /* derived */
     span G, omega; /* demand and wage growth indices over the horizon */
     double Q_hi, demand_hi, o_hi, budget_hi;
+    double ratio_hi; /* the most a firm's headcount can grow over its headcount at step 0 */
 } bounds;
 
 /* Inputs held as floats (those the model divides by, or scales a log by, need a floor),
@@ -281,6 +285,7 @@ static int check_budget_and_change(bounds *B)
                             "a firm's headcount can start as low as %.3g of firms.headcount (adoption_start) and "
                             "grow %.3g-fold from there",
                             B->start_frac, ratio_hi);
+    B->ratio_hi = ratio_hi;
     return 0;
 }
 
@@ -298,8 +303,10 @@ int cfg_validate_numeric_range(loader *L, const cJSON *root)
     if (check_inputs_and_roles(&B) || check_capability_and_price(&B) || check_demand_and_wages(&B) ||
         check_oversight_and_plans(&B) || check_budget_and_change(&B))
         return 1;
-    if (!(L->out->employment <= CFG_MAX_EMPLOYMENT))
-        return fail_numeric(L, root, "population.employment", 0, "is %.3g, over %.0e", L->out->employment,
-                            CFG_MAX_EMPLOYMENT);
+    if (!(L->out->employment * (B.ratio_hi + 1.0) <= CFG_MAX_JOBS))
+        return fail_numeric(L, root, "population.employment", 0,
+                            "is %.3g: with a firm's headcount growing up to %.3g-fold, a metric in jobs could reach "
+                            "%.3g, over the limit %.0e (its standard deviation across worlds must stay finite)",
+                            L->out->employment, B.ratio_hi, L->out->employment * (B.ratio_hi + 1.0), CFG_MAX_JOBS);
     return 0;
 }

@@ -29,7 +29,10 @@
 
 #define CFG_MAX_DEPTH 8    /**< root(1).roles(2)[r](3).wage(4).components(5)[i](6).clip(7)[0](8) */
 #define CFG_MAX_EXTENDS 16 /**< files in one extends chain, the given one included */
-#define CFG_MAX_FILE_BYTES (16L << 20)
+#define CFG_MAX_FILE_MIB 16
+#define CFG_MAX_FILE_BYTES ((long)CFG_MAX_FILE_MIB << 20)
+#define HC_STR_(x) #x
+#define HC_STR(x) HC_STR_(x)
 #define CFG_MAX_KEYS 256 /**< members of one object; the schema's largest has 13 */
 #define CFG_PATH 512     /**< JSON path buffer */
 #define NKEYS(a) ((int)(sizeof(a) / sizeof((a)[0])))

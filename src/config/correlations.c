@@ -28,10 +28,15 @@ static int correlation_column(loader *L, const cJSON *v, const char *path, int *
             for (*col = 0; hc_world_input_id(*col) != i; ++*col) continue; /* its design column */
             return 0;
         }
-    if (sscanf(s, "roles[%d].tokens_per_fte_year%n", &r, &end) == 1 && end == (int)strlen(s)) {
-        if (r < 0 || r >= L->out->model.n_roles)
-            return cfg_fail_at(L, v, path, "%s: there is no role %d (the config has %d roles)", s, r,
-                               L->out->model.n_roles);
+    if (strncmp(s, "roles[", 6) == 0 && strchr(s, ']') &&
+        strcmp(strchr(s, ']'), "].tokens_per_fte_year") == 0) { /* the index as written, range-checked */
+        const int n_digits = (int)(strchr(s, ']') - (s + 6));
+        if (sscanf(s, "roles[%d].tokens_per_fte_year%n", &r, &end) != 1 || end != (int)strlen(s) || n_digits > 4 ||
+            r < 0 || r >= L->out->model.n_roles)
+            return cfg_fail_at(L, v, path,
+                               "%s: the role index %.*s is out of range: the config has %d roles, roles[0] to "
+                               "roles[%d]",
+                               s, n_digits, s + 6, L->out->model.n_roles, L->out->model.n_roles - 1);
         *col = HC_DESIGN_COL_TOKENS(r);
         return 0;
     }

@@ -115,7 +115,9 @@ void cfg_watch_cjson_allocations(void)
 
 static const char *read_error(int e)
 {
-    return e == CFG_NOT_REGULAR ? "not a regular file" : strerror(e);
+    return e == CFG_NOT_REGULAR ? "not a regular file"
+           : e == EFBIG         ? "larger than the limit for a config file, " HC_STR(CFG_MAX_FILE_MIB) " MiB"
+                                : strerror(e);
 }
 
 static int read_file(const char *path, char **out, size_t *len)
@@ -266,6 +268,30 @@ static int fail_pos(loader *L, int src, const char *buf, size_t off, const char 
     return hc_fail(L->err, "%s:%d:%d: %s", L->files[src], line, col, what);
 }
 
+/* How deep the arrays and objects of buf[0, len) are nested at len (strings skipped):
+ * past CJSON_NESTING_LIMIT cJSON refuses the text without saying why. */
+static int json_depth(const char *buf, size_t len)
+{
+    size_t i;
+    int depth = 0, max = 0, in_string = 0;
+    for (i = 0; i < len; i++) {
+        const char c = buf[i];
+        if (in_string) {
+            if (c == '\\')
+                i++;
+            else if (c == '"')
+                in_string = 0;
+        } else if (c == '"') {
+            in_string = 1;
+        } else if (c == '[' || c == '{') {
+            if (++depth > max) max = depth;
+        } else if (c == ']' || c == '}') {
+            depth--;
+        }
+    }
+    return max;
+}
+
 static cJSON *parse_and_lint(loader *L, int src, const char *buf, size_t len)
 {
     const char *end = NULL, *nul;
@@ -301,6 +327,11 @@ static cJSON *parse_and_lint(loader *L, int src, const char *buf, size_t len)
         off = end != NULL && end >= buf && (size_t)(end - buf) <= len ? (size_t)(end - buf) : 0;
         if (len == 0 || off >= len) {
             fail_pos(L, src, buf, off, "invalid JSON: unexpected end of file");
+        } else if (json_depth(buf, off) >= CJSON_NESTING_LIMIT) {
+            snprintf(what, sizeof what,
+                     "invalid JSON: nested deeper than the parser's limit, %d levels (a config needs at most %d)",
+                     CJSON_NESTING_LIMIT, CFG_MAX_DEPTH);
+            fail_pos(L, src, buf, off, what);
         } else {
             cfg_snippet(near, sizeof near, buf + off, 20);
             snprintf(what, sizeof what, "invalid JSON near \"%s\"", near);

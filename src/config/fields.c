@@ -105,11 +105,13 @@ int cfg_get_integer(loader *L, const cJSON *obj, const char *path, const char *k
     return 0;
 }
 
-/* Letters, digits, '_', '-' and (when allow_dot) '.'; not starting with '.'. */
+/* Letters, digits, '_', '-' and (when allow_dot) '.'; not starting with '.' (a hidden
+ * file) or '-' (an option, and a formula to a spreadsheet, as '+', '=' and '@' would be:
+ * names reach CSV, JSON, SVG and HTML). */
 int cfg_safe_name(const char *s, int allow_dot)
 {
     const char *p;
-    if (s[0] == '\0' || s[0] == '.') return 0;
+    if (s[0] == '\0' || s[0] == '.' || s[0] == '-') return 0;
     for (p = s; *p; p++)
         if (!(isalnum((unsigned char)*p) || *p == '_' || *p == '-' || (allow_dot && *p == '.'))) return 0;
     return 1;

@@ -302,7 +302,9 @@ static int validate_roles(loader *L, const cJSON *root)
             return cfg_fail_src(L, cfg_prov_src(L, r) == SRC_OVERRIDE ? SRC_OVERRIDE : SRC_DEFAULT, sub,
                                 "required key missing");
         if (!cJSON_IsString(name) || !cfg_safe_name(name->valuestring, 0) || strlen(name->valuestring) >= 64)
-            return cfg_fail_at(L, name, sub, "expected a role name of 1 to 63 letters, digits, '_' or '-', got %s",
+            return cfg_fail_at(L, name, sub,
+                               "expected a role name of 1 to 63 letters, digits, '_' or '-', not starting with '-', "
+                               "got %s",
                                cfg_describe(name, d, sizeof d));
         for (j = 0; j < i; j++)
             if (strcmp(o->role_names[j], name->valuestring) == 0)
@@ -406,8 +408,8 @@ int cfg_validate(loader *L, cJSON *root)
     if (v != NULL) {
         if (!cJSON_IsString(v) || !cfg_safe_name(v->valuestring, 1) || strlen(v->valuestring) >= sizeof L->out->name)
             return cfg_fail_at(L, v, "name",
-                               "expected a name of 1 to %d letters, digits, '_', '.' or '-', not starting with '.', "
-                               "got %s",
+                               "expected a name of 1 to %d letters, digits, '_', '.' or '-', not starting with '.' or "
+                               "'-', got %s",
                                (int)sizeof L->out->name - 1, cfg_describe(v, d, sizeof d));
         memcpy(L->out->name, v->valuestring, strlen(v->valuestring) + 1);
     } else {
@@ -417,7 +419,7 @@ int cfg_validate(loader *L, cJSON *root)
             cfg_escape_into(e, sizeof e, nm, 100);
             return cfg_fail_src(L, SRC_DEFAULT, "name",
                                 "the file name gives the scenario name \"%s\", which is not made of letters, digits, "
-                                "'_', '.' and '-' (set \"name\")",
+                                "'_', '.' and '-', not starting with '.' or '-' (set \"name\")",
                                 e);
         }
         memcpy(L->out->name, nm, strlen(nm) + 1); /* length checked above */

@@ -213,6 +213,9 @@ static inline __attribute__((always_inline)) void firms_of_world(const hc_cpu_wo
         float change[HC_CPU_BLOCK]; /* hc_firm_change_pct, kept at whole years */
         int below[HC_CPU_BLOCK];    /* H_t < H at step 0 */
         int i, t;
+        /* Ctrl-C or SIGTERM is seen within one block of firms (docs/hardening.md), not
+         * only between worlds: one world of 1e8 firms takes minutes. */
+        if (hc_interrupted) return;
         for (i = 0; i < n; i++) {
             hc_firm f;
             hc_firm_sample(m, cw->draw_id, (uint32_t)(first + i), cw->wi, &f);

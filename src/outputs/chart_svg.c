@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include "hc_chart.h"
+#include "hc_export.h"
 #include "hc_stats.h"
 
 /* ---- frame: the canvas and the plot area inside it, in SVG user units */
@@ -345,10 +346,9 @@ static void band_labels(const double *p, const hc_band_cols *bc, char *mid, char
                         size_t len)
 {
     snprintf(mid, len, "%s", bc->mid_is_median ? "median" : "mean");
-    snprintf(outer, len, "%g %% band (p%g to p%g)", p[bc->hi] - p[bc->lo], p[bc->lo], p[bc->hi]);
+    hc_band_label(p[bc->lo], p[bc->hi], "band", outer, len);
     if (bc->inner_lo >= 0)
-        snprintf(inner, len, "%g %% band (p%g to p%g)", p[bc->inner_hi] - p[bc->inner_lo], p[bc->inner_lo],
-                 p[bc->inner_hi]);
+        hc_band_label(p[bc->inner_lo], p[bc->inner_hi], "band", inner, len);
     else
         inner[0] = '\0';
 }

@@ -6,7 +6,26 @@
 #include <string.h>
 #include "hc_export.h"
 
-void hc_percentile_label(double p, char *buf, size_t len) { snprintf(buf, len, "p%g", p); }
+/* The shortest decimal that reads back as p: exact, so labels of distinct percentiles
+ * differ (with %g, 50 and 50.0000001 were both p50, and 99.9999999 was p100). */
+void hc_percentile_label(double p, char *buf, size_t len)
+{
+    int digits;
+    for (digits = 6; digits < 17; digits++) {
+        char tmp[40];
+        snprintf(tmp, sizeof(tmp), "%.*g", digits, p);
+        if (strtod(tmp, NULL) == p) break;
+    }
+    snprintf(buf, len, "p%.*g", digits, p);
+}
+
+void hc_band_label(double lo, double hi, const char *noun, char *buf, size_t len)
+{
+    char a[32], b[32];
+    hc_percentile_label(lo, a, sizeof(a));
+    hc_percentile_label(hi, b, sizeof(b));
+    snprintf(buf, len, "%g %% %s (%s to %s)", hi - lo, noun, a, b);
+}
 
 static void write_percentile_header(FILE *f, const hc_bands *b)
 {

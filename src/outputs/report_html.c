@@ -85,8 +85,7 @@ static void w_strong(const writer *w, const char *s)
 
 static void band_name(char *buf, size_t len, const hc_bands *b, const hc_band_cols *bc)
 {
-    snprintf(buf, len, "%g %% band (p%g to p%g)", b->percentiles[bc->hi] - b->percentiles[bc->lo],
-             b->percentiles[bc->lo], b->percentiles[bc->hi]);
+    hc_band_label(b->percentiles[bc->lo], b->percentiles[bc->hi], "band", buf, len);
 }
 
 /* One line on where scenario s and the baseline separate, for one metric. */
@@ -97,22 +96,19 @@ static void separation_line(const writer *w, const hc_bands *b, const hc_compare
     const int bands_from = hc_bands_separate_from(b, s, base, metric, bc->lo, bc->hi);
     const int diff_from = hc_compare_excludes_zero_from(c, s, metric, bc->lo, bc->hi);
     const double *d = hc_compare_row(c, s, metric, T), *dj = hc_compare_row(c, s, jobs_metric, T);
-    const double width = b->percentiles[bc->hi] - b->percentiles[bc->lo];
-    char buf[1024], y[32], yT[32], m[48], lo[48], hi[48], jobs[48];
+    char buf[1024], y[32], yT[32], m[48], lo[48], hi[48], jobs[48], bands[96];
+    hc_band_label(b->percentiles[bc->lo], b->percentiles[bc->hi], "bands", bands, sizeof(bands));
     fmt_year(yT, sizeof(yT), cfg, T);
     snprintf(buf, sizeof(buf), "%s vs %s, %s:", c->names[s], c->names[base], what);
     fputs(w->html ? "<li>" : "- ", w->f);
     w_strong(w, buf);
     if (bands_from < 0)
-        snprintf(buf, sizeof(buf), " the two %g %% bands (p%g to p%g) still overlap in %s", width,
-                 b->percentiles[bc->lo], b->percentiles[bc->hi], yT);
+        snprintf(buf, sizeof(buf), " the two %s still overlap in %s", bands, yT);
     else if (bands_from == 0)
-        snprintf(buf, sizeof(buf), " the two %g %% bands (p%g to p%g) are apart at every step", width,
-                 b->percentiles[bc->lo], b->percentiles[bc->hi]);
+        snprintf(buf, sizeof(buf), " the two %s are apart at every step", bands);
     else {
         fmt_year(y, sizeof(y), cfg, bands_from);
-        snprintf(buf, sizeof(buf), " the two %g %% bands (p%g to p%g) separate from %s on", width,
-                 b->percentiles[bc->lo], b->percentiles[bc->hi], y);
+        snprintf(buf, sizeof(buf), " the two %s separate from %s on", bands, y);
     }
     w_text(w, buf);
     snprintf(m, sizeof(m), "%+.1f", d[bc->mid]);
@@ -122,7 +118,7 @@ static void separation_line(const writer *w, const hc_bands *b, const hc_compare
     snprintf(buf, sizeof(buf), ". Paired world by world: %s minus %s = %s points (%s to %s), %s jobs, in %s; "
              "%s is higher in %.1f %% of the %lld futures; the difference's %g %% band ",
              c->names[s], c->names[base], m, lo, hi, jobs, yT, c->names[s], 100.0 * d[HC_COMPARE_COLS(c) - 1],
-             (long long)c->worlds, width);
+             (long long)c->worlds, b->percentiles[bc->hi] - b->percentiles[bc->lo]);
     w_text(w, buf);
     if (diff_from < 0)
         snprintf(buf, sizeof(buf), "includes 0 in %s.", yT);

@@ -128,9 +128,13 @@ static int blend_name(const char *path, const cJSON *root, hc_blend *b, hc_error
         if (s == NULL || s[0] == '\0' || strlen(s) >= sizeof(b->name))
             return hc_fail(err, "%s: name: expected a non-empty string of at most %d characters", path,
                            (int)sizeof(b->name) - 1);
-        for (i = 0; s[i]; i++)
-            if (!isalnum((unsigned char)s[i]) && s[i] != '_' && s[i] != '-' && s[i] != '.')
-                return hc_fail(err, "%s: name: expected letters, digits, '_', '-' or '.', got \"%s\"", path, s);
+        for (i = 0; s[i]; i++) /* as a config's: no leading '.' or '-' (a spreadsheet formula) */
+            if ((!isalnum((unsigned char)s[i]) && s[i] != '_' && s[i] != '-' && s[i] != '.') ||
+                (i == 0 && (s[0] == '-' || s[0] == '.')))
+                return hc_fail(err,
+                               "%s: name: expected letters, digits, '_', '-' or '.', not starting with '.' or '-', "
+                               "got \"%s\"",
+                               path, s);
         snprintf(b->name, sizeof(b->name), "%s", s);
     } else {
         const char *base = strrchr(path, '/');
