@@ -587,16 +587,14 @@ HC_HD void hc_firm_step_detail(const hc_model *m, const hc_world_step *ws, const
     const float aug_cost = f->aug_cost, aug_people = f->aug_people;
     float Kbar[HC_FIRM_ROLE_CAP], Phi_p[HC_FIRM_ROLE_CAP], cap_paid[HC_FIRM_ROLE_CAP];
     float assisted[HC_FIRM_ROLE_CAP], Kaug[HC_FIRM_ROLE_CAP];
-    float saving = 0.0f, spend_tentative = 0.0f, scale, spend = 0.0f, A = 0.0f, Hr = 0.0f;
+    float spend_tentative = 0.0f, scale, spend = 0.0f, A = 0.0f, Hr = 0.0f;
     float wages_kept = 0.0f, wages_all = 0.0f, exposed = 0.0f, alpha = 0.0f, unit_wages = 0.0f;
-    float u;
     int r;
 
-    /* Cutoffs and the mean cost of the tasks that pay; the saving of target automation. */
-    saving = hc_firm_cutoffs(m, Kw, f, demand, wage_index, capability, oversight_cost, plan_shift, Kbar, Phi_p,
-                             cap_paid, detail);
+    const float saving = hc_firm_cutoffs(m, Kw, f, demand, wage_index, capability, oversight_cost, plan_shift, Kbar,
+                                         Phi_p, cap_paid, detail);
     /* Platform decision: the saving of target automation covers the platform team. */
-    u = saving >= f->platform_cost * wage_index ? 1.0f : 0.0f;
+    const float u = saving >= f->platform_cost * wage_index ? 1.0f : 0.0f;
     HC_ROLE_LOOP(r, lanes)
     {
         const float K = r < R ? Kw[r] : 1.0f;
@@ -752,53 +750,6 @@ HC_HD float hc_firm_change_pct(const hc_firm *f, float H)
     return 100.0f * (H / f->H_start - 1.0f);
 }
 
-/* ---- metrics: docs/model.md "Outputs", from a world's sums */
-
-typedef enum {
-    HC_M_EMPLOYMENT_CHANGE = 0,
-    HC_M_AI_EFFECT,
-    HC_M_NET_JOBS,
-    HC_M_AI_NET_JOBS,
-    HC_M_DISPLACED,
-    HC_M_OVERSIGHT,
-    HC_M_NEW_TASKS,
-    HC_M_SPECIALISTS,
-    HC_M_COMPUTE_SHARE,
-    HC_M_ROLLED_BACK,
-    HC_M_AUTOMATED_EXPOSED,
-    /* model 2 */
-    HC_M_PLATFORM,
-    HC_M_BUDGET_CAPPED,
-    HC_M_ADOPTION,
-    HC_M_ADOPTION_FIRMS,
-    HC_M_OUTPUT_PER_WORKER,
-    HC_N_METRICS
-} hc_metric_id;
-
-/* sums_t: this step's sums; sums_0: step 0's; employment: population.employment. */
-HC_HD void hc_metrics(const double *sums_t, const double *sums_0, double employment, double *metric)
-{
-    const double hcf = sums_t[HC_SUM_HCF], firms = sums_t[HC_SUM_WEIGHT];
-    metric[HC_M_EMPLOYMENT_CHANGE] = 100.0 * (sums_t[HC_SUM_H] / sums_0[HC_SUM_H] - 1.0);
-    metric[HC_M_AI_EFFECT] = 100.0 * (sums_t[HC_SUM_H] / hcf - 1.0);
-    metric[HC_M_NET_JOBS] = metric[HC_M_EMPLOYMENT_CHANGE] / 100.0 * employment;
-    metric[HC_M_AI_NET_JOBS] = metric[HC_M_AI_EFFECT] / 100.0 * employment;
-    metric[HC_M_DISPLACED] = 100.0 * sums_t[HC_SUM_A] / hcf;
-    metric[HC_M_OVERSIGHT] = 100.0 * sums_t[HC_SUM_HO] / hcf;
-    metric[HC_M_NEW_TASKS] = 100.0 * sums_t[HC_SUM_HN] / hcf;
-    metric[HC_M_SPECIALISTS] = 100.0 * sums_t[HC_SUM_HS] / hcf;
-    metric[HC_M_COMPUTE_SHARE] = sums_t[HC_SUM_WAGE_BILL] > 0.0
-                                     ? 100.0 * sums_t[HC_SUM_SPEND] / sums_t[HC_SUM_WAGE_BILL]
-                                     : 0.0;
-    metric[HC_M_ROLLED_BACK] = 100.0 * sums_t[HC_SUM_ROLLED_BACK] / firms;
-    /* No exposed work at all (every x_r = 0): nothing can be automated, report 0. */
-    metric[HC_M_AUTOMATED_EXPOSED] = sums_t[HC_SUM_EXPOSED] > 0.0 ? 100.0 * sums_t[HC_SUM_A] / sums_t[HC_SUM_EXPOSED]
-                                                                  : 0.0;
-    metric[HC_M_PLATFORM] = 100.0 * sums_t[HC_SUM_HP] / hcf;
-    metric[HC_M_BUDGET_CAPPED] = 100.0 * sums_t[HC_SUM_CAPPED] / firms;
-    metric[HC_M_ADOPTION] = sums_t[HC_SUM_H] > 0.0 ? 100.0 * sums_t[HC_SUM_USES_AI_H] / sums_t[HC_SUM_H] : 0.0;
-    metric[HC_M_ADOPTION_FIRMS] = 100.0 * sums_t[HC_SUM_USES_AI] / firms;
-    metric[HC_M_OUTPUT_PER_WORKER] = 100.0 * ((sums_t[HC_SUM_Y] / sums_t[HC_SUM_H]) / (sums_t[HC_SUM_YCF] / hcf) - 1.0);
-}
+#include "hc_metrics.h"
 
 #endif
