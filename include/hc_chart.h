@@ -53,5 +53,8 @@ int hc_write_charts(const char *dir, const hc_results *r, const hc_bands *b, con
 
 /* s with &, <, > and " escaped, for SVG and HTML text and attribute values. */
 void hc_put_xml_escaped(FILE *f, const char *s);
+/* One SVG <text> element at (x, y), its text XML-escaped; every chart writes text with it. */
+void hc_svg_text(FILE *f, double x, double y, double size, const char *anchor, const char *fill, int bold,
+                 const char *s);
 
 #endif

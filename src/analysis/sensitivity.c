@@ -202,15 +202,6 @@ done:
 #define TORNADO_BARS 12
 #define T_FONT "DejaVu Sans, Liberation Sans, Arial, Helvetica, sans-serif"
 
-static void svg_text(FILE *f, double x, double y, double size, const char *anchor, const char *fill, int bold,
-                     const char *s)
-{
-    fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"%.1f\" text-anchor=\"%s\" fill=\"%s\"%s>", x, y, size, anchor,
-            fill, bold ? " font-weight=\"bold\"" : "");
-    hc_put_xml_escaped(f, s);
-    fputs("</text>\n", f);
-}
-
 static int write_tornado(FILE *f, const char *scenario, int colour, const char *const *names, const double *rho,
                          int n, const char *subtitle)
 {
@@ -232,16 +223,16 @@ static int write_tornado(FILE *f, const char *scenario, int colour, const char *
                "role=\"img\" font-family=\"%s\">\n<title>", W, H, W, H, T_FONT);
     hc_put_xml_escaped(f, title);
     fprintf(f, "</title>\n<rect x=\"0\" y=\"0\" width=\"%.0f\" height=\"%.0f\" fill=\"#ffffff\"/>\n", W, H);
-    svg_text(f, 14, 27, 19, "start", "#222222", 1, title);
-    svg_text(f, 14, 49, 13, "start", "#555555", 0, subtitle);
+    hc_svg_text(f, 14, 27, 19, "start", "#222222", 1, title);
+    hc_svg_text(f, 14, 49, 13, "start", "#555555", 0, subtitle);
     for (v = -1.0; v <= 1.0 + 1e-9; v += 0.5) {
         const double x = mid + v * half;
         fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" stroke-width=\"1.0\"/>\n", x,
                 top - 6, x, bottom, v == 0.0 ? "#555555" : "#e3e3e3");
         snprintf(label, sizeof(label), "%.1f", v);
-        svg_text(f, x, bottom + 20, 13, "middle", "#4a4a4a", 0, label);
+        hc_svg_text(f, x, bottom + 20, 13, "middle", "#4a4a4a", 0, label);
     }
-    svg_text(f, mid, bottom + 42, 14, "middle", "#222222", 0, "Spearman rank correlation");
+    hc_svg_text(f, mid, bottom + 42, 14, "middle", "#222222", 0, "Spearman rank correlation");
     for (i = 0; i < shown; i++) {
         const int c = order[i];
         const double y = top + i * row_h, r = rho[c];
@@ -255,10 +246,10 @@ static int write_tornado(FILE *f, const char *scenario, int colour, const char *
             snprintf(name, sizeof(name), "%s", names[c]);
         if (strlen(name) > 34) memcpy(name + 31, "...", 4);
         snprintf(label, sizeof(label), "%+.2f", r);
-        svg_text(f, x0 - 8, y + 0.5 * row_h + 4.5, 12, "end", "#222222", 0, name);
+        hc_svg_text(f, x0 - 8, y + 0.5 * row_h + 4.5, 12, "end", "#222222", 0, name);
         fprintf(f, "<rect x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\" fill=\"%s\"/>\n", bx, y + 0.18 * row_h,
                 fabs(r) * half, 0.64 * row_h, hc_chart_colour(colour));
-        svg_text(f, r < 0.0 ? bx - 4 : bx + fabs(r) * half + 4, y + 0.5 * row_h + 4.5, 11.5, r < 0.0 ? "end" : "start",
+        hc_svg_text(f, r < 0.0 ? bx - 4 : bx + fabs(r) * half + 4, y + 0.5 * row_h + 4.5, 11.5, r < 0.0 ? "end" : "start",
                  "#4a4a4a", 0, label);
     }
     fputs("</svg>\n", f);

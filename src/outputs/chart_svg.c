@@ -36,25 +36,40 @@
 static const char *const palette[] = {"#0072B2", "#D55E00", "#009E73", "#CC79A7",
                                       "#E69F00", "#56B4E9", "#000000", "#999933"};
 
-const char *hc_chart_colour(int i) { return palette[i % (int)(sizeof(palette) / sizeof(palette[0]))]; }
+const char *hc_chart_colour(int i)
+{
+    return palette[i % (int)(sizeof(palette) / sizeof(palette[0]))];
+}
 
 void hc_put_xml_escaped(FILE *f, const char *s)
 {
     for (; *s; s++) {
         switch (*s) {
-        case '&': fputs("&amp;", f); break;
-        case '<': fputs("&lt;", f); break;
-        case '>': fputs("&gt;", f); break;
-        case '"': fputs("&quot;", f); break;
-        default: fputc(*s, f);
+        case '&':
+            fputs("&amp;", f);
+            break;
+        case '<':
+            fputs("&lt;", f);
+            break;
+        case '>':
+            fputs("&gt;", f);
+            break;
+        case '"':
+            fputs("&quot;", f);
+            break;
+        default:
+            fputc(*s, f);
         }
     }
 }
 
 /* Roughly the advance of a string in DejaVu Sans at `size` px (about 0.56 em a character). */
-static double text_width(const char *s, double size) { return 0.56 * size * (double)strlen(s); }
+static double text_width(const char *s, double size)
+{
+    return 0.56 * size * (double)strlen(s);
+}
 
-static void text(FILE *f, double x, double y, double size, const char *anchor, const char *fill, int bold,
+void hc_svg_text(FILE *f, double x, double y, double size, const char *anchor, const char *fill, int bold,
                  const char *s)
 {
     fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"%.1f\" text-anchor=\"%s\" fill=\"%s\"%s>", x, y, size, anchor,
@@ -103,9 +118,18 @@ static void axis_fit(axis *a, double lo, double hi, double target)
     a->decimals = decimals_for(a->step);
 }
 
-static double map(double v, double lo, double hi, double p0, double p1) { return p0 + (v - lo) / (hi - lo) * (p1 - p0); }
-static double px(const axis *a, double v) { return map(v, a->lo, a->hi, PX0, PX1); }
-static double py(const axis *a, double v) { return map(v, a->lo, a->hi, PY1, PY0); }
+static double map(double v, double lo, double hi, double p0, double p1)
+{
+    return p0 + (v - lo) / (hi - lo) * (p1 - p0);
+}
+static double px(const axis *a, double v)
+{
+    return map(v, a->lo, a->hi, PX0, PX1);
+}
+static double py(const axis *a, double v)
+{
+    return map(v, a->lo, a->hi, PY1, PY0);
+}
 
 static void tick_label(char *buf, size_t len, double v, const axis *a)
 {
@@ -115,13 +139,15 @@ static void tick_label(char *buf, size_t len, double v, const axis *a)
 
 static void open_svg(FILE *f, const hc_chart_spec *spec)
 {
-    fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %.0f %.0f\" width=\"%.0f\" height=\"%.0f\" "
-               "role=\"img\" font-family=\"%s\">\n<title>", CW, CH, CW, CH, FONT);
+    fprintf(f,
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %.0f %.0f\" width=\"%.0f\" height=\"%.0f\" "
+            "role=\"img\" font-family=\"%s\">\n<title>",
+            CW, CH, CW, CH, FONT);
     hc_put_xml_escaped(f, spec->title);
     fputs("</title>\n", f);
     fprintf(f, "<rect x=\"0\" y=\"0\" width=\"%.0f\" height=\"%.0f\" fill=\"#ffffff\"/>\n", CW, CH);
-    text(f, 14, 27, TITLE_PX, "start", INK, 1, spec->title);
-    if (spec->subtitle) text(f, 14, 49, SUBTITLE_PX, "start", "#555555", 0, spec->subtitle);
+    hc_svg_text(f, 14, 27, TITLE_PX, "start", INK, 1, spec->title);
+    if (spec->subtitle) hc_svg_text(f, 14, 49, SUBTITLE_PX, "start", "#555555", 0, spec->subtitle);
 }
 
 /* Grid, ticks, zero line and axis labels. */
@@ -132,19 +158,21 @@ static void draw_axes(FILE *f, const hc_chart_spec *spec, const axis *ax, const 
     for (v = ceil(ay->lo / ay->step - 1e-9) * ay->step; v <= ay->hi + 1e-9 * ay->step; v += ay->step) {
         line(f, PX0, py(ay, v), PX1, py(ay, v), GRID, 1.0);
         tick_label(label, sizeof(label), v, ay);
-        text(f, PX0 - 8, py(ay, v) + 4.5, TICK_PX, "end", SOFT_INK, 0, label);
+        hc_svg_text(f, PX0 - 8, py(ay, v) + 4.5, TICK_PX, "end", SOFT_INK, 0, label);
     }
     for (v = ceil(ax->lo / ax->step - 1e-9) * ax->step; v <= ax->hi + 1e-9 * ax->step; v += ax->step) {
         line(f, px(ax, v), PY1, px(ax, v), PY1 + 5, "#888888", 1.0);
         tick_label(label, sizeof(label), v, ax);
-        text(f, px(ax, v), PY1 + 20, TICK_PX, "middle", SOFT_INK, 0, label);
+        hc_svg_text(f, px(ax, v), PY1 + 20, TICK_PX, "middle", SOFT_INK, 0, label);
     }
     if (spec->zero_line && ay->lo < 0.0 && ay->hi > 0.0) line(f, PX0, py(ay, 0.0), PX1, py(ay, 0.0), "#555555", 1.2);
     line(f, PX0, PY1, PX1, PY1, "#555555", 1.0);
     line(f, PX0, PY0, PX0, PY1, "#555555", 1.0);
-    text(f, (PX0 + PX1) / 2, PY1 + 42, LABEL_PX, "middle", INK, 0, spec->x_label);
-    fprintf(f, "<text x=\"0\" y=\"0\" font-size=\"%.1f\" text-anchor=\"middle\" fill=\"%s\" "
-               "transform=\"translate(19 %.1f) rotate(-90)\">", LABEL_PX, INK, (PY0 + PY1) / 2);
+    hc_svg_text(f, (PX0 + PX1) / 2, PY1 + 42, LABEL_PX, "middle", INK, 0, spec->x_label);
+    fprintf(f,
+            "<text x=\"0\" y=\"0\" font-size=\"%.1f\" text-anchor=\"middle\" fill=\"%s\" "
+            "transform=\"translate(19 %.1f) rotate(-90)\">",
+            LABEL_PX, INK, (PY0 + PY1) / 2);
     hc_put_xml_escaped(f, spec->y_label);
     fputs("</text>\n", f);
 }
@@ -164,26 +192,27 @@ static void draw_legend(FILE *f, const hc_chart_spec *spec, const char *const *n
         }
         fprintf(f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"16\" height=\"11\" fill=\"%s\"/>\n", x, y - 10,
                 hc_chart_colour(colours[i]));
-        text(f, x + 22, y, LEGEND_PX, "start", INK, 0, names[i]);
+        hc_svg_text(f, x + 22, y, LEGEND_PX, "start", INK, 0, names[i]);
         x += w + 22;
     }
     x = PX0;
     y += 22;
     if (fan) {
         line(f, x, y - 4.5, x + 18, y - 4.5, "#555555", 2.2);
-        text(f, x + 24, y, LEGEND_PX - 1, "start", SOFT_INK, 0, spec->mid_label);
+        hc_svg_text(f, x + 24, y, LEGEND_PX - 1, "start", SOFT_INK, 0, spec->mid_label);
         x += 24 + text_width(spec->mid_label, LEGEND_PX - 1) + 20;
         if (spec->inner_label) {
-            fprintf(f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"18\" height=\"11\" fill=\"#555555\" fill-opacity=\"%.2f\"/>\n",
+            fprintf(f,
+                    "<rect x=\"%.1f\" y=\"%.1f\" width=\"18\" height=\"11\" fill=\"#555555\" fill-opacity=\"%.2f\"/>\n",
                     x, y - 10, INNER_OPACITY + OUTER_OPACITY);
-            text(f, x + 24, y, LEGEND_PX - 1, "start", SOFT_INK, 0, spec->inner_label);
+            hc_svg_text(f, x + 24, y, LEGEND_PX - 1, "start", SOFT_INK, 0, spec->inner_label);
             x += 24 + text_width(spec->inner_label, LEGEND_PX - 1) + 20;
         }
-        fprintf(f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"18\" height=\"11\" fill=\"#555555\" fill-opacity=\"%.2f\"/>\n", x,
-                y - 10, OUTER_OPACITY);
-        text(f, x + 24, y, LEGEND_PX - 1, "start", SOFT_INK, 0, spec->outer_label);
+        fprintf(f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"18\" height=\"11\" fill=\"#555555\" fill-opacity=\"%.2f\"/>\n",
+                x, y - 10, OUTER_OPACITY);
+        hc_svg_text(f, x + 24, y, LEGEND_PX - 1, "start", SOFT_INK, 0, spec->outer_label);
     } else if (spec->mid_label) {
-        text(f, x, y, LEGEND_PX - 1, "start", SOFT_INK, 0, spec->mid_label);
+        hc_svg_text(f, x, y, LEGEND_PX - 1, "start", SOFT_INK, 0, spec->mid_label);
     }
 }
 
@@ -253,8 +282,8 @@ int hc_svg_fan_chart(FILE *f, const hc_chart_spec *spec, const hc_fan_series *se
     return ferror(f) ? 1 : 0;
 }
 
-int hc_svg_histogram(FILE *f, const hc_chart_spec *spec, double x0, double x1, int n_bins,
-                     const hc_hist_series *series, int n_series)
+int hc_svg_histogram(FILE *f, const hc_chart_spec *spec, double x0, double x1, int n_bins, const hc_hist_series *series,
+                     int n_series)
 {
     const char *names[HC_COMPARE_MAX_SCENARIOS];
     int colours[HC_COMPARE_MAX_SCENARIOS];
@@ -284,8 +313,10 @@ int hc_svg_histogram(FILE *f, const hc_chart_spec *spec, double x0, double x1, i
             fprintf(f, " L%.2f %.2f L%.2f %.2f", px(&ax, x0 + i * width), py(&ay, pct), px(&ax, x0 + (i + 1) * width),
                     py(&ay, pct));
         }
-        fprintf(f, " L%.2f %.2f Z\" fill=\"%s\" fill-opacity=\"0.22\" stroke=\"%s\" stroke-width=\"1.6\" "
-                   "stroke-linejoin=\"round\"/>\n", PX1, py(&ay, 0.0), colour, colour);
+        fprintf(f,
+                " L%.2f %.2f Z\" fill=\"%s\" fill-opacity=\"0.22\" stroke=\"%s\" stroke-width=\"1.6\" "
+                "stroke-linejoin=\"round\"/>\n",
+                PX1, py(&ay, 0.0), colour, colour);
         names[s] = series[s].name;
         colours[s] = series[s].colour;
     }
@@ -318,8 +349,8 @@ static const fan_def diff_defs[] = {
      "Difference (percentage points)"},
 };
 
-static int open_chart(const char *charts_dir, const char *stem, char *name, size_t name_len, char *tmp,
-                      size_t tmp_len, FILE **f, hc_error *err)
+static int open_chart(const char *charts_dir, const char *stem, char *name, size_t name_len, char *tmp, size_t tmp_len,
+                      FILE **f, hc_error *err)
 {
     snprintf(name, name_len, "%s.svg", stem);
     *f = hc_output_open(charts_dir, name, tmp, tmp_len, err);
@@ -342,8 +373,7 @@ static int commit_chart(FILE *f, int draw_failed, const char *tmp, const char *c
 }
 
 /* Labels of the bands, from output.percentiles: "90 % band (p5 to p95)". */
-static void band_labels(const double *p, const hc_band_cols *bc, char *mid, char *outer, char *inner,
-                        size_t len)
+static void band_labels(const double *p, const hc_band_cols *bc, char *mid, char *outer, char *inner, size_t len)
 {
     snprintf(mid, len, "%s", bc->mid_is_median ? "median" : "mean");
     hc_band_label(p[bc->lo], p[bc->hi], "band", outer, len);
@@ -361,8 +391,8 @@ typedef struct {
     int scenario;
 } row_source;
 
-static void fill_series(hc_fan_series *se, const char *name, int colour, const row_source *src,
-                        const hc_band_cols *bc, const double *x, int n, double *d)
+static void fill_series(hc_fan_series *se, const char *name, int colour, const row_source *src, const hc_band_cols *bc,
+                        const double *x, int n, double *d)
 {
     int t;
     for (t = 0; t < n; t++) {
@@ -485,8 +515,8 @@ static int write_firm_histogram(const char *charts_dir, const hc_results *r, con
     return commit_chart(f, failed, tmp, charts_dir, name, files, err);
 }
 
-int hc_write_charts(const char *dir, const hc_results *r, const hc_bands *b, const hc_compare *c,
-                    const hc_config *cfg, hc_file_list *files, hc_error *err)
+int hc_write_charts(const char *dir, const hc_results *r, const hc_bands *b, const hc_compare *c, const hc_config *cfg,
+                    hc_file_list *files, hc_error *err)
 {
     const int S = b->n_scenarios, n = b->n_steps + 1;
     char charts_dir[4200], subtitle[512], mid_l[96], outer_l[96], inner_l[96];
@@ -509,8 +539,8 @@ int hc_write_charts(const char *dir, const hc_results *r, const hc_bands *b, con
         goto done;
     }
     for (t = 0; t < n; t++) x[t] = (double)cfg[0].start_year + (double)t / (double)cfg[0].steps_per_year;
-    snprintf(subtitle, sizeof(subtitle), "Across %lld possible futures (worlds) of %lld firms each", (long long)r->worlds,
-             (long long)cfg[0].firms_per_world);
+    snprintf(subtitle, sizeof(subtitle), "Across %lld possible futures (worlds) of %lld firms each",
+             (long long)r->worlds, (long long)cfg[0].firms_per_world);
 
     for (k = 0; k < (int)(sizeof(fan_defs) / sizeof(fan_defs[0])); k++) {
         const fan_def *fd = &fan_defs[k];
