@@ -123,6 +123,13 @@ def run_tests(scratch, tokens, log):
     return None
 
 
+# The library's sources that compile include/model/ code which the tests reach through the
+# library rather than inline: a model mutant must rebuild them, or the engine under test
+# would still run the unmutated model.
+MODEL_USERS = ["src/engines/engine_cpu.c", "src/engines/engine_cpu_cap.c", "src/engines/trace.c",
+               "src/analysis/bands.c"]
+
+
 class Tree:
     """The scratch copy, and how a mutant goes in and out of it. A header keeps its old
     modification time, so make does not rebuild everything that includes it: only the
@@ -192,6 +199,10 @@ def main(argv):
             mtime = os.stat(path).st_mtime
             needs = [test_plan(t)[2] for t in m["tokens"] if test_plan(t)[2]]
             touch = [n for n in needs if os.path.exists(os.path.join(scratch, n))]
+            if rel.startswith("include/model/"):
+                # the model's header is also compiled into the library the tests link (the
+                # engine the oracle runs, trace, the metrics of bands): rebuild those objects
+                touch += [n for n in MODEL_USERS if os.path.exists(os.path.join(scratch, n))]
             if rel.endswith(".h") and not touch:
                 print("mutant %s: a header mutant needs a unit test that includes it" % m["id"])
                 return 2
