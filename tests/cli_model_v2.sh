@@ -9,6 +9,8 @@
 #   d. a budget sweep keeps compute spend within what automation and assistance save
 #   e. larger firms adopt more than small ones when a platform costs something
 #   f. growth as shipped can show AI raising employment (the share is printed)
+#   g. cuts has a compute channel: its compute share of the wage bill rises over the
+#      decade, and its AI effect answers the compute budget
 set -u
 . "$(dirname "$0")/tap.sh"
 
@@ -152,5 +154,28 @@ for s, v in sorted(vals.items()):
 sys.exit(0 if sum(x > 0 for x in vals["growth"]) > 0 else 1)
 ' "$TMP/shipped"
 cat "$TMP/py.out"
+
+# --- g. cuts' money flows to compute (v2 before compute.value_share: its compute share fell
+# from 0.06 % in 2027 to 1e-6 % in 2036, and a budget 500 times larger moved its AI
+# effect by 0.2 points, because tokens became nearly free and the budget never bound)
+for b in 0.0001 0.05; do
+    "$HC" run --quiet --worlds 60 --firms 200 --set "compute.budget_share=$b" -o "$TMP/cuts_budget_$b" configs/cuts.json \
+        >/dev/null 2>&1
+done
+"$HC" run --quiet --worlds 60 --firms 200 -o "$TMP/cuts_shipped" configs/cuts.json >/dev/null 2>&1
+py_ok "g. cuts as shipped: the median compute share of the wage bill rises from 2027 to the horizon" '
+import csv, sys
+rows = [r for r in csv.DictReader(open(sys.argv[1] + "/bands.csv")) if r["metric"] == "compute_share_pct"]
+early = [float(r["p50"]) for r in rows if float(r["year"]) == 2027.0][0]
+last = float(rows[-1]["p50"])
+print("# cuts: median compute share %.3f %% in 2027, %.3f %% at the horizon" % (early, last))
+sys.exit(0 if last > 2.0 * early else 1)
+' "$TMP/cuts_shipped"
+cat "$TMP/py.out"
+lo=$(band "$TMP/cuts_budget_0.0001" cuts ai_effect_pct p50)
+hi=$(band "$TMP/cuts_budget_0.05" cuts ai_effect_pct p50)
+echo "# cuts: median AI effect at the horizon $lo % at a budget share of 0.0001, $hi % at 0.05"
+"$PY" -c "import sys; sys.exit(0 if float(sys.argv[1]) - float(sys.argv[2]) > 2.0 else 1)" "$lo" "$hi"
+ok $? "g. cuts: a 500-fold larger compute budget deepens the AI effect by more than 2 points"
 
 echo "1..$n"

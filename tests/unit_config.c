@@ -81,7 +81,7 @@ static void input_specs_should_cover_every_input_once(void **state)
             if (hc_input_specs[j].key != NULL) assert_string_not_equal(s->key, hc_input_specs[j].key);
         n_default += s->has_default;
     }
-    assert_int_equal(n_default, 9);
+    assert_int_equal(n_default, 10);
     assert_true(hc_input_specs[HC_IN_PRICE_VOLATILITY].has_default);
     assert_true(hc_input_specs[HC_IN_SHOCK_RATE].has_default);
     assert_true(hc_input_specs[HC_IN_SHOCK_MULTIPLIER].has_default);

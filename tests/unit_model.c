@@ -169,7 +169,7 @@ static void run(const hc_config *cfg, int n, int threads, hc_results *res)
  * come from the loader's own table (hc_input_specs is indexed by input id, and the id is
  * part of the draw's counter); "per" is the contract's column. */
 typedef struct {
-    double p0, dp, sp, q, J, dk, s, c0, cmax, rc, e0, de, o0, nu, phi, theta, rho, gw, gb;
+    double p0, dp, sp, q, J, dk, s, c0, cmax, rc, e0, de, o0, nu, phi, theta, rho, gw, gb, sigma;
     double m[OC_MAX_ROLES];
 } oc_world_in;
 
@@ -212,6 +212,7 @@ static const oc_input oc_inputs[] = {
     OC_W("labor.rollback_oversight", rho),
     OC_W("wages.annual_growth", gw),
     OC_W("compute.annual_budget_growth", gb),
+    OC_W("compute.value_share", sigma),
     OC_F("firms.headcount", H0),
     OC_F("firms.demand_growth", g),
     OC_F("firms.adoption_speed", lam),
@@ -506,9 +507,18 @@ static void oc_firm_path(const oc_setup *st, const oc_world *wd, const oc_firm_i
                 const double zr = (log(V[r]) - log(K)) / in->s;
                 Pp[r] = oc_Phi(zp);
                 Pr[r] = oc_Phi(zr);
-                Kbar[r] = Pr[r] == 0.0 ? V[r] : fmin(V[r], K * exp(in->s * in->s / 2) * oc_Phi(zr - in->s) / Pr[r]);
+                if (in->sigma > 0.0) { /* a task's price is max(its compute cost, sigma V) */
+                    const double za = zr + log(in->sigma) / in->s;
+                    Kbar[r] = Pr[r] == 0.0
+                                  ? V[r]
+                                  : fmin(V[r],
+                                         (in->sigma * V[r] * oc_Phi(za) +
+                                          K * exp(in->s * in->s / 2) * (oc_Phi(zr - in->s) - oc_Phi(za - in->s))) /
+                                             Pr[r]);
+                } else
+                    Kbar[r] = Pr[r] == 0.0 ? V[r] : fmin(V[r], K * exp(in->s * in->s / 2) * oc_Phi(zr - in->s) / Pr[r]);
                 cap[r] = st->x[r] * wd->c[t];
-                Kaug[r] = fmin(in->phi * K, in->theta * Wr[r]);
+                Kaug[r] = fmax(fmin(in->phi * K, in->theta * Wr[r]), in->sigma * in->theta * Wr[r]);
                 saving += cap[r] * Pp[r] * D[r] * (V[r] - Kbar[r]);
                 if (rr) {
                     rr[r].zp = zp;
@@ -749,6 +759,7 @@ static void defaults_should_be_the_contracts(void **state)
         {"inference.price_volatility", 0}, {"inference.shock_rate", 0},       {"inference.shock_multiplier", 1},
         {"firms.demand_elasticity", 0},    {"labor.augmentation_tokens", 0},  {"labor.augmentation_gain", 0},
         {"labor.rollback_oversight", 0},   {"firms.belief_learning_rate", 0}, {"compute.platform_cost", 0},
+        {"compute.value_share", 0},
     };
     size_t i;
     int k, found;
@@ -770,7 +781,8 @@ static void defaults_should_be_the_contracts(void **state)
 /* A small scenario where every input the configs may set is random and matters: price
  * volatility and shocks (up and down), learning beliefs, roles whose task costs straddle
  * their wages, adoption_start > 0, budgets that bind for some firms and not others,
- * platform costs that keep some firms from AI, roll-backs with extra oversight.
+ * platform costs that keep some firms from AI, roll-backs with extra oversight, and value
+ * shares of 0 (prices by tokens only), small and large.
  * SIZES is either a firms.headcount distribution or firms.size_classes. */
 static const char oc_config_text[] =
     "{\"simulation\": {\"start_year\": 2026, \"years\": %d, \"steps_per_year\": %d, \"worlds\": %d,"
@@ -802,6 +814,7 @@ static const char oc_config_text[] =
     "  \"specialist\": {\"dist\": \"lognormal\", \"p5\": 120000, \"p95\": 350000}},"
     " \"compute\": {"
     "  \"annual_budget_growth\": {\"dist\": \"uniform\", \"min\": -0.1, \"max\": 0.6},"
+    "  \"value_share\": {\"dist\": \"discrete\", \"values\": [0, 0.05, 0.3], \"weights\": [1, 1, 1]},"
     "  \"budget_share\": {\"dist\": \"lognormal\", \"p5\": 0.001, \"p95\": 0.2},"
     "  \"per_specialist\": {\"dist\": \"lognormal\", \"p5\": 2e5, \"p95\": 4e6},"
     "  \"platform_cost\": %s},"

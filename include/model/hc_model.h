@@ -68,6 +68,7 @@ typedef enum {
     HC_IN_ROLLBACK_OVERSIGHT,    /* rho   labor.rollback_oversight (world) */
     HC_IN_BELIEF_LEARNING_RATE,  /* kappa firms.belief_learning_rate (firm) */
     HC_IN_PLATFORM_COST,         /* P     compute.platform_cost (firm) */
+    HC_IN_VALUE_SHARE,           /* sigma compute.value_share (world) */
     HC_N_SCALAR_INPUTS
 } hc_input_id;
 
@@ -84,7 +85,7 @@ typedef enum { HC_LEVEL_WORLD = 0, HC_LEVEL_FIRM, HC_LEVEL_RETIRED } hc_input_le
 #define HC_WORLD_INPUTS (((1ull << HC_N_SCALAR_INPUTS) - 1ull) & ~(HC_FIRM_INPUTS | HC_RETIRED_INPUTS))
 /* How many world-level inputs there are (a design's first columns; checked against the
  * masks in src/config/). */
-#define HC_N_WORLD_INPUTS 19
+#define HC_N_WORLD_INPUTS 20
 
 HC_HD int hc_input_level(int id)
 {
@@ -388,6 +389,8 @@ typedef struct {
     float aug_people;                      /* theta / (1 + theta): FTE an assisted worker's extra output replaces */
     float aug_cost;                        /* 1 / (1 + theta): assisted workers per FTE of assisted work */
     float rollback_factor;                 /* 1 + rho (world): M after a roll-back */
+    float value_share;                     /* sigma (world): share of what AI saves or adds that its price takes */
+    float log_value_share;                 /* ln(sigma); 0 (unused) when sigma = 0 */
     float wage[HC_FIRM_ROLE_CAP];          /* w_r */
     /* state carried from step to step */
     float adoption[HC_FIRM_ROLE_CAP]; /* a_r,t-1 */
@@ -491,6 +494,8 @@ HC_HD void hc_firm_sample(const hc_model *m, uint32_t world, uint32_t firm, cons
     f->aug_people = (float)(theta / (1.0 + theta));
     f->aug_cost = (float)(1.0 / (1.0 + theta));
     f->rollback_factor = (float)(1.0 + wi->in[HC_IN_ROLLBACK_OVERSIGHT]);
+    f->value_share = (float)wi->in[HC_IN_VALUE_SHARE];
+    f->log_value_share = wi->in[HC_IN_VALUE_SHARE] > 0.0 ? (float)log(wi->in[HC_IN_VALUE_SHARE]) : 0.0f;
     f->Q = 1.0f;
     f->H_start = 0.0f;
     f->belief = (float)log1p(in[HC_IN_EXPECTED_PRICE_CHANGE]);
@@ -519,6 +524,7 @@ HC_HD float hc_firm_cutoffs(const hc_model *m, const float *HC_RESTRICT Kw, cons
 {
     const int R = m->n_roles, lanes = hc_role_lanes(R);
     const float inv_s = f->inv_dispersion, s = f->dispersion, mean_factor = f->mean_factor;
+    const float sigma = f->value_share, value_shift = f->log_value_share * inv_s; /* ln(sigma) / s */
     float saving = 0.0f;
     int r;
     HC_ROLE_LOOP(r, lanes)
@@ -538,7 +544,16 @@ HC_HD float hc_firm_cutoffs(const hc_model *m, const float *HC_RESTRICT Kw, cons
          * that pay then cost nearly V, and automation is never free. The min also takes
          * the 0/0 of Phi(zr) = 0 (a NaN, which hc_min_bound turns into V). */
         const float Phi_rs = hc_normal_cdff(zr - s);
-        const float kbar = Phi_rs > 0.0f ? hc_min_bound(K * mean_factor * (Phi_rs / Phi_r), V_pos) : V_pos;
+        /* With a value share sigma > 0 a task's price is max(its compute cost, sigma V):
+         * the tasks below za = zr + ln(sigma)/s pay sigma V, the others their own cost,
+         * (sigma V Phi(za) + K e^(s^2/2) (Phi(zr - s) - Phi(za - s))) / Phi(zr). sigma is
+         * the world's, so the choice is the same in every lane (and sigma = 0 keeps the
+         * formula above bit for bit). */
+        const float za = zr + value_shift;
+        const float Phi_a = hc_normal_cdff(za), Phi_as = hc_normal_cdff(za - s);
+        const float kbar_cost = K * mean_factor * (Phi_rs / Phi_r);
+        const float kbar_value = (sigma * V_pos * Phi_a + K * mean_factor * (Phi_rs - Phi_as)) / Phi_r;
+        const float kbar = Phi_rs > 0.0f ? hc_min_bound(sigma > 0.0f ? kbar_value : kbar_cost, V_pos) : V_pos;
         const float exposed_cap = m->role_exposure[r] * capability; /* loaded in every lane: no masked load */
         const float cap = pays ? exposed_cap : 0.0f;
         const float pp = pays ? Phi_pl : 0.0f;
@@ -556,6 +571,15 @@ HC_HD float hc_firm_cutoffs(const hc_model *m, const float *HC_RESTRICT Kw, cons
         }
     }
     return saving;
+}
+
+/* Kaug_r: what assisting one worker costs a year, the tokens it uses (phiK) but never more
+ * than the output it adds (thetaW), and at least the value share sigma of that output. */
+HC_HD float hc_assistance_price(float phiK, float thetaW, float sigma)
+{
+    const float by_tokens = phiK < thetaW ? phiK : thetaW;
+    const float by_value = sigma * thetaW; /* the price takes sigma of the output added */
+    return by_tokens > by_value ? by_tokens : by_value;
 }
 
 /* Firm f at step t (0..T): docs/model.md "Equations" (belief, the per-task cost cutoffs,
@@ -583,7 +607,7 @@ HC_HD void hc_firm_step_detail(const hc_model *m, const hc_world_step *ws, const
     const float belief = t > 0 ? f->belief + f->step_learn * (ws->price_trend - f->belief) : f->belief;
     const float plan_shift = f->horizon * belief; /* ln(planned cost / realised cost) = h L_t */
     /* read once: loads inside the loops below, next to stores into f, would stay there */
-    const float step_adopt = f->step_adopt, phi = f->aug_tokens, theta = f->aug_gain;
+    const float step_adopt = f->step_adopt, phi = f->aug_tokens, theta = f->aug_gain, value_share = f->value_share;
     const float aug_cost = f->aug_cost, aug_people = f->aug_people;
     float Kbar[HC_FIRM_ROLE_CAP], Phi_p[HC_FIRM_ROLE_CAP], cap_paid[HC_FIRM_ROLE_CAP];
     float assisted[HC_FIRM_ROLE_CAP], Kaug[HC_FIRM_ROLE_CAP];
@@ -608,8 +632,7 @@ HC_HD void hc_firm_step_detail(const hc_model *m, const hc_world_step *ws, const
         const float a_hat = t > 0 ? a_prev + step_adopt * (target - a_prev) : a_prev;
         const float a = hc_min_bound(a_hat, cap_paid[r]); /* a~_r: what no longer pays is dropped */
         const float g = u * (cap - a);                    /* g~_r */
-        const float phiK = phi * K, thetaW = theta * W;
-        const float kaug = phiK < thetaW ? phiK : thetaW;
+        const float kaug = hc_assistance_price(phi * K, theta * W, value_share);
         f->adoption[r] = a;
         assisted[r] = g;
         Kaug[r] = kaug;

@@ -87,6 +87,9 @@ const hc_input_spec hc_input_specs[HC_N_SCALAR_INPUTS] = {
     [HC_IN_PLATFORM_COST] = {"compute.platform_cost", "P", 1, R_CLOSED, 0, R_NONE, 0, 1, 0,
                              "yearly cost (at t=0 wages) of the platform and evaluation team a firm must staff "
                              "to use AI at all, USD per year"},
+    [HC_IN_VALUE_SHARE] = {"compute.value_share", "sigma", 0, R_CLOSED, 0, R_CLOSED, 1, 1, 0,
+                           "share of the wage an automated task saves, or of the output an assisted worker adds, "
+                           "that the AI's price takes (a task costs at least sigma V), fraction"},
 };
 _Static_assert(__builtin_popcountll(HC_WORLD_INPUTS) == HC_N_WORLD_INPUTS,
                "HC_N_WORLD_INPUTS must count the world-level ids of include/model/hc_model.h");
