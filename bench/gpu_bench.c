@@ -5,7 +5,7 @@
  * roofline of docs/performance.md "GPU" computed from the device's own attributes.
  *
  * Validated before timed: the CPU and the GPU first run the smallest size and must agree
- * world by world (1e-4 relative on every sum) or nothing is timed. Without a usable GPU it
+ * world by world (HC_CUDA_AGREEMENT_REL relative on every sum) or nothing is timed. Without a usable GPU it
  * prints "skipped: no GPU" and exits 0.
  *
  * usage: gpu_bench [--sizes N,N,...] [--worlds W] [--years Y] CONFIG... */
@@ -177,10 +177,10 @@ static int bench(char **paths, int n_cfg, const long long *sizes, int n_sizes, l
                 free(x);
             }
         }
-        printf("check: CPU and GPU world sums at %lld firms: worst relative difference %.3g (limit 1e-4): %s\n",
-               sizes[0], worst, worst <= 1e-4 ? "ok" : "FAILED, nothing timed");
+        printf("check: CPU and GPU world sums at %lld firms: worst relative difference %.3g (limit %g): %s\n",
+               sizes[0], worst, HC_CUDA_AGREEMENT_REL, worst <= HC_CUDA_AGREEMENT_REL ? "ok" : "FAILED, nothing timed");
         printf("CPU backend: %.3g firm-steps/s on %d thread(s)\n\n", cpu_rate, omp_get_max_threads());
-        rc = worst <= 1e-4 ? 0 : 1;
+        rc = worst <= HC_CUDA_AGREEMENT_REL ? 0 : 1;
     validate_done:
         hc_results_free(&cpu);
         hc_results_free(&gpu);

@@ -50,7 +50,9 @@ CUDA_GENCODE := -gencode arch=compute_80,code=sm_80 -gencode arch=compute_90,cod
 # --fmad=false: no fused multiply-add, as the C code's -ffp-contract=off, so the GPU
 # computes the model's float operations as written (and the percentiles bit for bit).
 # -lineinfo: compute-sanitizer and profilers name source lines; it changes no code.
-NVCC_FLAGS   := -std=c++17 -O3 --fmad=false -lineinfo -Iinclude $(CUDA_GENCODE) -Xptxas -v \
+# --compress-mode=size: the fatbin a fifth the size (the driver inflates it at load), so
+# the program and the GPU tools fit the offline bundle (mk/gpu_bundle.mk); no code changes.
+NVCC_FLAGS   := -std=c++17 -O3 --fmad=false -lineinfo --compress-mode=size -Iinclude $(CUDA_GENCODE) -Xptxas -v \
                 --Werror all-warnings -Xcompiler -Wall,-Wextra,-Werror
 
 ALL_CFLAGS += -DHC_HAVE_CUDA -isystem $(CUDA)/include
@@ -176,6 +178,24 @@ $(EMU_BUILD)/gpu_checks $(EMU_BUILD)/gpu_bench: $(EMU_OBJ) $(LIB_OBJ) $(HEADERS)
 	@echo "  CC      $(filter %.c,$^) (emulated GPUs)"
 	$(Q)$(CC) $(EMU_CFLAGS) -c $(filter %.c,$^) -o $@.o
 	$(Q)$(CXX) $(LDFLAGS) $@.o $(EMU_OBJ) $(EMU_LIB_OBJ) $(EMU_LDLIBS) -o $@
+
+# A mutant: the emulated model kernel with contracted float arithmetic (a*b+c as one FMA, as
+# nvcc computes without --fmad=false). tests/cli_cuda.sh runs its gpu_checks, which must
+# fail the CPU agreement at HC_CUDA_AGREEMENT_REL: the tolerance catches a contraction.
+EMU_FMA      := $(EMU_BUILD)/fma-mutant
+EMU_FMA_OBJ  := $(EMU_CAPS:%=$(EMU_FMA)/firm_steps_r%.o)
+TEST_DEPS    += $(EMU_FMA)/gpu_checks
+
+$(EMU_FMA)/firm_steps_r%.o: $(EMU_BUILD)/firm_steps.cpp $(EMU_HEADERS)
+	@mkdir -p $(@D)
+	@echo "  CXX     $< (emulator, roles <= $*, FMA mutant)"
+	$(Q)$(CXX) $(EMU_CXXFLAGS) -ffp-contract=fast $(if $(filter x86_64,$(shell uname -m)),-mfma) \
+	    -DHC_FIRM_ROLE_CAP=$* -c $< -o $@
+
+$(EMU_FMA)/gpu_checks: $(EMU_BUILD)/gpu_checks $(EMU_FMA_OBJ)
+	@echo "  LD      $@ (emulated GPUs, FMA mutant)"
+	$(Q)$(CXX) $(LDFLAGS) $(EMU_BUILD)/gpu_checks.o $(EMU_FMA_OBJ) $(filter-out $(EMU_CAPS:%=$(EMU_BUILD)/firm_steps_r%.o),$(EMU_OBJ)) \
+	    $(EMU_LIB_OBJ) $(EMU_LDLIBS) -o $@
 
 $(EMU_BUILD):
 	mkdir -p $@
