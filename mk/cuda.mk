@@ -9,6 +9,8 @@
 #                    compute-sanitizer (tests/gpu/); FAILS without a usable GPU ("no usable
 #                    GPU: nothing was checked"); `make test` reports them "skipped: no GPU"
 #   make bench-gpu   firm-steps/s for 1e6, 1e7, 1e8 firms against the CPU and the roofline
+#   make roofline    the instructions per firm-step counted in the kernels' SASS, the bound
+#                    they set on an H100/H200, and the registers and occupancy of each build
 #   make CUDA_BACKEND=0   the CPU program only, even where nvcc exists
 #
 # Without nvcc ($(CUDA)/bin/nvcc, or NVCC=...) the CPU program builds as before.
@@ -103,6 +105,20 @@ $(CUDA_BUILD)/%.o: kernels/%.cu $(CUDA_HEADERS) $(CUDA_BUILD)/flags.stamp
 $(CUDA_LIB): $(CUDA_OBJ)
 	@echo "  AR      $@"
 	$(Q)rm -f $@ && ar rcs $@ $^
+
+# The roofline counted from the machine code (scripts/sass_roofline.py; cuobjdump from
+# PyPI where the toolkit has none): the instructions per firm-step by pipe, which gpu_bench
+# reads, and the tables of docs/performance.md "The roofline". Without cuobjdump (no
+# network) bench-gpu still runs, and says it has no counts.
+SASS_COUNTS := $(CUDA_BUILD)/sass_counts.tsv
+$(SASS_COUNTS): $(CUDA_CAPS:%=$(CUDA_BUILD)/firm_steps_r%.o) scripts/sass_roofline.py scripts/nvidia_tools.sh
+	@echo "  SASS    $(CUDA_BUILD)/firm_steps_r*.o: instructions per firm-step"
+	$(Q)$(PYTHON) scripts/sass_roofline.py --build $(CUDA_BUILD) --counts $@ >$(CUDA_BUILD)/roofline.md || \
+	    echo "  (no SASS counts: scripts/sass_roofline.py failed; the roofline is left out)"
+.PHONY: roofline
+roofline: $(SASS_COUNTS)
+	@cat $(CUDA_BUILD)/roofline.md
+bench-gpu gpu-bundle: $(SASS_COUNTS)
 
 else # no nvcc
 

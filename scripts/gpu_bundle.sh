@@ -41,6 +41,8 @@ cp configs/*.json "$new/configs/"
 cp tests/gpu/run.sh tests/gpu/compare_bands.py "$new/tests/gpu/"
 cp tests/gpu/gpu_check.sh "$new/gpu_check.sh"
 cp tests/data/philox_kat.txt "$new/tests/data/"
+# the roofline's instruction counts (make roofline), for gpu_bench
+[ -f build/cuda/sass_counts.tsv ] && cp build/cuda/sass_counts.tsv "$new/"
 [ $emulated = 1 ] && echo "the binaries of bin/ run on the CPU emulator of tests/gpu/emu" >"$new/EMULATED"
 
 # The shared libraries beyond glibc, the dynamic loader and the NVIDIA driver (libcuda is

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # nvidia_tools.sh: the NVIDIA tools that a CUDA toolkit may lack (the compiler-only
 # toolkits, as here, have nvcc and ptxas but no cuobjdump, nvdisasm or compute-sanitizer),
-# from NVIDIA's own PyPI packages, unpacked into build/nvidia-tools (nothing is installed
-# system-wide). Prints the folder that holds TOOL, the toolkit's own where it has one.
+# from NVIDIA's own PyPI packages, each unpacked into build/nvidia-tools/TOOL (nothing is
+# installed system-wide; one folder each, as pip --target replaces the shared nvidia/). Prints the folder that holds TOOL, the toolkit's own where it has one.
 #
 #   scripts/nvidia_tools.sh cuobjdump|nvdisasm|compute-sanitizer
 #
@@ -14,8 +14,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CUDA=${CUDA:-/usr/local/cuda}
-DEST=build/nvidia-tools
 tool=${1:?usage: scripts/nvidia_tools.sh cuobjdump|nvdisasm|compute-sanitizer}
+DEST=build/nvidia-tools/$tool
 case $tool in
 cuobjdump) pkg=nvidia-cuda-cuobjdump==13.2.51 rel=bin ;;
 nvdisasm) pkg=nvidia-cuda-nvdisasm==13.2.78 rel=bin ;;

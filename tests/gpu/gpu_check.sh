@@ -167,7 +167,7 @@ if [ $EMULATED = 1 ]; then
 else
     sizes=(--sizes 1e6,1e7,1e8 --worlds 100 --years 10)
 fi
-timeout 120 "$ROOT/bin/gpu_bench" "${sizes[@]}" configs/cuts.json configs/growth.json >"$OUT/bench.txt" 2>&1
+timeout 120 "$ROOT/bin/gpu_bench" "${sizes[@]}" --counts "$ROOT/sass_counts.tsv" configs/cuts.json configs/growth.json >"$OUT/bench.txt" 2>&1
 rc=$?
 if [ $rc -eq 124 ]; then
     verdict UNVERIFIED "${EXTRA[2]}" "ran past 120 s (bench.txt has the rows it finished)"
