@@ -44,6 +44,10 @@ trap 'rm -rf "$TMP"' EXIT
 [ -d "$ROOT/compute-sanitizer" ] && PATH=$ROOT/compute-sanitizer/bin:$ROOT/compute-sanitizer:$PATH
 export PATH
 start=$(date +%s)
+# Each step has its own time limit, cut to what is left of 470 s, so the whole stays under 8
+# minutes; a step stopped by it is UNVERIFIED (the suite, first, is never cut: a hang there
+# is a finding).
+limit() { local left=$((start + 470 - $(date +%s))); echo $((left < $1 ? (left > 1 ? left : 1) : $1)); }
 
 lines=() pass=0 fail=0 unverified=0
 verdict() { # PASS|FAIL|UNVERIFIED name [reason]
@@ -72,6 +76,21 @@ finish() {
     if [ $fail -gt 0 ]; then summary 1; elif [ $unverified -gt 0 ]; then summary 3; else summary 0; fi
 }
 same_bytes() { cmp -s "$1/bands.csv" "$2/bands.csv" && cmp -s "$1/firms.csv" "$2/firms.csv"; }
+pair_verdict() { # NAME RC DIR_A DIR_B WHY_EMULATED LOG...: two runs that must give the same bytes
+    local name=$1 rc=$2 a=$3 b=$4 emulated=$5
+    shift 5
+    if [ "$rc" -eq 124 ]; then
+        verdict UNVERIFIED "$name" "a run ran past its time limit (see $(basename -a "$@" | tr '\n' ' '))"
+    elif [ "$rc" -ne 0 ]; then
+        verdict FAIL "$name" "a run exited $rc: $(tail -qn1 "$@" 2>/dev/null | head -c 200)"
+    elif ! same_bytes "$a" "$b"; then
+        verdict FAIL "$name" "the two runs give other bytes"
+    elif [ $EMULATED = 1 ]; then
+        verdict UNVERIFIED "$name" "$emulated"
+    else
+        verdict PASS "$name"
+    fi
+}
 
 EXTRA=(past_2^31_elements_chunked_and_unchunked_same_bytes ptx_jit_gives_the_same_bytes_as_sass benchmark)
 
@@ -122,22 +141,12 @@ mem_kib=$(awk '/^MemAvailable:/ {print $2}' /proc/meminfo 2>/dev/null || echo 0)
 if [ $EMULATED != 1 ] && [ "${mem_kib:-0}" -lt 25000000 ]; then
     verdict UNVERIFIED "${EXTRA[0]}" "needs some 25 GB of host memory, $((mem_kib / 1048576)) GiB available"
 else
-    timeout 150 "$HC" run --quiet --force --backend cuda "${big[@]}" -o "$TMP/big1" configs/cuts.json \
+    timeout "$(limit 120)" "$HC" run --quiet --force --backend cuda "${big[@]}" -o "$TMP/big1" configs/cuts.json \
         >"$OUT/big_whole.log" 2>&1 &&
-        HC_CUDA_MAX_CHUNK_WORLDS=3 timeout 150 "$HC" run --quiet --force --backend cuda "${big[@]}" \
+        HC_CUDA_MAX_CHUNK_WORLDS=3 timeout "$(limit 120)" "$HC" run --quiet --force --backend cuda "${big[@]}" \
             -o "$TMP/big3" configs/cuts.json >"$OUT/big_chunked.log" 2>&1
-    rc=$?
-    if [ $rc -eq 124 ]; then
-        verdict UNVERIFIED "${EXTRA[0]}" "a run took over 150 s (see big_*.log)"
-    elif [ $rc -ne 0 ]; then
-        verdict FAIL "${EXTRA[0]}" "a run exited $rc: $(tail -1 "$OUT"/big_*.log | head -c 200)"
-    elif ! same_bytes "$TMP/big1" "$TMP/big3"; then
-        verdict FAIL "${EXTRA[0]}" "whole and chunked runs differ"
-    elif [ $EMULATED = 1 ]; then
-        verdict UNVERIFIED "${EXTRA[0]}" "emulated at 6,400 values (same bytes), not past 2^31"
-    else
-        verdict PASS "${EXTRA[0]}"
-    fi
+    pair_verdict "${EXTRA[0]}" $? "$TMP/big1" "$TMP/big3" "emulated at 6,400 values (same bytes), not past 2^31" \
+        "$OUT/big_whole.log" "$OUT/big_chunked.log"
 fi
 
 # --- the PTX the driver compiles (as on a GPU newer than this build's SASS) against the SASS
@@ -146,20 +155,11 @@ if [ $EMULATED = 1 ]; then
 else
     jit=(--worlds 200 --firms 2000 --years 10)
 fi
-timeout 60 "$HC" run --quiet --force --backend cuda "${jit[@]}" -o "$TMP/sass" configs/cuts.json configs/growth.json \
+timeout "$(limit 40)" "$HC" run --quiet --force --backend cuda "${jit[@]}" -o "$TMP/sass" configs/cuts.json configs/growth.json \
     >"$OUT/sass.log" 2>&1 &&
-    CUDA_FORCE_PTX_JIT=1 timeout 120 "$HC" run --quiet --force --backend cuda "${jit[@]}" -o "$TMP/ptx" \
+    CUDA_FORCE_PTX_JIT=1 timeout "$(limit 90)" "$HC" run --quiet --force --backend cuda "${jit[@]}" -o "$TMP/ptx" \
         configs/cuts.json configs/growth.json >"$OUT/ptx_jit.log" 2>&1
-rc=$?
-if [ $rc -ne 0 ]; then
-    verdict FAIL "${EXTRA[1]}" "a run exited $rc: $(tail -1 "$OUT"/ptx_jit.log "$OUT"/sass.log 2>/dev/null | head -c 200)"
-elif ! same_bytes "$TMP/sass" "$TMP/ptx"; then
-    verdict FAIL "${EXTRA[1]}" "the JIT-compiled PTX gives other bytes than the SASS"
-elif [ $EMULATED = 1 ]; then
-    verdict UNVERIFIED "${EXTRA[1]}" "the emulator compiles no PTX"
-else
-    verdict PASS "${EXTRA[1]}"
-fi
+pair_verdict "${EXTRA[1]}" $? "$TMP/sass" "$TMP/ptx" "the emulator compiles no PTX" "$OUT/sass.log" "$OUT/ptx_jit.log"
 
 # --- the benchmark table (make bench-gpu's), after its own check against the CPU
 if [ $EMULATED = 1 ]; then
@@ -167,10 +167,10 @@ if [ $EMULATED = 1 ]; then
 else
     sizes=(--sizes 1e6,1e7,1e8 --worlds 100 --years 10)
 fi
-timeout 120 "$ROOT/bin/gpu_bench" "${sizes[@]}" --counts "$ROOT/sass_counts.tsv" configs/cuts.json configs/growth.json >"$OUT/bench.txt" 2>&1
+timeout "$(limit 120)" "$ROOT/bin/gpu_bench" "${sizes[@]}" --counts "$ROOT/sass_counts.tsv" configs/cuts.json configs/growth.json >"$OUT/bench.txt" 2>&1
 rc=$?
 if [ $rc -eq 124 ]; then
-    verdict UNVERIFIED "${EXTRA[2]}" "ran past 120 s (bench.txt has the rows it finished)"
+    verdict UNVERIFIED "${EXTRA[2]}" "ran past its time limit (bench.txt has the rows it finished)"
 elif [ $rc -ne 0 ]; then
     verdict FAIL "${EXTRA[2]}" "gpu_bench exited $rc: $(tail -1 "$OUT/bench.txt" | head -c 200)"
 elif grep -q "^skipped" "$OUT/bench.txt"; then
