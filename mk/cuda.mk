@@ -183,10 +183,15 @@ $(EMU_BUILD)/cmd_devices.o: $(EMU_BUILD)/%.o: src/commands/%.c $(HEADERS) $(EMU_
 	@echo "  CC      $< (emulator)"
 	$(Q)$(CC) $(EMU_CFLAGS) -c $< -o $@
 
+# Linked by the C compiler's driver under MPI=1 (mpicc brings MPI's libraries; the
+# emulator's C++ needs libstdc++ then), by the C++ compiler otherwise.
+EMU_LD        = $(if $(filter 1,$(MPI)),$(CC),$(CXX))
+EMU_LD_EXTRA  = $(if $(filter 1,$(MPI)),-lstdc++)
+
 $(EMU_BUILD)/headcount: $(EMU_OBJ) $(EMU_BUILD)/cmd_devices.o $(LIB_OBJ) $(CLI_OBJ) $(BUILD)/obj/commands/main.o
 	@echo "  LD      $@ (emulated GPUs)"
-	$(Q)$(CXX) $(LDFLAGS) $(EMU_OBJ) $(EMU_BUILD)/cmd_devices.o $(EMU_LIB_OBJ) \
-	    $(filter-out $(BUILD)/obj/commands/cmd_devices.o,$(CLI_OBJ)) $(BUILD)/obj/commands/main.o $(EMU_LDLIBS) -o $@
+	$(Q)$(EMU_LD) $(LDFLAGS) $(EMU_OBJ) $(EMU_BUILD)/cmd_devices.o $(EMU_LIB_OBJ) \
+	    $(filter-out $(BUILD)/obj/commands/cmd_devices.o,$(CLI_OBJ)) $(BUILD)/obj/commands/main.o $(EMU_LDLIBS) $(EMU_LD_EXTRA) -o $@
 
 $(EMU_BUILD)/gpu_checks: tests/gpu/gpu_checks.c
 $(EMU_BUILD)/gpu_bench: bench/gpu_bench.c
