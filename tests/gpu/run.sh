@@ -122,27 +122,43 @@ while IFS= read -r line; do
 done < <("$CHECKS" $([ "$QUICK" = 1 ] && echo --quick); echo "exit $?" >"$TMP/checks.rc")
 checks_lines=$n
 
-# --- CPU against GPU, both narratives
-run cpu --backend cpu "${SIZE[@]}" "${CONFIGS[@]}" && run gpu --backend cuda "${SIZE[@]}" "${CONFIGS[@]}" &&
-    $PY tests/gpu/compare_bands.py "$TMP/cpu" "$TMP/gpu" --worlds "$W" --firms "$F"
-ok $? "${names[0]}"
+# --- CPU against GPU, both narratives. The tables are compared by Python (a GPU machine
+# may lack it: then that comparison is UNVERIFIED, never a pass or a finding).
+have_py=0
+"$PY" -c 'import csv, math' 2>/dev/null && have_py=1
+compare_tables() { # CPU_DIR GPU_DIR WORLDS FIRMS NAME
+    if [ $have_py = 0 ]; then
+        unverified "$5" "no python3 here to compare the tables (the runs themselves succeeded)"
+    else
+        "$PY" tests/gpu/compare_bands.py "$1" "$2" --worlds "$3" --firms "$4"
+        ok $? "$5"
+    fi
+}
+if run cpu --backend cpu "${SIZE[@]}" "${CONFIGS[@]}" && run gpu --backend cuda "${SIZE[@]}" "${CONFIGS[@]}"; then
+    compare_tables "$TMP/cpu" "$TMP/gpu" "$W" "$F" "${names[0]}"
+else
+    ok 1 "${names[0]}"
+fi
 
-# --- more roles than the 8-role build holds: the 16- and the 64-role builds
-$PY - "$TMP" "$PWD" <<'EOF'
-import json, sys
-tmp, root = sys.argv[1], sys.argv[2]
-for n in (13, 21):  # configs/base.json has 7 roles
-    roles = [{"name": "extra_%d" % i, "share": 0.02, "exposure": 0.3 + 0.02 * i, "adoption_start": 0.01 * (i % 3),
-              "wage": {"dist": "lognormal", "median": 50000 + 1000 * i, "sigma": 0.2},
-              "tokens_per_fte_year": {"dist": "lognormal", "p5": 2e8, "p95": 4e9}} for i in range(n - 7)]
-    with open("%s/roles_%d.json" % (tmp, n), "w") as f:
-        json.dump({"name": "growth_%d_roles" % n, "extends": root + "/configs/growth.json", "roles": roles}, f)
-EOF
+# --- more roles than the 8-role build holds: the 16- and the 64-role builds (configs/base.json
+# has 7 roles; these add 6 and 14)
+for nr in 13 21; do
+    awk -v n=$nr -v root="$PWD" 'BEGIN {
+        printf "{\"name\": \"growth_%d_roles\", \"extends\": \"%s/configs/growth.json\", \"roles\": [", n, root
+        for (i = 0; i < n - 7; i++)
+            printf "%s{\"name\": \"extra_%d\", \"share\": 0.02, \"exposure\": %.2f, \"adoption_start\": %.2f, " \
+                   "\"wage\": {\"dist\": \"lognormal\", \"median\": %d, \"sigma\": 0.2}, \"tokens_per_fte_year\": " \
+                   "{\"dist\": \"lognormal\", \"p5\": 2e8, \"p95\": 4e9}}", (i ? ", " : ""), i, 0.3 + 0.02 * i,
+                   0.01 * (i % 3), 50000 + 1000 * i
+        print "]}" }' >"$TMP/roles_$nr.json"
+done
 ROLES=("$TMP/roles_13.json" "$TMP/roles_21.json")
 RSIZE=(--worlds "$WR" --firms "$FR" --years "$YR")
-run rcpu --backend cpu "${RSIZE[@]}" "${ROLES[@]}" && run rgpu --backend cuda "${RSIZE[@]}" "${ROLES[@]}" &&
-    $PY tests/gpu/compare_bands.py "$TMP/rcpu" "$TMP/rgpu" --worlds "$WR" --firms "$FR"
-ok $? "${names[1]}"
+if run rcpu --backend cpu "${RSIZE[@]}" "${ROLES[@]}" && run rgpu --backend cuda "${RSIZE[@]}" "${ROLES[@]}"; then
+    compare_tables "$TMP/rcpu" "$TMP/rgpu" "$WR" "$FR" "${names[1]}"
+else
+    ok 1 "${names[1]}"
+fi
 
 # --- the same bytes: again, in chunks of 7 worlds, on two GPUs
 run gpu2 --backend cuda "${SIZE[@]}" "${CONFIGS[@]}" && same_bytes gpu gpu2
