@@ -2,13 +2,15 @@
  * backend on the shipped narratives for 1e6, 1e7 and 1e8 firms, its time split (world
  * paths, firm sampling, steps with the in-block sums, the cross-block reduction, the copy
  * back, and the firm percentiles on the device), against the CPU backend and against the
- * roofline of docs/performance.md "GPU" computed from the device's own attributes.
+ * roofline: the instructions of the built kernel per firm-step (scripts/sass_roofline.py)
+ * over the device's own SMs, clock and pipes.
  *
  * Validated before timed: the CPU and the GPU first run the smallest size and must agree
- * world by world (1e-4 relative on every sum) or nothing is timed. Without a usable GPU it
+ * world by world (HC_CUDA_AGREEMENT_REL relative on every sum) or nothing is timed. Without a usable GPU it
  * prints "skipped: no GPU" and exits 0.
  *
- * usage: gpu_bench [--sizes N,N,...] [--worlds W] [--years Y] CONFIG... */
+ * usage: gpu_bench [--sizes N,N,...] [--worlds W] [--years Y] [--counts TSV] CONFIG...
+ *   --counts  the SASS counts of scripts/sass_roofline.py (default build/cuda/sass_counts.tsv) */
 #include <math.h>
 #include <omp.h>
 #include <stdio.h>
@@ -26,43 +28,80 @@
 
 #ifdef HC_HAVE_CUDA
 
-/* ---- the roofline (docs/performance.md "GPU" derives these counts) */
+/* ---- the roofline, from the instructions of the built kernel (scripts/sass_roofline.py
+ * counts them in the sm_90 SASS, per firm-step and pipe, for every number of roles, into
+ * the TSV that --counts names; docs/performance.md "The roofline" says how) */
 
-/* Operations of one firm at one step with R roles, counted in the PTX of hc_firm_step
- * (the FP32 pipe: add, mul, fma, compare-select, conversions, and the Newton steps of
- * IEEE division; the MUFU: ex2 of expf and the reciprocal seeds of divisions), and of the
- * in-block sums (FP64: the conversions and adds of HC_N_SUMS sums). */
-static double fp32_ops(int R) { return 78.0 * R + 92.0; }
-static double mufu_ops(int R) { return 3.0 * R + 6.0; }
-static const double fp64_ops = 35.0;
-/* Device memory per firm-step: the firm's change at whole years (4 bytes every
- * steps_per_year steps), the block partials (HC_N_SUMS doubles per 128 firms) written and
- * read back by the reduction. */
-static double device_bytes(int S) { return 4.0 / S + 2.0 * 8.0 * 10.0 / 128.0; }
+enum { P_ISSUE, P_FP32, P_INT, P_FP64, P_MUFU, P_CONV, P_LSU, N_PIPES };
+static const char *const pipe_names[N_PIPES] = {"issue", "FP32",        "integer",   "FP64",
+                                                "MUFU",  "conversions", "load/store"};
 
-/* Per SM and clock, by compute capability: FP32 lanes, FP64 lanes; 16 MUFU on all. */
-static void sm_rates(int major, int minor, double *fp32, double *fp64)
+/* counts[pipe] per firm-step for R roles (counts[P_ISSUE]: every instruction); 0 when the
+ * file or its row is missing. */
+static int read_counts(const char *path, int R, double counts[N_PIPES])
 {
-    *fp32 = (major == 8 && minor == 0) ? 64.0 : 128.0; /* A100: 64; 8.6, 8.9, 9.0, 10.x, 12.x: 128 */
-    *fp64 = (major == 8 && minor == 0) ? 32.0 : (major == 9 || major == 10) ? 64.0 : 2.0;
+    char line[512];
+    FILE *f = fopen(path, "r");
+    int found = 0;
+    if (!f) return 0;
+    while (!found && fgets(line, sizeof(line), f)) {
+        int cap, roles;
+        double c[8];
+        if (sscanf(line, "%d %d %lf %lf %lf %lf %lf %lf %lf %lf", &cap, &roles, &c[0], &c[1], &c[2], &c[3], &c[4],
+                   &c[5], &c[6], &c[7]) == 10 &&
+            roles == R) {
+            for (int p = 0; p < N_PIPES; p++) counts[p] = c[p]; /* total fp32 int fp64 mufu conv lsu (other) */
+            found = 1;
+        }
+    }
+    fclose(f);
+    return found;
+}
+
+/* Per SM and clock, in threads, by compute capability: the issue rate (4 schedulers x 32),
+ * FP32, integer, FP64, MUFU, conversions, load/store. */
+static void sm_rates(int major, int minor, double rate[N_PIPES])
+{
+    rate[P_ISSUE] = 128.0;
+    rate[P_FP32] = (major == 8 && minor == 0) ? 64.0 : 128.0; /* A100: 64; 8.6, 8.9, 9.0, 10.x, 12.x: 128 */
+    rate[P_INT] = 64.0;
+    rate[P_FP64] = (major == 8 && minor == 0) ? 32.0 : (major == 9 || major == 10) ? 64.0 : 2.0;
+    rate[P_MUFU] = 16.0;
+    rate[P_CONV] = 16.0;
+    rate[P_LSU] = 32.0;
+}
+
+/* Device memory per firm-step: the firm's change at whole years (4 bytes every
+ * steps_per_year steps), the block partials (HC_N_SUMS doubles per block) written and read
+ * back by the reduction. */
+static double device_bytes(int S)
+{
+    return 4.0 / S + 2.0 * 8.0 * (double)HC_N_SUMS / 128.0; /* HC_CUDA_BLOCK firms a block */
 }
 
 typedef struct {
-    double fp32, mufu, fp64, memory, bound;
+    double pipe[N_PIPES], memory, bound; /* firm-steps/s each allows; bound: the least (0: no counts) */
+    const char *limit;
 } roofline;
 
-static roofline roofline_of(const hc_cuda_device *d, int R, int S)
+static roofline roofline_of(const hc_cuda_device *d, const double counts[N_PIPES], int S)
 {
     roofline r;
-    double lanes32, lanes64;
+    double rate[N_PIPES];
     const double hz = (double)d->clock_khz * 1e3 * (double)d->sm_count;
     const double bandwidth = 2.0 * (double)d->memory_clock_khz * 1e3 * (double)d->memory_bus_bits / 8.0;
-    sm_rates(d->cc_major, d->cc_minor, &lanes32, &lanes64);
-    r.fp32 = hz * lanes32 / fp32_ops(R);
-    r.mufu = hz * 16.0 / mufu_ops(R);
-    r.fp64 = hz * lanes64 / fp64_ops;
+    sm_rates(d->cc_major, d->cc_minor, rate);
     r.memory = bandwidth / device_bytes(S);
-    r.bound = fmin(fmin(r.fp32, r.mufu), fmin(r.fp64, r.memory));
+    r.bound = r.memory;
+    r.limit = "memory";
+    for (int p = 0; p < N_PIPES; p++) {
+        r.pipe[p] = counts[p] > 0 ? hz * rate[p] / counts[p] : INFINITY;
+        if (r.pipe[p] < r.bound) {
+            r.bound = r.pipe[p];
+            r.limit = pipe_names[p];
+        }
+    }
+    if (counts[P_ISSUE] <= 0) r.bound = 0.0;
     return r;
 }
 
@@ -123,8 +162,10 @@ static double worst_sum_difference(const hc_results *a, const hc_results *b)
     return worst;
 }
 
-static int bench(char **paths, int n_cfg, const long long *sizes, int n_sizes, long long worlds, int years)
+static int bench(char **paths, int n_cfg, const long long *sizes, int n_sizes, long long worlds, int years,
+                 const char *counts_path)
 {
+    double counts[N_PIPES] = {0};
     hc_cuda_device dev[HC_CUDA_MAX_DEVICES];
     int devices[HC_CUDA_MAX_DEVICES], n_dev, n_listed, i, sz, R = 0, S = 4, rc = 1;
     hc_error err;
@@ -177,10 +218,10 @@ static int bench(char **paths, int n_cfg, const long long *sizes, int n_sizes, l
                 free(x);
             }
         }
-        printf("check: CPU and GPU world sums at %lld firms: worst relative difference %.3g (limit 1e-4): %s\n",
-               sizes[0], worst, worst <= 1e-4 ? "ok" : "FAILED, nothing timed");
+        printf("check: CPU and GPU world sums at %lld firms: worst relative difference %.3g (limit %g): %s\n", sizes[0],
+               worst, HC_CUDA_AGREEMENT_REL, worst <= HC_CUDA_AGREEMENT_REL ? "ok" : "FAILED, nothing timed");
         printf("CPU backend: %.3g firm-steps/s on %d thread(s)\n\n", cpu_rate, omp_get_max_threads());
-        rc = worst <= 1e-4 ? 0 : 1;
+        rc = worst <= HC_CUDA_AGREEMENT_REL ? 0 : 1;
     validate_done:
         hc_results_free(&cpu);
         hc_results_free(&gpu);
@@ -189,14 +230,22 @@ static int bench(char **paths, int n_cfg, const long long *sizes, int n_sizes, l
     }
 
     /* 2. The device and its roofline. */
+    if (!read_counts(counts_path, R, counts))
+        printf("roofline: no SASS counts for %d roles in %s (make roofline writes them)\n", R, counts_path);
+    else
+        printf("roofline: %.0f instructions per firm-step for %d roles (sm_90 SASS, %s)\n", counts[P_ISSUE], R,
+               counts_path);
     for (i = 0; i < n_dev; i++) {
         const hc_cuda_device *d = &dev[devices[i]];
-        const roofline r = roofline_of(d, R, S);
+        const roofline r = roofline_of(d, counts, S);
         printf("GPU %d: %s, compute capability %d.%d, %d SMs at %d MHz, memory %.0f GB/s, %.1f GiB\n", d->ordinal,
                d->name, d->cc_major, d->cc_minor, d->sm_count, d->clock_khz / 1000,
                2.0 * d->memory_clock_khz * 1e3 * d->memory_bus_bits / 8.0 / 1e9, (double)d->total_bytes / 1073741824.0);
-        printf("  roofline for %d roles, firm-steps/s: FP32 %.3g, MUFU %.3g, FP64 %.3g, memory %.3g: bound %.3g\n", R,
-               r.fp32, r.mufu, r.fp64, r.memory, r.bound);
+        if (r.bound > 0.0) {
+            printf("  roofline, firm-steps/s:");
+            for (int p = 0; p < N_PIPES; p++) printf(" %s %.3g,", pipe_names[p], r.pipe[p]);
+            printf(" memory %.3g: bound %.3g (%s)\n", r.memory, r.bound, r.limit);
+        }
     }
     printf("\n| firms | worlds x firms | wall s | firm-steps/s | world paths s | firm sampling s | steps and block "
            "sums s | reduction s | copy back s | percentiles s | GPU / CPU | of roofline |\n");
@@ -239,13 +288,13 @@ static int bench(char **paths, int n_cfg, const long long *sizes, int n_sizes, l
         if (ok) {
             /* timing sums the GPUs' kernel times, so steps / firm_steps is the rate of one
              * GPU: compared with one GPU's bound (the GPUs of a run are assumed alike). */
-            bound = roofline_of(&dev[devices[0]], R, S).bound;
+            bound = roofline_of(&dev[devices[0]], counts, S).bound;
             steps = (double)n_cfg * (double)worlds * (double)firms * (double)(res.n_steps + 1);
             rate = steps / res.simulate_seconds;
             printf("| %.0e | %lld x %lld | %.3f | %.3g | %.4f | %.4f | %.4f | %.4f | %.4f | %.4f | %.1f | %.0f %% |\n",
                    (double)sizes[sz], worlds, firms, res.simulate_seconds, rate, timing.world_paths,
                    timing.firm_sampling, timing.firm_steps, timing.reduction, timing.copy_back, pct_seconds,
-                   cpu_rate > 0 ? rate / cpu_rate : 0.0, 100.0 * (steps / timing.firm_steps) / bound);
+                   cpu_rate > 0 ? rate / cpu_rate : 0.0, bound > 0 ? 100.0 * (steps / timing.firm_steps) / bound : 0.0);
         } else {
             printf("| %.0e | %lld x %lld | failed (see above) |\n", (double)sizes[sz], worlds, firms);
         }
@@ -266,6 +315,7 @@ int main(int argc, char **argv)
 {
     long long sizes[MAX_SIZES] = {1000000LL, 10000000LL, 100000000LL}, worlds = 100;
     int n_sizes = 3, years = 10, i = 1;
+    const char *counts = "build/cuda/sass_counts.tsv";
     while (i < argc && strncmp(argv[i], "--", 2) == 0) {
         if (strcmp(argv[i], "--sizes") == 0 && i + 1 < argc) {
             char *p = argv[i + 1], *end;
@@ -279,6 +329,9 @@ int main(int argc, char **argv)
         } else if (strcmp(argv[i], "--worlds") == 0 && i + 1 < argc) {
             worlds = atoll(argv[i + 1]);
             i += 2;
+        } else if (strcmp(argv[i], "--counts") == 0 && i + 1 < argc) {
+            counts = argv[i + 1];
+            i += 2;
         } else if (strcmp(argv[i], "--years") == 0 && i + 1 < argc) {
             years = atoi(argv[i + 1]);
             i += 2;
@@ -287,7 +340,8 @@ int main(int argc, char **argv)
         }
     }
     if (i >= argc || argc - i > MAX_CONFIGS || n_sizes < 1 || worlds < 1 || years < 1) {
-        fprintf(stderr, "usage: gpu_bench [--sizes N,N,...] [--worlds W] [--years Y] CONFIG... (at most %d)\n",
+        fprintf(stderr,
+                "usage: gpu_bench [--sizes N,N,...] [--worlds W] [--years Y] [--counts TSV] CONFIG... (at most %d)\n",
                 MAX_CONFIGS);
         return 2;
     }
@@ -297,7 +351,7 @@ int main(int argc, char **argv)
             return 2;
         }
 #ifdef HC_HAVE_CUDA
-    return bench(argv + i, argc - i, sizes, n_sizes, worlds, years);
+    return bench(argv + i, argc - i, sizes, n_sizes, worlds, years, counts);
 #else
     printf("skipped: no GPU (this build has no CUDA backend: nvcc was not found when it was built)\n");
     return 0;

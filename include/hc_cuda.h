@@ -16,6 +16,14 @@
 /* The fat binary holds SASS for compute capability 8.0 (which 8.6 and 8.9 also run) and
  * 9.0, and compute_90 PTX that the driver compiles for newer GPUs. 7.x has no code. */
 #define HC_CUDA_MIN_CC_MAJOR 8
+/* How closely a GPU run must agree with the CPU's, relative (tests/gpu, bench/gpu_bench.c;
+ * tests/gpu/compare_bands.py's default). Both sides compute the model's float operations
+ * as written (no contraction: -ffp-contract=off, --fmad=false) and only double exp, log,
+ * log1p and pow differ (libdevice against glibc, by an ulp or two): a firm's float change
+ * is then the same bits, and a world's double sum differs by its summation order alone
+ * (about 1e-15). One float ulp is 6e-8: a contraction or an operation done another way
+ * fails this (tests/cli_cuda.sh's FMA mutant shows it). */
+#define HC_CUDA_AGREEMENT_REL 1e-9
 
 /* One visible GPU, as `headcount devices` shows it. */
 typedef struct {

@@ -9,6 +9,8 @@
 #                    compute-sanitizer (tests/gpu/); FAILS without a usable GPU ("no usable
 #                    GPU: nothing was checked"); `make test` reports them "skipped: no GPU"
 #   make bench-gpu   firm-steps/s for 1e6, 1e7, 1e8 firms against the CPU and the roofline
+#   make roofline    the instructions per firm-step counted in the kernels' SASS, the bound
+#                    they set on an H100/H200, and the registers and occupancy of each build
 #   make CUDA_BACKEND=0   the CPU program only, even where nvcc exists
 #
 # Without nvcc ($(CUDA)/bin/nvcc, or NVCC=...) the CPU program builds as before.
@@ -50,7 +52,9 @@ CUDA_GENCODE := -gencode arch=compute_80,code=sm_80 -gencode arch=compute_90,cod
 # --fmad=false: no fused multiply-add, as the C code's -ffp-contract=off, so the GPU
 # computes the model's float operations as written (and the percentiles bit for bit).
 # -lineinfo: compute-sanitizer and profilers name source lines; it changes no code.
-NVCC_FLAGS   := -std=c++17 -O3 --fmad=false -lineinfo -Iinclude $(CUDA_GENCODE) -Xptxas -v \
+# --compress-mode=size: the fatbin a fifth the size (the driver inflates it at load), so
+# the program and the GPU tools fit the offline bundle (mk/gpu_bundle.mk); no code changes.
+NVCC_FLAGS   := -std=c++17 -O3 --fmad=false -lineinfo --compress-mode=size -Iinclude $(CUDA_GENCODE) -Xptxas -v \
                 --Werror all-warnings -Xcompiler -Wall,-Wextra,-Werror
 
 ALL_CFLAGS += -DHC_HAVE_CUDA -isystem $(CUDA)/include
@@ -101,6 +105,20 @@ $(CUDA_BUILD)/%.o: kernels/%.cu $(CUDA_HEADERS) $(CUDA_BUILD)/flags.stamp
 $(CUDA_LIB): $(CUDA_OBJ)
 	@echo "  AR      $@"
 	$(Q)rm -f $@ && ar rcs $@ $^
+
+# The roofline counted from the machine code (scripts/sass_roofline.py; cuobjdump from
+# PyPI where the toolkit has none): the instructions per firm-step by pipe, which gpu_bench
+# reads, and the tables of docs/performance.md "The roofline". Without cuobjdump (no
+# network) bench-gpu still runs, and says it has no counts.
+SASS_COUNTS := $(CUDA_BUILD)/sass_counts.tsv
+$(SASS_COUNTS): $(CUDA_CAPS:%=$(CUDA_BUILD)/firm_steps_r%.o) scripts/sass_roofline.py scripts/nvidia_tools.sh
+	@echo "  SASS    $(CUDA_BUILD)/firm_steps_r*.o: instructions per firm-step"
+	$(Q)$(PYTHON) scripts/sass_roofline.py --build $(CUDA_BUILD) --counts $@ >$(CUDA_BUILD)/roofline.md || \
+	    echo "  (no SASS counts: scripts/sass_roofline.py failed; the roofline is left out)"
+.PHONY: roofline
+roofline: $(SASS_COUNTS)
+	@cat $(CUDA_BUILD)/roofline.md
+bench-gpu gpu-bundle: $(SASS_COUNTS)
 
 else # no nvcc
 
@@ -165,10 +183,15 @@ $(EMU_BUILD)/cmd_devices.o: $(EMU_BUILD)/%.o: src/commands/%.c $(HEADERS) $(EMU_
 	@echo "  CC      $< (emulator)"
 	$(Q)$(CC) $(EMU_CFLAGS) -c $< -o $@
 
+# Linked by the C compiler's driver under MPI=1 (mpicc brings MPI's libraries; the
+# emulator's C++ needs libstdc++ then), by the C++ compiler otherwise.
+EMU_LD        = $(if $(filter 1,$(MPI)),$(CC),$(CXX))
+EMU_LD_EXTRA  = $(if $(filter 1,$(MPI)),-lstdc++)
+
 $(EMU_BUILD)/headcount: $(EMU_OBJ) $(EMU_BUILD)/cmd_devices.o $(LIB_OBJ) $(CLI_OBJ) $(BUILD)/obj/commands/main.o
 	@echo "  LD      $@ (emulated GPUs)"
-	$(Q)$(CXX) $(LDFLAGS) $(EMU_OBJ) $(EMU_BUILD)/cmd_devices.o $(EMU_LIB_OBJ) \
-	    $(filter-out $(BUILD)/obj/commands/cmd_devices.o,$(CLI_OBJ)) $(BUILD)/obj/commands/main.o $(EMU_LDLIBS) -o $@
+	$(Q)$(EMU_LD) $(LDFLAGS) $(EMU_OBJ) $(EMU_BUILD)/cmd_devices.o $(EMU_LIB_OBJ) \
+	    $(filter-out $(BUILD)/obj/commands/cmd_devices.o,$(CLI_OBJ)) $(BUILD)/obj/commands/main.o $(EMU_LDLIBS) $(EMU_LD_EXTRA) -o $@
 
 $(EMU_BUILD)/gpu_checks: tests/gpu/gpu_checks.c
 $(EMU_BUILD)/gpu_bench: bench/gpu_bench.c
@@ -176,6 +199,24 @@ $(EMU_BUILD)/gpu_checks $(EMU_BUILD)/gpu_bench: $(EMU_OBJ) $(LIB_OBJ) $(HEADERS)
 	@echo "  CC      $(filter %.c,$^) (emulated GPUs)"
 	$(Q)$(CC) $(EMU_CFLAGS) -c $(filter %.c,$^) -o $@.o
 	$(Q)$(CXX) $(LDFLAGS) $@.o $(EMU_OBJ) $(EMU_LIB_OBJ) $(EMU_LDLIBS) -o $@
+
+# A mutant: the emulated model kernel with contracted float arithmetic (a*b+c as one FMA, as
+# nvcc computes without --fmad=false). tests/cli_cuda.sh runs its gpu_checks, which must
+# fail the CPU agreement at HC_CUDA_AGREEMENT_REL: the tolerance catches a contraction.
+EMU_FMA      := $(EMU_BUILD)/fma-mutant
+EMU_FMA_OBJ  := $(EMU_CAPS:%=$(EMU_FMA)/firm_steps_r%.o)
+TEST_DEPS    += $(EMU_FMA)/gpu_checks
+
+$(EMU_FMA)/firm_steps_r%.o: $(EMU_BUILD)/firm_steps.cpp $(EMU_HEADERS)
+	@mkdir -p $(@D)
+	@echo "  CXX     $< (emulator, roles <= $*, FMA mutant)"
+	$(Q)$(CXX) $(EMU_CXXFLAGS) -ffp-contract=fast $(if $(filter x86_64,$(shell uname -m)),-mfma) \
+	    -DHC_FIRM_ROLE_CAP=$* -c $< -o $@
+
+$(EMU_FMA)/gpu_checks: $(EMU_BUILD)/gpu_checks $(EMU_FMA_OBJ)
+	@echo "  LD      $@ (emulated GPUs, FMA mutant)"
+	$(Q)$(CXX) $(LDFLAGS) $(EMU_BUILD)/gpu_checks.o $(EMU_FMA_OBJ) $(filter-out $(EMU_CAPS:%=$(EMU_BUILD)/firm_steps_r%.o),$(EMU_OBJ)) \
+	    $(EMU_LIB_OBJ) $(EMU_LDLIBS) -o $@
 
 $(EMU_BUILD):
 	mkdir -p $@

@@ -1,7 +1,8 @@
 # mk/mpi.mk: the MPI build (docs/cluster.md).
 #
 #   make MPI=1     $(BUILD)/headcount built with Open MPI's mpicc and -DHC_HAVE_MPI
-#   make test      also builds the MPI variant in build/mpi/ for tests/cli_mpi.sh
+#   make test      also builds the MPI variant in build/mpi/ for tests/cli_mpi.sh, and its
+#                  build over the CPU emulator of GPUs (build/mpi/emu/headcount: MPI x GPU)
 #
 # The plain build needs no MPI. mpicc wraps the C compiler; pick another one with
 # OMPI_CC (e.g. `OMPI_CC=clang make MPI=1`), or another wrapper with MPICC=.
@@ -35,7 +36,7 @@ $(LIB_OBJ) $(CLI_OBJ) $(BUILD)/obj/commands/main.o: $(BUILD)/mpi.stamp
 TEST_DEPS += mpi-variant
 mpi-variant:
 	@if command -v $(or $(MPICC),mpicc) >/dev/null 2>&1; then \
-	    $(MAKE) --no-print-directory MPI=1 BUILD=$(MPI_BUILD) $(MPI_BUILD)/headcount; \
+	    $(MAKE) --no-print-directory MPI=1 BUILD=$(MPI_BUILD) $(MPI_BUILD)/headcount $(MPI_BUILD)/emu/headcount; \
 	else \
 	    echo "✗ no mpicc: MPI tests will be skipped (apt-get install openmpi-bin libopenmpi-dev)"; \
 	fi

@@ -9,7 +9,8 @@
 #  - the program without a GPU: `devices`, --backend auto/cuda, --devices;
 #  - the backend's host code and the kernels' code run on the CPU emulator of
 #    tests/gpu/emu: the whole GPU suite (tests/gpu/run.sh) at small sizes, under three
-#    thread schedules, with allocations that fail and with too little memory;
+#    thread schedules, with allocations that fail and with too little memory; the CPU
+#    agreement's tolerance failing an FMA-contracted mutant of the model kernel;
 #  - the GPU suite itself, which says "skipped: no GPU" where there is none.
 set -u
 cd "$(dirname "$0")/.."
@@ -191,6 +192,31 @@ ok $? "--devices with --backend cpu is a usage error"
 
 # --- the CPU emulator of the CUDA runtime (tests/gpu/emu): the backend's own code, run
 fold "emulated GPU" env HC="$EMU" CHECKS=$B/emu/gpu_checks HC_GPU_QUICK=1 HC_GPU_EMULATED=1 bash tests/gpu/run.sh
+# The agreement's tolerance (HC_CUDA_AGREEMENT_REL, 1e-9) catches a contraction: the model
+# kernel built with FMAs (mk/cuda.mk's mutant) moves sums by some 1e-7 and firms by float
+# ulps, which the former 1e-4 and 1e-3-point tolerances let through.
+if [ "$(uname -m)" = x86_64 ] && ! grep -qw fma /proc/cpuinfo; then
+    skip "emulated GPU: an FMA-contracted model kernel fails the CPU agreement" "this CPU has no FMA instructions"
+else
+    "$B/emu/fma-mutant/gpu_checks" --quick >"$TMP/fma.tap" 2>&1
+    grep -q "^not ok .* gpu_world_sums_should_match_cpu_world_by_world_within_1e-9" "$TMP/fma.tap" &&
+        grep -q "^not ok .* gpu_firm_changes_should_match_cpu_firm_by_firm" "$TMP/fma.tap" &&
+        grep -q "^ok .* gpu_firm_changes_should_match_cpu_firm_by_firm" < <("$B/emu/gpu_checks" --quick 2>&1)
+    ok $? "emulated GPU: an FMA-contracted model kernel fails the CPU agreement, world sums and firm by firm"
+fi
+# compare_bands.py (the bands' agreement): one number of the GPU's tables moved by one float
+# ulp (6e-8 relative) fails; the same tables pass.
+"$EMU" run "${SMALL[@]}" --backend cpu -o "$TMP/cb_cpu" "${CONFIGS[@]}" 2>/dev/null &&
+    "$EMU" run "${SMALL[@]}" --backend cuda -o "$TMP/cb_gpu" "${CONFIGS[@]}" 2>/dev/null &&
+    /usr/bin/python3 tests/gpu/compare_bands.py "$TMP/cb_cpu" "$TMP/cb_gpu" --worlds 8 --firms 150 >/dev/null &&
+    for f in bands firms; do
+        rm -rf "$TMP/cb_bad" && cp -r "$TMP/cb_gpu" "$TMP/cb_bad" &&
+            awk -F, -v OFS=, 'NR == 3 { $5 = sprintf("%.10g", $5 * (1 + 6e-8)) } { print }' \
+                "$TMP/cb_gpu/$f.csv" >"$TMP/cb_bad/$f.csv" && ! cmp -s "$TMP/cb_gpu/$f.csv" "$TMP/cb_bad/$f.csv" &&
+            ! /usr/bin/python3 tests/gpu/compare_bands.py "$TMP/cb_cpu" "$TMP/cb_bad" --worlds 8 --firms 150 \
+                >/dev/null || break
+    done
+ok $? "compare_bands.py: the same tables pass; one value of bands.csv or firms.csv one float ulp off fails"
 base=(--quiet --force --worlds 10 --firms 150 --years 2 "${CONFIGS[@]}")
 "$EMU" run "${base[@]}" --backend cuda -o "$TMP/e_fwd" 2>/dev/null &&
     HC_EMU_SCHEDULE=reverse "$EMU" run "${base[@]}" --backend cuda -o "$TMP/e_rev" 2>/dev/null &&

@@ -92,6 +92,35 @@ ok $? "mpirun -np 4 with 3 worlds (a rank with none): run succeeds"
 same_outputs "3 worlds on 4 ranks" "$TMP/few"
 SMALL=(--quiet --worlds 25 --firms 30 --years 3 --threads 1)
 
+# --- GPUs under MPI: the ranks of a node share its GPUs (src/engines/simulate.c, the hook
+# of hc_mpi.h). The MPI build over the CPU emulator (build/mpi/emu/headcount), 2 ranks x 2
+# emulated GPUs and 3 ranks x 2, against one process on one emulated GPU, byte for byte;
+# HC_EMU_LOG=2 names each GPU the first time a process launches on it, so each rank's
+# line says which GPU it took (both GPUs in each rank would print four lines).
+HC_MPI_EMU="$PWD/${HC_BUILD:-build}/mpi/emu/headcount"
+if [ ! -x "$HC_MPI_EMU" ]; then
+    echo "not ok $((n + 1)) - the MPI build over the GPU emulator is built ($HC_MPI_EMU: make test builds it)"
+    n=$((n + 1))
+else
+    HC_EMU_DEVICES=1 "${MPI_ENV[@]}" "$HC_MPI_EMU" run "${SMALL[@]}" --backend cuda -o "$TMP/gpu1" \
+        "${CONFIGS[@]}" >"$TMP/gpu1.log" 2>&1
+    ok $? "emulated GPU: one process on one GPU (the reference)"
+    for np in 2 3; do
+        "${MPIRUN[@]}" -np "$np" -x HC_EMU_DEVICES=2 -x HC_EMU_LOG=2 "$HC_MPI_EMU" run "${SMALL[@]}" \
+            --backend cuda -o "$TMP/gpu_np$np" "${CONFIGS[@]}" >"$TMP/gpu_np$np.log" 2>&1
+        ok $? "emulated GPU: mpirun -np $np over 2 GPUs succeeds"
+        bad=0
+        for f in bands.csv firms.csv summary.md; do cmp -s "$TMP/gpu1/$f" "$TMP/gpu_np$np/$f" || bad=1; done
+        ok $bad "emulated GPU: mpirun -np $np x 2 GPUs writes the bytes of one process on one GPU"
+    done
+    # 2 ranks: GPU 0 and GPU 1 once each; 3 ranks: the third shares GPU 0
+    [ "$(grep -c '^emu: GPU 0 runs kernels' "$TMP/gpu_np2.log")" -eq 1 ] &&
+        [ "$(grep -c '^emu: GPU 1 runs kernels' "$TMP/gpu_np2.log")" -eq 1 ] &&
+        [ "$(grep -c '^emu: GPU 0 runs kernels' "$TMP/gpu_np3.log")" -eq 2 ] &&
+        [ "$(grep -c '^emu: GPU 1 runs kernels' "$TMP/gpu_np3.log")" -eq 1 ]
+    ok $? "emulated GPU: each rank takes its share of the node's GPUs by local rank"
+fi
+
 # --- failures end the whole job, with the failing rank's message and no output
 for rank in 1 0; do
     mpi_run 3 "$TMP/fail$rank" -x HC_TEST_FAIL_RANK=$rank --

@@ -22,6 +22,22 @@ static int run_cuda(const hc_backend *b, const hc_plan *p, hc_results *res, hc_e
 {
     return hc_run_cuda(p, (const hc_cuda_options *)b->ctx, res, NULL, err);
 }
+
+/* Under MPI the ranks of a node share its GPUs (hc_mpi.h's hook): of the n usable GPUs,
+ * rank r of the node's s ranks takes those listed at r, r + s, r + 2s... or, with fewer
+ * GPUs than ranks, GPU r % n (ranks then share one). The devices into co; which GPUs run
+ * which worlds changes no result (src/engines/engine_cuda_host.c). */
+static void take_node_share(const int *usable, int n, hc_cuda_options *co)
+{
+    const int r = hc_mpi_local_rank(), s = hc_mpi_local_size();
+    int i;
+    co->n_devices = 0;
+    if (n <= s) {
+        co->devices[co->n_devices++] = usable[r % n];
+        return;
+    }
+    for (i = r; i < n; i += s) co->devices[co->n_devices++] = usable[i];
+}
 #endif
 
 /* The backend o asks for, into b (ctx pointing into co or o). Returns 0, or non-zero
@@ -34,7 +50,7 @@ static int choose_backend(const hc_plan *p, const hc_sim_options *o, hc_backend 
     {
         hc_cuda_options *co = (hc_cuda_options *)co_;
         hc_error why;
-        int chosen[HC_CUDA_MAX_DEVICES];
+        int chosen[HC_CUDA_MAX_DEVICES], n_usable;
         if (strcmp(o->backend, "cpu") == 0) return 0;
         /* The CUDA kernels draw every world's inputs themselves and do not read a world-input
          * design yet (hc_design.h: --sampling lhs, --sobol, `correlations`): such a run stays
@@ -54,7 +70,9 @@ static int choose_backend(const hc_plan *p, const hc_sim_options *o, hc_backend 
         memset(co, 0, sizeof(*co));
         co->n_devices = o->n_devices < HC_CUDA_MAX_DEVICES ? o->n_devices : HC_CUDA_MAX_DEVICES;
         memcpy(co->devices, o->devices, sizeof(int) * (size_t)co->n_devices);
-        if (hc_cuda_select_devices(co->devices, co->n_devices, chosen, &why) > 0) {
+        if ((n_usable = hc_cuda_select_devices(co->devices, co->n_devices, chosen, &why)) > 0) {
+            /* GPUs named with --devices are every rank's; else each rank takes its share */
+            if (co->n_devices == 0 && hc_mpi_local_size() > 1) take_node_share(chosen, n_usable, co);
             b->run = run_cuda;
             b->ctx = co;
             return 0;

@@ -8,7 +8,8 @@
  *   HC_EMU_DEVICE_KIB     memory of each, KiB (default 262144); cudaMalloc fails beyond it
  *   HC_EMU_REPORT_KIB     free memory cudaMemGetInfo reports instead of the truth, to make
  *                         the backend's first allocation fail and its chunk shrink
- *   HC_EMU_LOG            1: say on stderr when an allocation fails
+ *   HC_EMU_LOG            1: say on stderr when an allocation fails; 2: also the first
+ *                         kernel each emulated GPU runs (which GPUs a process used)
  *   HC_EMU_SCHEDULE       order the threads of a block run between barriers: forward
  *                         (default), reverse or random */
 #include <setjmp.h>
@@ -20,6 +21,7 @@
 #include <time.h>
 #include <ucontext.h>
 #include <unistd.h>
+#include <atomic>
 #include <mutex>
 #include <vector>
 #include "cuda_runtime.h"
@@ -439,6 +441,11 @@ void hc_emu_launch(unsigned grid, unsigned block, cudaStream_t stream, const std
     unsigned g, t;
     int w;
     (void)stream;
+    if (env_long("HC_EMU_LOG", 0) >= 2) {
+        static std::atomic<bool> announced[64];
+        if (current_device < 64 && !announced[current_device].exchange(true))
+            fprintf(stderr, "emu: GPU %d runs kernels\n", current_device);
+    }
     if (grid == 0 || block == 0 || block > 1024) {
         last_error = cudaErrorInvalidConfiguration;
         return;
