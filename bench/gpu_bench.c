@@ -94,7 +94,7 @@ static int alloc(const hc_config *cfg, int n, hc_results *r)
 {
     hc_error err;
     if (hc_results_alloc(r, n, 0, cfg[0].worlds, cfg[0].firms_per_world, cfg[0].years * cfg[0].steps_per_year,
-                         cfg[0].steps_per_year, cfg[0].years, &err)) {
+                         cfg[0].steps_per_year, cfg[0].years, cfg[0].model.n_roles, &err)) {
         fprintf(stderr, "gpu_bench: %s\n", err.message);
         return 1;
     }

@@ -49,7 +49,7 @@ static void run(const hc_config *cfg, hc_results *res)
 {
     hc_error err;
     if (hc_results_alloc(res, 1, 0, cfg->worlds, cfg->firms_per_world, cfg->model.n_steps, cfg->steps_per_year,
-                         cfg->years, &err) != 0 ||
+                         cfg->years, cfg->model.n_roles, &err) != 0 ||
         hc_run_cpu(&(hc_plan){.models = cfg, .n_models = 1}, 1, res, &err) != 0)
         fail_msg("run: %s", err.message);
 }
@@ -232,7 +232,7 @@ static void pick_should_take_the_nearest_rank_with_ties_by_world_then_firm(void 
     hc_traced_firm out[5];
     hc_error err;
     (void)state;
-    assert_int_equal(hc_results_alloc(&res, 1, 10, 2, 3, 4, 4, 1, &err), 0);
+    assert_int_equal(hc_results_alloc(&res, 1, 10, 2, 3, 4, 4, 1, 1, &err), 0);
     memcpy(hc_results_firm_change(&res, 0, 1), change, sizeof change);
     assert_int_equal(hc_trace_pick(&res, 0, p, 5, out, &err), 0);
     /* sorted: -1 (0,1), 2 (0,2), 2 (1,0), 2 (1,2), 5 (0,0), 9 (1,1); ranks round(5 p / 100) */

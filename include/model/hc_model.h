@@ -408,10 +408,14 @@ typedef struct {
     float wage_bill; /* wages paid to the people employed at t, USD/yr */
     float exposed;   /* sum_r x_r D_r,t */
     float Y, Ycf;    /* output with and without AI, USD/yr at wages */
+    float demand;    /* H0 (1+g)^tau Q_{t-1}: D_r,t = s_r times it */
     float weight;    /* w_f */
     int rolled_back; /* rb_t: automated share lower than at the whole year before */
     int capped;      /* capped_t: the budget holds adoption down */
     int uses_ai;     /* u_t */
+    /* per role r < n_roles (roles.csv): the summands of Hr_t and A_t */
+    float role_people[HC_FIRM_ROLE_CAP];    /* D_r,t (1 - a_r,t - g_r,t theta / (1 + theta)) */
+    float role_automated[HC_FIRM_ROLE_CAP]; /* a_r,t D_r,t */
 } hc_firm_out;
 
 /* The step's intermediate quantities, for `headcount trace` (hc_firm_step_detail). */
@@ -634,6 +638,8 @@ HC_HD void hc_firm_step_detail(const hc_model *m, const hc_world_step *ws, const
         spend = hc_role_sum(spend, D * (a * Kbar[r] + g * Kaug[r] * aug_cost), r, R);
         A = hc_role_sum(A, a * D, r, R);
         Hr = hc_role_sum(Hr, D * kept, r, R);
+        out->role_people[r] = D * kept;
+        out->role_automated[r] = a * D;
         wages_kept = hc_role_sum(wages_kept, D * W * kept, r, R);
         wages_all = hc_role_sum(wages_all, D * W, r, R);
         unit_wages = hc_role_sum(unit_wages, m->role_share[r] * W, r, R);
@@ -648,6 +654,7 @@ HC_HD void hc_firm_step_detail(const hc_model *m, const hc_world_step *ws, const
     out->Hp = u * f->platform_staff;
     out->H = Hr + out->Ho + out->Hn + out->Hs + out->Hp;
     out->Hcf = f->H0 * growth;
+    out->demand = demand;
     out->spend = spend;
     out->wage_bill = wages_kept + (out->Ho + out->Hn) * f->wage_oversight * wage_index +
                      (out->Hs + out->Hp) * f->wage_specialist * wage_index;
@@ -717,6 +724,7 @@ typedef enum {
     HC_SUM_Y,
     HC_SUM_YCF,
     HC_SUM_WEIGHT,
+    HC_SUM_DEMAND, /* sum_f w_f H0 (1+g)^tau Q_{t-1}: role r's demand is s_r times it */
     HC_N_SUMS
 } hc_sum_id;
 
@@ -742,6 +750,30 @@ HC_HD void hc_firm_accumulate(double *HC_RESTRICT sums, const hc_firm_out *o)
     sums[HC_SUM_Y] += w * (double)o->Y;
     sums[HC_SUM_YCF] += w * (double)o->Ycf;
     sums[HC_SUM_WEIGHT] += w;
+    sums[HC_SUM_DEMAND] += w * (double)o->demand;
+}
+
+/* Per-role sums (roles.csv), after a world's HC_N_SUMS sums in each step's row: role r's
+ * sum k at [HC_N_SUMS + r * HC_N_ROLE_SUMS + k]. A row holds as many roles as the run's
+ * scenario with the most; a scenario with fewer leaves the rest 0. */
+typedef enum { HC_RSUM_PEOPLE = 0, HC_RSUM_AUTOMATED, HC_N_ROLE_SUMS } hc_role_sum_id;
+
+/* Doubles in one step's row of a world's sums, for n_roles roles. */
+HC_HD int hc_sums_width(int n_roles)
+{
+    return HC_N_SUMS + HC_N_ROLE_SUMS * n_roles;
+}
+
+/* role_sums[r * HC_N_ROLE_SUMS + k] += w_f x, roles 0 .. n_roles - 1, as hc_firm_accumulate
+ * does for the world's sums: each backend adds firms in its own fixed order. */
+HC_HD void hc_firm_accumulate_roles(double *HC_RESTRICT role_sums, const hc_firm_out *o, int n_roles)
+{
+    const double w = (double)o->weight;
+    int r;
+    for (r = 0; r < n_roles; r++) {
+        role_sums[r * HC_N_ROLE_SUMS + HC_RSUM_PEOPLE] += w * (double)o->role_people[r];
+        role_sums[r * HC_N_ROLE_SUMS + HC_RSUM_AUTOMATED] += w * (double)o->role_automated[r];
+    }
 }
 
 /* Firm-level outcome: 100 (H_t / H at step 0 - 1). */

@@ -285,6 +285,54 @@ static void firms_row(const void *ctx, long long i, hc_cell *cells)
     for (k = 0; k < HC_BAND_FIRM_COLS(c->b); k++) num_cell(&cells[2 + k], row[k]);
 }
 
+/* ---- roles: scenario,role,metric,step,year,p...,mean,sd; each scenario its own roles */
+
+static long long role_rows(const run_ctx *c, int s)
+{
+    return (long long)c->cfg[s].model.n_roles * HC_N_ROLE_METRICS * (c->b->n_steps + 1);
+}
+
+static void roles_row(const void *ctx, long long i, hc_cell *cells)
+{
+    const run_ctx *c = (const run_ctx *)ctx;
+    const int steps = c->b->n_steps + 1;
+    int s = 0, role, metric, t, k;
+    const double *row;
+    while (i >= role_rows(c, s)) i -= role_rows(c, s++);
+    role = (int)(i / ((long long)HC_N_ROLE_METRICS * steps));
+    metric = (int)(i / steps % HC_N_ROLE_METRICS);
+    t = (int)(i % steps);
+    row = hc_bands_role(c->b, s, role, metric, t);
+    str_cell(&cells[0], c->cfg[s].name);
+    str_cell(&cells[1], c->cfg[s].role_names[role]);
+    str_cell(&cells[2], hc_role_metric_infos[metric].name);
+    int_cell(&cells[3], t);
+    num_cell(&cells[4], (double)c->cfg[s].start_year + (double)t / (double)c->cfg[s].steps_per_year);
+    for (k = 0; k < HC_BAND_WORLD_COLS(c->b); k++) num_cell(&cells[5 + k], row[k]);
+}
+
+/* roles.csv/json/md: each role's bands across worlds (hc_bands.role). */
+static int write_roles(const char *dir, const run_ctx *rc, unsigned formats, hc_file_list *files, hc_error *err)
+{
+    hc_table t;
+    int s;
+    memset(&t, 0, sizeof(t));
+    t.stem = "roles";
+    t.title = "Bands across worlds per role: each role's own work at every step";
+    add_col(&t, "scenario");
+    add_col(&t, "role");
+    add_col(&t, "metric");
+    add_col(&t, "step");
+    add_col(&t, "year");
+    add_percentile_cols(&t, rc->b->percentiles, rc->b->np);
+    add_col(&t, "mean");
+    add_col(&t, "sd");
+    for (s = 0; s < rc->b->n_scenarios; s++) t.n_rows += role_rows(rc, s);
+    t.row = roles_row;
+    t.ctx = rc;
+    return write_formats(dir, &t, formats, files, err);
+}
+
 /* ---- compare: scenario,baseline,metric,step,year,p...,mean,sd,p_above */
 
 static int compared_index(const hc_compare *c, int k) { return k < c->baseline ? k : k + 1; }
@@ -411,6 +459,8 @@ int hc_write_tables(const char *dir, const hc_bands *b, const hc_world_values *w
     t.row = firms_row;
     t.ctx = &rc;
     if (write_formats(dir, &t, formats & ~HC_FORMAT_CSV, files, err)) return 1;
+
+    if (write_roles(dir, &rc, formats, files, err)) return 1;
 
     if (hc_write_compare(dir, c, formats, files, err)) return 1;
 

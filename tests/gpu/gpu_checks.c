@@ -230,7 +230,7 @@ static int alloc_results(const reference *ref, hc_results *r)
     const hc_config *c = &ref->cfg[0];
     hc_error err;
     if (hc_results_alloc(r, ref->n, 0, c->worlds, c->firms_per_world, c->years * c->steps_per_year,
-                         c->steps_per_year, c->years, &err)) {
+                         c->steps_per_year, c->years, c->model.n_roles, &err)) {
         printf("# %s\n", err.message);
         return 1;
     }
@@ -262,7 +262,7 @@ static int run_gpu(const reference *ref, const hc_cuda_options *o, hc_results *r
 
 static size_t n_sums(const hc_results *r)
 {
-    return (size_t)r->n_scenarios * (size_t)r->worlds * (size_t)(r->n_steps + 1) * HC_N_SUMS;
+    return (size_t)r->n_scenarios * (size_t)r->worlds * (size_t)(r->n_steps + 1) * (size_t)r->n_sums;
 }
 
 static size_t n_changes(const hc_results *r)
