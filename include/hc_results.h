@@ -46,7 +46,8 @@ void hc_results_free(hc_results *r);
 /* w is the index within this slice (0 .. worlds - 1); the world's id is world_begin + w. */
 static inline double *hc_results_sums(const hc_results *r, int s, int64_t w, int t)
 {
-    return r->sums + ((((size_t)s * (size_t)r->worlds + (size_t)w) * (size_t)(r->n_steps + 1) + (size_t)t) * (size_t)r->n_sums);
+    return r->sums +
+           ((((size_t)s * (size_t)r->worlds + (size_t)w) * (size_t)(r->n_steps + 1) + (size_t)t) * (size_t)r->n_sums);
 }
 
 static inline float *hc_results_firm_change(const hc_results *r, int s, int year)

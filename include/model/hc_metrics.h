@@ -72,8 +72,9 @@ HC_HD void hc_role_metrics(const double *sums_t, const double *sums_0, int r, do
     const double demand = share * sums_t[HC_SUM_DEMAND];      /* sum_f w_f D_r,t */
     metric[HC_RM_EMPLOYMENT_CHANGE] = people_0 > 0.0 ? 100.0 * (people / people_0 - 1.0) : 0.0;
     metric[HC_RM_AI_EFFECT] = counterfactual > 0.0 ? 100.0 * (people / counterfactual - 1.0) : 0.0;
-    metric[HC_RM_AUTOMATED_SHARE] =
-        demand > 0.0 ? 100.0 * sums_t[HC_N_SUMS + r * HC_N_ROLE_SUMS + HC_RSUM_AUTOMATED] / demand : 0.0;
+    metric[HC_RM_AUTOMATED_SHARE] = demand > 0.0
+                                        ? 100.0 * sums_t[HC_N_SUMS + r * HC_N_ROLE_SUMS + HC_RSUM_AUTOMATED] / demand
+                                        : 0.0;
 }
 
 #endif

@@ -764,21 +764,25 @@ HC_HD int hc_sums_width(int n_roles)
     return HC_N_SUMS + HC_N_ROLE_SUMS * n_roles;
 }
 
-/* The firm's term w_f x of role sum q = r * HC_N_ROLE_SUMS + k (q below HC_N_ROLE_SUMS
- * times the capacity: the GPU's block sums take the terms in their own order). */
-HC_HD double hc_role_term(const hc_firm_out *o, int q)
+/* The firm's term w_f x of role r's sum `kind` (hc_role_sum_id). The GPU's block sums
+ * take the terms in their own order, with `kind` a constant: a select between the two
+ * arrays on a value known only at run time would move them out of registers. */
+HC_HD double hc_role_term(const hc_firm_out *o, int r, int kind)
 {
-    const int r = q / HC_N_ROLE_SUMS;
-    const float x = q % HC_N_ROLE_SUMS == HC_RSUM_PEOPLE ? o->role_people[r] : o->role_automated[r];
+    const float x = kind == HC_RSUM_PEOPLE ? o->role_people[r] : o->role_automated[r];
     return (double)o->weight * (double)x;
 }
 
-/* role_sums[q] += the firm's term, roles 0 .. n_roles - 1, as hc_firm_accumulate does for
- * the world's sums: each backend adds firms in its own fixed order. */
+/* role_sums[r * HC_N_ROLE_SUMS + kind] += the firm's terms, roles 0 .. n_roles - 1, as
+ * hc_firm_accumulate does for the world's sums: each backend adds firms in its own fixed
+ * order. */
 HC_HD void hc_firm_accumulate_roles(double *HC_RESTRICT role_sums, const hc_firm_out *o, int n_roles)
 {
-    int q;
-    for (q = 0; q < HC_N_ROLE_SUMS * n_roles; q++) role_sums[q] += hc_role_term(o, q);
+    int r;
+    for (r = 0; r < n_roles; r++) {
+        role_sums[r * HC_N_ROLE_SUMS + HC_RSUM_PEOPLE] += hc_role_term(o, r, HC_RSUM_PEOPLE);
+        role_sums[r * HC_N_ROLE_SUMS + HC_RSUM_AUTOMATED] += hc_role_term(o, r, HC_RSUM_AUTOMATED);
+    }
 }
 
 /* Firm-level outcome: 100 (H_t / H at step 0 - 1). */

@@ -20,7 +20,8 @@ int hc_results_alloc(hc_results *r, int n_scenarios, int64_t world_begin, int64_
 {
     const size_t S = (size_t)n_scenarios, W = (size_t)worlds, F = (size_t)firms;
     memset(r, 0, sizeof(*r));
-    if (hc_results_bytes(n_scenarios, worlds, firms, n_steps, years, roles) == SIZE_MAX) /* the counts below would wrap */
+    if (hc_results_bytes(n_scenarios, worlds, firms, n_steps, years, roles) ==
+        SIZE_MAX) /* the counts below would wrap */
         return hc_fail(err,
                        "out of memory: the results of %d scenario(s) x %lld worlds x %lld firms do not fit in "
                        "an address space; lower --worlds or --firms",
