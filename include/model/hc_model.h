@@ -576,11 +576,9 @@ HC_HD void hc_firm_step_detail(const hc_model *m, const hc_world_step *ws, const
                                hc_firm *HC_RESTRICT f, hc_firm_out *HC_RESTRICT out, hc_firm_detail *HC_RESTRICT detail)
 {
     const int R = m->n_roles, lanes = hc_role_lanes(R), S = m->steps_per_year;
-    const float tau = (float)t / (float)S;
-    const float growth = hc_expf(tau * f->log_growth); /* (1+g)^tau */
-    const float demand = f->H0 * growth * f->Q;        /* H0 (1+g)^tau Q_{t-1}, before the role share */
-    const float wage_index = ws->wage_index, capability = ws->capability;
-    const float M = f->M;
+    const float growth = hc_expf((float)t / (float)S * f->log_growth); /* (1+g)^tau, tau = t / S */
+    const float demand = f->H0 * growth * f->Q;                        /* H0 (1+g)^tau Q_{t-1}, before the role share */
+    const float wage_index = ws->wage_index, capability = ws->capability, M = f->M;
     const float oversight_cost = ws->oversight * M * f->wage_oversight * wage_index; /* O_t */
     const float budget = hc_min_bound(f->budget0 * ws->budget_index, HC_BUDGET_MAX); /* guard, above */
     /* L_t: the belief moves toward the realised yearly log change pi_t */
@@ -594,7 +592,6 @@ HC_HD void hc_firm_step_detail(const hc_model *m, const hc_world_step *ws, const
     float spend_tentative = 0.0f, scale, spend = 0.0f, A = 0.0f, Hr = 0.0f;
     float wages_kept = 0.0f, wages_all = 0.0f, exposed = 0.0f, alpha = 0.0f, unit_wages = 0.0f;
     int r;
-
     const float saving = hc_firm_cutoffs(m, Kw, f, demand, wage_index, capability, oversight_cost, plan_shift, Kbar,
                                          Phi_p, cap_paid, detail);
     /* Platform decision: the saving of target automation covers the platform team. */

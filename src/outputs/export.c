@@ -231,6 +231,14 @@ static void add_col(hc_table *t, const char *name)
     snprintf(t->cols[t->n_cols++], sizeof(t->cols[0]), "%s", name);
 }
 
+/* A band's columns, as bands.csv has them: the percentiles, mean, sd. */
+static void add_band_cols(hc_table *t, const hc_bands *b)
+{
+    add_percentile_cols(t, b->percentiles, b->np);
+    add_col(t, "mean");
+    add_col(t, "sd");
+}
+
 static void str_cell(hc_cell *c, const char *s)
 {
     c->kind = HC_CELL_STR;
@@ -324,9 +332,7 @@ static int write_roles(const char *dir, const run_ctx *rc, unsigned formats, hc_
     add_col(&t, "metric");
     add_col(&t, "step");
     add_col(&t, "year");
-    add_percentile_cols(&t, rc->b->percentiles, rc->b->np);
-    add_col(&t, "mean");
-    add_col(&t, "sd");
+    add_band_cols(&t, rc->b);
     for (s = 0; s < rc->b->n_scenarios; s++) t.n_rows += role_rows(rc, s);
     t.row = roles_row;
     t.ctx = rc;
@@ -431,9 +437,7 @@ int hc_write_tables(const char *dir, const hc_bands *b, const hc_world_values *w
     add_col(&t, "metric");
     add_col(&t, "step");
     add_col(&t, "year");
-    add_percentile_cols(&t, b->percentiles, b->np);
-    add_col(&t, "mean");
-    add_col(&t, "sd");
+    add_band_cols(&t, b);
     for (k = 0; k < b->np; k++) {
         char label[32];
         hc_percentile_label(b->percentiles[k], label, sizeof(label));
@@ -451,9 +455,7 @@ int hc_write_tables(const char *dir, const hc_bands *b, const hc_world_values *w
     t.title = "Firm-level change in headcount (%) across all firms, by year";
     add_col(&t, "scenario");
     add_col(&t, "year");
-    add_percentile_cols(&t, b->percentiles, b->np);
-    add_col(&t, "mean");
-    add_col(&t, "sd");
+    add_band_cols(&t, b);
     add_col(&t, "share_shrinking");
     t.n_rows = (long long)b->n_scenarios * (b->years + 1);
     t.row = firms_row;
