@@ -132,8 +132,10 @@ static int load(char **paths, int n, long long worlds, long long firms, int year
 static int alloc(const hc_config *cfg, int n, hc_results *r)
 {
     hc_error err;
+    int i, roles = 0;
+    for (i = 0; i < n; i++) roles = cfg[i].model.n_roles > roles ? cfg[i].model.n_roles : roles;
     if (hc_results_alloc(r, n, 0, cfg[0].worlds, cfg[0].firms_per_world, cfg[0].years * cfg[0].steps_per_year,
-                         cfg[0].steps_per_year, cfg[0].years, &err)) {
+                         cfg[0].steps_per_year, cfg[0].years, roles, &err)) {
         fprintf(stderr, "gpu_bench: %s\n", err.message);
         return 1;
     }

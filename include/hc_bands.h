@@ -12,6 +12,8 @@ typedef struct {
 } hc_metric_info;
 
 extern const hc_metric_info hc_metric_infos[HC_N_METRICS];
+/* The per-role metrics of roles.csv (hc_role_metric_id, model/hc_metrics.h). */
+extern const hc_metric_info hc_role_metric_infos[HC_N_ROLE_METRICS];
 
 /* The share of worlds in which a metric is strictly above (sign +1) or below (sign -1)
  * zero, with its Monte Carlo standard error, binomial: sqrt(p (1 - p) / worlds). */
@@ -54,6 +56,10 @@ typedef struct {
     double *mcse;
     /* [scenario][HC_N_SHARES]: hc_share_infos' shares of worlds at the horizon */
     hc_share *shares;
+    /* [scenario][role < roles][role metric][step][np + 2]: as `world`, per role (roles.csv);
+     * a scenario fills its own roles, cfg[s].model.n_roles */
+    int roles;
+    double *role;
 } hc_bands;
 
 #define HC_BAND_WORLD_COLS(b) ((b)->np + 2)
@@ -63,6 +69,12 @@ static inline double *hc_bands_world(const hc_bands *b, int s, int metric, int t
 {
     return b->world + (((size_t)s * HC_N_METRICS + (size_t)metric) * (size_t)(b->n_steps + 1) +
                        (size_t)t) * (size_t)HC_BAND_WORLD_COLS(b);
+}
+
+static inline double *hc_bands_role(const hc_bands *b, int s, int role, int metric, int t)
+{
+    return b->role + ((((size_t)s * (size_t)b->roles + (size_t)role) * HC_N_ROLE_METRICS + (size_t)metric) *
+                          (size_t)(b->n_steps + 1) + (size_t)t) * (size_t)HC_BAND_WORLD_COLS(b);
 }
 
 static inline const hc_share *hc_bands_share(const hc_bands *b, int s, int share)
@@ -78,6 +90,9 @@ static inline double *hc_bands_firm(const hc_bands *b, int s, int year)
 /* Per-world metric values of scenario s at step t (worlds values), from the sums. */
 void hc_world_metrics(const hc_results *r, const hc_config *cfg, int s, int t, int metric,
                       double *values);
+/* The same for role `role`'s metric (hc_role_metric_id). */
+void hc_world_role_metrics(const hc_results *r, const hc_config *cfg, int s, int t, int role, int metric,
+                           double *values);
 
 /* Fills b from r. Fails (err filled) if any band is not finite: a table never holds NaN. */
 int hc_bands_compute(const hc_results *r, const hc_config *cfg, hc_bands *b, hc_error *err);

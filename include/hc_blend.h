@@ -80,6 +80,8 @@ int hc_blend_load_run(char **paths, int n, const hc_override *ov, int n_ov, hc_c
 void hc_blend_run_free(hc_blend_run *run);
 /* Scenario slots the run's hc_results must hold: n_user + n_hidden. */
 int hc_blend_run_slots(const hc_blend_run *run);
+/* The most roles of any slot (cfg: the run's n_user configs): the results' role sums. */
+int hc_blend_run_roles(const hc_blend_run *run, const hc_config *cfg);
 /* Scenarios actually simulated: the slots minus the blends. */
 int hc_blend_run_simulated(const hc_blend_run *run);
 

@@ -6,7 +6,7 @@
  * structure, so every backend is interchangeable and compared on it.
  *
  * A backend fills, per scenario, world and step, the world's sums over its firms
- * (hc_sum_id, double, added in firm order), and per scenario, whole year and firm the
+ * (hc_sum_id, then per role hc_role_sum_id; double, added in firm order), and per scenario, whole year and firm the
  * firm's change in % (float). */
 #ifndef HC_RESULTS_H
 #define HC_RESULTS_H
@@ -25,7 +25,9 @@ typedef struct {
     int n_steps;         /* T: steps are 0..T */
     int steps_per_year;
     int years;
-    double *sums;            /* [scenario][world][step 0..T][HC_N_SUMS] */
+    int roles;               /* role sums per row: the most roles of any scenario slot */
+    int n_sums;              /* doubles per row of sums: hc_sums_width(roles) */
+    double *sums;            /* [scenario][world][step 0..T][n_sums]: hc_sum_id, then the role sums */
     float *firm_change;      /* [scenario][year 0..years][world * firms + firm], % */
     int64_t *shrinking;      /* [scenario][year 0..years]: firms below their step-0 headcount */
     double simulate_seconds; /* wall time of the simulation proper */
@@ -35,16 +37,17 @@ typedef struct {
 } hc_results;
 
 /* Bytes hc_results_alloc would take, to refuse a run up front rather than be killed. */
-size_t hc_results_bytes(int n_scenarios, int64_t worlds, int64_t firms, int n_steps, int years);
+size_t hc_results_bytes(int n_scenarios, int64_t worlds, int64_t firms, int n_steps, int years, int roles);
 /* Allocates results for worlds world_begin .. world_begin + worlds - 1. */
 int hc_results_alloc(hc_results *r, int n_scenarios, int64_t world_begin, int64_t worlds, int64_t firms, int n_steps,
-                     int steps_per_year, int years, hc_error *err);
+                     int steps_per_year, int years, int roles, hc_error *err);
 void hc_results_free(hc_results *r);
 
 /* w is the index within this slice (0 .. worlds - 1); the world's id is world_begin + w. */
 static inline double *hc_results_sums(const hc_results *r, int s, int64_t w, int t)
 {
-    return r->sums + ((((size_t)s * (size_t)r->worlds + (size_t)w) * (size_t)(r->n_steps + 1) + (size_t)t) * HC_N_SUMS);
+    return r->sums +
+           ((((size_t)s * (size_t)r->worlds + (size_t)w) * (size_t)(r->n_steps + 1) + (size_t)t) * (size_t)r->n_sums);
 }
 
 static inline float *hc_results_firm_change(const hc_results *r, int s, int year)

@@ -31,38 +31,81 @@ static_assert(HC_CUDA_BLOCK % WARP == 0, "HC_CUDA_BLOCK must be a multiple of th
  * cache serves in one broadcast. */
 static __constant__ hc_model c_model;
 
-/* This step's contribution of every firm of the block, [sum][thread], double-buffered by
- * step parity so that one barrier per step suffices (see block_sums). */
+/* One pass's contribution of every firm of the block, [sum][thread], double-buffered by
+ * pass parity so that one barrier per pass suffices (see block_pass). */
 typedef double hc_block_contrib[HC_N_SUMS][HC_CUDA_BLOCK];
 
-/* partial[k] = the block's sum k of this step, added in a fixed order: lane l of the warp
- * that owns sum k adds threads l, l + 32, l + 64... in that order, then the warp's lanes
- * are added by a shuffle tree (16, 8, 4, 2, 1). The same bits on every run.
+/* The role sums go through the same buffer, HC_N_SUMS roles at a time: this many passes
+ * at most per kind of role sum. */
+#define ROLE_PASSES ((HC_FIRM_ROLE_CAP + HC_N_SUMS - 1) / HC_N_SUMS)
+
+/* partial[k * stride] = the block's sum of c[k] over its threads, k < n, added in a fixed order:
+ * lane l of the warp that owns sum k adds threads l, l + 32, l + 64... in that order, then
+ * the warp's lanes are added by a shuffle tree (16, 8, 4, 2, 1). The same bits on every
+ * run.
  *
- * One barrier per step is enough because the buffer alternates: a warp writes buffer
- * t & 1 again at step t + 2 only after the barrier of step t + 1, which every warp reaches
- * after it has read buffer t & 1 at step t. */
-static __device__ __forceinline__ void block_sums(hc_block_contrib *contrib, const hc_firm_out *o, bool active,
+ * One barrier per pass is enough because the buffer alternates: a warp writes buffer
+ * p & 1 again at pass p + 2 only after the barrier of pass p + 1, which every warp reaches
+ * after it has read buffer p & 1 at pass p. */
+static __device__ __forceinline__ void block_pass(hc_block_contrib *contrib, const double *c, int n, int stride,
                                                   double *HC_RESTRICT partial)
 {
-    double c[HC_N_SUMS];
     const int lane = (int)threadIdx.x % WARP;
     int k;
     HC_UNROLL
-    for (k = 0; k < HC_N_SUMS; k++) c[k] = 0.0;
-    if (active) hc_firm_accumulate(c, o); /* the model's own field-to-sum mapping */
-    HC_UNROLL
     for (k = 0; k < HC_N_SUMS; k++) (*contrib)[k][threadIdx.x] = c[k];
     __syncthreads();
-    for (k = (int)threadIdx.x / WARP; k < HC_N_SUMS; k += WARPS_PER_BLOCK) {
+    for (k = (int)threadIdx.x / WARP; k < n; k += WARPS_PER_BLOCK) {
         double v = (*contrib)[k][lane];
         int j, offset;
         HC_UNROLL
         for (j = 1; j < WARPS_PER_BLOCK; j++) v += (*contrib)[k][lane + j * WARP];
         HC_UNROLL
         for (offset = WARP / 2; offset > 0; offset /= 2) v += __shfl_down_sync(0xffffffffu, v, offset);
-        if (lane == 0) partial[k] = v;
+        if (lane == 0) partial[k * stride] = v;
     }
+}
+
+/* The block's role sums of one kind (hc_role_sum_id, a constant at each call) for roles
+ * 0 .. R - 1, HC_N_SUMS roles a pass, into partial[r * HC_N_ROLE_SUMS + kind]. */
+static __device__ __forceinline__ void block_role_sums(hc_block_contrib *contrib, int *pass, const hc_firm_out *o,
+                                                       bool active, int R, int kind, double *HC_RESTRICT partial)
+{
+    double c[HC_N_SUMS];
+    int k, j;
+    HC_UNROLL
+    for (j = 0; j < ROLE_PASSES; j++) {
+        const int first = j * HC_N_SUMS, left = R - first; /* the same in every thread */
+        if (left > 0) {
+            HC_UNROLL
+            for (k = 0; k < HC_N_SUMS; k++) {
+                const int r = first + k; /* known at compile time: o's arrays stay in registers */
+                c[k] = r < HC_FIRM_ROLE_CAP && k < left && active ? hc_role_term(o, r, kind) : 0.0;
+            }
+            block_pass(&contrib[(*pass)++ & 1], c, left < HC_N_SUMS ? left : HC_N_SUMS, HC_N_ROLE_SUMS,
+                       partial + first * HC_N_ROLE_SUMS + kind);
+        }
+    }
+}
+
+/* This step's sums of the block: the R roles' (partial[HC_N_SUMS ..]) and the world's
+ * (partial[0 .. HC_N_SUMS)); *pass counts the passes through the buffer. */
+static __device__ __forceinline__ void block_sums(hc_block_contrib *contrib, int *pass, const hc_firm_out *o,
+                                                  bool active, int R, double *HC_RESTRICT partial)
+{
+    double c[HC_N_SUMS];
+    int k;
+    HC_UNROLL
+    for (k = 0; k < HC_N_SUMS; k++) c[k] = 0.0;
+    if (active) hc_firm_accumulate(c, o); /* the model's own field-to-sum mapping */
+    /* The order of the passes changes no sum, only ptxas' register allocation, and so
+     * whether the build spills (tests/cli_cuda.sh refuses a spill at 8 and 16 roles).
+     * Measured with nvcc 13.0 on sm_80, sm_90 and sm_100: the world's pass first spills
+     * ~150 B at 8 roles and none at 16; the roles' first, none at 8 and ~60 B at 16. */
+    if (HC_FIRM_ROLE_CAP > 8) block_pass(&contrib[(*pass)++ & 1], c, HC_N_SUMS, 1, partial);
+    block_role_sums(contrib, pass, o, active, R, HC_RSUM_PEOPLE, partial + HC_N_SUMS);
+    block_role_sums(contrib, pass, o, active, R, HC_RSUM_AUTOMATED, partial + HC_N_SUMS);
+    if (HC_FIRM_ROLE_CAP <= 8) block_pass(&contrib[(*pass)++ & 1], c, HC_N_SUMS, 1, partial);
 }
 
 /* At a whole year: the firm's change in %, to change_year[slot], and a count of the firms
@@ -90,17 +133,18 @@ HC_WITH_CAP(hc_firm_steps_kernel)(hc_cuda_firm_args a, int blocks_per_world)
     const bool active = firm < a.firms;
     const hc_world_step *steps = a.d_steps + w * T1;
     const float *Kw = a.d_Kw + w * T1 * R;
-    double *partial = a.d_partials + (w * blocks_per_world + block) * T1 * HC_N_SUMS;
+    const int width = hc_sums_width(R); /* doubles per step of d_partials */
+    double *partial = a.d_partials + (w * blocks_per_world + block) * T1 * width;
     const int64_t slot = w * a.firms + firm; /* in a year's firm changes; a firm's only if active */
     const int64_t year_stride = (int64_t)a.n_worlds * a.firms;
     hc_firm f = {};     /* zeros: the threads past the last firm carry them, unused */
     hc_firm_out o = {};
-    int t;
+    int t, pass = 0;
 
     if (active) hc_firm_sample(m, a.world_first + (uint32_t)w, (uint32_t)firm, &a.d_wi[w], &f);
     for (t = 0; t <= a.last_step; t++) {
         if (active) hc_firm_step(m, &steps[t], Kw + (int64_t)t * R, t, &f, &o);
-        block_sums(&contrib[t & 1], &o, active, partial + (int64_t)t * HC_N_SUMS);
+        block_sums(contrib, &pass, &o, active, R, partial + (int64_t)t * width);
         if (t % S == 0)
             record_year(active, &f, &o, a.d_firm_change + (t / S) * year_stride, slot, &a.d_shrinking[t / S]);
     }

@@ -48,6 +48,7 @@ status_is 0 "run with 1 thread" "$HC" run "${SMALL[@]}" --threads 1 -o "$TMP/t1"
 status_is 0 "run with 2 threads" "$HC" run "${SMALL[@]}" --threads 2 -o "$TMP/t2" "${CONFIGS[@]}"
 cmp -s "$TMP/t1/bands.csv" "$TMP/t2/bands.csv"; ok $? "bands.csv is byte-identical for 1 and 2 threads"
 cmp -s "$TMP/t1/firms.csv" "$TMP/t2/firms.csv"; ok $? "firms.csv is byte-identical for 1 and 2 threads"
+cmp -s "$TMP/t1/roles.csv" "$TMP/t2/roles.csv"; ok $? "roles.csv is byte-identical for 1 and 2 threads"
 status_is 0 "run with another seed" "$HC" run "${SMALL[@]}" --seed 7 -o "$TMP/seed7" "${CONFIGS[@]}"
 ! cmp -s "$TMP/t1/bands.csv" "$TMP/seed7/bands.csv"; ok $? "another seed gives other bands"
 
@@ -59,7 +60,20 @@ rows=$(($(wc -l <"$TMP/t1/bands.csv") - 1))
 head -1 "$TMP/t1/firms.csv" | grep -qx "scenario,year,p5,p25,p50,p75,p95,mean,sd,share_shrinking"; ok $? "firms.csv header"
 [ $(($(wc -l <"$TMP/t1/firms.csv") - 1)) -eq $((2 * 4)) ]; ok $? "firms.csv has a row per scenario and whole year"
 grep -q "^cuts,employment_change_pct,12,2029," "$TMP/t1/bands.csv"; ok $? "bands.csv year = start_year + step / steps_per_year"
-! grep -qiE "nan|inf" "$TMP/t1/bands.csv" "$TMP/t1/firms.csv"; ok $? "no NaN or Inf in the tables"
+head -1 "$TMP/t1/roles.csv" | grep -qx "scenario,role,metric,step,year,p5,p25,p50,p75,p95,mean,sd"; ok $? "roles.csv header"
+[ $(($(wc -l <"$TMP/t1/roles.csv") - 1)) -eq $((2 * 7 * 3 * (T + 1))) ]; ok $? "roles.csv has scenarios x roles x 3 metrics x steps rows"
+grep -q "^growth,junior_analysis,automated_share_pct,12,2029," "$TMP/t1/roles.csv" &&
+    grep -q '"roles.csv"' "$TMP/t1/manifest.json"; ok $? "roles.csv names each role, and the manifest lists it"
+/usr/bin/python3 - "$TMP/t1/roles.csv" <<'PY'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+at0 = [r for r in rows if r["step"] == "0" and r["metric"] == "employment_change_pct"]
+assert at0 and all(float(r[c]) == 0.0 for r in at0 for c in ("p5", "p50", "p95", "mean", "sd")), "step 0 is the base"
+share = [float(r["p50"]) for r in rows if r["metric"] == "automated_share_pct"]
+assert all(0.0 <= x <= 100.0 for x in share)
+PY
+ok $? "roles.csv: employment change is 0 at step 0 (its base), automated shares within 0..100"
+! grep -qiE "nan|inf" "$TMP/t1/bands.csv" "$TMP/t1/firms.csv" "$TMP/t1/roles.csv"; ok $? "no NaN or Inf in the tables"
 /usr/bin/python3 - "$TMP/t1/manifest.json" <<'PY'
 import json, sys
 m = json.load(open(sys.argv[1]))

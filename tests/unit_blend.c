@@ -55,7 +55,8 @@ static void run_paths(blend_run *r, const char *const *paths, int n, const char 
     o.quiet = 1;
     if (hc_blend_load_run(p, n, ov, weights ? 5 : 4, r->cfg, &r->plan, &err) != 0) fail_msg("load: %s", err.message);
     if (hc_results_alloc(&r->res, hc_blend_run_slots(&r->plan), 0, r->cfg[0].worlds, r->cfg[0].firms_per_world,
-                         r->cfg[0].model.n_steps, r->cfg[0].steps_per_year, r->cfg[0].years, &err) != 0)
+                         r->cfg[0].model.n_steps, r->cfg[0].steps_per_year, r->cfg[0].years,
+                         hc_blend_run_roles(&r->plan, r->cfg), &err) != 0)
         fail_msg("alloc: %s", err.message);
     r->res.n_scenarios = n; /* the run's scenarios; hidden components lie beyond */
     pl = hc_plan_of(r->cfg, n, &r->res);
@@ -72,7 +73,7 @@ static void free_run(blend_run *r)
     hc_blend_run_free(&r->plan);
 }
 
-static size_t sums_per_world(const hc_results *r) { return (size_t)(r->n_steps + 1) * HC_N_SUMS; }
+static size_t sums_per_world(const hc_results *r) { return (size_t)(r->n_steps + 1) * (size_t)r->n_sums; }
 
 /* World w of slot a of ra against world w of slot b of rb, bit for bit. */
 static int same_world(const hc_results *ra, int a, const hc_results *rb, int b, int64_t w)

@@ -541,7 +541,7 @@ static void run(const hc_config *c, const hc_design *d, int64_t begin, int64_t w
 {
     hc_error err;
     assert_int_equal(hc_results_alloc(res, 1, begin, worlds, c->firms_per_world, c->model.n_steps, c->steps_per_year,
-                                      c->years, &err), 0);
+                                      c->years, c->model.n_roles, &err), 0);
     if (hc_run_cpu(&(hc_plan){.models = c, .n_models = 1, .design = d}, 2, res, &err)) fail_msg("%s", err.message);
 }
 
@@ -559,7 +559,7 @@ static void an_mc_design_should_give_the_bits_of_drawing(void **state)
     assert_int_equal(hc_design_build(&c, 1, &o, 12, &d, &err), 0);
     run(&c, NULL, 0, 12, &drawn);
     run(&c, &d, 0, 12, &designed);
-    assert_memory_equal(drawn.sums, designed.sums, sizeof(double) * 12 * (size_t)(c.model.n_steps + 1) * HC_N_SUMS);
+    assert_memory_equal(drawn.sums, designed.sums, sizeof(double) * 12 * (size_t)(c.model.n_steps + 1) * (size_t)drawn.n_sums);
     hc_results_free(&drawn);
     hc_results_free(&designed);
     hc_design_free(&d);
@@ -576,9 +576,10 @@ static void a_slice_should_read_the_rows_of_its_global_ids(void **state)
     hc_design d;
     hc_results all, slice;
     hc_error err;
-    const size_t per_world = (size_t)9 * HC_N_SUMS;
+    size_t per_world;
     (void)state;
     load("configs/cuts.json", kv, 4, &c);
+    per_world = (size_t)9 * (size_t)hc_sums_width(c.model.n_roles);
     memset(&o, 0, sizeof(o));
     o.sampling = HC_SAMPLING_LHS;
     assert_int_equal(hc_design_build(&c, 1, &o, 12, &d, &err), 0);

@@ -73,6 +73,7 @@ static void reference_run(const hc_model *m, hc_results *ref)
                 hc_firm_out out;
                 hc_firm_step(m, &steps[t], Kw + (size_t)t * (size_t)R, t, &firm, &out);
                 hc_firm_accumulate(hc_results_sums(ref, 0, w, t), &out);
+                hc_firm_accumulate_roles(hc_results_sums(ref, 0, w, t) + HC_N_SUMS, &out, R);
                 if (t % S == 0) {
                     hc_results_firm_change(ref, 0, t / S)[w * FIRMS + f] = hc_firm_change_pct(&firm, out.H);
                     if (out.H < firm.H_start) ref->shrinking[t / S]++;
@@ -86,7 +87,7 @@ static void reference_run(const hc_model *m, hc_results *ref)
 
 static void assert_same_bits(const hc_results *a, const hc_results *b, const char *variant, int n_roles)
 {
-    const size_t sums = (size_t)WORLDS * (size_t)(a->n_steps + 1) * HC_N_SUMS;
+    const size_t sums = (size_t)WORLDS * (size_t)(a->n_steps + 1) * (size_t)a->n_sums;
     const size_t changes = (size_t)(a->years + 1) * WORLDS * FIRMS;
     if (memcmp(a->sums, b->sums, sums * sizeof(double)) != 0)
         fail_msg("%s, %d roles: world sums differ from the reference", variant, n_roles);
@@ -105,13 +106,13 @@ static int check_variants(hc_config *cfg)
     size_t v;
     int ran = 0;
     memset(&err, 0, sizeof(err));
-    assert_int_equal(hc_results_alloc(&ref, 1, 0, WORLDS, FIRMS, m->n_steps, m->steps_per_year, cfg->years, &err), 0);
+    assert_int_equal(hc_results_alloc(&ref, 1, 0, WORLDS, FIRMS, m->n_steps, m->steps_per_year, cfg->years, m->n_roles, &err), 0);
     reference_run(m, &ref);
     for (v = 0; v < sizeof(variants) / sizeof(variants[0]); v++) {
         const char *name;
         setenv("HC_CPU_VARIANT", variants[v], 1);
         if (hc_cpu_firms_pick(m->n_roles, &name) == NULL) continue; /* too few roles, or not this CPU */
-        assert_int_equal(hc_results_alloc(&got, 1, 0, WORLDS, FIRMS, m->n_steps, m->steps_per_year, cfg->years, &err), 0);
+        assert_int_equal(hc_results_alloc(&got, 1, 0, WORLDS, FIRMS, m->n_steps, m->steps_per_year, cfg->years, m->n_roles, &err), 0);
         if (hc_run_cpu(&(hc_plan){.models = cfg, .n_models = 1}, 2, &got, &err) != 0) fail_msg("%s: %s", variants[v], err.message);
         assert_same_bits(&ref, &got, variants[v], m->n_roles);
         hc_results_free(&got);
@@ -154,7 +155,7 @@ static void unknown_or_too_small_variant_should_be_refused(void **state)
     setenv("HC_CPU_VARIANT", "r8_generic", 1);
     assert_null(hc_cpu_firms_pick(cfg.model.n_roles, &name));
     memset(&err, 0, sizeof(err));
-    assert_int_equal(hc_results_alloc(&res, 1, 0, 1, 4, cfg.model.n_steps, cfg.model.steps_per_year, cfg.years, &err), 0);
+    assert_int_equal(hc_results_alloc(&res, 1, 0, 1, 4, cfg.model.n_steps, cfg.model.steps_per_year, cfg.years, cfg.model.n_roles, &err), 0);
     assert_int_not_equal(hc_run_cpu(&(hc_plan){.models = &cfg, .n_models = 1}, 1, &res, &err), 0);
     assert_non_null(strstr(err.message, "HC_CPU_VARIANT=r8_generic"));
     setenv("HC_CPU_VARIANT", "r12_avx3", 1);

@@ -410,11 +410,11 @@ static void results_bytes_should_saturate_instead_of_wrapping(void **state)
     hc_error err;
     (void)state;
     /* 16 x 8 x 2^23 x 2^32 floats is 2^64 bytes: as size_t arithmetic it would wrap to 0. */
-    assert_true(hc_results_bytes(16, (int64_t)1 << 23, (int64_t)1 << 32, 7, 7) == SIZE_MAX);
-    assert_int_not_equal(hc_results_alloc(&r, 16, 0, (int64_t)1 << 23, (int64_t)1 << 32, 7, 1, 7, &err), 0);
+    assert_true(hc_results_bytes(16, (int64_t)1 << 23, (int64_t)1 << 32, 7, 7, 8) == SIZE_MAX);
+    assert_int_not_equal(hc_results_alloc(&r, 16, 0, (int64_t)1 << 23, (int64_t)1 << 32, 7, 1, 7, 8, &err), 0);
     assert_non_null(strstr(err.message, "out of memory"));
     assert_null(r.sums);
-    assert_true(hc_results_bytes(1, 10, 10, 4, 1) == 1 * 10 * 5 * HC_N_SUMS * sizeof(double) + 2 * 10 * 10 * sizeof(float) + 2 * sizeof(int64_t));
+    assert_true(hc_results_bytes(1, 10, 10, 4, 1, 3) == 1 * 10 * 5 * (HC_N_SUMS + 3 * HC_N_ROLE_SUMS) * sizeof(double) + 2 * 10 * 10 * sizeof(float) + 2 * sizeof(int64_t));
 }
 
 /* ---- staging: all of a run's files at once, or none */

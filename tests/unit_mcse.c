@@ -122,7 +122,7 @@ static void run_slice(const hc_config *c, int64_t begin, int64_t worlds, hc_resu
 {
     hc_error err;
     assert_int_equal(hc_results_alloc(res, 1, begin, worlds, c->firms_per_world, c->model.n_steps, c->steps_per_year,
-                                      c->years, &err), 0);
+                                      c->years, c->model.n_roles, &err), 0);
     if (hc_run_cpu(&(hc_plan){.models = c, .n_models = 1}, 2, res, &err)) fail_msg("%s", err.message);
 }
 
@@ -139,7 +139,7 @@ static void appended_worlds_should_equal_one_run(void **state)
     run_slice(&c, 10, 15, &tail);
     assert_int_equal(hc_results_append(&head, &tail, &err), 0);
     assert_int_equal(head.worlds, 25);
-    assert_memory_equal(all.sums, head.sums, sizeof(double) * 25 * (size_t)(c.model.n_steps + 1) * HC_N_SUMS);
+    assert_memory_equal(all.sums, head.sums, sizeof(double) * 25 * (size_t)(c.model.n_steps + 1) * (size_t)all.n_sums);
     assert_memory_equal(all.firm_change, head.firm_change, sizeof(float) * 25 * 5 * (size_t)(c.years + 1));
     for (y = 0; y <= c.years; y++) assert_int_equal(all.shrinking[y], head.shrinking[y]);
     hc_results_free(&all);
@@ -186,7 +186,7 @@ static void target_mcse_should_add_worlds_until_reached_or_capped(void **state)
     for (s = 0; s < 1; s++)
         for (k = 0; k < HC_N_HEADLINE; k++) assert_true(t.mcse[s][k] <= 0.1);
     /* world ids continue: the first 16 worlds are those of the 16-world run */
-    assert_memory_equal(first.sums, res.sums, sizeof(double) * 16 * (size_t)(cfg[0].model.n_steps + 1) * HC_N_SUMS);
+    assert_memory_equal(first.sums, res.sums, sizeof(double) * 16 * (size_t)(cfg[0].model.n_steps + 1) * (size_t)res.n_sums);
     hc_results_free(&res);
 
     /* a cap it cannot reach the target under: stops there, and says so */

@@ -142,11 +142,18 @@ static void make_config(hc_config *c, const hc_model *m, const char *name, int64
     memcpy(c->percentiles, p, sizeof(p));
 }
 
+static int max_roles(const hc_config *cfg, int n)
+{
+    int i, roles = 0;
+    for (i = 0; i < n; i++) roles = cfg[i].model.n_roles > roles ? cfg[i].model.n_roles : roles;
+    return roles;
+}
+
 static void run(const hc_config *cfg, int n, int threads, hc_results *res)
 {
     hc_error err;
     assert_int_equal(hc_results_alloc(res, n, 0, cfg[0].worlds, cfg[0].firms_per_world, cfg[0].model.n_steps,
-                                      cfg[0].steps_per_year, cfg[0].years, &err),
+                                      cfg[0].steps_per_year, cfg[0].years, max_roles(cfg, n), &err),
                      0);
     assert_int_equal(hc_run_cpu(&(hc_plan){.models = cfg, .n_models = n}, threads, res, &err), 0);
 }
@@ -1014,7 +1021,7 @@ static void oc_compare(const char *label, const hc_config *cfg, oc_tally *tally)
         engine_id[k] = oc_engine_metric(oc_metric_names[k]);
         if (engine_id[k] < 0) fail_msg("the engine has no metric %s", oc_metric_names[k]);
     }
-    assert_int_equal(hc_results_alloc(&res, 1, 0, W, F, T, S, cfg->years, &err), 0);
+    assert_int_equal(hc_results_alloc(&res, 1, 0, W, F, T, S, cfg->years, cfg->model.n_roles, &err), 0);
     assert_int_equal(hc_run_cpu(&(hc_plan){.models = cfg, .n_models = 1}, 2, &res, &err), 0);
     for (k = 0; k < OC_N_METRICS; k++)
         for (t = 0; t <= T; t++)
@@ -1268,7 +1275,7 @@ static void bands_should_be_ordered_and_finite(void **state)
 
 static size_t sums_bytes(const hc_results *r)
 {
-    return (size_t)r->n_scenarios * (size_t)r->worlds * (size_t)(r->n_steps + 1) * HC_N_SUMS * sizeof(double);
+    return (size_t)r->n_scenarios * (size_t)r->worlds * (size_t)(r->n_steps + 1) * (size_t)r->n_sums * sizeof(double);
 }
 
 static void results_should_be_identical_for_one_and_two_threads(void **state)
@@ -1333,12 +1340,13 @@ static void same_model_in_two_scenario_slots_should_give_identical_sums(void **s
     hc_model m;
     hc_config c[2];
     hc_results r;
-    const size_t per_scenario = 12 * (size_t)(40 + 1) * HC_N_SUMS;
+    size_t per_scenario;
     (void)state;
     random_model(&m);
     make_config(&c[0], &m, "first", 12, 9);
     make_config(&c[1], &m, "second", 12, 9);
     run(c, 2, 2, &r);
+    per_scenario = 12 * (size_t)(40 + 1) * (size_t)r.n_sums;
     assert_memory_equal(r.sums, r.sums + per_scenario, per_scenario * sizeof(double));
     hc_results_free(&r);
 }
@@ -1349,12 +1357,13 @@ static void a_slice_of_worlds_should_equal_the_same_worlds_of_a_whole_run(void *
     hc_config c;
     hc_results whole, slice;
     hc_error err;
-    const size_t per_world = (size_t)(40 + 1) * HC_N_SUMS;
+    size_t per_world;
     (void)state;
     random_model(&m);
     make_config(&c, &m, "slices", 12, 9);
     run(&c, 1, 2, &whole);
-    assert_int_equal(hc_results_alloc(&slice, 1, 5, 4, 9, m.n_steps, m.steps_per_year, m.years, &err), 0);
+    per_world = (size_t)(40 + 1) * (size_t)whole.n_sums;
+    assert_int_equal(hc_results_alloc(&slice, 1, 5, 4, 9, m.n_steps, m.steps_per_year, m.years, m.n_roles, &err), 0);
     assert_int_equal(hc_run_cpu(&(hc_plan){.models = &c, .n_models = 1}, 1, &slice, &err), 0);
     assert_memory_equal(slice.sums, hc_results_sums(&whole, 0, 5, 0), 4 * per_world * sizeof(double));
     hc_results_free(&whole);

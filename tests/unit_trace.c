@@ -2,7 +2,8 @@
  * backend, bit for bit: a traced firm's change at every whole year equals what the run
  * stored for it, and a world of one firm sums exactly the traced firm's outputs. Also the
  * values the trace reads around hc_firm_step (tentative adoption, budget, demand) against
- * the step's own outputs, and the choice of firms at percentiles of the horizon outcome.
+ * the step's own outputs, the per-role sums (roles.csv) against the trace's roles, and the
+ * choice of firms at percentiles of the horizon outcome.
  * Run from the repository root: it loads configs/cuts.json and configs/growth.json. */
 #include <math.h>
 #include <setjmp.h>
@@ -49,7 +50,7 @@ static void run(const hc_config *cfg, hc_results *res)
 {
     hc_error err;
     if (hc_results_alloc(res, 1, 0, cfg->worlds, cfg->firms_per_world, cfg->model.n_steps, cfg->steps_per_year,
-                         cfg->years, &err) != 0 ||
+                         cfg->years, cfg->model.n_roles, &err) != 0 ||
         hc_run_cpu(&(hc_plan){.models = cfg, .n_models = 1}, 1, res, &err) != 0)
         fail_msg("run: %s", err.message);
 }
@@ -117,8 +118,107 @@ static void a_one_firm_world_should_sum_exactly_the_traced_firm(void **state)
                 if (memcmp(&mine[i], &sums[i], sizeof(double)) != 0)
                     fail_msg("world %lld step %d sum %d: traced %.17g, run %.17g", (long long)w, t, i, mine[i],
                              sums[i]);
+            {
+                double roles[HC_N_ROLE_SUMS * HC_MAX_ROLES];
+                memset(roles, 0, sizeof roles);
+                hc_firm_accumulate_roles(roles, &tr.steps[t].out, cfg.model.n_roles);
+                if (memcmp(roles, sums + HC_N_SUMS, sizeof(double) * HC_N_ROLE_SUMS * (size_t)cfg.model.n_roles))
+                    fail_msg("world %lld step %d: the role sums differ from the traced firm's", (long long)w, t);
+            }
         }
         hc_trace_free(&tr);
+    }
+    hc_results_free(&res);
+    hc_config_free(&cfg);
+}
+
+// ---- the per-role sums (roles.csv)
+
+/* Each role's sums, recomputed in double from what the trace reads per role (demand D_r,
+ * adoption a_r, assistance g_r) as docs/model.md "Outputs" defines them, against the run's;
+ * and the roles' people adding up to the people in roles, Hr = H - Ho - Hn - Hs - Hp. A
+ * role's sums stored under another role fail: the shipped roles differ in share. */
+static void role_sums_should_match_the_trace_and_add_up_to_the_people_in_roles(void **state)
+{
+    hc_config cfg;
+    hc_results res;
+    int64_t w;
+    (void)state;
+    load("configs/cuts.json", "2", "7", "3", &cfg);
+    run(&cfg, &res);
+    for (w = 0; w < cfg.worlds; w++) {
+        const int R = cfg.model.n_roles, T = cfg.model.n_steps;
+        double *want = (double *)calloc((size_t)(T + 1) * (size_t)(R * HC_N_ROLE_SUMS + 1), sizeof(double));
+        int64_t f;
+        int t, r;
+        assert_non_null(want);
+        for (f = 0; f < cfg.firms_per_world; f++) {
+            hc_trace tr;
+            double aug_people;
+            trace(&cfg, (uint32_t)w, (uint32_t)f, &tr);
+            aug_people = tr.world_inputs.in[HC_IN_AUGMENTATION_GAIN] / (1.0 + tr.world_inputs.in[HC_IN_AUGMENTATION_GAIN]);
+            for (t = 0; t <= T; t++) {
+                double *row = want + (size_t)t * (size_t)(R * HC_N_ROLE_SUMS + 1);
+                for (r = 0; r < R; r++) {
+                    const hc_trace_role *q = hc_trace_role_at(&tr, t, r);
+                    const double D = q->demand, a = q->adoption, g = q->assisted;
+                    row[r * HC_N_ROLE_SUMS + HC_RSUM_PEOPLE] += tr.weight * D * (1.0 - a - g * aug_people);
+                    row[r * HC_N_ROLE_SUMS + HC_RSUM_AUTOMATED] += tr.weight * a * D;
+                }
+                row[R * HC_N_ROLE_SUMS] += tr.weight * (double)tr.steps[t].people_in_roles;
+            }
+            hc_trace_free(&tr);
+        }
+        for (t = 0; t <= T; t++) {
+            const double *sums = hc_results_sums(&res, 0, w, t), *row = want + (size_t)t * (size_t)(R * HC_N_ROLE_SUMS + 1);
+            double people = 0.0;
+            for (r = 0; r < R; r++) {
+                assert_rel(sums[HC_N_SUMS + r * HC_N_ROLE_SUMS + HC_RSUM_PEOPLE], row[r * HC_N_ROLE_SUMS], 1e-5);
+                assert_rel(sums[HC_N_SUMS + r * HC_N_ROLE_SUMS + HC_RSUM_AUTOMATED], row[r * HC_N_ROLE_SUMS + 1], 1e-5);
+                people += sums[HC_N_SUMS + r * HC_N_ROLE_SUMS + HC_RSUM_PEOPLE];
+            }
+            assert_rel(people, row[R * HC_N_ROLE_SUMS], 1e-5);
+            assert_rel(people, sums[HC_SUM_H] - sums[HC_SUM_HO] - sums[HC_SUM_HN] - sums[HC_SUM_HS] - sums[HC_SUM_HP],
+                       1e-5);
+        }
+        free(want);
+    }
+    hc_results_free(&res);
+    hc_config_free(&cfg);
+}
+
+/* A role with exposure 0 is never automated or assisted (a = min(a^, x c Phi) = 0, g = 0),
+ * so its people are its demand D_r = s_r H0 (1+g)^tau Q_{t-1}: automated_share_pct is 0,
+ * and ai_effect_pct is the demand effect alone, 100 (sum w H0 (1+g)^tau Q_{t-1} / sum w
+ * H0 (1+g)^tau - 1), the same for every such role, and 0 at step 0 (Q = 1). */
+static void a_role_with_no_exposure_should_show_only_the_demand_effect(void **state)
+{
+    hc_config cfg;
+    hc_results res;
+    int64_t w;
+    int role = -1, r, t;
+    (void)state;
+    load_with("configs/cuts.json", "4", "50", "4", "roles.non_office.exposure", "0", &cfg);
+    for (r = 0; r < cfg.model.n_roles; r++)
+        if (strcmp(cfg.role_names[r], "non_office") == 0) role = r;
+    assert_true(role >= 0);
+    run(&cfg, &res);
+    for (w = 0; w < cfg.worlds; w++)
+        for (t = 0; t <= cfg.model.n_steps; t++) {
+            const double *sums = hc_results_sums(&res, 0, w, t);
+            double m[HC_N_ROLE_METRICS];
+            hc_role_metrics(sums, hc_results_sums(&res, 0, w, 0), role, (double)cfg.model.role_share[role], m);
+            assert_true(m[HC_RM_AUTOMATED_SHARE] == 0.0);
+            assert_true(sums[HC_N_SUMS + role * HC_N_ROLE_SUMS + HC_RSUM_AUTOMATED] == 0.0);
+            assert_rel(m[HC_RM_AI_EFFECT], 100.0 * (sums[HC_SUM_DEMAND] / sums[HC_SUM_HCF] - 1.0), 1e-5);
+            if (t == 0) assert_rel(m[HC_RM_AI_EFFECT], 0.0, 1e-5);
+        }
+    {
+        /* cuts automates its exposed roles: a role that is exposed is not a demand effect */
+        double m[HC_N_ROLE_METRICS];
+        const double *sums = hc_results_sums(&res, 0, 0, cfg.model.n_steps);
+        hc_role_metrics(sums, hc_results_sums(&res, 0, 0, 0), 0, (double)cfg.model.role_share[0], m);
+        assert_true(m[HC_RM_AUTOMATED_SHARE] > 1.0);
     }
     hc_results_free(&res);
     hc_config_free(&cfg);
@@ -232,7 +332,7 @@ static void pick_should_take_the_nearest_rank_with_ties_by_world_then_firm(void 
     hc_traced_firm out[5];
     hc_error err;
     (void)state;
-    assert_int_equal(hc_results_alloc(&res, 1, 10, 2, 3, 4, 4, 1, &err), 0);
+    assert_int_equal(hc_results_alloc(&res, 1, 10, 2, 3, 4, 4, 1, 1, &err), 0);
     memcpy(hc_results_firm_change(&res, 0, 1), change, sizeof change);
     assert_int_equal(hc_trace_pick(&res, 0, p, 5, out, &err), 0);
     /* sorted: -1 (0,1), 2 (0,2), 2 (1,0), 2 (1,2), 5 (0,0), 9 (1,1); ranks round(5 p / 100) */
@@ -275,6 +375,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(traced_change_should_equal_the_runs_firm_change_bit_for_bit),
         cmocka_unit_test(a_one_firm_world_should_sum_exactly_the_traced_firm),
+        cmocka_unit_test(role_sums_should_match_the_trace_and_add_up_to_the_people_in_roles),
+        cmocka_unit_test(a_role_with_no_exposure_should_show_only_the_demand_effect),
         cmocka_unit_test(traced_inputs_should_be_what_the_firm_was_built_from),
         cmocka_unit_test(tentative_adoption_and_budget_should_explain_every_capped_step),
         cmocka_unit_test(headcount_components_should_add_up),

@@ -2,7 +2,7 @@
 """validate.py: the shipped narratives against published figures (`make validate`).
 
 Runs the program on the shipped configs at the fixed seed of validation/targets.json
-("run"), at each of its sizes and step rates (annual and quarterly), reads its own outputs (bands.csv; trajectories.csv when
+("run"), at each of its sizes and step rates (annual and quarterly), reads its own outputs (bands.csv; roles.csv; trajectories.csv when
 the program writes it; `headcount describe` for input distributions; `--dump-config` for
 the role table), and prints, for each target, the model's band next to the published
 figure and whether the check passes at each size and step rate, and each target's kind
@@ -49,6 +49,7 @@ class Outputs:
 
     def __init__(self):
         self.bands = {}
+        self.roles = {}
         self.traj = {}
         self.inputs = {}
         self.exposed = {}
@@ -64,6 +65,12 @@ class Outputs:
             for row in csv.DictReader(f):
                 key = (row["scenario"], row["metric"], round(float(row["year"]) - self.start_year, 6))
                 self.bands[key] = {k: float(row[k]) for k in ("p5", "p25", "p50", "p75", "p95", "mean")}
+        path = os.path.join(folder, "roles.csv")
+        if os.path.exists(path):
+            with open(path) as f:
+                for row in csv.DictReader(f):
+                    key = (row["scenario"], row["role"], row["metric"], round(float(row["year"]) - self.start_year, 6))
+                    self.roles[key] = {k: float(row[k]) for k in ("p5", "p50", "p95")}
         path = os.path.join(folder, "trajectories.csv")
         if os.path.exists(path):
             with open(path) as f:
@@ -102,6 +109,16 @@ def statistic(t, scenario, out):
         if any(b is None for b in bands) or bands[-1]["p50"] <= 0:
             return None
         v = sum(b["p50"] for b in bands[:-1]) / bands[-1]["p50"]
+        return (None, v, None, "ratio of medians")
+    if "role_relative" in t:
+        # one role's change against another's, from their medians in roles.csv:
+        # 100 ((1 + a / 100) / (1 + b / 100) - 1); roles.csv has no per-world values
+        g = t["role_relative"]
+        key = lambda role: (scenario, role, g["metric"], round(float(t["tau"]), 6))
+        a, b = out.roles.get(key(g["role"])), out.roles.get(key(g["baseline_role"]))
+        if a is None or b is None:
+            return None
+        v = 100.0 * ((1.0 + a["p50"] / 100.0) / (1.0 + b["p50"] / 100.0) - 1.0)
         return (None, v, None, "ratio of medians")
     if "growth" in t:
         g = t["growth"]

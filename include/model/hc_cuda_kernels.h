@@ -43,7 +43,7 @@ typedef struct {
     const hc_world_inputs *d_wi;  /* [world] (hc_cuda_launch_world_paths) */
     const hc_world_step *d_steps; /* [world][T + 1] */
     const float *d_Kw;            /* [world][T + 1][n_roles] */
-    double *d_partials;           /* out: [world][block][T + 1][HC_N_SUMS], each block's sums */
+    double *d_partials;           /* out: [world][block][T + 1][hc_sums_width(n_roles)], each block's sums */
     float *d_firm_change;         /* out: [year 0..years][world * firms + firm], % */
     unsigned long long *d_shrinking; /* out, added to: [year 0..years], firms below their start */
     uint32_t world_first;         /* id of the chunk's world 0 */
@@ -60,10 +60,11 @@ typedef struct {
 HC_ROLE_CAPS(HC_CUDA_DECLARE_FIRM_STEPS)
 #undef HC_CUDA_DECLARE_FIRM_STEPS
 
-/* kernels/world_sums.cu: d_sums[(w * (T + 1) + t) * HC_N_SUMS + k] = the sum over
- * b = 0, 1, ... of the model kernel's d_partials, added in that order. */
+/* kernels/world_sums.cu: d_sums[(w * (T + 1) + t) * out_width + k] = the sum over
+ * b = 0, 1, ... of the model kernel's d_partials (rows of `width`), added in that order,
+ * for k < width; 0 for width <= k < out_width. */
 cudaError_t hc_cuda_launch_world_sums(const double *d_partials, int n_worlds, int blocks_per_world,
-                                      int n_steps, double *d_sums, cudaStream_t stream);
+                                      int n_steps, int width, int out_width, double *d_sums, cudaStream_t stream);
 
 /* kernels/percentiles.cu: bytes of CUB temporary storage to sort n floats. */
 cudaError_t hc_cuda_sort_temp_bytes(size_t n, size_t *bytes);

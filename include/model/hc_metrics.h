@@ -53,4 +53,28 @@ HC_HD void hc_metrics(const double *sums_t, const double *sums_0, double employm
     metric[HC_M_OUTPUT_PER_WORKER] = 100.0 * ((sums_t[HC_SUM_Y] / sums_t[HC_SUM_H]) / (sums_t[HC_SUM_YCF] / hcf) - 1.0);
 }
 
+/* ---- role metrics: docs/model.md "Outputs" (roles.csv), from a world's whole rows */
+
+typedef enum {
+    HC_RM_EMPLOYMENT_CHANGE = 0,
+    HC_RM_AI_EFFECT,
+    HC_RM_AUTOMATED_SHARE,
+    HC_N_ROLE_METRICS
+} hc_role_metric_id;
+
+/* Role r's metrics; sums_t and sums_0 are rows of hc_sums_width doubles (the role sums
+ * after the world's), share is s_r. A role nobody works in (a share of 0) reports 0. */
+HC_HD void hc_role_metrics(const double *sums_t, const double *sums_0, int r, double share, double *metric)
+{
+    const double people = sums_t[HC_N_SUMS + r * HC_N_ROLE_SUMS + HC_RSUM_PEOPLE];
+    const double people_0 = sums_0[HC_N_SUMS + r * HC_N_ROLE_SUMS + HC_RSUM_PEOPLE];
+    const double counterfactual = share * sums_t[HC_SUM_HCF]; /* sum_f w_f H0 s_r (1+g)^tau */
+    const double demand = share * sums_t[HC_SUM_DEMAND];      /* sum_f w_f D_r,t */
+    metric[HC_RM_EMPLOYMENT_CHANGE] = people_0 > 0.0 ? 100.0 * (people / people_0 - 1.0) : 0.0;
+    metric[HC_RM_AI_EFFECT] = counterfactual > 0.0 ? 100.0 * (people / counterfactual - 1.0) : 0.0;
+    metric[HC_RM_AUTOMATED_SHARE] = demand > 0.0
+                                        ? 100.0 * sums_t[HC_N_SUMS + r * HC_N_ROLE_SUMS + HC_RSUM_AUTOMATED] / demand
+                                        : 0.0;
+}
+
 #endif

@@ -411,10 +411,14 @@ typedef struct {
     float wage_bill; /* wages paid to the people employed at t, USD/yr */
     float exposed;   /* sum_r x_r D_r,t */
     float Y, Ycf;    /* output with and without AI, USD/yr at wages */
+    float demand;    /* H0 (1+g)^tau Q_{t-1}: D_r,t = s_r times it */
     float weight;    /* w_f */
     int rolled_back; /* rb_t: automated share lower than at the whole year before */
     int capped;      /* capped_t: the budget holds adoption down */
     int uses_ai;     /* u_t */
+    /* per role r < n_roles (roles.csv): the summands of Hr_t and A_t */
+    float role_people[HC_FIRM_ROLE_CAP];    /* D_r,t (1 - a_r,t - g_r,t theta / (1 + theta)) */
+    float role_automated[HC_FIRM_ROLE_CAP]; /* a_r,t D_r,t */
 } hc_firm_out;
 
 /* The step's intermediate quantities, for `headcount trace` (hc_firm_step_detail). */
@@ -596,11 +600,9 @@ HC_HD void hc_firm_step_detail(const hc_model *m, const hc_world_step *ws, const
                                hc_firm *HC_RESTRICT f, hc_firm_out *HC_RESTRICT out, hc_firm_detail *HC_RESTRICT detail)
 {
     const int R = m->n_roles, lanes = hc_role_lanes(R), S = m->steps_per_year;
-    const float tau = (float)t / (float)S;
-    const float growth = hc_expf(tau * f->log_growth); /* (1+g)^tau */
-    const float demand = f->H0 * growth * f->Q;        /* H0 (1+g)^tau Q_{t-1}, before the role share */
-    const float wage_index = ws->wage_index, capability = ws->capability;
-    const float M = f->M;
+    const float growth = hc_expf((float)t / (float)S * f->log_growth); /* (1+g)^tau, tau = t / S */
+    const float demand = f->H0 * growth * f->Q;                        /* H0 (1+g)^tau Q_{t-1}, before the role share */
+    const float wage_index = ws->wage_index, capability = ws->capability, M = f->M;
     const float oversight_cost = ws->oversight * M * f->wage_oversight * wage_index; /* O_t */
     const float budget = hc_min_bound(f->budget0 * ws->budget_index, HC_BUDGET_MAX); /* guard, above */
     /* L_t: the belief moves toward the realised yearly log change pi_t */
@@ -614,7 +616,6 @@ HC_HD void hc_firm_step_detail(const hc_model *m, const hc_world_step *ws, const
     float spend_tentative = 0.0f, scale, spend = 0.0f, A = 0.0f, Hr = 0.0f;
     float wages_kept = 0.0f, wages_all = 0.0f, exposed = 0.0f, alpha = 0.0f, unit_wages = 0.0f;
     int r;
-
     const float saving = hc_firm_cutoffs(m, Kw, f, demand, wage_index, capability, oversight_cost, plan_shift, Kbar,
                                          Phi_p, cap_paid, detail);
     /* Platform decision: the saving of target automation covers the platform team. */
@@ -657,6 +658,8 @@ HC_HD void hc_firm_step_detail(const hc_model *m, const hc_world_step *ws, const
         spend = hc_role_sum(spend, D * (a * Kbar[r] + g * Kaug[r] * aug_cost), r, R);
         A = hc_role_sum(A, a * D, r, R);
         Hr = hc_role_sum(Hr, D * kept, r, R);
+        out->role_people[r] = D * kept;
+        out->role_automated[r] = a * D;
         wages_kept = hc_role_sum(wages_kept, D * W * kept, r, R);
         wages_all = hc_role_sum(wages_all, D * W, r, R);
         unit_wages = hc_role_sum(unit_wages, m->role_share[r] * W, r, R);
@@ -671,6 +674,7 @@ HC_HD void hc_firm_step_detail(const hc_model *m, const hc_world_step *ws, const
     out->Hp = u * f->platform_staff;
     out->H = Hr + out->Ho + out->Hn + out->Hs + out->Hp;
     out->Hcf = f->H0 * growth;
+    out->demand = demand;
     out->spend = spend;
     out->wage_bill = wages_kept + (out->Ho + out->Hn) * f->wage_oversight * wage_index +
                      (out->Hs + out->Hp) * f->wage_specialist * wage_index;
@@ -740,6 +744,7 @@ typedef enum {
     HC_SUM_Y,
     HC_SUM_YCF,
     HC_SUM_WEIGHT,
+    HC_SUM_DEMAND, /* sum_f w_f H0 (1+g)^tau Q_{t-1}: role r's demand is s_r times it */
     HC_N_SUMS
 } hc_sum_id;
 
@@ -765,6 +770,39 @@ HC_HD void hc_firm_accumulate(double *HC_RESTRICT sums, const hc_firm_out *o)
     sums[HC_SUM_Y] += w * (double)o->Y;
     sums[HC_SUM_YCF] += w * (double)o->Ycf;
     sums[HC_SUM_WEIGHT] += w;
+    sums[HC_SUM_DEMAND] += w * (double)o->demand;
+}
+
+/* Per-role sums (roles.csv), after a world's HC_N_SUMS sums in each step's row: role r's
+ * sum k at [HC_N_SUMS + r * HC_N_ROLE_SUMS + k]. A row holds as many roles as the run's
+ * scenario with the most; a scenario with fewer leaves the rest 0. */
+typedef enum { HC_RSUM_PEOPLE = 0, HC_RSUM_AUTOMATED, HC_N_ROLE_SUMS } hc_role_sum_id;
+
+/* Doubles in one step's row of a world's sums, for n_roles roles. */
+HC_HD int hc_sums_width(int n_roles)
+{
+    return HC_N_SUMS + HC_N_ROLE_SUMS * n_roles;
+}
+
+/* The firm's term w_f x of role r's sum `kind` (hc_role_sum_id). The GPU's block sums
+ * take the terms in their own order, with `kind` a constant: a select between the two
+ * arrays on a value known only at run time would move them out of registers. */
+HC_HD double hc_role_term(const hc_firm_out *o, int r, int kind)
+{
+    const float x = kind == HC_RSUM_PEOPLE ? o->role_people[r] : o->role_automated[r];
+    return (double)o->weight * (double)x;
+}
+
+/* role_sums[r * HC_N_ROLE_SUMS + kind] += the firm's terms, roles 0 .. n_roles - 1, as
+ * hc_firm_accumulate does for the world's sums: each backend adds firms in its own fixed
+ * order. */
+HC_HD void hc_firm_accumulate_roles(double *HC_RESTRICT role_sums, const hc_firm_out *o, int n_roles)
+{
+    int r;
+    for (r = 0; r < n_roles; r++) {
+        role_sums[r * HC_N_ROLE_SUMS + HC_RSUM_PEOPLE] += hc_role_term(o, r, HC_RSUM_PEOPLE);
+        role_sums[r * HC_N_ROLE_SUMS + HC_RSUM_AUTOMATED] += hc_role_term(o, r, HC_RSUM_AUTOMATED);
+    }
 }
 
 /* Firm-level outcome: 100 (H_t / H at step 0 - 1). */

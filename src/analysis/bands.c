@@ -24,6 +24,12 @@ const hc_metric_info hc_metric_infos[HC_N_METRICS] = {
     {"output_per_worker_pct", "%", "Output per worker (vs no AI)"},
 };
 
+const hc_metric_info hc_role_metric_infos[HC_N_ROLE_METRICS] = {
+    {"employment_change_pct", "%", "Employment in the role's own work"},
+    {"ai_effect_pct", "%", "AI effect on the role's own work (vs no AI)"},
+    {"automated_share_pct", "%", "Role's work automated"},
+};
+
 const hc_share_info hc_share_infos[HC_N_SHARES] = {
     {HC_M_AI_EFFECT, +1, "AI raises employment (ai_effect_pct > 0)"},
     {HC_M_EMPLOYMENT_CHANGE, -1, "Employment falls (employment_change_pct < 0)"},
@@ -47,6 +53,18 @@ void hc_world_metrics(const hc_results *r, const hc_config *cfg, int s, int t, i
     for (w = 0; w < r->worlds; w++) {
         double m[HC_N_METRICS];
         hc_metrics(hc_results_sums(r, s, w, t), hc_results_sums(r, s, w, 0), cfg[s].employment, m);
+        values[w] = m[metric];
+    }
+}
+
+void hc_world_role_metrics(const hc_results *r, const hc_config *cfg, int s, int t, int role, int metric,
+                           double *values)
+{
+    int64_t w;
+    for (w = 0; w < r->worlds; w++) {
+        double m[HC_N_ROLE_METRICS];
+        hc_role_metrics(hc_results_sums(r, s, w, t), hc_results_sums(r, s, w, 0), role,
+                        (double)cfg[s].model.role_share[role], m);
         values[w] = m[metric];
     }
 }
@@ -99,6 +117,40 @@ static int mcse_bands(const hc_results *r, const hc_config *cfg, hc_bands *b, hc
     return 0;
 }
 
+/* One band row across worlds: percentiles, mean and sd of values[0 .. W). 0, or 1 when
+ * one of them is not finite. */
+static int band_row(double *values, size_t W, const hc_bands *b, double *row)
+{
+    hc_mean_sd(values, W, &row[b->np], &row[b->np + 1]);
+    hc_percentiles_d(values, W, b->percentiles, b->np, row);
+    return !all_finite(row, HC_BAND_WORLD_COLS(b));
+}
+
+/* b->role, allocated, for every scenario's roles. 0, or 1 with err. */
+static int role_bands(const hc_results *r, const hc_config *cfg, hc_bands *b, double *values, hc_error *err)
+{
+    int s, role, metric, t;
+    b->roles = r->roles;
+    b->role = (double *)calloc((size_t)r->n_scenarios * (size_t)r->roles * HC_N_ROLE_METRICS *
+                                   (size_t)(r->n_steps + 1) * (size_t)HC_BAND_WORLD_COLS(b),
+                               sizeof(double));
+    if (!b->role && r->roles > 0) return hc_fail(err, "out of memory computing the roles' bands");
+    for (s = 0; s < r->n_scenarios; s++)
+        for (role = 0; role < cfg[s].model.n_roles && role < r->roles; role++)
+            for (metric = 0; metric < HC_N_ROLE_METRICS; metric++) {
+                if (hc_interrupted) return hc_fail(err, "interrupted");
+                for (t = 0; t <= r->n_steps; t++) {
+                    hc_world_role_metrics(r, cfg, s, t, role, metric, values);
+                    if (band_row(values, (size_t)r->worlds, b, hc_bands_role(b, s, role, metric, t)))
+                        return hc_fail(err, "scenario %s: role %s's %s at step %d is not finite; the config "
+                                       "drives the model outside its numeric range (please report it with "
+                                       "the config)", cfg[s].name, cfg[s].role_names[role],
+                                       hc_role_metric_infos[metric].name, t);
+                }
+            }
+    return 0;
+}
+
 int hc_bands_compute(const hc_results *r, const hc_config *cfg, hc_bands *b, hc_error *err)
 {
     const size_t W = (size_t)r->worlds, N = (size_t)r->worlds * (size_t)r->firms;
@@ -132,9 +184,7 @@ int hc_bands_compute(const hc_results *r, const hc_config *cfg, hc_bands *b, hc_
             for (t = 0; t <= r->n_steps; t++) {
                 double *row = hc_bands_world(b, s, metric, t);
                 hc_world_metrics(r, cfg, s, t, metric, values);
-                hc_mean_sd(values, W, &row[b->np], &row[b->np + 1]);
-                hc_percentiles_d(values, W, b->percentiles, b->np, row);
-                if (!all_finite(row, HC_BAND_WORLD_COLS(b))) {
+                if (band_row(values, W, b, row)) {
                     hc_fail(err, "scenario %s: %s at step %d is not finite; the config drives the "
                             "model outside its numeric range (please report it with the config)",
                             cfg[s].name, hc_metric_infos[metric].name, t);
@@ -166,6 +216,7 @@ int hc_bands_compute(const hc_results *r, const hc_config *cfg, hc_bands *b, hc_
             }
         }
     }
+    if (role_bands(r, cfg, b, values, err)) goto fail;
     if (mcse_bands(r, cfg, b, err)) goto fail; /* each band's Monte Carlo standard error */
     free(values);
     free(scratch);
@@ -183,6 +234,8 @@ void hc_bands_free(hc_bands *b)
     free(b->firm);
     free(b->mcse);
     free(b->shares);
+    free(b->role);
+    b->role = NULL;
     b->world = NULL;
     b->firm = NULL;
     b->mcse = NULL;

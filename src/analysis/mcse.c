@@ -18,7 +18,7 @@ int hc_results_append(hc_results *dst, const hc_results *more, hc_error *err)
 {
     const int slots = dst->slots;
     const int64_t W = dst->worlds + more->worlds, F = dst->firms;
-    const size_t per_world = (size_t)(dst->n_steps + 1) * HC_N_SUMS, years = (size_t)(dst->years + 1);
+    const size_t per_world = (size_t)(dst->n_steps + 1) * (size_t)dst->n_sums, years = (size_t)(dst->years + 1);
     double *sums = (double *)malloc((size_t)slots * (size_t)W * per_world * sizeof(double));
     float *change = (float *)malloc((size_t)slots * years * (size_t)W * (size_t)F * sizeof(float));
     int s;
@@ -130,7 +130,7 @@ int hc_mcse_run_to_target(const hc_blend_run *run, const hc_plan *p, hc_design *
         }
         if (design && hc_design_extend(cfg, design, next, err)) goto done;
         if (hc_results_alloc(&more, slots, res->worlds, next - res->worlds, res->firms, res->n_steps,
-                             res->steps_per_year, res->years, err))
+                             res->steps_per_year, res->years, res->roles, err))
             goto done;
         plan.world_begin = more.world_begin;
         plan.worlds = more.worlds;

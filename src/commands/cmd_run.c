@@ -118,6 +118,7 @@ typedef struct {
     int n_cfg;
     hc_blend_run blend_run; /* blends among the configs: their components, simulated alongside */
     hc_run_shape shape;     /* what every scenario shares; --sobol and --target-mcse set its worlds */
+    int roles;              /* the most roles of any scenario slot: the results' role sums */
     hc_design design;
     int have_design;
     hc_plan plan;
@@ -323,6 +324,7 @@ static int load_run(run_ctx *x)
         return HC_EXIT_USAGE;
     }
     if (hc_cli_check_names(x->cfg, x->n_cfg)) return HC_EXIT_USAGE;
+    x->roles = hc_blend_run_roles(&x->blend_run, x->cfg);
     /* A blend's firm in world w is its component's; the replay knows one model per scenario. */
     if (a->n_trace_p > 0 && has_blend(x))
         return hc_cli_usage_error("run", "%s", "--trace-percentiles: not available for a blend; trace its components");
@@ -342,12 +344,12 @@ static int check_memory(run_ctx *x, int64_t span_worlds)
     hc_uncertainty_options *unc = &x->a.unc;
     /* The results, the scratch copy of one year's firm-level changes that the bands sort,
      * and 64 MiB for the program, its tables and the threads' paths. */
-    const double need = (double)hc_results_bytes(slots, span_worlds, sh->firms, sh->n_steps, sh->years) +
+    const double need = (double)hc_results_bytes(slots, span_worlds, sh->firms, sh->n_steps, sh->years, x->roles) +
                         4.0 * (double)span_worlds * (double)sh->firms + 67108864.0;
     char source[96];
     const size_t have = hc_cli_available_memory(source, sizeof(source));
     if (unc->target_mcse > 0.0 && have > 0) {
-        const double per_world = (double)hc_results_bytes(slots, 1, sh->firms, sh->n_steps, sh->years);
+        const double per_world = (double)hc_results_bytes(slots, 1, sh->firms, sh->n_steps, sh->years, x->roles);
         const double fit = (double)have / 10.0 * 8.0 / (2.0 * per_world);
         if (unc->max_worlds == 0) unc->max_worlds = HC_MCSE_DEFAULT_MAX_WORLDS;
         if (fit < (double)unc->max_worlds) unc->max_worlds = fit > (double)sh->worlds ? (int64_t)fit : sh->worlds;
@@ -420,7 +422,7 @@ static int plan_run(run_ctx *x)
     hc_mpi_results_span(sh->worlds, &span_begin, &span_worlds);
     if ((rc = check_memory(x, span_worlds)) != CONTINUE || (rc = stage_out_dir(x)) != CONTINUE) return rc;
     if (hc_results_alloc(&x->res, hc_blend_run_slots(&x->blend_run), span_begin, span_worlds, sh->firms,
-                         sh->n_steps, sh->steps_per_year, sh->years, &err)) {
+                         sh->n_steps, sh->steps_per_year, sh->years, x->roles, &err)) {
         fprintf(stderr, "headcount: %s\n", err.message);
         return HC_EXIT_FAILURE;
     }

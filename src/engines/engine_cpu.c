@@ -69,10 +69,11 @@ static void run_world(const hc_model *m, const hc_design *design, int s, int64_t
     cw.steps = steps;
     cw.Kw = Kw;
     cw.sums = hc_results_sums(res, s, w, 0);
+    cw.n_sums = res->n_sums;
     cw.res = res;
     cw.scenario = s;
     cw.world = w;
-    memset(cw.sums, 0, (size_t)(T + 1) * HC_N_SUMS * sizeof(double));
+    memset(cw.sums, 0, (size_t)(T + 1) * (size_t)res->n_sums * sizeof(double));
     run_firms(&cw);
 }
 
@@ -94,6 +95,12 @@ int hc_run_cpu(const hc_plan *p, int threads, hc_results *res, hc_error *err)
         hc_world_step *steps = (hc_world_step *)malloc((size_t)n_threads * path_len * sizeof(hc_world_step));
         float *Kw = (float *)malloc((size_t)n_threads * path_len * (size_t)m->n_roles * sizeof(float));
         int64_t w;
+        if (m->n_roles > res->roles) { /* its role sums would not fit in a row */
+            free(steps);
+            free(Kw);
+            return hc_fail(err, "internal error: results hold the sums of %d roles, and scenario %d has %d",
+                           res->roles, s, m->n_roles);
+        }
         if (!run_firms) {
             free(steps);
             free(Kw);

@@ -37,7 +37,8 @@ typedef struct {
     const hc_world_inputs *wi;
     const hc_world_step *steps; /* steps 0..T */
     const float *Kw;            /* [t * n_roles + r] */
-    double *sums;               /* [t][HC_N_SUMS], zeroed; firms are added in order */
+    double *sums;               /* [t][n_sums], zeroed; firms are added in order */
+    int n_sums;                 /* hc_sums_width of the results' roles */
     hc_results *res;            /* where firm changes and shrinking counts go */
     int scenario;
     int64_t world;              /* index in res's slice */
@@ -137,11 +138,14 @@ typedef struct {
     float H[HC_CPU_BLOCK], Hcf[HC_CPU_BLOCK], A[HC_CPU_BLOCK], Ho[HC_CPU_BLOCK], Hn[HC_CPU_BLOCK];
     float Hs[HC_CPU_BLOCK], Hp[HC_CPU_BLOCK], spend[HC_CPU_BLOCK], wage_bill[HC_CPU_BLOCK];
     float exposed[HC_CPU_BLOCK], Y[HC_CPU_BLOCK], Ycf[HC_CPU_BLOCK], weight[HC_CPU_BLOCK];
+    float demand[HC_CPU_BLOCK];
     int rolled_back[HC_CPU_BLOCK], capped[HC_CPU_BLOCK], uses_ai[HC_CPU_BLOCK];
+    float role_people[HC_FIRM_ROLE_CAP][HC_CPU_BLOCK], role_automated[HC_FIRM_ROLE_CAP][HC_CPU_BLOCK];
 } out_block;
 
-static inline __attribute__((always_inline)) void out_get(const out_block *ob, int i, hc_firm_out *o)
+static inline __attribute__((always_inline)) void out_get(const out_block *ob, int i, int n_roles, hc_firm_out *o)
 {
+    int r;
     o->H = ob->H[i];
     o->Hcf = ob->Hcf[i];
     o->A = ob->A[i];
@@ -158,6 +162,11 @@ static inline __attribute__((always_inline)) void out_get(const out_block *ob, i
     o->rolled_back = ob->rolled_back[i];
     o->capped = ob->capped[i];
     o->uses_ai = ob->uses_ai[i];
+    o->demand = ob->demand[i];
+    for (r = 0; r < n_roles; r++) {
+        o->role_people[r] = ob->role_people[r][i];
+        o->role_automated[r] = ob->role_automated[r][i];
+    }
 }
 
 /* Firm i of the block through step t, its contributions to out, change[i], below[i]. */
@@ -173,6 +182,7 @@ static inline __attribute__((always_inline)) void block_step(firm_block *b, int 
     hc_firm *f = &b->firm[i];
 #endif
     hc_firm_out o;
+    int r;
     hc_firm_step(m, ws, K, t, f, &o);
 #ifdef HC_ROLE_LOOPS_UNROLLED
     block_put(b, i, f);
@@ -194,6 +204,13 @@ static inline __attribute__((always_inline)) void block_step(firm_block *b, int 
     out->rolled_back[i] = o.rolled_back;
     out->capped[i] = o.capped;
     out->uses_ai[i] = o.uses_ai;
+    out->demand[i] = o.demand;
+    /* all the lanes the step computed (hc_role_lanes): a count known at compile time
+     * where the role loops are unrolled; out_get reads the real roles only */
+    _Pragma("GCC unroll 64") for (r = 0; r < hc_role_lanes(m->n_roles); r++) {
+        out->role_people[r][i] = o.role_people[r];
+        out->role_automated[r][i] = o.role_automated[r];
+    }
     change[i] = hc_firm_change_pct(f, o.H);
     below[i] = o.H < f->H_start;
 }
@@ -231,15 +248,16 @@ static inline __attribute__((always_inline)) void firms_of_world(const hc_cpu_wo
              * local array, which it may read whole, without a condition. */
             float K[HC_FIRM_ROLE_CAP];
             const hc_world_step ws = cw->steps[t];
-            double *sums = cw->sums + (size_t)t * HC_N_SUMS;
+            double *sums = cw->sums + (size_t)t * (size_t)cw->n_sums;
             int r;
             for (r = 0; r < HC_FIRM_ROLE_CAP; r++) K[r] = r < R ? cw->Kw[(size_t)t * (size_t)R + (size_t)r] : 1.0f;
 #pragma GCC ivdep
             for (i = 0; i < HC_CPU_BLOCK; i++) block_step(&block, i, m, &ws, K, t, &out, change, below);
             for (i = 0; i < n; i++) { /* firm order */
                 hc_firm_out o;
-                out_get(&out, i, &o);
+                out_get(&out, i, R, &o);
                 hc_firm_accumulate(sums, &o);
+                hc_firm_accumulate_roles(sums + HC_N_SUMS, &o, R);
             }
             if (t % S == 0) {
                 const int year = t / S;

@@ -207,7 +207,7 @@ static size_t bytes_per_world(const hc_results *res, int R)
     const size_t T1 = (size_t)res->n_steps + 1, Y1 = (size_t)res->years + 1;
     const size_t blocks = (size_t)hc_cuda_blocks_per_world(res->firms);
     return sizeof(hc_world_inputs) + T1 * sizeof(hc_world_step) + T1 * (size_t)R * sizeof(float) +
-           blocks * T1 * HC_N_SUMS * sizeof(double) + T1 * HC_N_SUMS * sizeof(double) +
+           blocks * T1 * (size_t)hc_sums_width(R) * sizeof(double) + T1 * (size_t)res->n_sums * sizeof(double) +
            Y1 * (size_t)res->firms * sizeof(float);
 }
 
@@ -234,8 +234,9 @@ static cudaError_t alloc_buffers(chunk_buffers *b, int64_t n, const hc_results *
     if ((e = cudaMalloc((void **)&b->wi, N * sizeof(hc_world_inputs))) != cudaSuccess ||
         (e = cudaMalloc((void **)&b->steps, N * T1 * sizeof(hc_world_step))) != cudaSuccess ||
         (e = cudaMalloc((void **)&b->Kw, N * T1 * (size_t)R * sizeof(float))) != cudaSuccess ||
-        (e = cudaMalloc((void **)&b->partials, N * blocks * T1 * HC_N_SUMS * sizeof(double))) != cudaSuccess ||
-        (e = cudaMalloc((void **)&b->sums, N * T1 * HC_N_SUMS * sizeof(double))) != cudaSuccess ||
+        (e = cudaMalloc((void **)&b->partials, N * blocks * T1 * (size_t)hc_sums_width(R) * sizeof(double))) !=
+            cudaSuccess ||
+        (e = cudaMalloc((void **)&b->sums, N * T1 * (size_t)res->n_sums * sizeof(double))) != cudaSuccess ||
         (e = cudaMalloc((void **)&b->firm_change, Y1 * N * (size_t)res->firms * sizeof(float))) != cudaSuccess ||
         (e = cudaMalloc((void **)&b->shrinking, Y1 * sizeof(unsigned long long))) != cudaSuccess)
         free_buffers(b);
@@ -342,10 +343,11 @@ static int run_chunk(const hc_plan *p, int s, int64_t w0, int n, int profile, hc
     CUDA_CHECK(cudaMemsetAsync(buf->shrinking, 0, (size_t)Y1 * sizeof(unsigned long long), stream));
     CUDA_CHECK(launch_firm_steps(m, &a, stream));
     CUDA_CHECK(cudaEventRecord(ev[EV_STEPPED], stream));
-    CUDA_CHECK(hc_cuda_launch_world_sums(buf->partials, n, hc_cuda_blocks_per_world(F), T, buf->sums, stream));
+    CUDA_CHECK(hc_cuda_launch_world_sums(buf->partials, n, hc_cuda_blocks_per_world(F), T, hc_sums_width(m->n_roles),
+                                         res->n_sums, buf->sums, stream));
     CUDA_CHECK(cudaEventRecord(ev[EV_REDUCED], stream));
     CUDA_CHECK(cudaMemcpyAsync(hc_results_sums(res, s, w0, 0), buf->sums,
-                               (size_t)n * (size_t)(T + 1) * HC_N_SUMS * sizeof(double), cudaMemcpyDeviceToHost,
+                               (size_t)n * (size_t)(T + 1) * (size_t)res->n_sums * sizeof(double), cudaMemcpyDeviceToHost,
                                stream));
     for (y = 0; y < Y1; y++)
         CUDA_CHECK(cudaMemcpyAsync(hc_results_firm_change(res, s, y) + (size_t)w0 * (size_t)F,
@@ -389,6 +391,10 @@ static int run_device(const hc_plan *p, int64_t max_chunk, int profile, hc_resul
     }
     for (s = 0; s < p->n_models; s++)
         if (p->models[s].model.n_roles > R) R = p->models[s].model.n_roles;
+    if (R > res->roles) { /* a scenario's role sums would not fit in res's rows */
+        hc_fail(err, "internal error: results hold the sums of %d roles, and a scenario has %d", res->roles, R);
+        goto fail;
+    }
     CUDA_CHECK(cudaSetDevice(device));
     CUDA_CHECK(cudaStreamCreateWithFlags(&stream, cudaStreamNonBlocking));
     for (n_ev = 0; n_ev < N_EV;) {

@@ -173,7 +173,7 @@ static void move_piece(void *dst, const void *src, size_t n, MPI_Datatype type, 
 static void move_block(hc_results *res, const hc_results *block, int n_models, int from, int64_t first, int64_t n)
 {
     const int root = mpi_rank == 0, sender = mpi_rank == from;
-    const size_t per_world = (size_t)(res->n_steps + 1) * HC_N_SUMS;
+    const size_t per_world = (size_t)(res->n_steps + 1) * (size_t)res->n_sums;
     int s, year;
     for (s = 0; s < n_models; s++)
         move_piece(root ? (void *)hc_results_sums(res, s, first, 0) : NULL,
@@ -208,7 +208,7 @@ int hc_mpi_run(const hc_backend *b, const hc_plan *p, hc_results *res, hc_error 
     }
     if (mpi_rank == 0) { /* res holds every world; rank 0 simulates its block beside it */
         if (hc_results_alloc(&own, p->n_models, begin, count, res->firms, res->n_steps, res->steps_per_year,
-                             res->years, err))
+                             res->years, res->roles, err))
             return hc_mpi_name_rank(err);
         block = &own;
     }

@@ -6,21 +6,22 @@
 
 volatile sig_atomic_t hc_interrupted = 0;
 
-size_t hc_results_bytes(int n_scenarios, int64_t worlds, int64_t firms, int n_steps, int years)
+size_t hc_results_bytes(int n_scenarios, int64_t worlds, int64_t firms, int n_steps, int years, int roles)
 {
     /* In double, saturating at SIZE_MAX: worlds x firms x years can overflow 64 bits. */
     const double S = (double)n_scenarios, W = (double)worlds, F = (double)firms;
-    const double bytes = S * W * (double)(n_steps + 1) * HC_N_SUMS * sizeof(double) +
+    const double bytes = S * W * (double)(n_steps + 1) * (double)hc_sums_width(roles) * sizeof(double) +
                          S * (double)(years + 1) * W * F * sizeof(float) + S * (double)(years + 1) * sizeof(int64_t);
     return bytes >= (double)SIZE_MAX ? SIZE_MAX : (size_t)bytes;
 }
 
 int hc_results_alloc(hc_results *r, int n_scenarios, int64_t world_begin, int64_t worlds, int64_t firms, int n_steps,
-                     int steps_per_year, int years, hc_error *err)
+                     int steps_per_year, int years, int roles, hc_error *err)
 {
     const size_t S = (size_t)n_scenarios, W = (size_t)worlds, F = (size_t)firms;
     memset(r, 0, sizeof(*r));
-    if (hc_results_bytes(n_scenarios, worlds, firms, n_steps, years) == SIZE_MAX) /* the counts below would wrap */
+    if (hc_results_bytes(n_scenarios, worlds, firms, n_steps, years, roles) ==
+        SIZE_MAX) /* the counts below would wrap */
         return hc_fail(err,
                        "out of memory: the results of %d scenario(s) x %lld worlds x %lld firms do not fit in "
                        "an address space; lower --worlds or --firms",
@@ -33,11 +34,13 @@ int hc_results_alloc(hc_results *r, int n_scenarios, int64_t world_begin, int64_
     r->n_steps = n_steps;
     r->steps_per_year = steps_per_year;
     r->years = years;
-    r->sums = (double *)calloc(S * W * (size_t)(n_steps + 1) * HC_N_SUMS, sizeof(double));
+    r->roles = roles;
+    r->n_sums = hc_sums_width(roles);
+    r->sums = (double *)calloc(S * W * (size_t)(n_steps + 1) * (size_t)r->n_sums, sizeof(double));
     r->firm_change = (float *)calloc(S * (size_t)(years + 1) * W * F, sizeof(float));
     r->shrinking = (int64_t *)calloc(S * (size_t)(years + 1), sizeof(int64_t));
     if (!r->sums || !r->firm_change || !r->shrinking) {
-        const size_t need = hc_results_bytes(n_scenarios, worlds, firms, n_steps, years);
+        const size_t need = hc_results_bytes(n_scenarios, worlds, firms, n_steps, years, roles);
         hc_results_free(r);
         return hc_fail(err,
                        "out of memory: the results of %d scenario(s) x %lld worlds x %lld firms "

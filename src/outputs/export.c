@@ -231,6 +231,14 @@ static void add_col(hc_table *t, const char *name)
     snprintf(t->cols[t->n_cols++], sizeof(t->cols[0]), "%s", name);
 }
 
+/* A band's columns, as bands.csv has them: the percentiles, mean, sd. */
+static void add_band_cols(hc_table *t, const hc_bands *b)
+{
+    add_percentile_cols(t, b->percentiles, b->np);
+    add_col(t, "mean");
+    add_col(t, "sd");
+}
+
 static void str_cell(hc_cell *c, const char *s)
 {
     c->kind = HC_CELL_STR;
@@ -283,6 +291,52 @@ static void firms_row(const void *ctx, long long i, hc_cell *cells)
     str_cell(&cells[0], c->cfg[s].name);
     int_cell(&cells[1], c->cfg[s].start_year + year);
     for (k = 0; k < HC_BAND_FIRM_COLS(c->b); k++) num_cell(&cells[2 + k], row[k]);
+}
+
+/* ---- roles: scenario,role,metric,step,year,p...,mean,sd; each scenario its own roles */
+
+static long long role_rows(const run_ctx *c, int s)
+{
+    return (long long)c->cfg[s].model.n_roles * HC_N_ROLE_METRICS * (c->b->n_steps + 1);
+}
+
+static void roles_row(const void *ctx, long long i, hc_cell *cells)
+{
+    const run_ctx *c = (const run_ctx *)ctx;
+    const int steps = c->b->n_steps + 1;
+    int s = 0, role, metric, t, k;
+    const double *row;
+    while (i >= role_rows(c, s)) i -= role_rows(c, s++);
+    role = (int)(i / ((long long)HC_N_ROLE_METRICS * steps));
+    metric = (int)(i / steps % HC_N_ROLE_METRICS);
+    t = (int)(i % steps);
+    row = hc_bands_role(c->b, s, role, metric, t);
+    str_cell(&cells[0], c->cfg[s].name);
+    str_cell(&cells[1], c->cfg[s].role_names[role]);
+    str_cell(&cells[2], hc_role_metric_infos[metric].name);
+    int_cell(&cells[3], t);
+    num_cell(&cells[4], (double)c->cfg[s].start_year + (double)t / (double)c->cfg[s].steps_per_year);
+    for (k = 0; k < HC_BAND_WORLD_COLS(c->b); k++) num_cell(&cells[5 + k], row[k]);
+}
+
+/* roles.csv/json/md: each role's bands across worlds (hc_bands.role). */
+static int write_roles(const char *dir, const run_ctx *rc, unsigned formats, hc_file_list *files, hc_error *err)
+{
+    hc_table t;
+    int s;
+    memset(&t, 0, sizeof(t));
+    t.stem = "roles";
+    t.title = "Bands across worlds per role: each role's own work at every step";
+    add_col(&t, "scenario");
+    add_col(&t, "role");
+    add_col(&t, "metric");
+    add_col(&t, "step");
+    add_col(&t, "year");
+    add_band_cols(&t, rc->b);
+    for (s = 0; s < rc->b->n_scenarios; s++) t.n_rows += role_rows(rc, s);
+    t.row = roles_row;
+    t.ctx = rc;
+    return write_formats(dir, &t, formats, files, err);
 }
 
 /* ---- compare: scenario,baseline,metric,step,year,p...,mean,sd,p_above */
@@ -383,9 +437,7 @@ int hc_write_tables(const char *dir, const hc_bands *b, const hc_world_values *w
     add_col(&t, "metric");
     add_col(&t, "step");
     add_col(&t, "year");
-    add_percentile_cols(&t, b->percentiles, b->np);
-    add_col(&t, "mean");
-    add_col(&t, "sd");
+    add_band_cols(&t, b);
     for (k = 0; k < b->np; k++) {
         char label[32];
         hc_percentile_label(b->percentiles[k], label, sizeof(label));
@@ -403,14 +455,14 @@ int hc_write_tables(const char *dir, const hc_bands *b, const hc_world_values *w
     t.title = "Firm-level change in headcount (%) across all firms, by year";
     add_col(&t, "scenario");
     add_col(&t, "year");
-    add_percentile_cols(&t, b->percentiles, b->np);
-    add_col(&t, "mean");
-    add_col(&t, "sd");
+    add_band_cols(&t, b);
     add_col(&t, "share_shrinking");
     t.n_rows = (long long)b->n_scenarios * (b->years + 1);
     t.row = firms_row;
     t.ctx = &rc;
     if (write_formats(dir, &t, formats & ~HC_FORMAT_CSV, files, err)) return 1;
+
+    if (write_roles(dir, &rc, formats, files, err)) return 1;
 
     if (hc_write_compare(dir, c, formats, files, err)) return 1;
 

@@ -322,6 +322,15 @@ void hc_blend_run_free(hc_blend_run *run)
 
 int hc_blend_run_slots(const hc_blend_run *run) { return run->n_user + run->n_hidden; }
 
+int hc_blend_run_roles(const hc_blend_run *run, const hc_config *cfg)
+{
+    int i, roles = 0;
+    for (i = 0; i < run->n_user; i++) roles = cfg[i].model.n_roles > roles ? cfg[i].model.n_roles : roles;
+    for (i = 0; i < run->n_hidden; i++)
+        roles = run->hidden[i].model.n_roles > roles ? run->hidden[i].model.n_roles : roles;
+    return roles;
+}
+
 int hc_blend_run_simulated(const hc_blend_run *run)
 {
     int i, blends = 0;
@@ -412,7 +421,7 @@ fail:
 
 void hc_blend_fill(hc_results *res, int dst, const int *src, const hc_blend *b)
 {
-    const size_t per_world = (size_t)(res->n_steps + 1) * HC_N_SUMS, F = (size_t)res->firms;
+    const size_t per_world = (size_t)(res->n_steps + 1) * (size_t)res->n_sums, F = (size_t)res->firms;
     int64_t *shrinking = res->shrinking + (size_t)dst * (size_t)(res->years + 1);
     int64_t w;
     int year;
@@ -439,7 +448,7 @@ void hc_blend_fill(hc_results *res, int dst, const int *src, const hc_blend *b)
 /* Moves scenario slots so that slot d ends up holding what slot perm[d] held. */
 static int permute_slots(hc_results *res, const int *perm, int n, hc_error *err)
 {
-    const size_t sums_len = (size_t)res->worlds * (size_t)(res->n_steps + 1) * HC_N_SUMS;
+    const size_t sums_len = (size_t)res->worlds * (size_t)(res->n_steps + 1) * (size_t)res->n_sums;
     const size_t firm_len = (size_t)(res->years + 1) * (size_t)res->worlds * (size_t)res->firms;
     const size_t shrink_len = (size_t)(res->years + 1);
     double *tmp_sums = NULL;

@@ -1,10 +1,10 @@
-"""compare_bands.py: the bands and firm table of a GPU run against a CPU run of the same
-seed and config (tests/gpu/run.sh): within 1e-9 relative on every band, HC_CUDA_AGREEMENT_REL
-of include/hc_cuda.h, which says why the backends can agree that closely.
+"""compare_bands.py: the bands, firm and role tables of a GPU run against a CPU run of the
+same seed and config (tests/gpu/run.sh): within 1e-9 relative on every band,
+HC_CUDA_AGREEMENT_REL of include/hc_cuda.h, which says why the backends can agree that closely.
 
 usage: compare_bands.py CPU_DIR GPU_DIR --worlds W --firms F [--rel 1e-9]
 
-Every number of bands.csv and firms.csv must agree to `rel`, relative to the larger of the
+Every number of bands.csv, firms.csv and roles.csv must agree to `rel`, relative to the larger of the
 value and 1 % of the largest magnitude that metric (or the firm table) takes anywhere in
 that scenario: a band that crosses zero is then judged on its metric's scale, not on a
 quotient of two tiny numbers. Two things count whole firms and get two firms of slack,
@@ -86,6 +86,8 @@ def main():
                  lambda r: (r[0], r[1]))
     ok &= compare("firms.csv", a.cpu_dir + "/firms.csv", a.gpu_dir + "/firms.csv", 2, a.rel, firm_slack,
                   lambda r: r[0])
+    ok &= compare("roles.csv", a.cpu_dir + "/roles.csv", a.gpu_dir + "/roles.csv", 5, a.rel, lambda r, c: 0.0,
+                  lambda r: (r[0], r[1], r[2]))
     sys.exit(0 if ok else 1)
 
 

@@ -229,8 +229,10 @@ static int alloc_results(const reference *ref, hc_results *r)
 {
     const hc_config *c = &ref->cfg[0];
     hc_error err;
+    int i, roles = 0;
+    for (i = 0; i < ref->n; i++) roles = ref->cfg[i].model.n_roles > roles ? ref->cfg[i].model.n_roles : roles;
     if (hc_results_alloc(r, ref->n, 0, c->worlds, c->firms_per_world, c->years * c->steps_per_year,
-                         c->steps_per_year, c->years, &err)) {
+                         c->steps_per_year, c->years, roles, &err)) {
         printf("# %s\n", err.message);
         return 1;
     }
@@ -262,7 +264,7 @@ static int run_gpu(const reference *ref, const hc_cuda_options *o, hc_results *r
 
 static size_t n_sums(const hc_results *r)
 {
-    return (size_t)r->n_scenarios * (size_t)r->worlds * (size_t)(r->n_steps + 1) * HC_N_SUMS;
+    return (size_t)r->n_scenarios * (size_t)r->worlds * (size_t)(r->n_steps + 1) * (size_t)r->n_sums;
 }
 
 static size_t n_changes(const hc_results *r)
@@ -270,7 +272,7 @@ static size_t n_changes(const hc_results *r)
     return (size_t)r->n_scenarios * (size_t)(r->years + 1) * (size_t)r->worlds * (size_t)r->firms;
 }
 
-/* Every sum of every world and step within HC_CUDA_AGREEMENT_REL of the CPU's, relative
+/* Every sum (role sums included) of every world and step within HC_CUDA_AGREEMENT_REL of the CPU's, relative
  * to the larger of the value and a billionth of that sum's largest value in the world (sums
  * that are 0 at step 0). Rolled-back counts are whole firms, and a firm whose bill lands
  * within a float rounding of its budget may be rolled back on one side only: two firms of
@@ -282,7 +284,7 @@ static int compare_sums(const hc_results *cpu, const hc_results *gpu, double *wo
     *worst = 0.0;
     for (s = 0; s < cpu->n_scenarios; s++)
         for (w = 0; w < cpu->worlds; w++)
-            for (k = 0; k < HC_N_SUMS; k++) {
+            for (k = 0; k < cpu->n_sums; k++) { /* the world's sums, then the roles' */
                 double scale = 0.0;
                 for (t = 0; t <= cpu->n_steps; t++) scale = fmax(scale, fabs(hc_results_sums(cpu, s, w, t)[k]));
                 for (t = 0; t <= cpu->n_steps; t++) {

@@ -98,7 +98,8 @@ run() { # out-dir, args... : a quiet run into $TMP/out-dir
     local out=$1; shift
     "$HC" run --quiet --force -o "$TMP/$out" "$@" >"$TMP/$out.out" 2>"$TMP/$out.err"
 }
-same_bytes() { cmp -s "$TMP/$1/bands.csv" "$TMP/$2/bands.csv" && cmp -s "$TMP/$1/firms.csv" "$TMP/$2/firms.csv"; }
+same_bytes() { cmp -s "$TMP/$1/bands.csv" "$TMP/$2/bands.csv" && cmp -s "$TMP/$1/firms.csv" "$TMP/$2/firms.csv" &&
+    cmp -s "$TMP/$1/roles.csv" "$TMP/$2/roles.csv"; }
 
 if [ "$EMULATED" != 1 ] && ! why=$(gpu_probe); then
     echo "# no usable GPU: nothing was checked ($why)"
