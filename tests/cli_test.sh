@@ -32,16 +32,16 @@ grep -q "hint:" "$TMP/err"; ok $? "--backend cuda failure gives a hint"
 # --- shipped configs
 status_is 0 "validate accepts the shipped narratives" "$HC" validate configs/cuts.json configs/growth.json
 status_is 0 "describe runs on a narrative" "$HC" describe --samples 2000 configs/cuts.json
-# Every input once: the 31 model inputs the header's enum names (include/, wherever the
+# Every input once: the 32 model inputs the header's enum names (include/, wherever the
 # header lives; model 2, the retired id 20 has no key), and each of the 7 roles' wage and
-# tokens_per_fte_year: 45 lines.
+# tokens_per_fte_year: 46 lines.
 grep -oE "^(inference|capability|labor|wages|compute|firms|roles)\.[a-z_.]+" "$TMP/out" | sort >"$TMP/listed"
 grep -rhoE '^\s*HC_IN_[A-Z_]+( = [A-Z0-9_]+)?, +/\* *[A-Za-z0-9_]+ +[a-z_]+\.[a-z_]+' include |
     grep -oE '[a-z_]+\.[a-z_]+$' | sort -u >"$TMP/model_inputs"
 inputs=$(wc -l <"$TMP/listed")
-[ "$inputs" -eq 45 ] && [ "$(sort -u "$TMP/listed" | wc -l)" -eq 45 ] && [ "$(wc -l <"$TMP/model_inputs")" -eq 31 ] &&
+[ "$inputs" -eq 46 ] && [ "$(sort -u "$TMP/listed" | wc -l)" -eq 46 ] && [ "$(wc -l <"$TMP/model_inputs")" -eq 32 ] &&
     [ -z "$(comm -23 "$TMP/model_inputs" "$TMP/listed")" ] && [ "$(grep -c '^roles\.' "$TMP/listed")" -eq 14 ]
-ok $? "describe lists every input once (45 = 31 model inputs + 7 roles x 2; $inputs lines)"
+ok $? "describe lists every input once (46 = 32 model inputs + 7 roles x 2; $inputs lines)"
 
 # --- determinism: same seed, same bytes, whatever the thread count
 status_is 0 "run with 1 thread" "$HC" run "${SMALL[@]}" --threads 1 -o "$TMP/t1" "${CONFIGS[@]}"

@@ -134,7 +134,7 @@ cols = ["sobol_first", "sobol_first_lo", "sobol_first_hi", "sobol_total", "sobol
 assert list(rows[0].keys())[-6:] == cols, rows[0].keys()
 m = json.load(open(d + "/manifest.json"))
 k = len(m["uncertainty"]["sobol"]["inputs"])
-assert k == 24 and m["worlds"] == 24 * (k + 2) and m["uncertainty"]["sobol"]["base_samples"] == 24, (k, m["worlds"])
+assert k == 25 and m["worlds"] == 24 * (k + 2) and m["uncertainty"]["sobol"]["base_samples"] == 24, (k, m["worlds"])
 for r in rows:
     v = {c: float(r[c]) for c in cols}
     assert v["sobol_first_lo"] <= v["sobol_first"] <= v["sobol_first_hi"], r
