@@ -325,6 +325,50 @@ int hc_svg_histogram(FILE *f, const hc_chart_spec *spec, double x0, double x1, i
     return ferror(f) ? 1 : 0;
 }
 
+int hc_svg_line_chart(FILE *f, const hc_chart_spec *spec, double y_lo, double y_hi, const hc_line_series *series,
+                      int n_series, const double *marks, int n_marks)
+{
+    const char *names[HC_COMPARE_MAX_SCENARIOS];
+    int colours[HC_COMPARE_MAX_SCENARIOS];
+    double xlo = INFINITY, xhi = -INFINITY;
+    axis ax, ay;
+    int s, i;
+    if (n_series < 1 || n_series > HC_COMPARE_MAX_SCENARIOS || !(y_hi > y_lo)) return 1;
+    for (s = 0; s < n_series; s++)
+        for (i = 0; i < series[s].n; i++) {
+            xlo = fmin(xlo, series[s].x[i]);
+            xhi = fmax(xhi, series[s].x[i]);
+        }
+    for (i = 0; i < n_marks; i++) {
+        xlo = fmin(xlo, marks[i]);
+        xhi = fmax(xhi, marks[i]);
+    }
+    if (!isfinite(xlo)) xlo = xhi = 0.0;
+    axis_fit(&ax, xlo, xhi, 8);
+    ay.lo = y_lo;
+    ay.hi = y_hi;
+    ay.step = nice_step(y_hi - y_lo, 5);
+    ay.decimals = decimals_for(ay.step);
+    open_svg(f, spec);
+    draw_axes(f, spec, &ax, &ay);
+    for (i = 0; i < n_marks; i++)
+        fprintf(f, "<line x1=\"%.2f\" y1=\"%.2f\" x2=\"%.2f\" y2=\"%.2f\" stroke=\"#555555\" stroke-width=\"1.1\" "
+                   "stroke-dasharray=\"4 3\"/>\n",
+                px(&ax, marks[i]), PY0, px(&ax, marks[i]), PY1);
+    for (s = 0; s < n_series; s++) {
+        fputs("<polyline points=\"", f);
+        for (i = 0; i < series[s].n; i++)
+            fprintf(f, "%s%.2f,%.2f", i ? " " : "", px(&ax, series[s].x[i]), py(&ay, series[s].y[i]));
+        fprintf(f, "\" fill=\"none\" stroke=\"%s\" stroke-width=\"2.2\" stroke-linejoin=\"round\"/>\n",
+                hc_chart_colour(series[s].colour));
+        names[s] = series[s].name;
+        colours[s] = series[s].colour;
+    }
+    draw_legend(f, spec, names, colours, n_series, 0);
+    fputs("</svg>\n", f);
+    return ferror(f) ? 1 : 0;
+}
+
 /* ---- the charts of a run */
 
 typedef struct {
@@ -349,16 +393,16 @@ static const fan_def diff_defs[] = {
      "Difference (percentage points)"},
 };
 
-static int open_chart(const char *charts_dir, const char *stem, char *name, size_t name_len, char *tmp, size_t tmp_len,
-                      FILE **f, hc_error *err)
+int hc_chart_open(const char *charts_dir, const char *stem, char *name, size_t name_len, char *tmp, size_t tmp_len,
+                  FILE **f, hc_error *err)
 {
     snprintf(name, name_len, "%s.svg", stem);
     *f = hc_output_open(charts_dir, name, tmp, tmp_len, err);
     return *f ? 0 : 1;
 }
 
-static int commit_chart(FILE *f, int draw_failed, const char *tmp, const char *charts_dir, const char *name,
-                        hc_file_list *files, hc_error *err)
+int hc_chart_commit(FILE *f, int draw_failed, const char *tmp, const char *charts_dir, const char *name,
+                    hc_file_list *files, hc_error *err)
 {
     char listed[128];
     if (draw_failed) {
@@ -432,9 +476,9 @@ static int write_fan(const char *charts_dir, const fan_def *fd, const char *subt
     spec.outer_label = labels[1];
     spec.inner_label = labels[2][0] ? labels[2] : NULL;
     spec.zero_line = 1;
-    if (open_chart(charts_dir, fd->stem, name, sizeof(name), tmp, sizeof(tmp), &f, err)) return 1;
+    if (hc_chart_open(charts_dir, fd->stem, name, sizeof(name), tmp, sizeof(tmp), &f, err)) return 1;
     failed = hc_svg_fan_chart(f, &spec, series, n);
-    return commit_chart(f, failed, tmp, charts_dir, name, files, err);
+    return hc_chart_commit(f, failed, tmp, charts_dir, name, files, err);
 }
 
 /* Histogram of firm-level change at the horizon, over the range that holds the middle
@@ -506,13 +550,13 @@ static int write_firm_histogram(const char *charts_dir, const hc_results *r, con
     spec.y_label = "Share of firms (%)";
     spec.x_label = "Change in a firm's headcount since the start (%)";
     spec.mid_label = "The end bins also hold the firms beyond them (at most 1 % of a scenario per side).";
-    if (open_chart(charts_dir, "firm_change_histogram", name, sizeof(name), tmp, sizeof(tmp), &f, err)) {
+    if (hc_chart_open(charts_dir, "firm_change_histogram", name, sizeof(name), tmp, sizeof(tmp), &f, err)) {
         free(counts);
         return 1;
     }
     failed = hc_svg_histogram(f, &spec, x0, x1, n_bins, hs, S);
     free(counts);
-    return commit_chart(f, failed, tmp, charts_dir, name, files, err);
+    return hc_chart_commit(f, failed, tmp, charts_dir, name, files, err);
 }
 
 int hc_write_charts(const char *dir, const hc_results *r, const hc_bands *b, const hc_compare *c, const hc_config *cfg,

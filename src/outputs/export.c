@@ -210,7 +210,7 @@ int hc_table_write(const char *dir, const hc_table *t, unsigned format, hc_file_
     return 0;
 }
 
-static int write_formats(const char *dir, const hc_table *t, unsigned formats, hc_file_list *files,
+int hc_table_write_formats(const char *dir, const hc_table *t, unsigned formats, hc_file_list *files,
                          hc_error *err)
 {
     static const unsigned order[] = {HC_FORMAT_CSV, HC_FORMAT_JSON, HC_FORMAT_MD};
@@ -331,7 +331,7 @@ int hc_write_compare(const char *dir, const hc_compare *c, unsigned formats, hc_
     t.n_rows = (long long)hc_compare_pairs(c) * HC_N_METRICS * (c->n_steps + 1);
     t.row = compare_row;
     t.ctx = c;
-    return write_formats(dir, &t, formats, files, err);
+    return hc_table_write_formats(dir, &t, formats, files, err);
 }
 
 /* ---- trajectories: scenario,world,step,year,<metric>... (one row per world and step) */
@@ -396,7 +396,7 @@ int hc_write_tables(const char *dir, const hc_bands *b, const hc_world_values *w
     t.n_rows = (long long)b->n_scenarios * HC_N_METRICS * (b->n_steps + 1);
     t.row = bands_row;
     t.ctx = &rc;
-    if (write_formats(dir, &t, formats & ~HC_FORMAT_CSV, files, err)) return 1;
+    if (hc_table_write_formats(dir, &t, formats & ~HC_FORMAT_CSV, files, err)) return 1;
 
     memset(&t, 0, sizeof(t));
     t.stem = "firms";
@@ -410,7 +410,7 @@ int hc_write_tables(const char *dir, const hc_bands *b, const hc_world_values *w
     t.n_rows = (long long)b->n_scenarios * (b->years + 1);
     t.row = firms_row;
     t.ctx = &rc;
-    if (write_formats(dir, &t, formats & ~HC_FORMAT_CSV, files, err)) return 1;
+    if (hc_table_write_formats(dir, &t, formats & ~HC_FORMAT_CSV, files, err)) return 1;
 
     if (hc_write_compare(dir, c, formats, files, err)) return 1;
 
@@ -436,7 +436,7 @@ int hc_write_tables(const char *dir, const hc_bands *b, const hc_world_values *w
         t.ctx = &tc;
         /* A table of every world and step is for programs, not for reading: CSV unless
          * only JSON was asked for, and JSON when it was; never Markdown. */
-        if (write_formats(dir, &t, (formats & HC_FORMAT_JSON) ? (formats & (HC_FORMAT_CSV | HC_FORMAT_JSON)) : HC_FORMAT_CSV,
+        if (hc_table_write_formats(dir, &t, (formats & HC_FORMAT_JSON) ? (formats & (HC_FORMAT_CSV | HC_FORMAT_JSON)) : HC_FORMAT_CSV,
                           files, err))
             return 1;
     }
