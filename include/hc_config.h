@@ -29,6 +29,7 @@ typedef struct {
     int has_default;     /* optional input; default_value applies when absent */
     double default_value;
     const char *meaning; /* one line, with unit */
+    const char *label;   /* a few words for people: chart labels (tornado, Sobol by year) */
 } hc_input_spec;
 
 /* Indexed by hc_input_id. */

@@ -256,6 +256,118 @@ static int write_tornado(FILE *f, const char *scenario, int colour, const char *
     return ferror(f) ? 1 : 0;
 }
 
+/* ---- Sobol indices by year (--sobol): sobol_years.csv and a chart per scenario */
+
+#define SOBOL_YEAR_LINES 6 /* inputs drawn in the chart: the largest total indices at the horizon */
+
+/* Scenario s's total index of every input at each whole year for employment_change_pct,
+ * as lines: the inputs with the largest indices at the horizon. */
+static int sobol_years_chart(const char *charts, const hc_config *cfg, int s, const char *const *labels, int n_in,
+                             int years, const double *total, hc_file_list *files, hc_error *err)
+{
+    hc_line_series series[SOBOL_YEAR_LINES];
+    double x[HC_MAX_STEPS + 1];
+    int order[HC_DESIGN_MAX_COLS], i, j, shown = n_in < SOBOL_YEAR_LINES ? n_in : SOBOL_YEAR_LINES, failed;
+    char stem[200], name[256], tmp[4400], title[256];
+    hc_chart_spec spec;
+    FILE *f;
+    for (i = 0; i < n_in; i++) order[i] = i;
+    for (i = 1; i < n_in; i++) /* by the total index at the horizon, largest first */
+        for (j = i; j > 0 && total[(size_t)order[j] * (size_t)years + (size_t)(years - 1)] >
+                                 total[(size_t)order[j - 1] * (size_t)years + (size_t)(years - 1)];
+             j--) {
+            const int t = order[j];
+            order[j] = order[j - 1];
+            order[j - 1] = t;
+        }
+    for (i = 0; i < years; i++) x[i] = (double)(cfg[s].start_year + i + 1);
+    for (i = 0; i < shown; i++) {
+        series[i].name = labels[order[i]];
+        series[i].colour = i;
+        series[i].n = years;
+        series[i].x = x;
+        series[i].y = total + (size_t)order[i] * (size_t)years;
+    }
+    snprintf(stem, sizeof(stem), "sobol_years_%s", cfg[s].name);
+    if (strlen(stem) + 12 >= sizeof(files->name[0])) snprintf(stem, sizeof(stem), "sobol_years_%d", s + 1);
+    snprintf(title, sizeof(title), "Which inputs drive net employment change, by year: %s", hc_scenario_label(&cfg[s]));
+    memset(&spec, 0, sizeof(spec));
+    spec.title = title;
+    spec.subtitle = "Sobol total index of the inputs largest at the horizon (sobol_years.csv has every one)";
+    spec.y_label = "Sobol total index";
+    spec.x_label = "Year";
+    if (hc_chart_open(charts, stem, name, sizeof(name), tmp, sizeof(tmp), &f, err)) return 1;
+    failed = shown < 1 || hc_svg_line_chart(f, &spec, 0.0, 1.0, series, shown, NULL, 0);
+    return hc_chart_commit(f, failed, tmp, charts, name, files, err);
+}
+
+/* sobol_years.csv: the Sobol indices of each headline metric at every whole year, so that
+ * what drives the uncertainty early can be told from what drives it at the horizon. */
+static int write_sobol_years(const char *dir, const hc_results *r, const hc_config *cfg, const hc_design *d,
+                             hc_file_list *files, hc_error *err)
+{
+    const int64_t N = d->sobol_n, W = r->worlds;
+    const int years = r->years, S = r->steps_per_year;
+    double *metric = (double *)malloc(sizeof(double) * (size_t)W);
+    double *total = (double *)malloc(sizeof(double) * (size_t)HC_DESIGN_MAX_COLS * (size_t)(years > 0 ? years : 1));
+    char tmp[4200], charts[4200];
+    FILE *f = NULL;
+    int s, k, y, i, j, rc = 1;
+    snprintf(charts, sizeof(charts), "%s/charts", dir);
+    if (!metric || !total) {
+        hc_fail(err, "out of memory computing the Sobol indices by year");
+        goto done;
+    }
+    f = hc_output_open(dir, "sobol_years.csv", tmp, sizeof(tmp), err);
+    if (!f) goto done;
+    fputs("scenario,metric,year,input,sobol_first,sobol_first_lo,sobol_first_hi,sobol_total,sobol_total_lo,"
+          "sobol_total_hi\n", f);
+    for (s = 0; s < r->n_scenarios; s++) {
+        char name_buf[HC_DESIGN_MAX_COLS][128], label_buf[HC_DESIGN_MAX_COLS][64];
+        const char *labels[HC_DESIGN_MAX_COLS];
+        int col_of[HC_DESIGN_MAX_COLS], n_in = 0;
+        for (i = 0; i < d->sobol_k; i++) {
+            if (!hc_design_col_varies(&cfg[s], d->sobol_col[i])) continue;
+            col_of[n_in] = i;
+            hc_design_col_name(&cfg[s], d->sobol_col[i], name_buf[n_in], sizeof(name_buf[0]));
+            hc_design_col_label(&cfg[s], d->sobol_col[i], label_buf[n_in], sizeof(label_buf[0]));
+            labels[n_in] = label_buf[n_in];
+            n_in++;
+        }
+        for (k = 0; k < HC_N_HEADLINE; k++) {
+            const int m = hc_headline_metrics[k];
+            for (y = 1; y <= years; y++) {
+                hc_sobol_index all[HC_DESIGN_MAX_COLS];
+                hc_world_metrics(r, cfg, s, y * S, m, metric);
+                if (hc_sobol_indices(metric, metric + N, metric + 2 * N, N, d->sobol_k, cfg[0].seed,
+                                     HC_SOBOL_BOOTSTRAP, all)) {
+                    hc_fail(err, "out of memory computing the Sobol indices by year");
+                    goto done;
+                }
+                for (j = 0; j < n_in; j++) {
+                    const hc_sobol_index *ix = &all[col_of[j]];
+                    fprintf(f, "%s,%s,%d,%s,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f\n", cfg[s].name, hc_metric_infos[m].name,
+                            cfg[s].start_year + y, name_buf[j], ix->first, ix->first_lo, ix->first_hi, ix->total,
+                            ix->total_lo, ix->total_hi);
+                    if (m == HC_M_EMPLOYMENT_CHANGE) total[(size_t)j * (size_t)years + (size_t)(y - 1)] = ix->total;
+                }
+            }
+        }
+        if (years > 0 && sobol_years_chart(charts, cfg, s, labels, n_in, years, total, files, err)) goto done;
+    }
+    rc = hc_output_commit(f, tmp, dir, "sobol_years.csv", err);
+    f = NULL;
+    if (!rc) hc_file_list_add(files, "sobol_years.csv");
+done:
+    if (f) {
+        fclose(f);
+        remove(tmp);
+    }
+    free(metric);
+    free(total);
+    return rc;
+}
+
 /* ---- sensitivity.csv */
 
 int hc_write_sensitivity(const char *dir, const hc_results *r, const hc_config *cfg, const hc_design *d,
@@ -364,6 +476,7 @@ int hc_write_sensitivity(const char *dir, const hc_results *r, const hc_config *
     rc = hc_output_commit(f, tmp, dir, "sensitivity.csv", err);
     f = NULL;
     if (!rc) hc_file_list_add(files, "sensitivity.csv");
+    if (!rc && sobol) rc = write_sobol_years(dir, r, cfg, d, files, err);
     goto done;
 oom:
     hc_fail(err, "out of memory computing the sensitivity of %lld worlds", (long long)W);
