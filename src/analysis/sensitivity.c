@@ -462,7 +462,7 @@ int hc_write_sensitivity(const char *dir, const hc_results *r, const hc_config *
                      "sensitivity.csv has them all", n_in < TORNADO_BARS ? n_in : TORNADO_BARS, n_in, (long long)n);
             svg = hc_output_open(charts, name, ctmp, sizeof(ctmp), err);
             if (!svg) goto done;
-            if (write_tornado(svg, cfg[s].name, s, names, tornado, n_in, subtitle)) {
+            if (write_tornado(svg, hc_scenario_label(&cfg[s]), s, names, tornado, n_in, subtitle)) {
                 fclose(svg);
                 remove(ctmp);
                 hc_fail(err, "%s/%s: could not draw the chart", charts, name);

@@ -101,7 +101,7 @@ const hc_input_spec hc_role_input_specs[HC_N_ROLE_INPUTS] = {
 static const char *const section_names[] = {"inference", "capability", "labor", "wages", "compute", "firms"};
 #define N_SECTIONS ((int)(sizeof section_names / sizeof section_names[0]))
 
-static const char *const root_keys[] = {"name",      "extends",    "model",  "simulation",  "population",
+static const char *const root_keys[] = {"name",      "label",      "extends",    "model",  "simulation",  "population",
                                         "inference", "capability", "labor",  "wages",       "compute",
                                         "firms",     "roles",      "output", "correlations"};
 static const char *const simulation_keys[] = {"start_year", "years",           "steps_per_year",
@@ -123,6 +123,52 @@ static int add_number(loader *L, cJSON *obj, const char *key, double v)
         cJSON_Delete(n);
         return cfg_fail_oom(L);
     }
+    return 0;
+}
+
+/* The length in characters of s if it is well-formed UTF-8 with no control character (C0,
+ * DEL, C1: a label is one line of text for charts), else -1. */
+static int label_chars(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    int n = 0;
+    while (*p) {
+        unsigned cp;
+        int more, i;
+        if (*p < 0x80) cp = *p, more = 0;
+        else if ((*p & 0xE0) == 0xC0) cp = *p & 0x1Fu, more = 1;
+        else if ((*p & 0xF0) == 0xE0) cp = *p & 0x0Fu, more = 2;
+        else if ((*p & 0xF8) == 0xF0) cp = *p & 0x07u, more = 3;
+        else return -1;
+        for (i = 1; i <= more; i++) {
+            if ((p[i] & 0xC0) != 0x80) return -1;
+            cp = (cp << 6) | (p[i] & 0x3Fu);
+        }
+        if ((more == 1 && cp < 0x80) || (more == 2 && cp < 0x800) || (more == 3 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+            (cp >= 0xD800 && cp <= 0xDFFF))
+            return -1; /* overlong, out of range or a surrogate */
+        if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F)) return -1;
+        p += more + 1;
+        n++;
+    }
+    return n;
+}
+
+/* `label`: optional free text that charts and tables show for the scenario (its `name`
+ * stays the id of file names and CSV columns). */
+static int validate_label(loader *L, const cJSON *root)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, "label");
+    char d[160];
+    int n;
+    if (v == NULL) return 0;
+    n = cJSON_IsString(v) ? label_chars(v->valuestring) : -1;
+    if (n < 1 || strlen(v->valuestring) > HC_LABEL_MAX || v->valuestring[0] == ' ')
+        return cfg_fail_at(L, v, "label",
+                           "expected a display label: text of 1 to %d bytes (UTF-8), not starting with a space, with "
+                           "no control characters (tabs, newlines), got %s",
+                           HC_LABEL_MAX, cfg_describe(v, d, sizeof d));
+    memcpy(L->out->label, v->valuestring, strlen(v->valuestring) + 1);
     return 0;
 }
 
@@ -424,7 +470,7 @@ int cfg_validate(loader *L, cJSON *root)
         }
         memcpy(L->out->name, nm, strlen(nm) + 1); /* length checked above */
     }
-    if (validate_simulation(L, root)) return 1;
+    if (validate_label(L, root) || validate_simulation(L, root)) return 1;
     pop = cJSON_GetObjectItemCaseSensitive(root, "population");
     if (pop == NULL) return cfg_fail_src(L, SRC_DEFAULT, "population.employment", "required key missing");
     if (cfg_expect_object(L, pop, "population") ||

@@ -91,10 +91,9 @@ static int write_curve_chart(const char *charts_dir, int metric, const hc_bands 
     marks[n_marks++] = 0.0;
     for (k = 0; k < b->probs.n_thresholds; k++) marks[n_marks++] = b->probs.thresholds[k];
     snprintf(stem, sizeof(stem), "exceedance_%s", hc_metric_infos[metric].name);
-    snprintf(title, sizeof(title), "How likely: %s below each value, %d", hc_metric_infos[metric].label,
-             cfg[0].start_year + cfg[0].years);
-    snprintf(sub, sizeof(sub), "Share of the %lld possible futures at or below x; dashed: 0 and --threshold",
-             (long long)W);
+    snprintf(title, sizeof(title), "How likely: share of futures below each value, %d", cfg[0].start_year + cfg[0].years);
+    snprintf(sub, sizeof(sub), "%s, across %lld possible futures; dashed: 0 and --threshold",
+             hc_metric_infos[metric].label, (long long)W);
     snprintf(xl, sizeof(xl), "%s at the horizon (%s)", hc_metric_infos[metric].name, hc_metric_infos[metric].unit);
     memset(&spec, 0, sizeof(spec));
     spec.title = title;
