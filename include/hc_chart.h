@@ -76,6 +76,10 @@ int hc_chart_open(const char *charts_dir, const char *stem, char *name, size_t n
 int hc_chart_commit(FILE *f, int draw_failed, const char *tmp, const char *charts_dir, const char *name,
                     hc_file_list *files, hc_error *err);
 
+/* A "nice" tick step (1, 2, 2.5 or 5 times a power of ten) giving about `target`
+ * intervals over span. */
+double hc_chart_nice_step(double span, double target);
+
 /* s with &, <, > and " escaped, for SVG and HTML text and attribute values. */
 void hc_put_xml_escaped(FILE *f, const char *s);
 /* One SVG <text> element at (x, y), its text XML-escaped; every chart writes text with it. */

@@ -196,66 +196,6 @@ done:
     return rc;
 }
 
-/* ---- the tornado chart: Spearman correlations, largest first (SVG, the look of
- * src/outputs/chart_svg.c's charts: 640 x 430 user units, the same font and ink) */
-
-#define TORNADO_BARS 12
-#define T_FONT "DejaVu Sans, Liberation Sans, Arial, Helvetica, sans-serif"
-
-static int write_tornado(FILE *f, const char *scenario, int colour, const char *const *names, const double *rho,
-                         int n, const char *subtitle)
-{
-    const double W = 640, H = 430, x0 = 250, x1 = 610, top = 78, bottom = 372;
-    const double mid = 0.5 * (x0 + x1), half = 0.5 * (x1 - x0);
-    int order[HC_DESIGN_MAX_COLS], shown = n < TORNADO_BARS ? n : TORNADO_BARS, i, j;
-    double row_h, v;
-    char title[256], label[32];
-    for (i = 0; i < n; i++) order[i] = i;
-    for (i = 1; i < n; i++) /* insertion sort by |rho|, largest first; ties keep column order */
-        for (j = i; j > 0 && fabs(rho[order[j]]) > fabs(rho[order[j - 1]]); j--) {
-            const int t = order[j];
-            order[j] = order[j - 1];
-            order[j - 1] = t;
-        }
-    row_h = shown > 0 ? (bottom - top) / shown : 1.0;
-    snprintf(title, sizeof(title), "What drives net employment change: %s", scenario);
-    fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %.0f %.0f\" width=\"%.0f\" height=\"%.0f\" "
-               "role=\"img\" font-family=\"%s\">\n<title>", W, H, W, H, T_FONT);
-    hc_put_xml_escaped(f, title);
-    fprintf(f, "</title>\n<rect x=\"0\" y=\"0\" width=\"%.0f\" height=\"%.0f\" fill=\"#ffffff\"/>\n", W, H);
-    hc_svg_text(f, 14, 27, 19, "start", "#222222", 1, title);
-    hc_svg_text(f, 14, 49, 13, "start", "#555555", 0, subtitle);
-    for (v = -1.0; v <= 1.0 + 1e-9; v += 0.5) {
-        const double x = mid + v * half;
-        fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" stroke-width=\"1.0\"/>\n", x,
-                top - 6, x, bottom, v == 0.0 ? "#555555" : "#e3e3e3");
-        snprintf(label, sizeof(label), "%.1f", v);
-        hc_svg_text(f, x, bottom + 20, 13, "middle", "#4a4a4a", 0, label);
-    }
-    hc_svg_text(f, mid, bottom + 42, 14, "middle", "#222222", 0, "Spearman rank correlation");
-    for (i = 0; i < shown; i++) {
-        const int c = order[i];
-        const double y = top + i * row_h, r = rho[c];
-        const double bx = r < 0.0 ? mid + r * half : mid;
-        char name[48];
-        /* A role's token need reads "tokens: NAME" (the full key is in sensitivity.csv);
-         * long names are cut to fit the margin. */
-        if (strncmp(names[c], "roles.", 6) == 0 && strchr(names[c] + 6, '.'))
-            snprintf(name, sizeof(name), "tokens: %.*s", (int)(strchr(names[c] + 6, '.') - (names[c] + 6)), names[c] + 6);
-        else
-            snprintf(name, sizeof(name), "%s", names[c]);
-        if (strlen(name) > 34) memcpy(name + 31, "...", 4);
-        snprintf(label, sizeof(label), "%+.2f", r);
-        hc_svg_text(f, x0 - 8, y + 0.5 * row_h + 4.5, 12, "end", "#222222", 0, name);
-        fprintf(f, "<rect x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\" fill=\"%s\"/>\n", bx, y + 0.18 * row_h,
-                fabs(r) * half, 0.64 * row_h, hc_chart_colour(colour));
-        hc_svg_text(f, r < 0.0 ? bx - 4 : bx + fabs(r) * half + 4, y + 0.5 * row_h + 4.5, 11.5, r < 0.0 ? "end" : "start",
-                 "#4a4a4a", 0, label);
-    }
-    fputs("</svg>\n", f);
-    return ferror(f) ? 1 : 0;
-}
-
 /* ---- Sobol indices by year (--sobol): sobol_years.csv and a chart per scenario */
 
 #define SOBOL_YEAR_LINES 6 /* inputs drawn in the chart: the largest total indices at the horizon */
@@ -378,13 +318,18 @@ int hc_write_sensitivity(const char *dir, const hc_results *r, const hc_config *
     double *x = (double *)malloc(sizeof(double) * (size_t)n * HC_DESIGN_MAX_COLS); /* [col][world] ranks */
     double *metric = (double *)malloc(sizeof(double) * (size_t)W), *y = (double *)malloc(sizeof(double) * (size_t)n);
     double *raw = (double *)malloc(sizeof(double) * (size_t)n * HC_DESIGN_MAX_COLS); /* [col][world] values */
+    double *fm = (double *)malloc(sizeof(double) * (size_t)n * (HC_N_SCALAR_INPUTS + HC_MAX_ROLES)); /* firm means */
+    hc_tornado_bar *bars = (hc_tornado_bar *)malloc(sizeof(hc_tornado_bar) * HC_TORNADO_MAX_INPUTS);
+    hc_tornado_bar fbars[HC_N_SCALAR_INPUTS + HC_MAX_ROLES];
+    char ttmp[4200];
+    FILE *tf = NULL;
     hc_sobol_index idx[HC_DESIGN_MAX_COLS];
     char tmp[4200], charts[4200];
     FILE *f = NULL;
     int s, k, c, rc = 1;
     int64_t w;
 
-    if (!x || !metric || !y || !raw) {
+    if (!x || !metric || !y || !raw || !fm || !bars) {
         hc_fail(err, "out of memory computing the sensitivity of %lld worlds", (long long)W);
         goto done;
     }
@@ -395,6 +340,9 @@ int hc_write_sensitivity(const char *dir, const hc_results *r, const hc_config *
     }
     f = hc_output_open(dir, "sensitivity.csv", tmp, sizeof(tmp), err);
     if (!f) goto done;
+    tf = hc_output_open(dir, "tornado.csv", ttmp, sizeof(ttmp), err);
+    if (!tf) goto done;
+    fputs("scenario,metric,input,level,input_lo,input_hi,effect,se,significant\n", tf);
     fputs("scenario,metric,input,spearman,srrc,srrc_r2", f);
     if (sobol) fputs(",sobol_first,sobol_first_lo,sobol_first_hi,sobol_total,sobol_total_lo,sobol_total_hi", f);
     fputc('\n', f);
@@ -402,8 +350,7 @@ int hc_write_sensitivity(const char *dir, const hc_results *r, const hc_config *
         const double *cols[HC_DESIGN_MAX_COLS];
         const char *names[HC_DESIGN_MAX_COLS];
         char name_buf[HC_DESIGN_MAX_COLS][128];
-        int col_of[HC_DESIGN_MAX_COLS], n_in = 0;
-        double tornado[HC_DESIGN_MAX_COLS];
+        int col_of[HC_DESIGN_MAX_COLS], n_in = 0, n_firm = 0;
         /* The inputs that vary in this scenario, ranked across the independent rows. */
         for (c = 0; c < HC_DESIGN_MAX_COLS; c++) {
             if (!hc_design_col_varies(&cfg[s], c)) continue;
@@ -422,6 +369,7 @@ int hc_write_sensitivity(const char *dir, const hc_results *r, const hc_config *
             if (hc_ranks(raw + (size_t)k * (size_t)n, n, col)) goto oom;
             cols[k] = col;
         }
+        hc_firm_input_means(cfg, s, d, n, r->firms, fm, fbars, &n_firm); /* firm-level inputs: their world means */
         for (k = 0; k < HC_N_HEADLINE; k++) {
             const int m = hc_headline_metrics[k];
             double beta[HC_DESIGN_MAX_COLS], r2, *fab = NULL;
@@ -442,9 +390,24 @@ int hc_write_sensitivity(const char *dir, const hc_results *r, const hc_config *
                         if (d->sobol_col[j] == col_of[i]) idx[i] = all[j];
                 }
             }
+            for (i = 0; i < n_in + n_firm; i++) { /* the tornado's bars, in the metric's points */
+                hc_tornado_bar one;
+                if (i < n_in) {
+                    memset(&one, 0, sizeof(one));
+                    snprintf(one.key, sizeof(one.key), "%s", names[i]);
+                    hc_design_col_label(&cfg[s], col_of[i], one.label, sizeof(one.label));
+                } else {
+                    one = fbars[i - n_in];
+                }
+                if (hc_tornado_effect(i < n_in ? raw + (size_t)i * (size_t)n : fm + (size_t)(i - n_in) * (size_t)n,
+                                      metric, n, &one))
+                    goto oom;
+                fprintf(tf, "%s,%s,%s,%s,%.6g,%.6g,%.6f,%.6f,%d\n", cfg[s].name, hc_metric_infos[m].name, one.key,
+                        one.per_firm ? "firm_mean" : "world", one.lo, one.hi, one.effect, one.se, one.significant);
+                if (m == HC_M_EMPLOYMENT_CHANGE) bars[i] = one;
+            }
             for (i = 0; i < n_in; i++) {
                 const double rho = hc_pearson(cols[i], y, n);
-                if (m == HC_M_EMPLOYMENT_CHANGE) tornado[i] = rho;
                 fprintf(f, "%s,%s,%s,%.6f,%.6f,%.6f", cfg[s].name, hc_metric_infos[m].name, names[i], rho, beta[i], r2);
                 if (sobol)
                     fprintf(f, ",%.6f,%.6f,%.6f,%.6f,%.6f,%.6f", idx[i].first, idx[i].first_lo, idx[i].first_hi,
@@ -452,30 +415,14 @@ int hc_write_sensitivity(const char *dir, const hc_results *r, const hc_config *
                 fputc('\n', f);
             }
         }
-        {
-            char name[256], ctmp[4400], subtitle[256];
-            FILE *svg;
-            snprintf(name, sizeof(name), "tornado_%s.svg", cfg[s].name);
-            if (strlen(name) + 8 >= sizeof(files->name[0])) /* "charts/" + it must fit the file list */
-                snprintf(name, sizeof(name), "tornado_%d.svg", s + 1);
-            snprintf(subtitle, sizeof(subtitle), "The %d inputs with the largest |Spearman| of %d, across %lld worlds; "
-                     "sensitivity.csv has them all", n_in < TORNADO_BARS ? n_in : TORNADO_BARS, n_in, (long long)n);
-            svg = hc_output_open(charts, name, ctmp, sizeof(ctmp), err);
-            if (!svg) goto done;
-            if (write_tornado(svg, hc_scenario_label(&cfg[s]), s, names, tornado, n_in, subtitle)) {
-                fclose(svg);
-                remove(ctmp);
-                hc_fail(err, "%s/%s: could not draw the chart", charts, name);
-                goto done;
-            }
-            if (hc_output_commit(svg, ctmp, charts, name, err)) goto done;
-            snprintf(ctmp, sizeof(ctmp), "charts/%s", name);
-            hc_file_list_add(files, ctmp);
-        }
+        if (hc_write_tornado_chart(charts, cfg, s, bars, n_in + n_firm, n, files, err)) goto done;
     }
     rc = hc_output_commit(f, tmp, dir, "sensitivity.csv", err);
     f = NULL;
     if (!rc) hc_file_list_add(files, "sensitivity.csv");
+    if (!rc) rc = hc_output_commit(tf, ttmp, dir, "tornado.csv", err);
+    tf = NULL;
+    if (!rc) hc_file_list_add(files, "tornado.csv");
     if (!rc && sobol) rc = write_sobol_years(dir, r, cfg, d, files, err);
     goto done;
 oom:
@@ -485,6 +432,12 @@ done:
         fclose(f);
         remove(tmp);
     }
+    if (tf) {
+        fclose(tf);
+        remove(ttmp);
+    }
+    free(fm);
+    free(bars);
     free(x);
     free(metric);
     free(y);

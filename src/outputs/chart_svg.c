@@ -91,6 +91,11 @@ static double nice_step(double span, double target)
     return mag * (r <= 1.0 ? 1.0 : r <= 2.0 ? 2.0 : r <= 2.5 ? 2.5 : r <= 5.0 ? 5.0 : 10.0);
 }
 
+double hc_chart_nice_step(double span, double target)
+{
+    return nice_step(span, target);
+}
+
 /* An axis: the range shown, and ticks at the multiples of `step` inside it. */
 typedef struct {
     double lo, hi, step;
