@@ -76,6 +76,12 @@ int hc_chart_open(const char *charts_dir, const char *stem, char *name, size_t n
 int hc_chart_commit(FILE *f, int draw_failed, const char *tmp, const char *charts_dir, const char *name,
                     hc_file_list *files, hc_error *err);
 
+/* PNG (at twice the size) and PDF copies of CHARTS_DIR/SVG_NAME beside it, listed in
+ * files as charts/STEM.png and .pdf, when rsvg-convert is available (hc_chart_commit
+ * calls it for every chart); nothing otherwise. */
+int hc_chart_images_available(void);
+int hc_chart_images(const char *charts_dir, const char *svg_name, hc_file_list *files, hc_error *err);
+
 /* A "nice" tick step (1, 2, 2.5 or 5 times a power of ten) giving about `target`
  * intervals over span. */
 double hc_chart_nice_step(double span, double target);

@@ -22,6 +22,7 @@
 #include <time.h>
 #include "hc_bands.h"
 #include "hc_blend.h"
+#include "hc_chart.h"
 #include "hc_cli.h"
 #include "hc_config.h"
 #include "hc_design.h"
@@ -586,6 +587,9 @@ static int publish_run(run_ctx *x)
                r->backend && strcmp(r->backend, "cuda") == 0 ? "GPU(s)" : "thread(s)",
                (double)hc_blend_run_simulated(&x->blend_run) * (double)r->worlds * (double)r->firms *
                    (double)(r->n_steps + 1) / (r->simulate_seconds > 0 ? r->simulate_seconds : 1.0));
+        if (!hc_chart_images_available())
+            printf("charts as SVG only: no PNG or PDF copies, rsvg-convert was not found (Debian package "
+                   "librsvg2-bin)\n");
     }
     return HC_EXIT_OK;
 }

@@ -502,7 +502,7 @@ int hc_chart_commit(FILE *f, int draw_failed, const char *tmp, const char *chart
     if (hc_output_commit(f, tmp, charts_dir, name, err)) return 1;
     snprintf(listed, sizeof(listed), "charts/%s", name);
     hc_file_list_add(files, listed);
-    return 0;
+    return hc_chart_images(charts_dir, name, files, err); /* PNG and PDF copies, when rsvg-convert is there */
 }
 
 /* Labels of the bands, from output.percentiles: "90 % band (p5 to p95)". */
