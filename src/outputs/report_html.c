@@ -149,24 +149,26 @@ static void probs_table(const writer *w, const hc_bands *b, const hc_config *cfg
              "below the thresholds asked for (--threshold), in %%, with its Monte Carlo standard error (binomial, "
              "sqrt(p (1 - p) / %lld), in points; probabilities.csv has them):", worlds, worlds);
     w_text(w, buf);
-    fputs(w->html ? "</p>\n<div class=\"wrap\"><table class=\"answer\" id=\"probabilities\">\n<thead><tr><th>scenario</th>"
-                  : "\n\n| scenario |",
+    /* an event a row, a scenario a column: thresholds add rows, and the table stays narrow */
+    fputs(w->html ? "</p>\n<div class=\"wrap\"><table class=\"answer\" id=\"probabilities\">\n<thead><tr><th>event at "
+                    "the horizon</th>"
+                  : "\n\n| event at the horizon |",
           w->f);
-    for (k = 0; k < b->probs.n_events; k++) {
-        hc_event_label(&b->probs.events[k], buf, sizeof(buf));
-        fputs(w->html ? "<th>P(" : " P(", w->f);
-        w_text(w, buf);
-        fputs(w->html ? ")</th>" : ") |", w->f);
+    for (s = 0; s < b->n_scenarios; s++) {
+        fputs(w->html ? "<th>" : " ", w->f);
+        w_text(w, hc_scenario_label(&cfg[s]));
+        fputs(w->html ? "</th>" : " |", w->f);
     }
     fputs(w->html ? "</tr></thead>\n<tbody>\n" : "\n|---|", w->f);
     if (!w->html)
-        for (k = 0; k < b->probs.n_events; k++) fputs("---:|", w->f);
+        for (s = 0; s < b->n_scenarios; s++) fputs("---:|", w->f);
     if (!w->html) fputc('\n', w->f);
-    for (s = 0; s < b->n_scenarios; s++) {
+    for (k = 0; k < b->probs.n_events; k++) {
+        hc_event_label(&b->probs.events[k], buf, sizeof(buf));
         fputs(w->html ? "<tr><th>" : "| ", w->f);
-        w_text(w, hc_scenario_label(&cfg[s]));
+        w_text(w, buf);
         fputs(w->html ? "</th>" : " |", w->f);
-        for (k = 0; k < b->probs.n_events; k++) {
+        for (s = 0; s < b->n_scenarios; s++) {
             hc_fmt_share(buf, sizeof(buf), hc_bands_prob(b, s, k));
             fputs(w->html ? "<td>" : " ", w->f);
             w_text(w, buf);
@@ -187,6 +189,25 @@ static void caveat_banner(const writer *w, const hc_bands *b)
           w->f);
     w_text(w, b->caveat);
     fputs(w->html ? "</p>\n" : "\n\n", w->f);
+}
+
+/* A cell "-5.4 % ±0.24 (-12.1 % to -1.0 %)" as two lines: the value and its MCSE, then
+ * the band. */
+static void td_band(FILE *f, const char *cell)
+{
+    const char *band = strstr(cell, " (");
+    fputs("<td>", f);
+    if (band) {
+        char value[96];
+        snprintf(value, sizeof(value), "%.*s", (int)(band - cell), cell);
+        hc_put_xml_escaped(f, value);
+        fputs("<br><span class=\"band\">", f);
+        hc_put_xml_escaped(f, band + 1);
+        fputs("</span>", f);
+    } else {
+        hc_put_xml_escaped(f, cell);
+    }
+    fputs("</td>", f);
 }
 
 static void answer(const writer *w, const hc_bands *b, const hc_compare *c, const hc_config *cfg)
@@ -229,11 +250,8 @@ static void answer(const writer *w, const hc_bands *b, const hc_compare *c, cons
             fmt_band(jobs, sizeof(jobs), hc_bands_world(b, s, shown[k][1], T), hc_bands_mcse(b, s, shown[k][1], T),
                      &bc, 1);
             if (w->html) {
-                fputs("<td>", w->f);
-                hc_put_xml_escaped(w->f, pct);
-                fputs("</td><td>", w->f);
-                hc_put_xml_escaped(w->f, jobs);
-                fputs("</td>", w->f);
+                td_band(w->f, pct);
+                td_band(w->f, jobs);
             } else {
                 fprintf(w->f, " %s | %s |", pct, jobs);
             }
@@ -294,6 +312,7 @@ static const char *css =
     "td.metric{white-space:normal;min-width:14em}\n"
     "td.metric code{font-size:11.5px;color:#57606a;background:none;padding:0}\n"
     "table.answer{font-size:14px}\n"
+    "table.answer .band{font-size:12.5px;color:#57606a}\n"
     "ul.separation li{margin-bottom:6px}\n"
     ".banner{border-left:5px solid #0b5cad;background:#eef5fc;padding:8px 12px;margin:8px 0 14px}\n"
     ".banner.warning{border-left-color:#b35900;background:#fff4e5;font-size:15.5px}\n"
