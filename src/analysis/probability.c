@@ -26,8 +26,9 @@ int hc_parse_thresholds(const char *s, double *thresholds, int *n, hc_error *err
 {
     const char *p = s;
     *n = 0;
-    if (!s || !*s) return hc_fail(err, "--threshold: expected numbers in percent, comma-separated, such as -5,-2, "
-                                       "got \"\"");
+    if (!s || !*s)
+        return hc_fail(err, "--threshold: expected numbers in percent, comma-separated, such as -5,-2, "
+                            "got \"\"");
     for (;;) {
         char *end;
         double v;
@@ -59,8 +60,8 @@ void hc_event_label(const hc_event *e, char *buf, size_t len)
         snprintf(buf, len, "%s < %g", name, e->threshold);
 }
 
-int hc_bands_probabilities(hc_bands *b, const hc_results *r, const hc_config *cfg, const double *thresholds,
-                           int n, hc_error *err)
+int hc_bands_probabilities(hc_bands *b, const hc_results *r, const hc_config *cfg, const double *thresholds, int n,
+                           hc_error *err)
 {
     hc_probs *pr = &b->probs;
     double *values = (double *)malloc((size_t)(r->worlds > 0 ? r->worlds : 1) * sizeof(double));
@@ -87,8 +88,8 @@ int hc_bands_probabilities(hc_bands *b, const hc_results *r, const hc_config *cf
             hc_world_metrics(r, cfg, s, r->n_steps, prob_metrics[k], values);
             for (e = 0; e < pr->n_events; e++)
                 if (pr->events[e].metric == prob_metrics[k])
-                    pr->p[(size_t)s * (size_t)pr->n_events + (size_t)e] =
-                        hc_share_below(values, r->worlds, pr->events[e].threshold);
+                    pr->p[(size_t)s * (size_t)pr->n_events + (size_t)e] = hc_share_below(values, r->worlds,
+                                                                                         pr->events[e].threshold);
         }
     free(values);
     return 0;

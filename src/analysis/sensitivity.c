@@ -28,7 +28,8 @@ int hc_ranks(const double *x, int64_t n, double *rank)
     qsort(k, (size_t)n, sizeof(hc_keyed), hc_keyed_cmp);
     for (i = 0; i < n; i = j) {
         double avg;
-        for (j = i + 1; j < n && k[j].v == k[i].v; j++) {}
+        for (j = i + 1; j < n && k[j].v == k[i].v; j++) {
+        }
         avg = 0.5 * (double)(i + j - 1) + 1.0; /* ranks i + 1 .. j share their mean */
         for (; i < j; i++) rank[k[i].i] = avg;
     }
@@ -75,8 +76,7 @@ static int solve_spd(double *a, int k, const double *b, double *x)
     return 0;
 }
 
-int hc_standardised_regression(const double *const *x, int k, const double *y, int64_t n, double *beta,
-                               double *r2)
+int hc_standardised_regression(const double *const *x, int k, const double *y, int64_t n, double *beta, double *r2)
 {
     double *rxx = (double *)malloc(sizeof(double) * (size_t)k * (size_t)k);
     double *a = (double *)malloc(sizeof(double) * (size_t)k * (size_t)k);
@@ -121,8 +121,8 @@ int hc_standardised_regression(const double *const *x, int k, const double *y, i
 /* ---- Sobol indices */
 
 /* S_i and ST_i for rows idx[0 .. n) (a resample, or NULL for 0 .. n - 1). */
-static void sobol_estimate(const double *fA, const double *fB, const double *fAB, int64_t n, int k,
-                           const int64_t *idx, double *first, double *total)
+static void sobol_estimate(const double *fA, const double *fB, const double *fAB, int64_t n, int k, const int64_t *idx,
+                           double *first, double *total)
 {
     double f0 = 0.0, v = 0.0;
     int64_t r;
@@ -150,8 +150,8 @@ static void sobol_estimate(const double *fA, const double *fB, const double *fAB
     }
 }
 
-int hc_sobol_indices(const double *fA, const double *fB, const double *fAB, int64_t n, int k, uint64_t seed,
-                     int n_boot, hc_sobol_index *out)
+int hc_sobol_indices(const double *fA, const double *fB, const double *fAB, int64_t n, int k, uint64_t seed, int n_boot,
+                     hc_sobol_index *out)
 {
     static const double interval[2] = {2.5, 97.5};
     double *first = (double *)malloc(sizeof(double) * (size_t)k), *total = (double *)malloc(sizeof(double) * (size_t)k);
@@ -261,7 +261,8 @@ static int write_sobol_years(const char *dir, const hc_results *r, const hc_conf
     f = hc_output_open(dir, "sobol_years.csv", tmp, sizeof(tmp), err);
     if (!f) goto done;
     fputs("scenario,metric,year,input,sobol_first,sobol_first_lo,sobol_first_hi,sobol_total,sobol_total_lo,"
-          "sobol_total_hi\n", f);
+          "sobol_total_hi\n",
+          f);
     for (s = 0; s < r->n_scenarios; s++) {
         char name_buf[HC_DESIGN_MAX_COLS][128], label_buf[HC_DESIGN_MAX_COLS][64];
         const char *labels[HC_DESIGN_MAX_COLS];
@@ -279,8 +280,8 @@ static int write_sobol_years(const char *dir, const hc_results *r, const hc_conf
             for (y = 1; y <= years; y++) {
                 hc_sobol_index all[HC_DESIGN_MAX_COLS];
                 hc_world_metrics(r, cfg, s, y * S, m, metric);
-                if (hc_sobol_indices(metric, metric + N, metric + 2 * N, N, d->sobol_k, cfg[0].seed,
-                                     HC_SOBOL_BOOTSTRAP, all)) {
+                if (hc_sobol_indices(metric, metric + N, metric + 2 * N, N, d->sobol_k, cfg[0].seed, HC_SOBOL_BOOTSTRAP,
+                                     all)) {
                     hc_fail(err, "out of memory computing the Sobol indices by year");
                     goto done;
                 }

@@ -57,7 +57,8 @@ int hc_firm_input_means(const hc_config *cfg, int s, const hc_design *d, int64_t
     int ids[HC_N_SCALAR_INPUTS + HC_MAX_ROLES], i, nk = 0;
     int64_t w;
     for (i = 0; i < HC_N_SCALAR_INPUTS; i++)
-        if (hc_input_level(i) == HC_LEVEL_FIRM && (hc_dist_varies(&m->input[i]) || (i == HC_IN_HEADCOUNT && m->n_size_classes > 0)))
+        if (hc_input_level(i) == HC_LEVEL_FIRM &&
+            (hc_dist_varies(&m->input[i]) || (i == HC_IN_HEADCOUNT && m->n_size_classes > 0)))
             ids[nk++] = i;
     for (i = 0; i < m->n_roles; i++)
         if (hc_dist_varies(&m->role_wage[i])) ids[nk++] = HC_N_SCALAR_INPUTS + i;
@@ -130,7 +131,8 @@ int hc_write_tornado_chart(const char *charts_dir, const hc_config *cfg, int s, 
     snprintf(stem, sizeof(stem), "tornado_%s", cfg[s].name);
     if (strlen(stem) + 12 >= sizeof(files->name[0])) snprintf(stem, sizeof(stem), "tornado_%d", s + 1);
     snprintf(title, sizeof(title), "What drives net employment change: %s", hc_scenario_label(&cfg[s]));
-    snprintf(sub, sizeof(sub), "Top tenth minus bottom tenth of each input, %lld worlds; * p < 0.05; tornado.csv has all %d",
+    snprintf(sub, sizeof(sub),
+             "Top tenth minus bottom tenth of each input, %lld worlds; * p < 0.05; tornado.csv has all %d",
              (long long)rows, n);
     memset(&spec, 0, sizeof(spec));
     spec.title = title;
@@ -160,12 +162,13 @@ int hc_write_tornado_chart(const char *charts_dir, const hc_config *cfg, int s, 
         if (strlen(name_cut) > 38) memcpy(name_cut + 35, "...", 4);
         hc_svg_text(f, x0 - 8, y + 0.5 * row_h + 4.5, 11.5, "end", "#222222", 0, name_cut);
         fprintf(f, "<rect x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\" fill=\"%s\" fill-opacity=\"%s\"/>\n", bx,
-                y + 0.2 * row_h, fabs(e) / reach * half, 0.6 * row_h, hc_chart_colour(s), b->significant ? "1" : "0.35");
-        fprintf(f, "<line x1=\"%.2f\" y1=\"%.2f\" x2=\"%.2f\" y2=\"%.2f\" stroke=\"#333333\" stroke-width=\"1.1\"/>\n", wl,
-                y + 0.5 * row_h, wr, y + 0.5 * row_h);
+                y + 0.2 * row_h, fabs(e) / reach * half, 0.6 * row_h, hc_chart_colour(s),
+                b->significant ? "1" : "0.35");
+        fprintf(f, "<line x1=\"%.2f\" y1=\"%.2f\" x2=\"%.2f\" y2=\"%.2f\" stroke=\"#333333\" stroke-width=\"1.1\"/>\n",
+                wl, y + 0.5 * row_h, wr, y + 0.5 * row_h);
         snprintf(label, sizeof(label), "%+.2f%s", e, b->significant ? "*" : "");
-        hc_svg_text(f, e < 0.0 ? fmin(bx, wl) - 4 : fmax(bx + fabs(e) / reach * half, wr) + 4, y + 0.5 * row_h + 4.5, 11,
-                    e < 0.0 ? "end" : "start", "#4a4a4a", 0, label);
+        hc_svg_text(f, e < 0.0 ? fmin(bx, wl) - 4 : fmax(bx + fabs(e) / reach * half, wr) + 4, y + 0.5 * row_h + 4.5,
+                    11, e < 0.0 ? "end" : "start", "#4a4a4a", 0, label);
     }
     hc_svg_text(f, 14, 420, 11.5, "start", "#555555", 0,
                 "Bars: mean difference, others as drawn; line: 95 % interval; pale: not significant.");

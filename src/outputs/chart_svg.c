@@ -269,8 +269,7 @@ static void polyline(FILE *f, const plot_rect *pr, const hc_fan_series *s, const
 /* Small multiples: three or more fans overlap into mud, so each gets a panel of its own,
  * in a grid, on the same axes (the y range is every series', so panels compare at a
  * glance). The canvas grows with the rows. */
-static int fan_panels(FILE *f, const hc_chart_spec *spec, const hc_fan_series *series, int n, axis *ax,
-                      const axis *ay)
+static int fan_panels(FILE *f, const hc_chart_spec *spec, const hc_fan_series *series, int n, axis *ax, const axis *ay)
 {
     const int cols = n <= 4 ? 2 : 3, rows = (n + cols - 1) / cols;
     const double top = 64.0, panel_h = 170.0, gap_x = 14.0, left = 58.0, right = 14.0;
@@ -351,7 +350,8 @@ int hc_svg_fan_chart(FILE *f, const hc_chart_spec *spec, const hc_fan_series *se
         const char *colour = hc_chart_colour(series[s].colour);
         band_path(f, &main_plot, &series[s], series[s].outer_lo, series[s].outer_hi, &ax, &ay, colour, OUTER_OPACITY);
         if (spec->inner_label && series[s].inner_lo)
-            band_path(f, &main_plot, &series[s], series[s].inner_lo, series[s].inner_hi, &ax, &ay, colour, INNER_OPACITY);
+            band_path(f, &main_plot, &series[s], series[s].inner_lo, series[s].inner_hi, &ax, &ay, colour,
+                      INNER_OPACITY);
     }
     for (s = 0; s < n_series; s++) {
         const char *colour = hc_chart_colour(series[s].colour);
@@ -438,8 +438,9 @@ int hc_svg_line_chart(FILE *f, const hc_chart_spec *spec, double y_lo, double y_
     open_svg(f, spec);
     draw_axes(f, spec, &ax, &ay);
     for (i = 0; i < n_marks; i++)
-        fprintf(f, "<line x1=\"%.2f\" y1=\"%.2f\" x2=\"%.2f\" y2=\"%.2f\" stroke=\"#555555\" stroke-width=\"1.1\" "
-                   "stroke-dasharray=\"4 3\"/>\n",
+        fprintf(f,
+                "<line x1=\"%.2f\" y1=\"%.2f\" x2=\"%.2f\" y2=\"%.2f\" stroke=\"#555555\" stroke-width=\"1.1\" "
+                "stroke-dasharray=\"4 3\"/>\n",
                 px(&ax, marks[i]), PY0, px(&ax, marks[i]), PY1);
     for (s = 0; s < n_series; s++) {
         fputs("<polyline points=\"", f);
@@ -687,15 +688,16 @@ int hc_write_charts(const char *dir, const hc_results *r, const hc_bands *b, con
     if (c && hc_compare_pairs(c) > 0) {
         const int pairs = hc_compare_pairs(c);
         char diff_sub[700];
-        snprintf(diff_sub, sizeof(diff_sub), "Minus %s, world by world in the same %lld futures", hc_scenario_label(&cfg[c->baseline]),
-                 (long long)c->worlds);
+        snprintf(diff_sub, sizeof(diff_sub), "Minus %s, world by world in the same %lld futures",
+                 hc_scenario_label(&cfg[c->baseline]), (long long)c->worlds);
         for (k = 0; k < (int)(sizeof(diff_defs) / sizeof(diff_defs[0])); k++) {
             const fan_def *fd = &diff_defs[k];
             int j;
             for (j = 0; j < pairs; j++) {
                 const int sj = j < c->baseline ? j : j + 1;
                 const row_source src = {NULL, c, fd->metric, sj};
-                snprintf(diff_names[j], sizeof(diff_names[j]), "%s minus %s", hc_scenario_label(&cfg[sj]), hc_scenario_label(&cfg[c->baseline]));
+                snprintf(diff_names[j], sizeof(diff_names[j]), "%s minus %s", hc_scenario_label(&cfg[sj]),
+                         hc_scenario_label(&cfg[c->baseline]));
                 fill_series(&series[j], diff_names[j], sj, &src, &bc, x, n, data + (size_t)j * 5 * (size_t)n);
             }
             if (write_fan(charts_dir, fd, diff_sub, labels, series, pairs, files, err)) goto done;

@@ -91,7 +91,8 @@ static int write_curve_chart(const char *charts_dir, int metric, const hc_bands 
     marks[n_marks++] = 0.0;
     for (k = 0; k < b->probs.n_thresholds; k++) marks[n_marks++] = b->probs.thresholds[k];
     snprintf(stem, sizeof(stem), "exceedance_%s", hc_metric_infos[metric].name);
-    snprintf(title, sizeof(title), "How likely: share of futures below each value, %d", cfg[0].start_year + cfg[0].years);
+    snprintf(title, sizeof(title), "How likely: share of futures below each value, %d",
+             cfg[0].start_year + cfg[0].years);
     snprintf(sub, sizeof(sub), "%s, across %lld possible futures; dashed: 0 and --threshold",
              hc_metric_infos[metric].label, (long long)W);
     snprintf(xl, sizeof(xl), "%s at the horizon (%s)", hc_metric_infos[metric].name, hc_metric_infos[metric].unit);
@@ -105,8 +106,8 @@ static int write_curve_chart(const char *charts_dir, int metric, const hc_bands 
         free(pts);
         return 1;
     }
-    failed = hc_svg_line_chart(f, &spec, 0.0, 100.0, series, S < HC_COMPARE_MAX_SCENARIOS ? S : HC_COMPARE_MAX_SCENARIOS,
-                               marks, n_marks);
+    failed = hc_svg_line_chart(f, &spec, 0.0, 100.0, series,
+                               S < HC_COMPARE_MAX_SCENARIOS ? S : HC_COMPARE_MAX_SCENARIOS, marks, n_marks);
     free(pts);
     return hc_chart_commit(f, failed, tmp, charts_dir, name, files, err);
 }
@@ -124,7 +125,8 @@ int hc_write_exceedance(const char *dir, const hc_bands *b, const hc_world_value
     memset(&t, 0, sizeof(t));
     t.stem = "probabilities";
     t.title = "Probabilities at the horizon: p is the share of worlds with metric < threshold";
-    for (k = 0; k < (int)(sizeof(cols) / sizeof(cols[0])); k++) snprintf(t.cols[t.n_cols++], sizeof(t.cols[0]), "%s", cols[k]);
+    for (k = 0; k < (int)(sizeof(cols) / sizeof(cols[0])); k++)
+        snprintf(t.cols[t.n_cols++], sizeof(t.cols[0]), "%s", cols[k]);
     t.n_rows = (long long)b->n_scenarios * b->probs.n_events;
     t.row = prob_row;
     t.ctx = &pc;
