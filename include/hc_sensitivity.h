@@ -15,6 +15,7 @@
 #ifndef HC_SENSITIVITY_H
 #define HC_SENSITIVITY_H
 
+#include <stdio.h>
 #include "hc_design.h"
 #include "hc_engine.h"
 #include "hc_outdir.h"
@@ -73,6 +74,13 @@ int hc_tornado_effect(const double *x, const double *y, int64_t n, hc_tornado_ba
  * world w (drawn with the counters the run used: d's draw ids, or w), w < n. */
 int hc_firm_input_means(const hc_config *cfg, int s, const hc_design *d, int64_t n, int64_t firms, double *out,
                         hc_tornado_bar *bars, int *k);
+/* The bars of scenario s for metric m over rows 0 .. n: the world-level inputs first
+ * (values raw[k * n ..], config keys names[k], design columns col_of[k], k < n_in), then
+ * the firm-level ones (fm and fbars of hc_firm_input_means); a line of tornado.csv each
+ * into tf, and the bars into out (NULL: not kept). 0, or 1 out of memory. */
+int hc_tornado_bars(FILE *tf, const hc_config *cfg, int s, int m, const double *metric, int64_t n, const double *raw,
+                    const char *const *names, const int *col_of, int n_in, const double *fm,
+                    const hc_tornado_bar *fbars, int n_firm, hc_tornado_bar *out);
 /* charts/tornado_NAME.svg of scenario s: the 12 largest |effect| of bars[0 .. n). */
 int hc_write_tornado_chart(const char *charts_dir, const hc_config *cfg, int s, const hc_tornado_bar *bars, int n,
                            int64_t rows, hc_file_list *files, hc_error *err);

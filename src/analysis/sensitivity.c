@@ -391,22 +391,9 @@ int hc_write_sensitivity(const char *dir, const hc_results *r, const hc_config *
                         if (d->sobol_col[j] == col_of[i]) idx[i] = all[j];
                 }
             }
-            for (i = 0; i < n_in + n_firm; i++) { /* the tornado's bars, in the metric's points */
-                hc_tornado_bar one;
-                if (i < n_in) {
-                    memset(&one, 0, sizeof(one));
-                    snprintf(one.key, sizeof(one.key), "%s", names[i]);
-                    hc_design_col_label(&cfg[s], col_of[i], one.label, sizeof(one.label));
-                } else {
-                    one = fbars[i - n_in];
-                }
-                if (hc_tornado_effect(i < n_in ? raw + (size_t)i * (size_t)n : fm + (size_t)(i - n_in) * (size_t)n,
-                                      metric, n, &one))
-                    goto oom;
-                fprintf(tf, "%s,%s,%s,%s,%.6g,%.6g,%.6f,%.6f,%d\n", cfg[s].name, hc_metric_infos[m].name, one.key,
-                        one.per_firm ? "firm_mean" : "world", one.lo, one.hi, one.effect, one.se, one.significant);
-                if (m == HC_M_EMPLOYMENT_CHANGE) bars[i] = one;
-            }
+            if (hc_tornado_bars(tf, cfg, s, m, metric, n, raw, names, col_of, n_in, fm, fbars, n_firm,
+                                m == HC_M_EMPLOYMENT_CHANGE ? bars : NULL)) /* in the metric's points */
+                goto oom;
             for (i = 0; i < n_in; i++) {
                 const double rho = hc_pearson(cols[i], y, n);
                 fprintf(f, "%s,%s,%s,%.6f,%.6f,%.6f", cfg[s].name, hc_metric_infos[m].name, names[i], rho, beta[i], r2);

@@ -104,6 +104,30 @@ int hc_firm_input_means(const hc_config *cfg, int s, const hc_design *d, int64_t
     return 0;
 }
 
+int hc_tornado_bars(FILE *tf, const hc_config *cfg, int s, int m, const double *metric, int64_t n, const double *raw,
+                    const char *const *names, const int *col_of, int n_in, const double *fm,
+                    const hc_tornado_bar *fbars, int n_firm, hc_tornado_bar *out)
+{
+    int i;
+    for (i = 0; i < n_in + n_firm; i++) {
+        hc_tornado_bar one;
+        if (i < n_in) {
+            memset(&one, 0, sizeof(one));
+            snprintf(one.key, sizeof(one.key), "%s", names[i]);
+            hc_design_col_label(&cfg[s], col_of[i], one.label, sizeof(one.label));
+        } else {
+            one = fbars[i - n_in];
+        }
+        if (hc_tornado_effect(i < n_in ? raw + (size_t)i * (size_t)n : fm + (size_t)(i - n_in) * (size_t)n, metric, n,
+                              &one))
+            return 1;
+        fprintf(tf, "%s,%s,%s,%s,%.6g,%.6g,%.6f,%.6f,%d\n", cfg[s].name, hc_metric_infos[m].name, one.key,
+                one.per_firm ? "firm_mean" : "world", one.lo, one.hi, one.effect, one.se, one.significant);
+        if (out) out[i] = one;
+    }
+    return 0;
+}
+
 /* ---- the chart: bars from 0, largest |effect| first, whiskers at +-1.96 se, the
  * significant ones solid and marked with *, the others pale */
 
