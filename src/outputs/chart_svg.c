@@ -123,6 +123,15 @@ static void axis_fit(axis *a, double lo, double hi, double target)
     a->decimals = decimals_for(a->step);
 }
 
+/* A given range (histogram bins, a probability's 0 to 100), ticks at nice multiples inside it. */
+static void axis_fixed(axis *a, double lo, double hi, double target)
+{
+    a->lo = lo;
+    a->hi = hi;
+    a->step = nice_step(hi - lo, target);
+    a->decimals = decimals_for(a->step);
+}
+
 static double map(double v, double lo, double hi, double p0, double p1)
 {
     return p0 + (v - lo) / (hi - lo) * (p1 - p0);
@@ -383,10 +392,7 @@ int hc_svg_histogram(FILE *f, const hc_chart_spec *spec, double x0, double x1, i
             if (series[s].total > 0) ymax = fmax(ymax, 100.0 * series[s].counts[i] / series[s].total);
     axis_fit(&ay, 0.0, ymax > 0 ? ymax : 1.0, 5);
     /* The bins set the range shown; ticks at nice multiples inside it. */
-    ax.lo = x0;
-    ax.hi = x1;
-    ax.step = nice_step(x1 - x0, 8);
-    ax.decimals = decimals_for(ax.step);
+    axis_fixed(&ax, x0, x1, 8);
     open_svg(f, spec);
     draw_axes(f, spec, &ax, &ay);
     if (x0 < 0.0 && x1 > 0.0) line(f, px(&ax, 0.0), PY0, px(&ax, 0.0), PY1, "#555555", 1.2); /* no change */
@@ -431,10 +437,7 @@ int hc_svg_line_chart(FILE *f, const hc_chart_spec *spec, double y_lo, double y_
     }
     if (!isfinite(xlo)) xlo = xhi = 0.0;
     axis_fit(&ax, xlo, xhi, 8);
-    ay.lo = y_lo;
-    ay.hi = y_hi;
-    ay.step = nice_step(y_hi - y_lo, 5);
-    ay.decimals = decimals_for(ay.step);
+    axis_fixed(&ay, y_lo, y_hi, 5);
     open_svg(f, spec);
     draw_axes(f, spec, &ax, &ay);
     for (i = 0; i < n_marks; i++)
