@@ -78,8 +78,11 @@ int hc_chart_commit(FILE *f, int draw_failed, const char *tmp, const char *chart
 
 /* PNG (at twice the size) and PDF copies of CHARTS_DIR/SVG_NAME beside it, listed in
  * files as charts/STEM.png and .pdf, when rsvg-convert is available (hc_chart_commit
- * calls it for every chart); nothing otherwise. */
+ * calls it for every chart); nothing otherwise. Never fails the run. */
 int hc_chart_images_available(void);
+/* 0: no converter; 1: copies made; 2: the converter failed or hung (stopped after a
+ * minute) on some chart, and the charts from it on have no copies. */
+int hc_chart_images_state(void);
 int hc_chart_images(const char *charts_dir, const char *svg_name, hc_file_list *files, hc_error *err);
 
 /* A "nice" tick step (1, 2, 2.5 or 5 times a power of ten) giving about `target`

@@ -266,6 +266,13 @@ HEADCOUNT_RSVG_CONVERT= "$HC" run --worlds 40 --firms 40 --years 4 -o "$TMP/noim
 grep -q "rsvg-convert was not found" "$TMP/out" && grep -q "rsvg-convert was not found" "$TMP/noimg/report.html" \
     && ! ls "$TMP/noimg/charts/"*.png >/dev/null 2>&1
 ok $? "without rsvg-convert the console and report.html say so, and there are no PNGs"
+printf '#!/bin/sh\nexit 1\n' >"$TMP/broken-rsvg" && chmod +x "$TMP/broken-rsvg"
+HEADCOUNT_RSVG_CONVERT="$TMP/broken-rsvg" "$HC" run --worlds 40 --firms 40 --years 4 -o "$TMP/badimg" configs/cuts.json \
+    >"$TMP/out" 2>&1
+ok $? "a converter that fails costs the copies, not the run"
+grep -q "rsvg-convert failed on a chart" "$TMP/out" && grep -q "rsvg-convert failed on a chart" "$TMP/badimg/report.html" \
+    && ! ls "$TMP/badimg/charts/"*.p* >/dev/null 2>&1
+ok $? "... and the console and report.html say so"
 
 # --- SVG: valid XML with what a chart needs
 py_ok "every SVG is valid XML with a title, axis labels, a legend and data" '

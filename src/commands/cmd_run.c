@@ -587,9 +587,10 @@ static int publish_run(run_ctx *x)
                r->backend && strcmp(r->backend, "cuda") == 0 ? "GPU(s)" : "thread(s)",
                (double)hc_blend_run_simulated(&x->blend_run) * (double)r->worlds * (double)r->firms *
                    (double)(r->n_steps + 1) / (r->simulate_seconds > 0 ? r->simulate_seconds : 1.0));
-        if (!hc_chart_images_available())
-            printf("charts as SVG only: no PNG or PDF copies, rsvg-convert was not found (Debian package "
-                   "librsvg2-bin)\n");
+        if (hc_chart_images_state() != 1)
+            printf(hc_chart_images_state() == 0 ? "charts as SVG only: no PNG or PDF copies, rsvg-convert was not found "
+                                                  "(Debian package librsvg2-bin)\n"
+                                                : "rsvg-convert failed on a chart: some charts have no PNG or PDF copy\n");
     }
     return HC_EXIT_OK;
 }

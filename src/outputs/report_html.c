@@ -506,9 +506,11 @@ int hc_write_report_html(const char *dir, const hc_results *r, const hc_bands *b
     fputs("<section id=\"files\">\n<h2>Files and reproduction</h2>\n<ul class=\"files\">\n", f);
     for (i = 0; i < files->n; i++) fprintf(f, "<li><a href=\"%s\">%s</a></li>\n", files->name[i], files->name[i]);
     fputs("<li>report.html</li>\n<li><a href=\"manifest.json\">manifest.json</a></li>\n</ul>\n", f);
-    fputs(hc_chart_images_available()
+    fputs(hc_chart_images_state() == 1
               ? "<p id=\"images\">Every chart is also in charts/ as PNG (twice the size) and PDF, for slides and papers "
                 "(made by rsvg-convert).</p>\n"
+          : hc_chart_images_state() == 2
+              ? "<p id=\"images\">rsvg-convert failed on a chart: some charts have no PNG or PDF copy.</p>\n"
               : "<p id=\"images\">No PNG or PDF copies of the charts: rsvg-convert was not found (Debian: apt-get "
                 "install librsvg2-bin); the SVGs open in any browser.</p>\n",
           f);
