@@ -6,6 +6,7 @@
 #define HC_CHART_H
 
 #include <stdio.h>
+#include "hc_bands.h"
 #include "hc_compare.h"
 #include "hc_outdir.h"
 
@@ -45,11 +46,48 @@ typedef struct {
 int hc_svg_histogram(FILE *f, const hc_chart_spec *spec, double x0, double x1, int n_bins,
                      const hc_hist_series *series, int n_series);
 
+/* Lines through n points (x[i], y[i]) per series, y from y_lo to y_hi (a fixed range,
+ * such as 0 to 100 for a probability), with dashed vertical marks at marks[0 .. n_marks). */
+typedef struct {
+    const char *name;
+    int colour;
+    int n;
+    const double *x, *y;
+} hc_line_series;
+int hc_svg_line_chart(FILE *f, const hc_chart_spec *spec, double y_lo, double y_hi, const hc_line_series *series,
+                      int n_series, const double *marks, int n_marks);
+
+/* The exceedance charts and probabilities.csv (src/outputs/exceedance.c): per metric of
+ * hc_probs, the share of worlds below each value at the horizon, every scenario on one
+ * chart (charts/exceedance_METRIC.svg), and the table of b->probs in the chosen formats. */
+int hc_write_exceedance(const char *dir, const hc_bands *b, const hc_world_values *wv, const hc_config *cfg,
+                        unsigned formats, hc_file_list *files, hc_error *err);
+
 /* The charts of a run into DIR/charts/: a fan chart per headline metric, the paired
  * differences when there are two or more scenarios, and the histogram of firm-level
  * change at the horizon (from r->firm_change). Adds each file to `files`. */
 int hc_write_charts(const char *dir, const hc_results *r, const hc_bands *b, const hc_compare *c,
                     const hc_config *cfg, hc_file_list *files, hc_error *err);
+
+/* CHARTS_DIR/STEM.svg opened under a temporary name (name gets "STEM.svg"), and put in
+ * place and listed in `files` as charts/NAME once drawn (draw_failed: removed, an error). */
+int hc_chart_open(const char *charts_dir, const char *stem, char *name, size_t name_len, char *tmp, size_t tmp_len,
+                  FILE **f, hc_error *err);
+int hc_chart_commit(FILE *f, int draw_failed, const char *tmp, const char *charts_dir, const char *name,
+                    hc_file_list *files, hc_error *err);
+
+/* PNG (at twice the size) and PDF copies of CHARTS_DIR/SVG_NAME beside it, listed in
+ * files as charts/STEM.png and .pdf, when rsvg-convert is available (hc_chart_commit
+ * calls it for every chart); nothing otherwise. Never fails the run. */
+int hc_chart_images_available(void);
+/* 0: no converter; 1: copies made; 2: the converter failed or hung (stopped after a
+ * minute) on some chart, and the charts from it on have no copies. */
+int hc_chart_images_state(void);
+int hc_chart_images(const char *charts_dir, const char *svg_name, hc_file_list *files, hc_error *err);
+
+/* A "nice" tick step (1, 2, 2.5 or 5 times a power of ten) giving about `target`
+ * intervals over span. */
+double hc_chart_nice_step(double span, double target);
 
 /* s with &, <, > and " escaped, for SVG and HTML text and attribute values. */
 void hc_put_xml_escaped(FILE *f, const char *s);

@@ -29,6 +29,7 @@ typedef struct {
     int has_default;     /* optional input; default_value applies when absent */
     double default_value;
     const char *meaning; /* one line, with unit */
+    const char *label;   /* a few words for people: chart labels (tornado, Sobol by year) */
 } hc_input_spec;
 
 /* Indexed by hc_input_id. */
@@ -59,8 +60,12 @@ typedef struct {
     double rank;
 } hc_correlation;
 
+/* The longest `label` (bytes of UTF-8): a chart's legend and a table's cell hold it. */
+#define HC_LABEL_MAX 60
+
 typedef struct {
     char name[128];          /* scenario name: `name`, or the file name without .json */
+    char label[HC_LABEL_MAX + 1]; /* `label`: free text for charts and tables; "": the name */
     char path[4096];         /* the file as given */
     hc_model model;          /* everything the backends need */
     /* simulation */
@@ -109,6 +114,12 @@ int hc_config_load_document(const char *path, cJSON *doc, const hc_override *ove
                             hc_config *out, hc_error *err);
 
 void hc_config_free(hc_config *c);
+
+/* What charts and tables call a scenario: its `label`, or its name when it has none. */
+static inline const char *hc_scenario_label(const hc_config *c)
+{
+    return c->label[0] ? c->label : c->name;
+}
 
 /* The resolved config as pretty-printed JSON (malloc'd), for the manifest and
  * `--dump-config`. */

@@ -85,6 +85,8 @@ static inline void hc_design_world(const hc_design *d, int s, int64_t world, hc_
 
 /* Column c's name: the input's config key, or roles.NAME.tokens_per_fte_year. */
 void hc_design_col_name(const hc_config *cfg, int c, char *buf, size_t len);
+/* Column c's label for people: the input table's `label`, or "Tokens: ROLE". */
+void hc_design_col_label(const hc_config *cfg, int c, char *buf, size_t len);
 
 /* Whether these options and configs call for a design (LHS, correlations or Sobol). */
 int hc_design_wanted(const hc_config *cfg, int n_scenarios, const hc_uncertainty_options *o);

@@ -17,6 +17,8 @@
 /* Column c's distribution in cfg, and whether it varies (not a constant). */
 const hc_dist *hc_design_col_dist(const hc_config *cfg, int c);
 int hc_design_col_varies(const hc_config *cfg, int c);
+/* Whether draws of d can differ (not a constant, a one-value discrete or a closed clip). */
+int hc_dist_varies(const hc_dist *d);
 
 /* The smallest eigenvalue of the symmetric m x m matrix a (row-major), by Jacobi
  * rotations; a is not changed. */

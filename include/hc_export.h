@@ -42,6 +42,9 @@ typedef struct {
 /* Writes DIR/STEM.csv, .json or .md (one of HC_FORMAT_*) and adds it to `files`. */
 int hc_table_write(const char *dir, const hc_table *t, unsigned format, hc_file_list *files, hc_error *err);
 
+/* The table in each format of `formats` (HC_FORMAT_* bits), CSV first. */
+int hc_table_write_formats(const char *dir, const hc_table *t, unsigned formats, hc_file_list *files, hc_error *err);
+
 /* compare.csv/json/md in the chosen formats (nothing when c compares nothing);
  * compare_vs_NAME.* when the baseline is not the first scenario. */
 int hc_write_compare(const char *dir, const hc_compare *c, unsigned formats, hc_file_list *files,

@@ -28,7 +28,7 @@ typedef struct {
 } hc_run_info;
 
 /* The files written into an out folder, in order, for the manifest's "files". */
-#define HC_MAX_OUTPUT_FILES 64
+#define HC_MAX_OUTPUT_FILES 512 /* 16 scenarios: charts per scenario, each with its PNG and PDF copies */
 typedef struct {
     int n;
     char name[HC_MAX_OUTPUT_FILES][64];

@@ -15,6 +15,7 @@
 #ifndef HC_SENSITIVITY_H
 #define HC_SENSITIVITY_H
 
+#include <stdio.h>
 #include "hc_design.h"
 #include "hc_engine.h"
 #include "hc_outdir.h"
@@ -50,5 +51,38 @@ int hc_sobol_indices(const double *fA, const double *fB, const double *fAB, int6
  * them (d NULL). With a Sobol design the Spearman and SRRC columns use its A and B rows. */
 int hc_write_sensitivity(const char *dir, const hc_results *r, const hc_config *cfg, const hc_design *d,
                          hc_file_list *files, hc_error *err);
+
+/* ---- tornado bars in the metric's units (src/analysis/tornado.c) */
+
+#define HC_TORNADO_MAX_INPUTS (HC_DESIGN_MAX_COLS + HC_N_SCALAR_INPUTS + HC_MAX_ROLES)
+
+typedef struct {
+    char key[128];   /* the config key: sensitivity.csv's `input`, or roles.NAME.wage */
+    char label[96];  /* for people: the input table's label */
+    int per_firm;    /* a firm-level input, as the mean of the world's firms' draws */
+    double lo, hi;   /* the input's values bounding its bottom and top tenths (about p10 and p90) */
+    double effect;   /* mean of the metric in the top tenth minus in the bottom tenth, metric units */
+    double se;       /* Welch standard error of `effect` */
+    int significant; /* |effect| > 1.96 se */
+} hc_tornado_bar;
+
+/* bar's lo, hi, effect, se and significant for input x and metric y over n rows (tenths
+ * of at least 2 rows; n < 4: all 0). 0, or 1 out of memory. */
+int hc_tornado_effect(const double *x, const double *y, int64_t n, hc_tornado_bar *bar);
+/* The firm-level inputs that vary in scenario s (and role wages): their key and label in
+ * bars[0 .. *k), and in out[j * n + w] the mean of input j over the `firms` firms of
+ * world w (drawn with the counters the run used: d's draw ids, or w), w < n. */
+int hc_firm_input_means(const hc_config *cfg, int s, const hc_design *d, int64_t n, int64_t firms, double *out,
+                        hc_tornado_bar *bars, int *k);
+/* The bars of scenario s for metric m over rows 0 .. n: the world-level inputs first
+ * (values raw[k * n ..], config keys names[k], design columns col_of[k], k < n_in), then
+ * the firm-level ones (fm and fbars of hc_firm_input_means); a line of tornado.csv each
+ * into tf, and the bars into out (NULL: not kept). 0, or 1 out of memory. */
+int hc_tornado_bars(FILE *tf, const hc_config *cfg, int s, int m, const double *metric, int64_t n, const double *raw,
+                    const char *const *names, const int *col_of, int n_in, const double *fm,
+                    const hc_tornado_bar *fbars, int n_firm, hc_tornado_bar *out);
+/* charts/tornado_NAME.svg of scenario s: the 12 largest |effect| of bars[0 .. n). */
+int hc_write_tornado_chart(const char *charts_dir, const hc_config *cfg, int s, const hc_tornado_bar *bars, int n,
+                           int64_t rows, hc_file_list *files, hc_error *err);
 
 #endif

@@ -44,6 +44,7 @@ test,mpi       | libopenmpi-dev     | ompi-c  | cmd:mpicc    | mpicc and mpi.h: 
 test           | chromium           | -       | cmd:chromium | renders report.html headless for its screenshot check (tests/report_check.py)
 test           | python3-pil        | -       | py:PIL       | reads the pixels of that screenshot
 test           | fonts-dejavu-core  | -       | font:DejaVu Sans | the font report.html and the charts ask for first, so the screenshot is stable
+test           | librsvg2-bin       | -       | cmd:rsvg-convert | PNG and PDF copies of the charts, which the tests check (a run without it makes SVG only)
 test           | python3-yaml       | -       | py:yaml      | parses CITATION.cff (tests/cli_install.sh)
 test           | clang-format       | -       | cmd:clang-format | `make format-check` (.ci/run): the C and CUDA files in the style of .clang-format
 test           | man-db             | -       | cmd:man      | man -l, to check the installed man page renders (tests/cli_install.sh)

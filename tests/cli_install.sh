@@ -12,7 +12,7 @@ HC_BUILD=${HC_BUILD:-build}
 SETUP=scripts/setup.sh
 # The packages of the run group, and tools that only tests, benchmarks, fuzzing or MPI need.
 RUN_PKGS="gcc libcjson-dev nettle-dev pkg-config"
-NOT_RUN_PKGS="libcmocka-dev python3-yaml python3-numpy python3-numba openmpi-bin libopenmpi-dev chromium python3-pil clang libclang-rt-14-dev g++ man-db"
+NOT_RUN_PKGS="libcmocka-dev python3-yaml python3-numpy python3-numba openmpi-bin libopenmpi-dev chromium python3-pil librsvg2-bin clang libclang-rt-14-dev g++ man-db"
 
 # ---- scripts/setup.sh
 in_table() { # FILE PACKAGE: the package has a line of setup.sh's table in FILE

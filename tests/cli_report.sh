@@ -15,10 +15,11 @@ R="$TMP/run"
 # --- a run of two scenarios: every file, and the manifest lists them
 status_is 0 "run two scenarios with json, md and trajectories" "$HC" run "${SMALL[@]}" --format csv,json,md \
     --trajectories employment_change_pct,ai_effect_pct -o "$R" "${CONFIGS[@]}"
-for f in bands.csv firms.csv compare.csv bands.json firms.json compare.json bands.md firms.md compare.md \
+for f in bands.csv firms.csv compare.csv probabilities.csv bands.json firms.json compare.json bands.md firms.md compare.md \
          worlds.f64 trajectories.csv trajectories.json summary.md report.html manifest.json \
          charts/employment_change_pct.svg charts/ai_effect_pct.svg charts/displaced_pct.svg \
-         charts/paired_employment_change_pct.svg charts/firm_change_histogram.svg; do
+         charts/paired_employment_change_pct.svg charts/firm_change_histogram.svg \
+         charts/exceedance_employment_change_pct.svg charts/exceedance_ai_effect_pct.svg charts/budget_capped_pct.svg; do
     [ -s "$R/$f" ]; ok $? "run writes $f"
 done
 py_ok "manifest.json lists every file written, and nothing else" '
@@ -183,30 +184,95 @@ grep -q "growth vs cuts, net employment change" "$TMP/answer.md" && grep -q "gro
 ok $? "the answer says where the narratives separate"
 grep -q "^## cuts" "$R/summary.md"; ok $? "the full table per scenario follows"
 
-# --- the share of worlds in which AI raises employment (and in which employment falls),
-# printed on the console, in summary.md and in report.html, against the share counted
-# from samples.csv here (tests/ref/world_shares.py)
-"$HC" run --worlds 40 --firms 40 --samples all -o "$TMP/shares" "${CONFIGS[@]}" >"$TMP/shares.out" 2>"$TMP/err"
-ok $? "run with --samples all"
-"$PY" tests/ref/world_shares.py "$TMP/shares" "$TMP/shares.out" >"$TMP/py.out" 2>&1
+# --- how sure: P(employment falls), P(AI lowers employment) and P(metric < t) for
+# --threshold, on the console, in summary.md, report.html and probabilities.csv, against
+# the shares counted from samples.csv here (tests/ref/world_shares.py)
+"$HC" run --worlds 40 --firms 40 --samples all --threshold -5,-2 -o "$TMP/shares" "${CONFIGS[@]}" >"$TMP/shares.out" 2>"$TMP/err"
+ok $? "run with --samples all --threshold -5,-2"
+"$PY" tests/ref/world_shares.py "$TMP/shares" "$TMP/shares.out" -5,-2 >"$TMP/py.out" 2>&1
 rc=$?
 sed 's/^/# /' "$TMP/py.out" | tail -4
-ok $rc "the printed shares of worlds (AI raises employment, employment falls) equal samples.csv's, with their MCSE"
-# ... and the check can fail: one world of growth whose AI effect turns positive in samples.csv
+ok $rc "the probabilities (employment falls, AI lowers employment, below -5 and -2) equal samples.csv's counts, with their MCSE"
+# ... and the check can fail: one world of growth whose AI effect turns negative in samples.csv
 cp -r "$TMP/shares" "$TMP/shares_bad" && chmod -R u+w "$TMP/shares_bad"
 "$PY" - "$TMP/shares_bad/samples.csv" <<'PY'
 import csv, sys
 rows = list(csv.DictReader(open(sys.argv[1])))
 horizon = max(int(r["year"]) for r in rows)
 r = next(r for r in rows if r["scenario"] == "growth" and r["metric"] == "ai_effect_pct"
-         and int(r["year"]) == horizon and float(r["value"]) <= 0)
-r["value"] = "0.5"
+         and int(r["year"]) == horizon and float(r["value"]) >= 0)
+r["value"] = "-0.5"
 w = csv.DictWriter(open(sys.argv[1], "w", newline=""), fieldnames=list(rows[0]), lineterminator="\n")
 w.writeheader()
 w.writerows(rows)
 PY
-! "$PY" tests/ref/world_shares.py "$TMP/shares_bad" "$TMP/shares.out" >/dev/null 2>&1
-ok $? "the shares check fails when one world's sign differs from what was printed"
+! "$PY" tests/ref/world_shares.py "$TMP/shares_bad" "$TMP/shares.out" -5,-2 >/dev/null 2>&1
+ok $? "the probabilities check fails when one world's value differs from what was counted"
+grep -q "MCSE" "$TMP/shares/summary.md" && grep -q " ±" "$TMP/shares/summary.md"
+ok $? "summary.md puts the MCSE beside each headline number"
+for bad in "x" "-5,,-2" "-5,-5" "1,2,3,4,5,6,7,8,9" "nan" ""; do
+    status_is 2 "--threshold '$bad' is a usage error" "$HC" run "${SMALL[@]}" --threshold "$bad" -o "$TMP/thr" configs/cuts.json
+    grep -q -- "--threshold" "$TMP/err"; ok $? "and the message names --threshold ('$bad')"
+done
+
+# --- display labels: free text in charts and tables, the id in the CSVs
+printf '{"name": "cuts_sticky", "label": "Cuts (sticky prices) & more", "extends": "%s/configs/cuts.json"}\n' \
+    "$ROOT" >"$TMP/labelled.json"
+status_is 0 "a config with a label runs" "$HC" run "${SMALL[@]}" -o "$TMP/lab" "$TMP/labelled.json" configs/growth.json
+grep -q "Cuts (sticky prices) &amp; more" "$TMP/lab/report.html" && grep -q "Cuts (sticky prices) &amp; more" \
+    "$TMP/lab/charts/employment_change_pct.svg" && grep -q "| Cuts (sticky prices) & more |" "$TMP/lab/summary.md"
+ok $? "the label is in report.html, the charts and summary.md"
+grep -q "^cuts_sticky," "$TMP/lab/bands.csv" && ! grep -q "sticky prices" "$TMP/lab/bands.csv" "$TMP/lab/probabilities.csv"
+ok $? "the CSVs keep the scenario's name"
+for bad in '"tab\there"' '"line\nbreak"' '""' '" leading space"' '42' \
+    '"0123456789012345678901234567890123456789012345678901234567890"'; do
+    printf '{"label": %s, "extends": "%s/configs/cuts.json"}\n' "$bad" "$ROOT" >"$TMP/badlabel.json"
+    status_is 2 "label $bad is refused" "$HC" run "${SMALL[@]}" -o "$TMP/bl" "$TMP/badlabel.json"
+    grep -q "badlabel.json: label: expected a display label" "$TMP/err"; ok $? "the message names the file and label"
+done
+
+# --- three scenarios: small multiples, one panel per scenario
+status_is 0 "run three scenarios" "$HC" run "${SMALL[@]}" -o "$TMP/three" "$TMP/labelled.json" "${CONFIGS[@]}"
+py_ok "with three scenarios each fan chart has a panel per scenario" '
+import sys, xml.etree.ElementTree as ET
+ns = "{http://www.w3.org/2000/svg}"
+root = ET.parse(sys.argv[1] + "/charts/employment_change_pct.svg").getroot()
+bold = [t.text for t in root.iter(ns + "text") if t.get("font-weight") == "bold"]
+assert bold[0] == "Net employment change" and bold[1:] == ["Cuts (sticky prices) & more", "cuts", "growth"], bold
+assert float(root.get("viewBox").split()[3]) > 430, root.get("viewBox")
+' "$TMP/three"
+
+# --- PNG and PDF copies of every chart with rsvg-convert, and a line saying so without it
+if command -v rsvg-convert >/dev/null 2>&1; then
+    env -u HEADCOUNT_RSVG_CONVERT "$HC" run "${SMALL[@]}" -o "$TMP/img" "${CONFIGS[@]}" >"$TMP/out" 2>&1
+    ok $? "run with rsvg-convert"
+    py_ok "every chart has a PNG and a PDF copy, listed in the manifest" '
+import glob, json, os, sys
+d = sys.argv[1]
+svgs = sorted(glob.glob(d + "/charts/*.svg"))
+listed = {f["name"] for f in json.load(open(d + "/manifest.json"))["files"]}
+for s in svgs:
+    for ext, magic in ((".png", b"\x89PNG"), (".pdf", b"%PDF")):
+        f = s[:-4] + ext
+        assert open(f, "rb").read(4) == magic, f
+        assert "charts/" + os.path.basename(f) in listed, f
+assert len(svgs) >= 10, svgs
+' "$TMP/img"
+    ! grep -q "rsvg-convert was not found" "$TMP/out" "$TMP/img/report.html"; ok $? "and no line says it is missing"
+else
+    skip "PNG and PDF copies of the charts" "rsvg-convert is not installed (librsvg2-bin)"
+fi
+HEADCOUNT_RSVG_CONVERT= "$HC" run --worlds 40 --firms 40 --years 4 -o "$TMP/noimg" configs/cuts.json >"$TMP/out" 2>&1
+grep -q "rsvg-convert was not found" "$TMP/out" && grep -q "rsvg-convert was not found" "$TMP/noimg/report.html" \
+    && ! ls "$TMP/noimg/charts/"*.png >/dev/null 2>&1
+ok $? "without rsvg-convert the console and report.html say so, and there are no PNGs"
+printf '#!/bin/sh\nexit 1\n' >"$TMP/broken-rsvg" && chmod +x "$TMP/broken-rsvg"
+HEADCOUNT_RSVG_CONVERT="$TMP/broken-rsvg" "$HC" run --worlds 40 --firms 40 --years 4 -o "$TMP/badimg" configs/cuts.json \
+    >"$TMP/out" 2>&1
+ok $? "a converter that fails costs the copies, not the run"
+grep -q "rsvg-convert failed on a chart" "$TMP/out" && grep -q "rsvg-convert failed on a chart" "$TMP/badimg/report.html" \
+    && ! ls "$TMP/badimg/charts/"*.p* >/dev/null 2>&1
+ok $? "... and the console and report.html say so"
 
 # --- SVG: valid XML with what a chart needs
 py_ok "every SVG is valid XML with a title, axis labels, a legend and data" '
@@ -219,7 +285,7 @@ for f in files:
     assert root.tag == ns + "svg" and root.get("viewBox"), f
     assert root.find(ns + "title").text, f
     texts = [t.text or "" for t in root.iter(ns + "text")]
-    assert any("Year" in t or "headcount since" in t for t in texts), (f, "x label")
+    assert any("Year" in t or "headcount since" in t or "at the horizon" in t for t in texts), (f, "x label")
     ylabels = [t.text or "" for t in root.iter(ns + "text") if "rotate" in (t.get("transform") or "")]
     assert len(ylabels) == 1 and ("%" in ylabels[0] or "points" in ylabels[0]), (f, "y label with unit", ylabels)
     assert any(t in ("cuts", "growth", "growth minus cuts") for t in texts), (f, "legend")
@@ -243,7 +309,9 @@ command -v script >/dev/null 2>&1 &&
 ok $? "no progress bar with --quiet on a terminal"
 
 # --- report.html: self-contained, and it looks right in Chromium
-grep -c '<figure class="chart"' "$R/report.html" | grep -qx 7; ok $? "report.html inlines the 7 charts"
+grep -c '<figure class="chart"' "$R/report.html" | grep -qx 10; ok $? "report.html inlines the 10 charts"
+grep -q 'id="chart-exceedance_employment_change_pct"' "$R/report.html" && grep -q 'id="probabilities"' "$R/report.html"
+ok $? "report.html has the probabilities table and the exceedance charts"
 grep -q "The answer" "$R/report.html" && grep -q "Paired differences at the horizon" "$R/report.html" \
     && grep -q "Firm-level change in headcount by year" "$R/report.html"; ok $? "report.html has the answer and the tables"
 "$PY" tests/report_check.py "$R/report.html" "$TMP/report.png" >"$TMP/check.out" 2>&1

@@ -121,6 +121,30 @@ for name in ("charts/tornado_cuts.svg", "charts/tornado_growth.svg", "sensitivit
 html = open(d + "/report.html").read()
 assert "chart-tornado_cuts" in html and "What drives net employment change" in html
 ' "$TMP/sens"
+py_ok "tornado.csv: bars in points for world and firm-level inputs, marked significant at 1.96 standard errors" '
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1] + "/tornado.csv")))
+assert list(rows[0].keys()) == "scenario,metric,input,level,input_lo,input_hi,effect,se,significant".split(",")
+levels = {(r["scenario"], r["level"]) for r in rows}
+assert ("cuts", "firm_mean") in levels and ("cuts", "world") in levels, levels
+firm = {r["input"] for r in rows if r["level"] == "firm_mean"}
+assert "firms.demand_growth" in firm and "roles.customer_support.wage" in firm, firm
+for r in rows:
+    e, se = float(r["effect"]), float(r["se"])
+    assert se >= 0 and float(r["input_lo"]) <= float(r["input_hi"]), r
+    assert r["significant"] == ("1" if abs(e) > 1.959963984540054 * se else "0"), r
+# capability growth drives the AI effect down under cuts, by points, significantly
+g = [r for r in rows if r["scenario"] == "cuts" and r["metric"] == "ai_effect_pct" and r["input"] == "capability.growth_rate"]
+assert float(g[0]["effect"]) < 0 and g[0]["significant"] == "1", g
+' "$TMP/sens"
+py_ok "the tornado chart labels inputs for people, in points, firm-level inputs among them" '
+import sys, xml.etree.ElementTree as ET
+ns = "{http://www.w3.org/2000/svg}"
+texts = [t.text or "" for t in ET.parse(sys.argv[1] + "/charts/tornado_cuts.svg").getroot().iter(ns + "text")]
+assert any("(points)" in t for t in texts) and not any(t.startswith("capability.") for t in texts), texts
+assert any(t == "AI capability growth" for t in texts) or any("(firm mean)" in t for t in texts), texts
+' "$TMP/sens"
+! grep -q 'id="caveat"' "$TMP/sens/report.html"; ok $? "a plain run has no caveat banner"
 status_is 0 "the same run without --sensitivity" "$HC" run "${SMALL[@]}" --worlds 200 -o "$TMP/nosens" "${CONFIGS[@]}"
 cmp -s "$TMP/sens/bands.csv" "$TMP/nosens/bands.csv"; ok $? "--sensitivity changes no band"
 
@@ -141,6 +165,33 @@ for r in rows:
     assert v["sobol_total_lo"] <= v["sobol_total"] <= v["sobol_total_hi"], r
     assert v["sobol_total"] >= 0, r
 ' "$TMP/sobol"
+grep -q '<p class="banner warning" id="caveat"><strong>Not plain draws.</strong> This --sobol run' "$TMP/sobol/report.html" \
+    && grep -q "^> \*\*WARNING: not plain draws.\*\* This --sobol run" "$TMP/sobol/summary.md"
+ok $? "a --sobol run warns in report.html and summary.md that its bands are not plain draws"
+"$HC" run --worlds 40 --firms 40 --years 4 --sobol 8 -o "$TMP/sobol_console" configs/cuts.json >"$TMP/out" 2>/dev/null
+grep -q "^!! WARNING, not plain draws: This --sobol run" "$TMP/out"; ok $? "... and on the console"
+py_ok "sobol_years.csv: the Sobol indices of each headline metric at every year, and a chart" '
+import csv, json, sys
+d = sys.argv[1]
+rows = list(csv.DictReader(open(d + "/sobol_years.csv")))
+sens = list(csv.DictReader(open(d + "/sensitivity.csv")))
+inputs = sorted({r["input"] for r in sens})
+years = sorted({int(r["year"]) for r in rows})
+assert years == list(range(2027, 2030)), years
+assert len(rows) == 3 * len(years) * len(inputs), (len(rows), len(inputs))
+# the rows of the horizon are the Sobol columns of sensitivity.csv, to the printed digit
+for r in rows:
+    if int(r["year"]) != 2029:
+        continue
+    s = [x for x in sens if x["metric"] == r["metric"] and x["input"] == r["input"]][0]
+    for k in ("sobol_first", "sobol_total", "sobol_total_lo", "sobol_total_hi"):
+        assert r[k] == s[k], (r, s, k)
+files = {f["name"] for f in json.load(open(d + "/manifest.json"))["files"]}
+assert "sobol_years.csv" in files and "charts/sobol_years_cuts.svg" in files, files
+' "$TMP/sobol"
+status_is 0 "--sampling lhs" "$HC" run "${SMALL[@]}" --sampling lhs -o "$TMP/lhs_note" configs/cuts.json
+grep -q '<p class="banner" id="caveat">Latin hypercube' "$TMP/lhs_note/report.html" && ! grep -q "WARNING" "$TMP/lhs_note/summary.md"
+ok $? "an lhs run gets a note (its bands are valid; its MCSE conservative), not a warning"
 status_is 2 "--sobol with correlations is refused" "$HC" run "${SMALL[@]}" --sobol 24 --set "$CORR" configs/cuts.json
 grep -q -- "--sobol: Sobol indices need independent inputs" "$TMP/err"; ok $? "... saying why"
 status_is 2 "--sobol 1 is a usage error" "$HC" run "${SMALL[@]}" --sobol 1 configs/cuts.json

@@ -15,6 +15,9 @@
 
 HC="${HC_BIN:-$PWD/build/headcount}"
 PY=/usr/bin/python3
+# No PNG/PDF copies of the charts (2 s a run with rsvg-convert): cli_report.sh turns them on
+# where it checks them (`env -u HEADCOUNT_RSVG_CONVERT`).
+export HEADCOUNT_RSVG_CONVERT=
 TMP=$(mktemp -d)
 trap 'chmod -R u+w "$TMP" 2>/dev/null; rm -rf "$TMP"' EXIT
 n=0

@@ -1253,21 +1253,41 @@ static void bands_should_be_ordered_and_finite(void **state)
     /* the spread is real: worlds differ at the horizon */
     assert_true(hc_bands_world(&b, 0, HC_M_AI_EFFECT, m.n_steps)[0] <
                 hc_bands_world(&b, 0, HC_M_AI_EFFECT, m.n_steps)[4]);
-    /* the shares of worlds at the horizon count the worlds' own values, strictly */
-    for (k = 0; k < HC_N_SHARES; k++) {
+    /* the probabilities at the horizon count the worlds' own values, strictly below */
+    {
+        const double thr[2] = {-1.0, 0.5};
+        hc_error err2;
+        assert_int_equal(hc_bands_probabilities(&b, &res, &c, thr, 2, &err2), 0);
+        assert_int_equal(b.probs.n_events, 6);
+    }
+    for (k = 0; k < b.probs.n_events; k++) {
         double values[200];
         int w, count = 0;
-        const hc_share *sh = hc_bands_share(&b, 0, k);
-        hc_world_metrics(&res, &c, 0, m.n_steps, hc_share_infos[k].metric, values);
-        for (w = 0; w < 200; w++) count += hc_share_infos[k].sign > 0 ? values[w] > 0.0 : values[w] < 0.0;
+        const hc_share *sh = hc_bands_prob(&b, 0, k);
+        hc_world_metrics(&res, &c, 0, m.n_steps, b.probs.events[k].metric, values);
+        for (w = 0; w < 200; w++) count += values[w] < b.probs.events[k].threshold;
         assert_true(sh->p == count / 200.0);
         assert_true(fabs(sh->mcse - sqrt(sh->p * (1.0 - sh->p) / 200.0)) < 1e-15);
     }
     {
         const double v[5] = {-1.0, 0.0, 2.0, 3.0, -0.0};
-        const hc_share up = hc_share_of(v, 5, +1), down = hc_share_of(v, 5, -1);
-        assert_true(up.p == 0.4 && down.p == 0.2); /* zero is neither */
-        assert_true(fabs(up.mcse - sqrt(0.4 * 0.6 / 5.0)) < 1e-15);
+        const hc_share down = hc_share_below(v, 5, 0.0), two = hc_share_below(v, 5, 2.0);
+        assert_true(down.p == 0.2 && two.p == 0.6); /* zero is not below zero; strictly below */
+        assert_true(fabs(down.mcse - sqrt(0.2 * 0.8 / 5.0)) < 1e-15);
+    }
+    {
+        double th[HC_MAX_THRESHOLDS];
+        int n;
+        hc_error e;
+        assert_int_equal(hc_parse_thresholds("-5,-2", th, &n, &e), 0);
+        assert_true(n == 2 && th[0] == -5.0 && th[1] == -2.0);
+        assert_int_equal(hc_parse_thresholds("-5,,-2", th, &n, &e), 1);
+        assert_int_equal(hc_parse_thresholds("-5,x", th, &n, &e), 1);
+        assert_int_equal(hc_parse_thresholds("-5,-5", th, &n, &e), 1);
+        assert_int_equal(hc_parse_thresholds("nan", th, &n, &e), 1);
+        assert_int_equal(hc_parse_thresholds("", th, &n, &e), 1);
+        assert_int_equal(hc_parse_thresholds("1,2,3,4,5,6,7,8,9", th, &n, &e), 1);
+        assert_non_null(strstr(e.message, "--threshold"));
     }
     hc_bands_free(&b);
     hc_results_free(&res);

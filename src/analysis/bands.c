@@ -30,22 +30,6 @@ const hc_metric_info hc_role_metric_infos[HC_N_ROLE_METRICS] = {
     {"automated_share_pct", "%", "Role's work automated"},
 };
 
-const hc_share_info hc_share_infos[HC_N_SHARES] = {
-    {HC_M_AI_EFFECT, +1, "AI raises employment (ai_effect_pct > 0)"},
-    {HC_M_EMPLOYMENT_CHANGE, -1, "Employment falls (employment_change_pct < 0)"},
-};
-
-hc_share hc_share_of(const double *values, int64_t n, int sign)
-{
-    hc_share sh = {0.0, 0.0};
-    int64_t i, k = 0;
-    if (n <= 0) return sh;
-    for (i = 0; i < n; i++) k += sign > 0 ? values[i] > 0.0 : values[i] < 0.0;
-    sh.p = (double)k / (double)n;
-    sh.mcse = sqrt(sh.p * (1.0 - sh.p) / (double)n);
-    return sh;
-}
-
 void hc_world_metrics(const hc_results *r, const hc_config *cfg, int s, int t, int metric,
                       double *values)
 {
@@ -77,12 +61,6 @@ static int all_finite(const double *x, int n)
     return 1;
 }
 
-static double *mcse_row_at(const hc_bands *b, int s, int metric, int t)
-{
-    return b->mcse + (((size_t)s * HC_N_METRICS + (size_t)metric) * (size_t)(b->n_steps + 1) + (size_t)t) *
-                         (size_t)HC_BAND_WORLD_COLS(b);
-}
-
 /* Fills b->mcse (allocating it) from r. 0, or 1 with err. */
 static int mcse_bands(const hc_results *r, const hc_config *cfg, hc_bands *b, hc_error *err)
 {
@@ -105,7 +83,7 @@ static int mcse_bands(const hc_results *r, const hc_config *cfg, hc_bands *b, hc
                 return hc_fail(err, "interrupted");
             }
             for (t = 0; t <= r->n_steps; t++) {
-                double *row = mcse_row_at(b, s, metric, t);
+                double *row = hc_bands_mcse(b, s, metric, t);
                 hc_world_metrics(r, cfg, s, t, metric, values);
                 hc_mcse_row(values, r->worlds, b->percentiles, b->np, row, scratch);
                 for (k = 0; k < HC_BAND_WORLD_COLS(b); k++)
@@ -156,7 +134,7 @@ int hc_bands_compute(const hc_results *r, const hc_config *cfg, hc_bands *b, hc_
     const size_t W = (size_t)r->worlds, N = (size_t)r->worlds * (size_t)r->firms;
     double *values = NULL;
     float *scratch = NULL;
-    int s, metric, t, year, k;
+    int s, metric, t, year;
 
     memset(b, 0, sizeof(*b));
     b->n_scenarios = r->n_scenarios;
@@ -168,10 +146,9 @@ int hc_bands_compute(const hc_results *r, const hc_config *cfg, hc_bands *b, hc_
                                     (size_t)HC_BAND_WORLD_COLS(b), sizeof(double));
     b->firm = (double *)calloc((size_t)r->n_scenarios * (size_t)(r->years + 1) * (size_t)HC_BAND_FIRM_COLS(b),
                                sizeof(double));
-    b->shares = (hc_share *)calloc((size_t)r->n_scenarios * HC_N_SHARES, sizeof(hc_share));
     values = (double *)malloc(W * sizeof(double));
     scratch = (float *)malloc(N * sizeof(float));
-    if (!b->world || !b->firm || !b->shares || !values || !scratch) {
+    if (!b->world || !b->firm || !values || !scratch) {
         hc_fail(err, "out of memory computing bands");
         goto fail;
     }
@@ -191,11 +168,6 @@ int hc_bands_compute(const hc_results *r, const hc_config *cfg, hc_bands *b, hc_
                     goto fail;
                 }
             }
-            /* the horizon's values are still in `values`: the shares that count them */
-            for (k = 0; k < HC_N_SHARES; k++)
-                if (hc_share_infos[k].metric == metric)
-                    b->shares[(size_t)s * HC_N_SHARES + (size_t)k] =
-                        hc_share_of(values, r->worlds, hc_share_infos[k].sign);
         }
         for (year = 0; year <= r->years; year++) {
             double *row = hc_bands_firm(b, s, year);
@@ -218,6 +190,7 @@ int hc_bands_compute(const hc_results *r, const hc_config *cfg, hc_bands *b, hc_
     }
     if (role_bands(r, cfg, b, values, err)) goto fail;
     if (mcse_bands(r, cfg, b, err)) goto fail; /* each band's Monte Carlo standard error */
+    if (hc_bands_probabilities(b, r, cfg, NULL, 0, err)) goto fail; /* P(metric < 0) at the horizon */
     free(values);
     free(scratch);
     return 0;
@@ -233,11 +206,11 @@ void hc_bands_free(hc_bands *b)
     free(b->world);
     free(b->firm);
     free(b->mcse);
-    free(b->shares);
+    free(b->probs.p);
     free(b->role);
     b->role = NULL;
     b->world = NULL;
     b->firm = NULL;
     b->mcse = NULL;
-    b->shares = NULL;
+    b->probs.p = NULL;
 }

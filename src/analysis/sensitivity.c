@@ -28,7 +28,8 @@ int hc_ranks(const double *x, int64_t n, double *rank)
     qsort(k, (size_t)n, sizeof(hc_keyed), hc_keyed_cmp);
     for (i = 0; i < n; i = j) {
         double avg;
-        for (j = i + 1; j < n && k[j].v == k[i].v; j++) {}
+        for (j = i + 1; j < n && k[j].v == k[i].v; j++) {
+        }
         avg = 0.5 * (double)(i + j - 1) + 1.0; /* ranks i + 1 .. j share their mean */
         for (; i < j; i++) rank[k[i].i] = avg;
     }
@@ -75,8 +76,7 @@ static int solve_spd(double *a, int k, const double *b, double *x)
     return 0;
 }
 
-int hc_standardised_regression(const double *const *x, int k, const double *y, int64_t n, double *beta,
-                               double *r2)
+int hc_standardised_regression(const double *const *x, int k, const double *y, int64_t n, double *beta, double *r2)
 {
     double *rxx = (double *)malloc(sizeof(double) * (size_t)k * (size_t)k);
     double *a = (double *)malloc(sizeof(double) * (size_t)k * (size_t)k);
@@ -121,8 +121,8 @@ int hc_standardised_regression(const double *const *x, int k, const double *y, i
 /* ---- Sobol indices */
 
 /* S_i and ST_i for rows idx[0 .. n) (a resample, or NULL for 0 .. n - 1). */
-static void sobol_estimate(const double *fA, const double *fB, const double *fAB, int64_t n, int k,
-                           const int64_t *idx, double *first, double *total)
+static void sobol_estimate(const double *fA, const double *fB, const double *fAB, int64_t n, int k, const int64_t *idx,
+                           double *first, double *total)
 {
     double f0 = 0.0, v = 0.0;
     int64_t r;
@@ -150,8 +150,8 @@ static void sobol_estimate(const double *fA, const double *fB, const double *fAB
     }
 }
 
-int hc_sobol_indices(const double *fA, const double *fB, const double *fAB, int64_t n, int k, uint64_t seed,
-                     int n_boot, hc_sobol_index *out)
+int hc_sobol_indices(const double *fA, const double *fB, const double *fAB, int64_t n, int k, uint64_t seed, int n_boot,
+                     hc_sobol_index *out)
 {
     static const double interval[2] = {2.5, 97.5};
     double *first = (double *)malloc(sizeof(double) * (size_t)k), *total = (double *)malloc(sizeof(double) * (size_t)k);
@@ -196,64 +196,117 @@ done:
     return rc;
 }
 
-/* ---- the tornado chart: Spearman correlations, largest first (SVG, the look of
- * src/outputs/chart_svg.c's charts: 640 x 430 user units, the same font and ink) */
+/* ---- Sobol indices by year (--sobol): sobol_years.csv and a chart per scenario */
 
-#define TORNADO_BARS 12
-#define T_FONT "DejaVu Sans, Liberation Sans, Arial, Helvetica, sans-serif"
+#define SOBOL_YEAR_LINES 6 /* inputs drawn in the chart: the largest total indices at the horizon */
 
-static int write_tornado(FILE *f, const char *scenario, int colour, const char *const *names, const double *rho,
-                         int n, const char *subtitle)
+/* Scenario s's total index of every input at each whole year for employment_change_pct,
+ * as lines: the inputs with the largest indices at the horizon. */
+static int sobol_years_chart(const char *charts, const hc_config *cfg, int s, const char *const *labels, int n_in,
+                             int years, const double *total, hc_file_list *files, hc_error *err)
 {
-    const double W = 640, H = 430, x0 = 250, x1 = 610, top = 78, bottom = 372;
-    const double mid = 0.5 * (x0 + x1), half = 0.5 * (x1 - x0);
-    int order[HC_DESIGN_MAX_COLS], shown = n < TORNADO_BARS ? n : TORNADO_BARS, i, j;
-    double row_h, v;
-    char title[256], label[32];
-    for (i = 0; i < n; i++) order[i] = i;
-    for (i = 1; i < n; i++) /* insertion sort by |rho|, largest first; ties keep column order */
-        for (j = i; j > 0 && fabs(rho[order[j]]) > fabs(rho[order[j - 1]]); j--) {
+    hc_line_series series[SOBOL_YEAR_LINES];
+    double x[HC_MAX_STEPS + 1];
+    int order[HC_DESIGN_MAX_COLS], i, j, shown = n_in < SOBOL_YEAR_LINES ? n_in : SOBOL_YEAR_LINES, failed;
+    char stem[200], name[256], tmp[4400], title[256];
+    hc_chart_spec spec;
+    FILE *f;
+    for (i = 0; i < n_in; i++) order[i] = i;
+    for (i = 1; i < n_in; i++) /* by the total index at the horizon, largest first */
+        for (j = i; j > 0 && total[(size_t)order[j] * (size_t)years + (size_t)(years - 1)] >
+                                 total[(size_t)order[j - 1] * (size_t)years + (size_t)(years - 1)];
+             j--) {
             const int t = order[j];
             order[j] = order[j - 1];
             order[j - 1] = t;
         }
-    row_h = shown > 0 ? (bottom - top) / shown : 1.0;
-    snprintf(title, sizeof(title), "What drives net employment change: %s", scenario);
-    fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %.0f %.0f\" width=\"%.0f\" height=\"%.0f\" "
-               "role=\"img\" font-family=\"%s\">\n<title>", W, H, W, H, T_FONT);
-    hc_put_xml_escaped(f, title);
-    fprintf(f, "</title>\n<rect x=\"0\" y=\"0\" width=\"%.0f\" height=\"%.0f\" fill=\"#ffffff\"/>\n", W, H);
-    hc_svg_text(f, 14, 27, 19, "start", "#222222", 1, title);
-    hc_svg_text(f, 14, 49, 13, "start", "#555555", 0, subtitle);
-    for (v = -1.0; v <= 1.0 + 1e-9; v += 0.5) {
-        const double x = mid + v * half;
-        fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" stroke-width=\"1.0\"/>\n", x,
-                top - 6, x, bottom, v == 0.0 ? "#555555" : "#e3e3e3");
-        snprintf(label, sizeof(label), "%.1f", v);
-        hc_svg_text(f, x, bottom + 20, 13, "middle", "#4a4a4a", 0, label);
-    }
-    hc_svg_text(f, mid, bottom + 42, 14, "middle", "#222222", 0, "Spearman rank correlation");
+    for (i = 0; i < years; i++) x[i] = (double)(cfg[s].start_year + i + 1);
     for (i = 0; i < shown; i++) {
-        const int c = order[i];
-        const double y = top + i * row_h, r = rho[c];
-        const double bx = r < 0.0 ? mid + r * half : mid;
-        char name[48];
-        /* A role's token need reads "tokens: NAME" (the full key is in sensitivity.csv);
-         * long names are cut to fit the margin. */
-        if (strncmp(names[c], "roles.", 6) == 0 && strchr(names[c] + 6, '.'))
-            snprintf(name, sizeof(name), "tokens: %.*s", (int)(strchr(names[c] + 6, '.') - (names[c] + 6)), names[c] + 6);
-        else
-            snprintf(name, sizeof(name), "%s", names[c]);
-        if (strlen(name) > 34) memcpy(name + 31, "...", 4);
-        snprintf(label, sizeof(label), "%+.2f", r);
-        hc_svg_text(f, x0 - 8, y + 0.5 * row_h + 4.5, 12, "end", "#222222", 0, name);
-        fprintf(f, "<rect x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\" fill=\"%s\"/>\n", bx, y + 0.18 * row_h,
-                fabs(r) * half, 0.64 * row_h, hc_chart_colour(colour));
-        hc_svg_text(f, r < 0.0 ? bx - 4 : bx + fabs(r) * half + 4, y + 0.5 * row_h + 4.5, 11.5, r < 0.0 ? "end" : "start",
-                 "#4a4a4a", 0, label);
+        series[i].name = labels[order[i]];
+        series[i].colour = i;
+        series[i].n = years;
+        series[i].x = x;
+        series[i].y = total + (size_t)order[i] * (size_t)years;
     }
-    fputs("</svg>\n", f);
-    return ferror(f) ? 1 : 0;
+    snprintf(stem, sizeof(stem), "sobol_years_%s", cfg[s].name);
+    if (strlen(stem) + 12 >= sizeof(files->name[0])) snprintf(stem, sizeof(stem), "sobol_years_%d", s + 1);
+    snprintf(title, sizeof(title), "Which inputs drive net employment change, by year: %s", hc_scenario_label(&cfg[s]));
+    memset(&spec, 0, sizeof(spec));
+    spec.title = title;
+    spec.subtitle = "Sobol total index of the inputs largest at the horizon (sobol_years.csv has every one)";
+    spec.y_label = "Sobol total index";
+    spec.x_label = "Year";
+    if (hc_chart_open(charts, stem, name, sizeof(name), tmp, sizeof(tmp), &f, err)) return 1;
+    failed = shown < 1 || hc_svg_line_chart(f, &spec, 0.0, 1.0, series, shown, NULL, 0);
+    return hc_chart_commit(f, failed, tmp, charts, name, files, err);
+}
+
+/* sobol_years.csv: the Sobol indices of each headline metric at every whole year, so that
+ * what drives the uncertainty early can be told from what drives it at the horizon. */
+static int write_sobol_years(const char *dir, const hc_results *r, const hc_config *cfg, const hc_design *d,
+                             hc_file_list *files, hc_error *err)
+{
+    const int64_t N = d->sobol_n, W = r->worlds;
+    const int years = r->years, S = r->steps_per_year;
+    double *metric = (double *)malloc(sizeof(double) * (size_t)W);
+    double *total = (double *)malloc(sizeof(double) * (size_t)HC_DESIGN_MAX_COLS * (size_t)(years > 0 ? years : 1));
+    char tmp[4200], charts[4200];
+    FILE *f = NULL;
+    int s, k, y, i, j, rc = 1;
+    snprintf(charts, sizeof(charts), "%s/charts", dir);
+    if (!metric || !total) {
+        hc_fail(err, "out of memory computing the Sobol indices by year");
+        goto done;
+    }
+    f = hc_output_open(dir, "sobol_years.csv", tmp, sizeof(tmp), err);
+    if (!f) goto done;
+    fputs("scenario,metric,year,input,sobol_first,sobol_first_lo,sobol_first_hi,sobol_total,sobol_total_lo,"
+          "sobol_total_hi\n",
+          f);
+    for (s = 0; s < r->n_scenarios; s++) {
+        char name_buf[HC_DESIGN_MAX_COLS][128], label_buf[HC_DESIGN_MAX_COLS][64];
+        const char *labels[HC_DESIGN_MAX_COLS];
+        int col_of[HC_DESIGN_MAX_COLS], n_in = 0;
+        for (i = 0; i < d->sobol_k; i++) {
+            if (!hc_design_col_varies(&cfg[s], d->sobol_col[i])) continue;
+            col_of[n_in] = i;
+            hc_design_col_name(&cfg[s], d->sobol_col[i], name_buf[n_in], sizeof(name_buf[0]));
+            hc_design_col_label(&cfg[s], d->sobol_col[i], label_buf[n_in], sizeof(label_buf[0]));
+            labels[n_in] = label_buf[n_in];
+            n_in++;
+        }
+        for (k = 0; k < HC_N_HEADLINE; k++) {
+            const int m = hc_headline_metrics[k];
+            for (y = 1; y <= years; y++) {
+                hc_sobol_index all[HC_DESIGN_MAX_COLS];
+                hc_world_metrics(r, cfg, s, y * S, m, metric);
+                if (hc_sobol_indices(metric, metric + N, metric + 2 * N, N, d->sobol_k, cfg[0].seed, HC_SOBOL_BOOTSTRAP,
+                                     all)) {
+                    hc_fail(err, "out of memory computing the Sobol indices by year");
+                    goto done;
+                }
+                for (j = 0; j < n_in; j++) {
+                    const hc_sobol_index *ix = &all[col_of[j]];
+                    fprintf(f, "%s,%s,%d,%s,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f\n", cfg[s].name, hc_metric_infos[m].name,
+                            cfg[s].start_year + y, name_buf[j], ix->first, ix->first_lo, ix->first_hi, ix->total,
+                            ix->total_lo, ix->total_hi);
+                    if (m == HC_M_EMPLOYMENT_CHANGE) total[(size_t)j * (size_t)years + (size_t)(y - 1)] = ix->total;
+                }
+            }
+        }
+        if (years > 0 && sobol_years_chart(charts, cfg, s, labels, n_in, years, total, files, err)) goto done;
+    }
+    rc = hc_output_commit(f, tmp, dir, "sobol_years.csv", err);
+    f = NULL;
+    if (!rc) hc_file_list_add(files, "sobol_years.csv");
+done:
+    if (f) {
+        fclose(f);
+        remove(tmp);
+    }
+    free(metric);
+    free(total);
+    return rc;
 }
 
 /* ---- sensitivity.csv */
@@ -266,13 +319,18 @@ int hc_write_sensitivity(const char *dir, const hc_results *r, const hc_config *
     double *x = (double *)malloc(sizeof(double) * (size_t)n * HC_DESIGN_MAX_COLS); /* [col][world] ranks */
     double *metric = (double *)malloc(sizeof(double) * (size_t)W), *y = (double *)malloc(sizeof(double) * (size_t)n);
     double *raw = (double *)malloc(sizeof(double) * (size_t)n * HC_DESIGN_MAX_COLS); /* [col][world] values */
+    double *fm = (double *)malloc(sizeof(double) * (size_t)n * (HC_N_SCALAR_INPUTS + HC_MAX_ROLES)); /* firm means */
+    hc_tornado_bar *bars = (hc_tornado_bar *)malloc(sizeof(hc_tornado_bar) * HC_TORNADO_MAX_INPUTS);
+    hc_tornado_bar fbars[HC_N_SCALAR_INPUTS + HC_MAX_ROLES];
+    char ttmp[4200];
+    FILE *tf = NULL;
     hc_sobol_index idx[HC_DESIGN_MAX_COLS];
     char tmp[4200], charts[4200];
     FILE *f = NULL;
     int s, k, c, rc = 1;
     int64_t w;
 
-    if (!x || !metric || !y || !raw) {
+    if (!x || !metric || !y || !raw || !fm || !bars) {
         hc_fail(err, "out of memory computing the sensitivity of %lld worlds", (long long)W);
         goto done;
     }
@@ -283,6 +341,9 @@ int hc_write_sensitivity(const char *dir, const hc_results *r, const hc_config *
     }
     f = hc_output_open(dir, "sensitivity.csv", tmp, sizeof(tmp), err);
     if (!f) goto done;
+    tf = hc_output_open(dir, "tornado.csv", ttmp, sizeof(ttmp), err);
+    if (!tf) goto done;
+    fputs("scenario,metric,input,level,input_lo,input_hi,effect,se,significant\n", tf);
     fputs("scenario,metric,input,spearman,srrc,srrc_r2", f);
     if (sobol) fputs(",sobol_first,sobol_first_lo,sobol_first_hi,sobol_total,sobol_total_lo,sobol_total_hi", f);
     fputc('\n', f);
@@ -290,8 +351,7 @@ int hc_write_sensitivity(const char *dir, const hc_results *r, const hc_config *
         const double *cols[HC_DESIGN_MAX_COLS];
         const char *names[HC_DESIGN_MAX_COLS];
         char name_buf[HC_DESIGN_MAX_COLS][128];
-        int col_of[HC_DESIGN_MAX_COLS], n_in = 0;
-        double tornado[HC_DESIGN_MAX_COLS];
+        int col_of[HC_DESIGN_MAX_COLS], n_in = 0, n_firm = 0;
         /* The inputs that vary in this scenario, ranked across the independent rows. */
         for (c = 0; c < HC_DESIGN_MAX_COLS; c++) {
             if (!hc_design_col_varies(&cfg[s], c)) continue;
@@ -310,6 +370,7 @@ int hc_write_sensitivity(const char *dir, const hc_results *r, const hc_config *
             if (hc_ranks(raw + (size_t)k * (size_t)n, n, col)) goto oom;
             cols[k] = col;
         }
+        hc_firm_input_means(cfg, s, d, n, r->firms, fm, fbars, &n_firm); /* firm-level inputs: their world means */
         for (k = 0; k < HC_N_HEADLINE; k++) {
             const int m = hc_headline_metrics[k];
             double beta[HC_DESIGN_MAX_COLS], r2, *fab = NULL;
@@ -330,9 +391,11 @@ int hc_write_sensitivity(const char *dir, const hc_results *r, const hc_config *
                         if (d->sobol_col[j] == col_of[i]) idx[i] = all[j];
                 }
             }
+            if (hc_tornado_bars(tf, cfg, s, m, metric, n, raw, names, col_of, n_in, fm, fbars, n_firm,
+                                m == HC_M_EMPLOYMENT_CHANGE ? bars : NULL)) /* in the metric's points */
+                goto oom;
             for (i = 0; i < n_in; i++) {
                 const double rho = hc_pearson(cols[i], y, n);
-                if (m == HC_M_EMPLOYMENT_CHANGE) tornado[i] = rho;
                 fprintf(f, "%s,%s,%s,%.6f,%.6f,%.6f", cfg[s].name, hc_metric_infos[m].name, names[i], rho, beta[i], r2);
                 if (sobol)
                     fprintf(f, ",%.6f,%.6f,%.6f,%.6f,%.6f,%.6f", idx[i].first, idx[i].first_lo, idx[i].first_hi,
@@ -340,30 +403,15 @@ int hc_write_sensitivity(const char *dir, const hc_results *r, const hc_config *
                 fputc('\n', f);
             }
         }
-        {
-            char name[256], ctmp[4400], subtitle[256];
-            FILE *svg;
-            snprintf(name, sizeof(name), "tornado_%s.svg", cfg[s].name);
-            if (strlen(name) + 8 >= sizeof(files->name[0])) /* "charts/" + it must fit the file list */
-                snprintf(name, sizeof(name), "tornado_%d.svg", s + 1);
-            snprintf(subtitle, sizeof(subtitle), "The %d inputs with the largest |Spearman| of %d, across %lld worlds; "
-                     "sensitivity.csv has them all", n_in < TORNADO_BARS ? n_in : TORNADO_BARS, n_in, (long long)n);
-            svg = hc_output_open(charts, name, ctmp, sizeof(ctmp), err);
-            if (!svg) goto done;
-            if (write_tornado(svg, cfg[s].name, s, names, tornado, n_in, subtitle)) {
-                fclose(svg);
-                remove(ctmp);
-                hc_fail(err, "%s/%s: could not draw the chart", charts, name);
-                goto done;
-            }
-            if (hc_output_commit(svg, ctmp, charts, name, err)) goto done;
-            snprintf(ctmp, sizeof(ctmp), "charts/%s", name);
-            hc_file_list_add(files, ctmp);
-        }
+        if (hc_write_tornado_chart(charts, cfg, s, bars, n_in + n_firm, n, files, err)) goto done;
     }
     rc = hc_output_commit(f, tmp, dir, "sensitivity.csv", err);
     f = NULL;
     if (!rc) hc_file_list_add(files, "sensitivity.csv");
+    if (!rc) rc = hc_output_commit(tf, ttmp, dir, "tornado.csv", err);
+    tf = NULL;
+    if (!rc) hc_file_list_add(files, "tornado.csv");
+    if (!rc && sobol) rc = write_sobol_years(dir, r, cfg, d, files, err);
     goto done;
 oom:
     hc_fail(err, "out of memory computing the sensitivity of %lld worlds", (long long)W);
@@ -372,6 +420,12 @@ done:
         fclose(f);
         remove(tmp);
     }
+    if (tf) {
+        fclose(tf);
+        remove(ttmp);
+    }
+    free(fm);
+    free(bars);
     free(x);
     free(metric);
     free(y);

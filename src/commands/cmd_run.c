@@ -22,6 +22,7 @@
 #include <time.h>
 #include "hc_bands.h"
 #include "hc_blend.h"
+#include "hc_chart.h"
 #include "hc_cli.h"
 #include "hc_config.h"
 #include "hc_design.h"
@@ -81,6 +82,9 @@ static const char *usage_run =
     "                          coefficients of every world-level input, and tornado charts\n"
     "      --sobol N           and Sobol first-order and total indices, from a Saltelli design of\n"
     "                          N base samples (N x (inputs + 2) worlds, in place of --worlds)\n"
+    "      --threshold LIST    also report P(metric < t) at the horizon for each t, in percent, e.g.\n"
+    "                          -5,-2: the share of worlds where employment_change_pct and\n"
+    "                          ai_effect_pct are below -5 and -2 (probabilities.csv)\n"
     "      --target-mcse X     add worlds until the median of each headline metric at the horizon\n"
     "                          has a Monte Carlo standard error of at most X points\n"
     "      --max-worlds N      the most worlds --target-mcse may reach (default 1000000)\n"
@@ -105,6 +109,8 @@ typedef struct {
     const char *out_arg, *backend;
     int devices[HC_SIM_MAX_DEVICES], n_devices;
     hc_uncertainty_options unc; /* --sampling, --sensitivity, --sobol, --target-mcse (docs/uncertainty.md) */
+    double thresholds[HC_MAX_THRESHOLDS]; /* --threshold: P(metric < t) at the horizon */
+    int n_thresholds;
     char **paths;               /* the CONFIGs */
     int n_paths;
     int argc;
@@ -220,6 +226,10 @@ static int parse_option(run_args *a, int c, const char *arg)
         if (hc_samples_parse_metrics(arg, &a->samples, &err)) return hc_cli_usage_error("run", "%s", err.message);
         break;
     case 2102: a->sample_years_arg = arg; break;
+    case 2104:
+        if (hc_parse_thresholds(arg, a->thresholds, &a->n_thresholds, &err))
+            return hc_cli_usage_error("run", "%s", err.message);
+        break;
     case 2103:
         if (hc_trace_parse_percentiles(arg, a->trace_p, &a->n_trace_p, &err))
             return hc_cli_usage_error("run", "%s", err.message);
@@ -262,7 +272,7 @@ static int parse_args(run_args *a, int argc, char **argv)
         {"quiet", no_argument, 0, 'q'},         {"help", no_argument, 0, 'h'},
         {"format", required_argument, 0, 'R'},  {"trajectories", required_argument, 0, 'T'},
         {"samples", required_argument, 0, 2101}, {"sample-years", required_argument, 0, 2102},
-        {"trace-percentiles", required_argument, 0, 2103},
+        {"trace-percentiles", required_argument, 0, 2103}, {"threshold", required_argument, 0, 2104},
         {"devices", required_argument, 0, 2201},
         {"sampling", required_argument, 0, 2301}, {"sensitivity", no_argument, 0, 2302},
         {"sobol", required_argument, 0, 2303},    {"target-mcse", required_argument, 0, 2304},
@@ -486,10 +496,13 @@ static int analyse_run(run_ctx *x)
 {
     hc_error err;
     if (hc_mpi_rank() != 0) return HC_EXIT_OK;
-    if (hc_bands_compute(&x->res, x->cfg, &x->bands, &err)) {
+    if (hc_bands_compute(&x->res, x->cfg, &x->bands, &err) ||
+        (x->a.n_thresholds > 0 &&
+         hc_bands_probabilities(&x->bands, &x->res, x->cfg, x->a.thresholds, x->a.n_thresholds, &err))) {
         fprintf(stderr, "headcount: %s\n", err.message);
         return HC_EXIT_FAILURE;
     }
+    hc_bands_set_design(&x->bands, x->have_design ? &x->design : NULL); /* the report's caveat, if any */
     return CONTINUE;
 }
 
@@ -576,6 +589,10 @@ static int publish_run(run_ctx *x)
                r->backend && strcmp(r->backend, "cuda") == 0 ? "GPU(s)" : "thread(s)",
                (double)hc_blend_run_simulated(&x->blend_run) * (double)r->worlds * (double)r->firms *
                    (double)(r->n_steps + 1) / (r->simulate_seconds > 0 ? r->simulate_seconds : 1.0));
+        if (hc_chart_images_state() != 1)
+            printf(hc_chart_images_state() == 0 ? "charts as SVG only: no PNG or PDF copies, rsvg-convert was not found "
+                                                  "(Debian package librsvg2-bin)\n"
+                                                : "rsvg-convert failed on a chart: some charts have no PNG or PDF copy\n");
     }
     return HC_EXIT_OK;
 }

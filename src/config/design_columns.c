@@ -15,9 +15,12 @@ const hc_dist *hc_design_col_dist(const hc_config *cfg, int c)
 
 int hc_design_col_varies(const hc_config *cfg, int c)
 {
-    const hc_dist *d;
     if (c >= HC_N_WORLD_INPUTS && c - HC_N_WORLD_INPUTS >= cfg->model.n_roles) return 0;
-    d = hc_design_col_dist(cfg, c);
+    return hc_dist_varies(hc_design_col_dist(cfg, c));
+}
+
+int hc_dist_varies(const hc_dist *d)
+{
     if (d->kind == HC_DIST_CONSTANT) return 0;
     if (d->kind == HC_DIST_DISCRETE && d->n_values <= 1) return 0;
     if (d->has_clip && d->clip_lo == d->clip_hi) return 0;

@@ -21,92 +21,116 @@
 
 const hc_input_spec hc_input_specs[HC_N_SCALAR_INPUTS] = {
     [HC_IN_PRICE_PER_MTOK] = {"inference.price_per_mtok", "p0", 0, R_OPEN, 0, R_NONE, 0, 0, 0,
-                              "inference price at t=0, USD per million tokens"},
+                              "inference price at t=0, USD per million tokens", "Token price at start"},
     [HC_IN_ANNUAL_PRICE_CHANGE] =
         {"inference.annual_price_change", "dp", 0, R_OPEN, -1, R_NONE, 0, 0, 0,
-         "realised yearly relative change of the token price (-0.6 = falls 60 %/yr), fraction per year"},
+         "realised yearly relative change of the token price (-0.6 = falls 60 %/yr), fraction per year",
+         "Token price trend"},
     [HC_IN_PRICE_VOLATILITY] = {"inference.price_volatility", "sp", 0, R_CLOSED, 0, R_NONE, 0, 1, 0,
-                                "yearly log-volatility of the token price, per sqrt(year)"},
+                                "yearly log-volatility of the token price, per sqrt(year)", "Token price volatility"},
     [HC_IN_SHOCK_RATE] = {"inference.shock_rate", "q", 0, R_CLOSED, 0, R_NONE, 0, 1, 0,
-                          "expected price shocks per year (GPU shortages, repricing), shocks per year"},
+                          "expected price shocks per year (GPU shortages, repricing), shocks per year",
+                          "Price shocks per year"},
     [HC_IN_SHOCK_MULTIPLIER] = {"inference.shock_multiplier", "J", 0, R_OPEN, 0, R_NONE, 0, 1, 1,
-                                "price multiplier applied by one shock, ratio"},
+                                "price multiplier applied by one shock, ratio", "Price shock size"},
     [HC_IN_ANNUAL_TOKEN_GROWTH] =
         {"inference.annual_token_growth", "dk", 0, R_OPEN, -1, R_NONE, 0, 0, 0,
-         "yearly relative growth of tokens needed per unit of work (agents, reasoning), fraction per year"},
+         "yearly relative growth of tokens needed per unit of work (agents, reasoning), fraction per year",
+         "Growth of tokens per task"},
     [HC_IN_CAPABILITY_START] = {"capability.start", "c0", 0, R_OPEN, 0, R_CLOSED, 1, 0, 0,
-                                "share of exposed tasks AI can do acceptably at t=0, fraction"},
+                                "share of exposed tasks AI can do acceptably at t=0, fraction",
+                                "AI capability at start"},
     [HC_IN_CAPABILITY_CEILING] = {"capability.ceiling", "cmax", 0, R_CLOSED, 0, R_CLOSED, 1, 0, 0,
-                                  "long-run share of exposed tasks AI can do, >= capability.start, fraction"},
+                                  "long-run share of exposed tasks AI can do, >= capability.start, fraction",
+                                  "AI capability ceiling"},
     [HC_IN_CAPABILITY_GROWTH] = {"capability.growth_rate", "rc", 0, R_CLOSED, 0, R_NONE, 0, 0, 0,
-                                 "logistic growth rate of capability, per year"},
+                                 "logistic growth rate of capability, per year", "AI capability growth"},
     [HC_IN_ERROR_RATE_START] = {"capability.error_rate_start", "e0", 0, R_CLOSED, 0, R_CLOSED, 1, 0, 0,
-                                "share of AI output needing human correction at t=0, fraction"},
+                                "share of AI output needing human correction at t=0, fraction",
+                                "AI error rate at start"},
     [HC_IN_ANNUAL_ERROR_CHANGE] = {"capability.annual_error_change", "de", 0, R_OPEN, -1, R_NONE, 0, 0, 0,
-                                   "yearly relative change of the error rate, fraction per year"},
+                                   "yearly relative change of the error rate, fraction per year",
+                                   "AI error rate trend"},
     [HC_IN_OVERSIGHT_RATIO] = {"labor.oversight_ratio", "o0", 0, R_CLOSED, 0, R_NONE, 0, 0, 0,
-                               "oversight FTE per automated FTE while the error rate is e0, FTE per FTE"},
+                               "oversight FTE per automated FTE while the error rate is e0, FTE per FTE",
+                               "Oversight per automated FTE"},
     [HC_IN_NEW_TASK_RATIO] = {"labor.new_task_ratio", "nu", 0, R_CLOSED, 0, R_NONE, 0, 0, 0,
-                              "FTE of new human work created per automated FTE, FTE per FTE"},
+                              "FTE of new human work created per automated FTE, FTE per FTE",
+                              "New tasks per automated FTE"},
     [HC_IN_WAGE_GROWTH] = {"wages.annual_growth", "gw", 0, R_OPEN, -1, R_NONE, 0, 0, 0,
-                           "yearly real wage growth, all roles, fraction per year"},
+                           "yearly real wage growth, all roles, fraction per year", "Wage growth"},
     [HC_IN_BUDGET_GROWTH] = {"compute.annual_budget_growth", "gb", 0, R_OPEN, -1, R_NONE, 0, 0, 0,
-                             "yearly growth of firms' AI compute budgets, fraction per year"},
-    [HC_IN_HEADCOUNT] = {"firms.headcount", "H0", 1, R_OPEN, 0, R_NONE, 0, 0, 0, "initial employees of the firm, FTE"},
+                             "yearly growth of firms' AI compute budgets, fraction per year", "Compute budget growth"},
+    [HC_IN_HEADCOUNT] = {"firms.headcount", "H0", 1, R_OPEN, 0, R_NONE, 0, 0, 0, "initial employees of the firm, FTE",
+                         "Firm size"},
     [HC_IN_DEMAND_GROWTH] = {"firms.demand_growth", "g", 1, R_OPEN, -1, R_NONE, 0, 0, 0,
-                             "yearly growth of the firm's labour demand without AI, fraction per year"},
+                             "yearly growth of the firm's labour demand without AI, fraction per year",
+                             "Firm demand growth"},
     [HC_IN_ADOPTION_SPEED] = {"firms.adoption_speed", "lam", 1, R_OPEN, 0, R_CLOSED, 1, 0, 0,
-                              "share of the gap to target automation closed per year, fraction per year"},
+                              "share of the gap to target automation closed per year, fraction per year",
+                              "Adoption speed"},
     [HC_IN_EXPECTED_PRICE_CHANGE] = {"firms.expected_price_change", "dh", 1, R_OPEN, -1, R_NONE, 0, 0, 0,
-                                     "yearly token price change the firm plans on (its belief), fraction per year"},
+                                     "yearly token price change the firm plans on (its belief), fraction per year",
+                                     "Expected price trend"},
     [HC_IN_PLANNING_HORIZON] = {"firms.planning_horizon", "h", 1, R_CLOSED, 0, R_NONE, 0, 0, 0,
-                                "years ahead the firm prices automation at, years"},
+                                "years ahead the firm prices automation at, years", "Planning horizon"},
     /* HC_IN_RETIRED_20 (v1's firms.cost_sensitivity): no row, key NULL; validate_inputs refuses the key */
     [HC_IN_BUDGET_SHARE] = {"compute.budget_share", "b", 1, R_CLOSED, 0, R_NONE, 0, 0, 0,
-                            "AI compute budget as a share of the initial wage bill, fraction"},
+                            "AI compute budget as a share of the initial wage bill, fraction", "Compute budget share"},
     [HC_IN_PER_SPECIALIST] = {"compute.per_specialist", "m_s", 1, R_OPEN, 0, R_NONE, 0, 0, 0,
-                              "yearly compute spend that needs one AI specialist FTE, USD per year per FTE"},
+                              "yearly compute spend that needs one AI specialist FTE, USD per year per FTE",
+                              "Compute per AI specialist"},
     [HC_IN_DEMAND_ELASTICITY] = {"firms.demand_elasticity", "eta", 1, R_CLOSED, 0, R_NONE, 0, 1, 0,
-                                 "how strongly demand answers the firm's unit-cost change, dimensionless"},
+                                 "how strongly demand answers the firm's unit-cost change, dimensionless",
+                                 "Demand elasticity"},
     [HC_IN_WAGE_OVERSIGHT] = {"wages.oversight", "w_o", 1, R_OPEN, 0, R_NONE, 0, 0, 0,
-                              "yearly wage of an oversight FTE at t=0, USD per year"},
+                              "yearly wage of an oversight FTE at t=0, USD per year", "Oversight wage"},
     [HC_IN_WAGE_SPECIALIST] = {"wages.specialist", "w_s", 1, R_OPEN, 0, R_NONE, 0, 0, 0,
-                               "yearly wage of an AI specialist or platform FTE at t=0, USD per year"},
+                               "yearly wage of an AI specialist or platform FTE at t=0, USD per year",
+                               "Specialist wage"},
     [HC_IN_TASK_COST_DISPERSION] = {"inference.task_cost_dispersion", "s", 0, R_OPEN, 0, R_NONE, 0, 0, 0,
-                                    "log-standard deviation of compute cost across a role's tasks, dimensionless"},
+                                    "log-standard deviation of compute cost across a role's tasks, dimensionless",
+                                    "Task cost dispersion"},
     [HC_IN_AUGMENTATION_TOKENS] = {"labor.augmentation_tokens", "phi", 0, R_CLOSED, 0, R_NONE, 0, 1, 0,
                                    "tokens an AI-assisted worker uses in a year, as a share of automating that "
-                                   "worker's year of work, fraction"},
+                                   "worker's year of work, fraction",
+                                   "Tokens per assisted worker"},
     [HC_IN_AUGMENTATION_GAIN] = {"labor.augmentation_gain", "theta", 0, R_CLOSED, 0, R_NONE, 0, 1, 0,
-                                 "extra output of an AI-assisted worker (0.14 = 14 % more), fraction"},
+                                 "extra output of an AI-assisted worker (0.14 = 14 % more), fraction",
+                                 "Gain of AI assistance"},
     [HC_IN_ROLLBACK_OVERSIGHT] = {"labor.rollback_oversight", "rho", 0, R_CLOSED, 0, R_NONE, 0, 1, 0,
-                                  "rise of oversight per automated FTE once a firm has rolled back, fraction"},
+                                  "rise of oversight per automated FTE once a firm has rolled back, fraction",
+                                  "Oversight after a roll-back"},
     [HC_IN_BELIEF_LEARNING_RATE] = {"firms.belief_learning_rate", "kappa", 1, R_CLOSED, 0, R_CLOSED, 1, 1, 0,
                                     "share of the gap between the firm's price belief and last year's realised "
-                                    "price change closed per year, fraction per year"},
+                                    "price change closed per year, fraction per year",
+                                    "Belief learning rate"},
     [HC_IN_PLATFORM_COST] = {"compute.platform_cost", "P", 1, R_CLOSED, 0, R_NONE, 0, 1, 0,
                              "yearly cost (at t=0 wages) of the platform and evaluation team a firm must staff "
-                             "to use AI at all, USD per year"},
+                             "to use AI at all, USD per year",
+                             "Platform team cost"},
     [HC_IN_VALUE_SHARE] = {"compute.value_share", "sigma", 0, R_CLOSED, 0, R_CLOSED, 1, 1, 0,
                            "share of the wage an automated task saves, or of the output an assisted worker adds, "
-                           "that the AI's price takes (a task costs at least sigma V), fraction"},
+                           "that the AI's price takes (a task costs at least sigma V), fraction",
+                           "AI price's share of value"},
 };
 _Static_assert(__builtin_popcountll(HC_WORLD_INPUTS) == HC_N_WORLD_INPUTS,
                "HC_N_WORLD_INPUTS must count the world-level ids of include/model/hc_model.h");
 
 const hc_input_spec hc_role_input_specs[HC_N_ROLE_INPUTS] = {
     [HC_ROLE_IN_WAGE] = {"roles[r].wage", "w_r", 1, R_OPEN, 0, R_NONE, 0, 0, 0,
-                         "yearly wage in role r at t=0, USD per year"},
+                         "yearly wage in role r at t=0, USD per year", "Wage"},
     [HC_ROLE_IN_TOKENS] = {"roles[r].tokens_per_fte_year", "m_r", 0, R_OPEN, 0, R_NONE, 0, 0, 0,
-                           "tokens AI needs to do one FTE-year of role r's work at t=0, tokens per FTE-year"},
+                           "tokens AI needs to do one FTE-year of role r's work at t=0, tokens per FTE-year",
+                           "Tokens per FTE-year"},
 };
 
 static const char *const section_names[] = {"inference", "capability", "labor", "wages", "compute", "firms"};
 #define N_SECTIONS ((int)(sizeof section_names / sizeof section_names[0]))
 
-static const char *const root_keys[] = {"name",      "extends",    "model",  "simulation",  "population",
-                                        "inference", "capability", "labor",  "wages",       "compute",
-                                        "firms",     "roles",      "output", "correlations"};
+static const char *const root_keys[] = {"name",       "label",     "extends",    "model",  "simulation",
+                                        "population", "inference", "capability", "labor",  "wages",
+                                        "compute",    "firms",     "roles",      "output", "correlations"};
 static const char *const simulation_keys[] = {"start_year", "years",           "steps_per_year",
                                               "worlds",     "firms_per_world", "seed"};
 static const char *const population_keys[] = {"employment"};
@@ -126,6 +150,57 @@ static int add_number(loader *L, cJSON *obj, const char *key, double v)
         cJSON_Delete(n);
         return cfg_fail_oom(L);
     }
+    return 0;
+}
+
+/* The length in characters of s if it is well-formed UTF-8 with no control character (C0,
+ * DEL, C1: a label is one line of text for charts), else -1. */
+static int label_chars(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    int n = 0;
+    while (*p) {
+        unsigned cp;
+        int more, i;
+        if (*p < 0x80)
+            cp = *p, more = 0;
+        else if ((*p & 0xE0) == 0xC0)
+            cp = *p & 0x1Fu, more = 1;
+        else if ((*p & 0xF0) == 0xE0)
+            cp = *p & 0x0Fu, more = 2;
+        else if ((*p & 0xF8) == 0xF0)
+            cp = *p & 0x07u, more = 3;
+        else
+            return -1;
+        for (i = 1; i <= more; i++) {
+            if ((p[i] & 0xC0) != 0x80) return -1;
+            cp = (cp << 6) | (p[i] & 0x3Fu);
+        }
+        if ((more == 1 && cp < 0x80) || (more == 2 && cp < 0x800) || (more == 3 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+            (cp >= 0xD800 && cp <= 0xDFFF))
+            return -1; /* overlong, out of range or a surrogate */
+        if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F)) return -1;
+        p += more + 1;
+        n++;
+    }
+    return n;
+}
+
+/* `label`: optional free text that charts and tables show for the scenario (its `name`
+ * stays the id of file names and CSV columns). */
+static int validate_label(loader *L, const cJSON *root)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, "label");
+    char d[160];
+    int n;
+    if (v == NULL) return 0;
+    n = cJSON_IsString(v) ? label_chars(v->valuestring) : -1;
+    if (n < 1 || strlen(v->valuestring) > HC_LABEL_MAX || v->valuestring[0] == ' ')
+        return cfg_fail_at(L, v, "label",
+                           "expected a display label: text of 1 to %d bytes (UTF-8), not starting with a space, with "
+                           "no control characters (tabs, newlines), got %s",
+                           HC_LABEL_MAX, cfg_describe(v, d, sizeof d));
+    memcpy(L->out->label, v->valuestring, strlen(v->valuestring) + 1);
     return 0;
 }
 
@@ -427,7 +502,7 @@ int cfg_validate(loader *L, cJSON *root)
         }
         memcpy(L->out->name, nm, strlen(nm) + 1); /* length checked above */
     }
-    if (validate_simulation(L, root)) return 1;
+    if (validate_label(L, root) || validate_simulation(L, root)) return 1;
     pop = cJSON_GetObjectItemCaseSensitive(root, "population");
     if (pop == NULL) return cfg_fail_src(L, SRC_DEFAULT, "population.employment", "required key missing");
     if (cfg_expect_object(L, pop, "population") ||

@@ -91,6 +91,11 @@ static double nice_step(double span, double target)
     return mag * (r <= 1.0 ? 1.0 : r <= 2.0 ? 2.0 : r <= 2.5 ? 2.5 : r <= 5.0 ? 5.0 : 10.0);
 }
 
+double hc_chart_nice_step(double span, double target)
+{
+    return nice_step(span, target);
+}
+
 /* An axis: the range shown, and ticks at the multiples of `step` inside it. */
 typedef struct {
     double lo, hi, step;
@@ -118,6 +123,15 @@ static void axis_fit(axis *a, double lo, double hi, double target)
     a->decimals = decimals_for(a->step);
 }
 
+/* A given range (histogram bins, a probability's 0 to 100), ticks at nice multiples inside it. */
+static void axis_fixed(axis *a, double lo, double hi, double target)
+{
+    a->lo = lo;
+    a->hi = hi;
+    a->step = nice_step(hi - lo, target);
+    a->decimals = decimals_for(a->step);
+}
+
 static double map(double v, double lo, double hi, double p0, double p1)
 {
     return p0 + (v - lo) / (hi - lo) * (p1 - p0);
@@ -137,17 +151,22 @@ static void tick_label(char *buf, size_t len, double v, const axis *a)
     snprintf(buf, len, "%.*f", a->decimals, v);
 }
 
-static void open_svg(FILE *f, const hc_chart_spec *spec)
+static void open_svg_sized(FILE *f, const hc_chart_spec *spec, double height)
 {
     fprintf(f,
             "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %.0f %.0f\" width=\"%.0f\" height=\"%.0f\" "
             "role=\"img\" font-family=\"%s\">\n<title>",
-            CW, CH, CW, CH, FONT);
+            CW, height, CW, height, FONT);
     hc_put_xml_escaped(f, spec->title);
     fputs("</title>\n", f);
-    fprintf(f, "<rect x=\"0\" y=\"0\" width=\"%.0f\" height=\"%.0f\" fill=\"#ffffff\"/>\n", CW, CH);
+    fprintf(f, "<rect x=\"0\" y=\"0\" width=\"%.0f\" height=\"%.0f\" fill=\"#ffffff\"/>\n", CW, height);
     hc_svg_text(f, 14, 27, TITLE_PX, "start", INK, 1, spec->title);
     if (spec->subtitle) hc_svg_text(f, 14, 49, SUBTITLE_PX, "start", "#555555", 0, spec->subtitle);
+}
+
+static void open_svg(FILE *f, const hc_chart_spec *spec)
+{
+    open_svg_sized(f, spec, CH);
 }
 
 /* Grid, ticks, zero line and axis labels. */
@@ -179,10 +198,10 @@ static void draw_axes(FILE *f, const hc_chart_spec *spec, const axis *ax, const 
 
 /* Legend: a row of scenario swatches (wrapping when long), then a row that says what
  * the shapes mean. */
-static void draw_legend(FILE *f, const hc_chart_spec *spec, const char *const *names, const int *colours, int n,
-                        int fan)
+static void draw_legend_at(FILE *f, const hc_chart_spec *spec, const char *const *names, const int *colours, int n,
+                           int fan, double y)
 {
-    double x = PX0, y = LEGEND_Y;
+    double x = PX0;
     int i;
     for (i = 0; i < n; i++) {
         const double w = 22 + text_width(names[i], LEGEND_PX);
@@ -216,24 +235,98 @@ static void draw_legend(FILE *f, const hc_chart_spec *spec, const char *const *n
     }
 }
 
-static void band_path(FILE *f, const hc_fan_series *s, const double *lo, const double *hi, const axis *ax,
-                      const axis *ay, const char *colour, double opacity)
+static void draw_legend(FILE *f, const hc_chart_spec *spec, const char *const *names, const int *colours, int n,
+                        int fan)
+{
+    draw_legend_at(f, spec, names, colours, n, fan, LEGEND_Y);
+}
+
+/* A plot area: the main one (PX0..PX1, PY0..PY1), or a small multiple's panel. */
+typedef struct {
+    double x0, x1, y0, y1;
+} plot_rect;
+static const plot_rect main_plot = {PX0, PX1, PY0, PY1};
+static double rx(const plot_rect *r, const axis *a, double v)
+{
+    return map(v, a->lo, a->hi, r->x0, r->x1);
+}
+static double ry(const plot_rect *r, const axis *a, double v)
+{
+    return map(v, a->lo, a->hi, r->y1, r->y0);
+}
+
+static void band_path(FILE *f, const plot_rect *pr, const hc_fan_series *s, const double *lo, const double *hi,
+                      const axis *ax, const axis *ay, const char *colour, double opacity)
 {
     int i;
     fputs("<path d=\"", f);
-    for (i = 0; i < s->n; i++) fprintf(f, "%s%.2f %.2f", i ? " L" : "M", px(ax, s->x[i]), py(ay, hi[i]));
-    for (i = s->n - 1; i >= 0; i--) fprintf(f, " L%.2f %.2f", px(ax, s->x[i]), py(ay, lo[i]));
+    for (i = 0; i < s->n; i++) fprintf(f, "%s%.2f %.2f", i ? " L" : "M", rx(pr, ax, s->x[i]), ry(pr, ay, hi[i]));
+    for (i = s->n - 1; i >= 0; i--) fprintf(f, " L%.2f %.2f", rx(pr, ax, s->x[i]), ry(pr, ay, lo[i]));
     fprintf(f, " Z\" fill=\"%s\" fill-opacity=\"%.2f\" stroke=\"none\"/>\n", colour, opacity);
 }
 
-static void polyline(FILE *f, const hc_fan_series *s, const double *y, const axis *ax, const axis *ay,
-                     const char *colour, double width, const char *extra)
+static void polyline(FILE *f, const plot_rect *pr, const hc_fan_series *s, const double *y, const axis *ax,
+                     const axis *ay, const char *colour, double width, const char *extra)
 {
     int i;
     fputs("<polyline points=\"", f);
-    for (i = 0; i < s->n; i++) fprintf(f, "%s%.2f,%.2f", i ? " " : "", px(ax, s->x[i]), py(ay, y[i]));
+    for (i = 0; i < s->n; i++) fprintf(f, "%s%.2f,%.2f", i ? " " : "", rx(pr, ax, s->x[i]), ry(pr, ay, y[i]));
     fprintf(f, "\" fill=\"none\" stroke=\"%s\" stroke-width=\"%.1f\" stroke-linejoin=\"round\"%s/>\n", colour, width,
             extra);
+}
+
+/* Small multiples: three or more fans overlap into mud, so each gets a panel of its own,
+ * in a grid, on the same axes (the y range is every series', so panels compare at a
+ * glance). The canvas grows with the rows. */
+static int fan_panels(FILE *f, const hc_chart_spec *spec, const hc_fan_series *series, int n, axis *ax, const axis *ay)
+{
+    const int cols = n <= 4 ? 2 : 3, rows = (n + cols - 1) / cols;
+    const double top = 64.0, panel_h = 170.0, gap_x = 14.0, left = 58.0, right = 14.0;
+    const double panel_w = (CW - left - right - gap_x * (cols - 1)) / cols, height = top + rows * panel_h + 64.0;
+    char label[64];
+    int s, i;
+    double v;
+    if (ax->hi - ax->lo > 4) ax->step = ax->step < 2 ? 2 : ax->step; /* narrower panels: fewer year ticks */
+    open_svg_sized(f, spec, height);
+    for (s = 0; s < n; s++) {
+        const hc_fan_series *se = &series[s];
+        const char *colour = hc_chart_colour(se->colour);
+        const int row = s / cols, col = s % cols;
+        const plot_rect pr = {left + col * (panel_w + gap_x), left + col * (panel_w + gap_x) + panel_w,
+                              top + row * panel_h + 22.0, top + row * panel_h + panel_h - 30.0};
+        char name[48];
+        snprintf(name, sizeof(name), "%s", se->name);
+        if (strlen(name) > 40) memcpy(name + 37, "...", 4);
+        hc_svg_text(f, pr.x0, pr.y0 - 7, 12.5, "start", colour, 1, name);
+        for (v = ceil(ay->lo / ay->step - 1e-9) * ay->step; v <= ay->hi + 1e-9 * ay->step; v += ay->step) {
+            line(f, pr.x0, ry(&pr, ay, v), pr.x1, ry(&pr, ay, v), GRID, 1.0);
+            if (col == 0) {
+                tick_label(label, sizeof(label), v, ay);
+                hc_svg_text(f, pr.x0 - 5, ry(&pr, ay, v) + 4, 11, "end", SOFT_INK, 0, label);
+            }
+        }
+        for (v = ceil(ax->lo / ax->step - 1e-9) * ax->step; v <= ax->hi + 1e-9 * ax->step; v += ax->step) {
+            tick_label(label, sizeof(label), v, ax);
+            hc_svg_text(f, rx(&pr, ax, v), pr.y1 + 14, 11, "middle", SOFT_INK, 0, label);
+        }
+        if (spec->zero_line && ay->lo < 0.0 && ay->hi > 0.0)
+            line(f, pr.x0, ry(&pr, ay, 0.0), pr.x1, ry(&pr, ay, 0.0), "#555555", 1.0);
+        line(f, pr.x0, pr.y1, pr.x1, pr.y1, "#555555", 1.0);
+        band_path(f, &pr, se, se->outer_lo, se->outer_hi, ax, ay, colour, OUTER_OPACITY);
+        if (spec->inner_label && se->inner_lo)
+            band_path(f, &pr, se, se->inner_lo, se->inner_hi, ax, ay, colour, INNER_OPACITY);
+        polyline(f, &pr, se, se->mid, ax, ay, colour, 2.0, "");
+    }
+    fprintf(f,
+            "<text x=\"0\" y=\"0\" font-size=\"%.1f\" text-anchor=\"middle\" fill=\"%s\" "
+            "transform=\"translate(17 %.1f) rotate(-90)\">",
+            LABEL_PX - 1, INK, top + rows * panel_h / 2);
+    hc_put_xml_escaped(f, spec->y_label);
+    fputs("</text>\n", f);
+    i = 0;
+    draw_legend_at(f, spec, NULL, &i, 0, 1, height - 44.0);
+    fputs("</svg>\n", f);
+    return ferror(f) ? 1 : 0;
 }
 
 int hc_svg_fan_chart(FILE *f, const hc_chart_spec *spec, const hc_fan_series *series, int n_series)
@@ -256,6 +349,7 @@ int hc_svg_fan_chart(FILE *f, const hc_chart_spec *spec, const hc_fan_series *se
     span = ax.hi - ax.lo;
     ax.step = span <= 12 ? 1 : span <= 24 ? 2 : span <= 60 ? 5 : 10; /* whole years */
     ax.decimals = 0;
+    if (n_series >= 3) return fan_panels(f, spec, series, n_series, &ax, &ay);
     open_svg(f, spec);
     draw_axes(f, spec, &ax, &ay);
     /* Every band first, then the lines on top, so no median hides under another fan.
@@ -263,17 +357,18 @@ int hc_svg_fan_chart(FILE *f, const hc_chart_spec *spec, const hc_fan_series *se
      * the edges keep each one readable. */
     for (s = 0; s < n_series; s++) {
         const char *colour = hc_chart_colour(series[s].colour);
-        band_path(f, &series[s], series[s].outer_lo, series[s].outer_hi, &ax, &ay, colour, OUTER_OPACITY);
+        band_path(f, &main_plot, &series[s], series[s].outer_lo, series[s].outer_hi, &ax, &ay, colour, OUTER_OPACITY);
         if (spec->inner_label && series[s].inner_lo)
-            band_path(f, &series[s], series[s].inner_lo, series[s].inner_hi, &ax, &ay, colour, INNER_OPACITY);
+            band_path(f, &main_plot, &series[s], series[s].inner_lo, series[s].inner_hi, &ax, &ay, colour,
+                      INNER_OPACITY);
     }
     for (s = 0; s < n_series; s++) {
         const char *colour = hc_chart_colour(series[s].colour);
-        polyline(f, &series[s], series[s].outer_lo, &ax, &ay, colour, 0.8, " stroke-opacity=\"0.55\"");
-        polyline(f, &series[s], series[s].outer_hi, &ax, &ay, colour, 0.8, " stroke-opacity=\"0.55\"");
+        polyline(f, &main_plot, &series[s], series[s].outer_lo, &ax, &ay, colour, 0.8, " stroke-opacity=\"0.55\"");
+        polyline(f, &main_plot, &series[s], series[s].outer_hi, &ax, &ay, colour, 0.8, " stroke-opacity=\"0.55\"");
     }
     for (s = 0; s < n_series; s++) {
-        polyline(f, &series[s], series[s].mid, &ax, &ay, hc_chart_colour(series[s].colour), 2.4, "");
+        polyline(f, &main_plot, &series[s], series[s].mid, &ax, &ay, hc_chart_colour(series[s].colour), 2.4, "");
         names[s] = series[s].name;
         colours[s] = series[s].colour;
     }
@@ -297,10 +392,7 @@ int hc_svg_histogram(FILE *f, const hc_chart_spec *spec, double x0, double x1, i
             if (series[s].total > 0) ymax = fmax(ymax, 100.0 * series[s].counts[i] / series[s].total);
     axis_fit(&ay, 0.0, ymax > 0 ? ymax : 1.0, 5);
     /* The bins set the range shown; ticks at nice multiples inside it. */
-    ax.lo = x0;
-    ax.hi = x1;
-    ax.step = nice_step(x1 - x0, 8);
-    ax.decimals = decimals_for(ax.step);
+    axis_fixed(&ax, x0, x1, 8);
     open_svg(f, spec);
     draw_axes(f, spec, &ax, &ay);
     if (x0 < 0.0 && x1 > 0.0) line(f, px(&ax, 0.0), PY0, px(&ax, 0.0), PY1, "#555555", 1.2); /* no change */
@@ -325,6 +417,48 @@ int hc_svg_histogram(FILE *f, const hc_chart_spec *spec, double x0, double x1, i
     return ferror(f) ? 1 : 0;
 }
 
+int hc_svg_line_chart(FILE *f, const hc_chart_spec *spec, double y_lo, double y_hi, const hc_line_series *series,
+                      int n_series, const double *marks, int n_marks)
+{
+    const char *names[HC_COMPARE_MAX_SCENARIOS];
+    int colours[HC_COMPARE_MAX_SCENARIOS];
+    double xlo = INFINITY, xhi = -INFINITY;
+    axis ax, ay;
+    int s, i;
+    if (n_series < 1 || n_series > HC_COMPARE_MAX_SCENARIOS || !(y_hi > y_lo)) return 1;
+    for (s = 0; s < n_series; s++)
+        for (i = 0; i < series[s].n; i++) {
+            xlo = fmin(xlo, series[s].x[i]);
+            xhi = fmax(xhi, series[s].x[i]);
+        }
+    for (i = 0; i < n_marks; i++) {
+        xlo = fmin(xlo, marks[i]);
+        xhi = fmax(xhi, marks[i]);
+    }
+    if (!isfinite(xlo)) xlo = xhi = 0.0;
+    axis_fit(&ax, xlo, xhi, 8);
+    axis_fixed(&ay, y_lo, y_hi, 5);
+    open_svg(f, spec);
+    draw_axes(f, spec, &ax, &ay);
+    for (i = 0; i < n_marks; i++)
+        fprintf(f,
+                "<line x1=\"%.2f\" y1=\"%.2f\" x2=\"%.2f\" y2=\"%.2f\" stroke=\"#555555\" stroke-width=\"1.1\" "
+                "stroke-dasharray=\"4 3\"/>\n",
+                px(&ax, marks[i]), PY0, px(&ax, marks[i]), PY1);
+    for (s = 0; s < n_series; s++) {
+        fputs("<polyline points=\"", f);
+        for (i = 0; i < series[s].n; i++)
+            fprintf(f, "%s%.2f,%.2f", i ? " " : "", px(&ax, series[s].x[i]), py(&ay, series[s].y[i]));
+        fprintf(f, "\" fill=\"none\" stroke=\"%s\" stroke-width=\"2.2\" stroke-linejoin=\"round\"/>\n",
+                hc_chart_colour(series[s].colour));
+        names[s] = series[s].name;
+        colours[s] = series[s].colour;
+    }
+    draw_legend(f, spec, names, colours, n_series, 0);
+    fputs("</svg>\n", f);
+    return ferror(f) ? 1 : 0;
+}
+
 /* ---- the charts of a run */
 
 typedef struct {
@@ -339,7 +473,10 @@ static const fan_def fan_defs[] = {
     {HC_M_AI_EFFECT, "ai_effect_pct", "AI effect: employment vs the same firms without AI",
      "Employment vs the no-AI path (%)"},
     {HC_M_DISPLACED, "displaced_pct", "Work automated", "Automated work (% of no-AI headcount)"},
-    {HC_M_ROLLED_BACK, "rolled_back_pct", "Firms rolling adoption back", "Firms over their compute budget (%)"},
+    {HC_M_ROLLED_BACK, "rolled_back_pct", "Firms rolling adoption back",
+     "Firms automating less than a year before (%)"},
+    {HC_M_BUDGET_CAPPED, "budget_capped_pct", "Firms whose compute budget holds adoption down",
+     "Firms held back by their budget (%)"},
 };
 
 static const fan_def diff_defs[] = {
@@ -349,16 +486,16 @@ static const fan_def diff_defs[] = {
      "Difference (percentage points)"},
 };
 
-static int open_chart(const char *charts_dir, const char *stem, char *name, size_t name_len, char *tmp, size_t tmp_len,
-                      FILE **f, hc_error *err)
+int hc_chart_open(const char *charts_dir, const char *stem, char *name, size_t name_len, char *tmp, size_t tmp_len,
+                  FILE **f, hc_error *err)
 {
     snprintf(name, name_len, "%s.svg", stem);
     *f = hc_output_open(charts_dir, name, tmp, tmp_len, err);
     return *f ? 0 : 1;
 }
 
-static int commit_chart(FILE *f, int draw_failed, const char *tmp, const char *charts_dir, const char *name,
-                        hc_file_list *files, hc_error *err)
+int hc_chart_commit(FILE *f, int draw_failed, const char *tmp, const char *charts_dir, const char *name,
+                    hc_file_list *files, hc_error *err)
 {
     char listed[128];
     if (draw_failed) {
@@ -369,7 +506,7 @@ static int commit_chart(FILE *f, int draw_failed, const char *tmp, const char *c
     if (hc_output_commit(f, tmp, charts_dir, name, err)) return 1;
     snprintf(listed, sizeof(listed), "charts/%s", name);
     hc_file_list_add(files, listed);
-    return 0;
+    return hc_chart_images(charts_dir, name, files, err); /* PNG and PDF copies, when rsvg-convert is there */
 }
 
 /* Labels of the bands, from output.percentiles: "90 % band (p5 to p95)". */
@@ -432,9 +569,9 @@ static int write_fan(const char *charts_dir, const fan_def *fd, const char *subt
     spec.outer_label = labels[1];
     spec.inner_label = labels[2][0] ? labels[2] : NULL;
     spec.zero_line = 1;
-    if (open_chart(charts_dir, fd->stem, name, sizeof(name), tmp, sizeof(tmp), &f, err)) return 1;
+    if (hc_chart_open(charts_dir, fd->stem, name, sizeof(name), tmp, sizeof(tmp), &f, err)) return 1;
     failed = hc_svg_fan_chart(f, &spec, series, n);
-    return commit_chart(f, failed, tmp, charts_dir, name, files, err);
+    return hc_chart_commit(f, failed, tmp, charts_dir, name, files, err);
 }
 
 /* Histogram of firm-level change at the horizon, over the range that holds the middle
@@ -481,7 +618,7 @@ static int write_firm_histogram(const char *charts_dir, const hc_results *r, con
             if (bin >= n_bins) bin = n_bins - 1;
             counts[(size_t)s * (size_t)n_bins + (size_t)bin] += 1.0;
         }
-        hs[s].name = cfg[s].name;
+        hs[s].name = hc_scenario_label(&cfg[s]);
         hs[s].colour = s;
         hs[s].counts = counts + (size_t)s * (size_t)n_bins;
         hs[s].total = (double)N;
@@ -506,13 +643,13 @@ static int write_firm_histogram(const char *charts_dir, const hc_results *r, con
     spec.y_label = "Share of firms (%)";
     spec.x_label = "Change in a firm's headcount since the start (%)";
     spec.mid_label = "The end bins also hold the firms beyond them (at most 1 % of a scenario per side).";
-    if (open_chart(charts_dir, "firm_change_histogram", name, sizeof(name), tmp, sizeof(tmp), &f, err)) {
+    if (hc_chart_open(charts_dir, "firm_change_histogram", name, sizeof(name), tmp, sizeof(tmp), &f, err)) {
         free(counts);
         return 1;
     }
     failed = hc_svg_histogram(f, &spec, x0, x1, n_bins, hs, S);
     free(counts);
-    return commit_chart(f, failed, tmp, charts_dir, name, files, err);
+    return hc_chart_commit(f, failed, tmp, charts_dir, name, files, err);
 }
 
 int hc_write_charts(const char *dir, const hc_results *r, const hc_bands *b, const hc_compare *c, const hc_config *cfg,
@@ -546,7 +683,7 @@ int hc_write_charts(const char *dir, const hc_results *r, const hc_bands *b, con
         const fan_def *fd = &fan_defs[k];
         for (s = 0; s < S; s++) {
             const row_source src = {b, NULL, fd->metric, s};
-            fill_series(&series[s], cfg[s].name, s, &src, &bc, x, n, data + (size_t)s * 5 * (size_t)n);
+            fill_series(&series[s], hc_scenario_label(&cfg[s]), s, &src, &bc, x, n, data + (size_t)s * 5 * (size_t)n);
         }
         if (write_fan(charts_dir, fd, subtitle, labels, series, S, files, err)) goto done;
     }
@@ -554,15 +691,16 @@ int hc_write_charts(const char *dir, const hc_results *r, const hc_bands *b, con
     if (c && hc_compare_pairs(c) > 0) {
         const int pairs = hc_compare_pairs(c);
         char diff_sub[700];
-        snprintf(diff_sub, sizeof(diff_sub), "Minus %s, world by world in the same %lld futures", c->names[c->baseline],
-                 (long long)c->worlds);
+        snprintf(diff_sub, sizeof(diff_sub), "Minus %s, world by world in the same %lld futures",
+                 hc_scenario_label(&cfg[c->baseline]), (long long)c->worlds);
         for (k = 0; k < (int)(sizeof(diff_defs) / sizeof(diff_defs[0])); k++) {
             const fan_def *fd = &diff_defs[k];
             int j;
             for (j = 0; j < pairs; j++) {
                 const int sj = j < c->baseline ? j : j + 1;
                 const row_source src = {NULL, c, fd->metric, sj};
-                snprintf(diff_names[j], sizeof(diff_names[j]), "%s minus %s", c->names[sj], c->names[c->baseline]);
+                snprintf(diff_names[j], sizeof(diff_names[j]), "%s minus %s", hc_scenario_label(&cfg[sj]),
+                         hc_scenario_label(&cfg[c->baseline]));
                 fill_series(&series[j], diff_names[j], sj, &src, &bc, x, n, data + (size_t)j * 5 * (size_t)n);
             }
             if (write_fan(charts_dir, fd, diff_sub, labels, series, pairs, files, err)) goto done;

@@ -210,7 +210,7 @@ int hc_table_write(const char *dir, const hc_table *t, unsigned format, hc_file_
     return 0;
 }
 
-static int write_formats(const char *dir, const hc_table *t, unsigned formats, hc_file_list *files,
+int hc_table_write_formats(const char *dir, const hc_table *t, unsigned formats, hc_file_list *files,
                          hc_error *err)
 {
     static const unsigned order[] = {HC_FORMAT_CSV, HC_FORMAT_JSON, HC_FORMAT_MD};
@@ -336,7 +336,7 @@ static int write_roles(const char *dir, const run_ctx *rc, unsigned formats, hc_
     for (s = 0; s < rc->b->n_scenarios; s++) t.n_rows += role_rows(rc, s);
     t.row = roles_row;
     t.ctx = rc;
-    return write_formats(dir, &t, formats, files, err);
+    return hc_table_write_formats(dir, &t, formats, files, err);
 }
 
 /* ---- compare: scenario,baseline,metric,step,year,p...,mean,sd,p_above */
@@ -385,7 +385,7 @@ int hc_write_compare(const char *dir, const hc_compare *c, unsigned formats, hc_
     t.n_rows = (long long)hc_compare_pairs(c) * HC_N_METRICS * (c->n_steps + 1);
     t.row = compare_row;
     t.ctx = c;
-    return write_formats(dir, &t, formats, files, err);
+    return hc_table_write_formats(dir, &t, formats, files, err);
 }
 
 /* ---- trajectories: scenario,world,step,year,<metric>... (one row per world and step) */
@@ -448,7 +448,7 @@ int hc_write_tables(const char *dir, const hc_bands *b, const hc_world_values *w
     t.n_rows = (long long)b->n_scenarios * HC_N_METRICS * (b->n_steps + 1);
     t.row = bands_row;
     t.ctx = &rc;
-    if (write_formats(dir, &t, formats & ~HC_FORMAT_CSV, files, err)) return 1;
+    if (hc_table_write_formats(dir, &t, formats & ~HC_FORMAT_CSV, files, err)) return 1;
 
     memset(&t, 0, sizeof(t));
     t.stem = "firms";
@@ -460,7 +460,7 @@ int hc_write_tables(const char *dir, const hc_bands *b, const hc_world_values *w
     t.n_rows = (long long)b->n_scenarios * (b->years + 1);
     t.row = firms_row;
     t.ctx = &rc;
-    if (write_formats(dir, &t, formats & ~HC_FORMAT_CSV, files, err)) return 1;
+    if (hc_table_write_formats(dir, &t, formats & ~HC_FORMAT_CSV, files, err)) return 1;
 
     if (write_roles(dir, &rc, formats, files, err)) return 1;
 
@@ -488,7 +488,7 @@ int hc_write_tables(const char *dir, const hc_bands *b, const hc_world_values *w
         t.ctx = &tc;
         /* A table of every world and step is for programs, not for reading: CSV unless
          * only JSON was asked for, and JSON when it was; never Markdown. */
-        if (write_formats(dir, &t, (formats & HC_FORMAT_JSON) ? (formats & (HC_FORMAT_CSV | HC_FORMAT_JSON)) : HC_FORMAT_CSV,
+        if (hc_table_write_formats(dir, &t, (formats & HC_FORMAT_JSON) ? (formats & (HC_FORMAT_CSV | HC_FORMAT_JSON)) : HC_FORMAT_CSV,
                           files, err))
             return 1;
     }

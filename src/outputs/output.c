@@ -45,7 +45,7 @@ int hc_write_summary_md(const char *dir, const hc_bands *b, const hc_compare *cm
                "spread.\n\n",
             (long long)cmp->worlds, (long long)cfg[0].firms_per_world, (unsigned long long)cfg[0].seed);
     for (s = 0; s < b->n_scenarios; s++) {
-        fprintf(f, "## %s\n\n| metric | unit |", cfg[s].name);
+        fprintf(f, "## %s\n\n| metric | unit |", hc_scenario_label(&cfg[s]));
         for (c = 0; c < b->np; c++) {
             char label[32];
             hc_percentile_label(b->percentiles[c], label, sizeof(label));
@@ -179,13 +179,41 @@ int hc_write_outputs(const char *dir, const hc_results *r, const hc_bands *b, co
     rc = hc_compare_compute(&wv, 0, names, cfg[0].start_year, cfg[0].steps_per_year, b->percentiles, b->np,
                             &cmp, err) ||
          hc_write_tables(dir, b, &wv, &cmp, cfg, info, &files, err) ||
-         hc_write_charts(dir, r, b, &cmp, cfg, &files, err) || hc_write_summary_md(dir, b, &cmp, cfg, err);
+         hc_write_charts(dir, r, b, &cmp, cfg, &files, err) ||
+         hc_write_exceedance(dir, b, &wv, cfg, info->formats, &files, err) || hc_write_summary_md(dir, b, &cmp, cfg, err);
     if (!rc) hc_file_list_add(&files, "summary.md");
     rc = rc || hc_write_report_html(dir, r, b, &cmp, cfg, info, &files, err) ||
          hc_write_manifest(dir, r, cfg, info, &files, err);
     hc_compare_free(&cmp);
     hc_world_values_free(&wv);
     return rc;
+}
+
+/* The caveat of a run whose worlds are not plain draws, wrapped for a terminal. */
+static void print_caveat(FILE *out, const hc_bands *b)
+{
+    const char *p = b->caveat;
+    int col = 0;
+    if (!b->caveat[0]) return;
+    fputs(b->caveat_is_warning ? "\n!! WARNING, not plain draws: " : "\nNote: ", out);
+    col = b->caveat_is_warning ? 29 : 6;
+    while (*p) {
+        const char *sp = strchr(p, ' ');
+        const int w = sp ? (int)(sp - p) : (int)strlen(p);
+        if (col + w > 96) {
+            fputs(b->caveat_is_warning ? "\n!! " : "\n  ", out);
+            col = b->caveat_is_warning ? 3 : 2;
+        }
+        fprintf(out, "%.*s", w, p);
+        col += w;
+        p += w;
+        if (*p == ' ') {
+            fputc(' ', out);
+            col++;
+            p++;
+        }
+    }
+    fputc('\n', out);
 }
 
 void hc_print_horizon(FILE *out, const hc_bands *b, const hc_config *cfg)
@@ -198,32 +226,39 @@ void hc_print_horizon(FILE *out, const hc_bands *b, const hc_config *cfg)
         if (b->percentiles[c] == 50.0) mid = c;
     hc_percentile_label(b->percentiles[lo], lo_label, sizeof(lo_label));
     hc_percentile_label(b->percentiles[hi], hi_label, sizeof(hi_label));
-    fprintf(out, "\nAt the horizon (%d), %s [%s .. %s] across worlds:\n", cfg[0].start_year + cfg[0].years,
-            mid >= 0 ? "median" : "mean", lo_label, hi_label);
+    print_caveat(out, b);
+    fprintf(out, "\nAt the horizon (%d), %s \u00b1 its Monte Carlo standard error [%s .. %s] across worlds:\n",
+            cfg[0].start_year + cfg[0].years, mid >= 0 ? "median" : "mean", lo_label, hi_label);
     fprintf(out, "  %-16s", "scenario");
     for (k = 0; k < (int)(sizeof(shown) / sizeof(shown[0])); k++)
-        fprintf(out, "  %-28s", hc_metric_infos[shown[k]].name);
+        fprintf(out, "  %-34s", hc_metric_infos[shown[k]].name);
     fputc('\n', out);
     for (s = 0; s < b->n_scenarios; s++) {
-        fprintf(out, "  %-16s", cfg[s].name);
+        fprintf(out, "  %-16s", hc_scenario_label(&cfg[s]));
         for (k = 0; k < (int)(sizeof(shown) / sizeof(shown[0])); k++) {
             const double *row = hc_bands_world(b, s, shown[k], b->n_steps);
-            char cell[64];
-            snprintf(cell, sizeof(cell), "%.2f [%.2f .. %.2f]", mid >= 0 ? row[mid] : row[b->np], row[lo], row[hi]);
-            fprintf(out, "  %-28s", cell);
+            const double *mc = hc_bands_mcse(b, s, shown[k], b->n_steps);
+            const int m = mid >= 0 ? mid : b->np;
+            char cell[80];
+            snprintf(cell, sizeof(cell), "%.2f \u00b1%.2f [%.2f .. %.2f]", row[m], mc[m], row[lo], row[hi]);
+            fprintf(out, "  %-35s", cell); /* one more: the 2-byte \u00b1 is one column */
         }
         fputc('\n', out);
     }
-    fputs("\nShare of worlds at the horizon (Monte Carlo standard error in points):\n", out);
-    fprintf(out, "  %-16s", "scenario");
-    for (k = 0; k < HC_N_SHARES; k++) fprintf(out, "  %-46s", hc_share_infos[k].label);
+    fputs("\nProbability at the horizon: share of worlds (Monte Carlo standard error, binomial, in points):\n",
+          out);
+    fprintf(out, "  %-50s", "event");
+    for (s = 0; s < b->n_scenarios; s++) fprintf(out, "  %-20s", hc_scenario_label(&cfg[s]));
     fputc('\n', out);
-    for (s = 0; s < b->n_scenarios; s++) {
-        fprintf(out, "  %-16s", cfg[s].name);
-        for (k = 0; k < HC_N_SHARES; k++) {
+    for (k = 0; k < b->probs.n_events; k++) {
+        char label[128];
+        hc_event_label(&b->probs.events[k], label, sizeof(label));
+        fprintf(out, "  %-50s", label);
+        for (s = 0; s < b->n_scenarios; s++) {
             char cell[64];
-            hc_fmt_share(cell, sizeof(cell), hc_bands_share(b, s, k));
-            fprintf(out, "  %-46s", cell);
+            hc_fmt_share(cell, sizeof(cell), hc_bands_prob(b, s, k));
+            fprintf(out, "  %-*s", (int)(strlen(hc_scenario_label(&cfg[s])) > 20 ? strlen(hc_scenario_label(&cfg[s]))
+                                                                                  : 20), cell);
         }
         fputc('\n', out);
     }

@@ -42,20 +42,24 @@ static void fmt_year(char *buf, size_t len, const hc_config *cfg, int t)
     snprintf(buf, len, "%.10g", (double)cfg[0].start_year + (double)t / (double)cfg[0].steps_per_year);
 }
 
-/* "-20.3 % (-31.8 % to -4.4 %)" from a bands row, in % or in jobs. */
-static void fmt_band(char *buf, size_t len, const double *row, const hc_band_cols *bc, int jobs)
+/* "-20.3 % ±0.4 (-31.8 % to -4.4 %)" from a bands row and its MCSE row (the ± is the
+ * Monte Carlo standard error of the middle value), in % or in jobs. */
+static void fmt_band(char *buf, size_t len, const double *row, const double *mcse, const hc_band_cols *bc, int jobs)
 {
-    char m[48], lo[48], hi[48];
+    char m[40], lo[40], hi[40], e[40];
     if (jobs) {
         fmt_jobs(m, sizeof(m), row[bc->mid]);
         fmt_jobs(lo, sizeof(lo), row[bc->lo]);
         fmt_jobs(hi, sizeof(hi), row[bc->hi]);
+        fmt_jobs(e, sizeof(e), mcse[bc->mid]);
+        if (e[0] == '+') memmove(e, e + 1, strlen(e));
     } else {
         fmt_pct(m, sizeof(m), row[bc->mid]);
         fmt_pct(lo, sizeof(lo), row[bc->lo]);
         fmt_pct(hi, sizeof(hi), row[bc->hi]);
+        snprintf(e, sizeof(e), "%.2f", mcse[bc->mid]);
     }
-    snprintf(buf, len, "%s (%s to %s)", m, lo, hi);
+    snprintf(buf, len, "%s \u00b1%s (%s to %s)", m, e, lo, hi);
 }
 
 void hc_fmt_share(char *buf, size_t len, const hc_share *sh)
@@ -99,7 +103,8 @@ static void separation_line(const writer *w, const hc_bands *b, const hc_compare
     char buf[1024], y[32], yT[32], m[48], lo[48], hi[48], jobs[48], bands[96];
     hc_band_label(b->percentiles[bc->lo], b->percentiles[bc->hi], "bands", bands, sizeof(bands));
     fmt_year(yT, sizeof(yT), cfg, T);
-    snprintf(buf, sizeof(buf), "%s vs %s, %s:", c->names[s], c->names[base], what);
+    const char *name = hc_scenario_label(&cfg[s]), *base_name = hc_scenario_label(&cfg[base]);
+    snprintf(buf, sizeof(buf), "%s vs %s, %s:", name, base_name, what);
     fputs(w->html ? "<li>" : "- ", w->f);
     w_strong(w, buf);
     if (bands_from < 0)
@@ -117,7 +122,7 @@ static void separation_line(const writer *w, const hc_bands *b, const hc_compare
     fmt_jobs(jobs, sizeof(jobs), dj[bc->mid]);
     snprintf(buf, sizeof(buf), ". Paired world by world: %s minus %s = %s points (%s to %s), %s jobs, in %s; "
              "%s is higher in %.1f %% of the %lld futures; the difference's %g %% band ",
-             c->names[s], c->names[base], m, lo, hi, jobs, yT, c->names[s], 100.0 * d[HC_COMPARE_COLS(c) - 1],
+             name, base_name, m, lo, hi, jobs, yT, name, 100.0 * d[HC_COMPARE_COLS(c) - 1],
              (long long)c->worlds, b->percentiles[bc->hi] - b->percentiles[bc->lo]);
     w_text(w, buf);
     if (diff_from < 0)
@@ -132,35 +137,39 @@ static void separation_line(const writer *w, const hc_bands *b, const hc_compare
     fputs(w->html ? "</li>\n" : "\n", w->f);
 }
 
-/* Per scenario, the share of worlds in which AI raises employment and in which employment
- * falls, at the horizon (hc_bands' shares). */
-static void shares_table(const writer *w, const hc_bands *b, const hc_config *cfg, long long worlds)
+/* Per scenario, P(employment falls), P(AI lowers employment) and P(metric < t) at each
+ * --threshold t, at the horizon, with the binomial MCSE (hc_bands' probs). */
+static void probs_table(const writer *w, const hc_bands *b, const hc_config *cfg, long long worlds)
 {
     char buf[512];
     int s, k;
     fputs(w->html ? "<p>" : "", w->f);
-    snprintf(buf, sizeof(buf), "Share of the %lld futures in which, at the horizon, AI raises employment (against "
-             "the same firms without AI) and in which employment falls (against the start), with its Monte Carlo "
-             "standard error (binomial, in points):", worlds);
+    snprintf(buf, sizeof(buf), "How sure: the share of the %lld futures in which, at the horizon, employment falls "
+             "(against the start), AI lowers employment (against the same firms without AI), and each metric falls "
+             "below the thresholds asked for (--threshold), in %%, with its Monte Carlo standard error (binomial, "
+             "sqrt(p (1 - p) / %lld), in points; probabilities.csv has them):", worlds, worlds);
     w_text(w, buf);
-    fputs(w->html ? "</p>\n<div class=\"wrap\"><table class=\"answer\">\n<thead><tr><th>scenario</th>"
-                  : "\n\n| scenario |",
+    /* an event a row, a scenario a column: thresholds add rows, and the table stays narrow */
+    fputs(w->html ? "</p>\n<div class=\"wrap\"><table class=\"answer\" id=\"probabilities\">\n<thead><tr><th>event at "
+                    "the horizon</th>"
+                  : "\n\n| event at the horizon |",
           w->f);
-    for (k = 0; k < HC_N_SHARES; k++) {
+    for (s = 0; s < b->n_scenarios; s++) {
         fputs(w->html ? "<th>" : " ", w->f);
-        w_text(w, hc_share_infos[k].label);
+        w_text(w, hc_scenario_label(&cfg[s]));
         fputs(w->html ? "</th>" : " |", w->f);
     }
     fputs(w->html ? "</tr></thead>\n<tbody>\n" : "\n|---|", w->f);
     if (!w->html)
-        for (k = 0; k < HC_N_SHARES; k++) fputs("---:|", w->f);
+        for (s = 0; s < b->n_scenarios; s++) fputs("---:|", w->f);
     if (!w->html) fputc('\n', w->f);
-    for (s = 0; s < b->n_scenarios; s++) {
+    for (k = 0; k < b->probs.n_events; k++) {
+        hc_event_label(&b->probs.events[k], buf, sizeof(buf));
         fputs(w->html ? "<tr><th>" : "| ", w->f);
-        w_text(w, cfg[s].name);
+        w_text(w, buf);
         fputs(w->html ? "</th>" : " |", w->f);
-        for (k = 0; k < HC_N_SHARES; k++) {
-            hc_fmt_share(buf, sizeof(buf), hc_bands_share(b, s, k));
+        for (s = 0; s < b->n_scenarios; s++) {
+            hc_fmt_share(buf, sizeof(buf), hc_bands_prob(b, s, k));
             fputs(w->html ? "<td>" : " ", w->f);
             w_text(w, buf);
             fputs(w->html ? "</td>" : " |", w->f);
@@ -168,6 +177,37 @@ static void shares_table(const writer *w, const hc_bands *b, const hc_config *cf
         fputs(w->html ? "</tr>\n" : "\n", w->f);
     }
     fputs(w->html ? "</tbody></table></div>\n" : "\n", w->f);
+}
+
+/* The caveat of a run whose worlds are not plain draws (hc_bands_set_design), first. */
+static void caveat_banner(const writer *w, const hc_bands *b)
+{
+    if (!b->caveat[0]) return;
+    fputs(w->html ? (b->caveat_is_warning ? "<p class=\"banner warning\" id=\"caveat\"><strong>Not plain draws.</strong> "
+                                          : "<p class=\"banner\" id=\"caveat\">")
+                  : (b->caveat_is_warning ? "> **WARNING: not plain draws.** " : "> Note: "),
+          w->f);
+    w_text(w, b->caveat);
+    fputs(w->html ? "</p>\n" : "\n\n", w->f);
+}
+
+/* A cell "-5.4 % ±0.24 (-12.1 % to -1.0 %)" as two lines: the value and its MCSE, then
+ * the band. */
+static void td_band(FILE *f, const char *cell)
+{
+    const char *band = strstr(cell, " (");
+    fputs("<td>", f);
+    if (band) {
+        char value[96];
+        snprintf(value, sizeof(value), "%.*s", (int)(band - cell), cell);
+        hc_put_xml_escaped(f, value);
+        fputs("<br><span class=\"band\">", f);
+        hc_put_xml_escaped(f, band + 1);
+        fputs("</span>", f);
+    } else {
+        hc_put_xml_escaped(f, cell);
+    }
+    fputs("</td>", f);
 }
 
 static void answer(const writer *w, const hc_bands *b, const hc_compare *c, const hc_config *cfg)
@@ -181,9 +221,10 @@ static void answer(const writer *w, const hc_bands *b, const hc_compare *c, cons
     band_name(bn, sizeof(bn), b, &bc);
     for (s = 1; s < b->n_scenarios; s++) same_employment &= cfg[s].employment == cfg[0].employment;
 
-    snprintf(buf, sizeof(buf), "At the horizon (%d), %s and %s across %lld possible futures, for the firms "
-             "each scenario describes; jobs scale the %% to population.employment", horizon,
-             bc.mid_is_median ? "median" : "mean", bn, (long long)c->worlds);
+    snprintf(buf, sizeof(buf), "At the horizon (%d), %s \u00b1 its Monte Carlo standard error (batch means, "
+             "docs/uncertainty.md) and %s across %lld possible futures, for the firms each scenario describes; jobs "
+             "scale the %% to population.employment", horizon, bc.mid_is_median ? "median" : "mean", bn,
+             (long long)c->worlds);
     w_text(w, buf);
     if (same_employment) {
         char jobs[64];
@@ -200,18 +241,17 @@ static void answer(const writer *w, const hc_bands *b, const hc_compare *c, cons
           w->f);
     for (s = 0; s < b->n_scenarios; s++) {
         fputs(w->html ? "<tr><th>" : "| ", w->f);
-        w_text(w, cfg[s].name);
+        w_text(w, hc_scenario_label(&cfg[s]));
         fputs(w->html ? "</th>" : " |", w->f);
         for (k = 0; k < 2; k++) {
-            char pct[160], jobs[160];
-            fmt_band(pct, sizeof(pct), hc_bands_world(b, s, shown[k][0], T), &bc, 0);
-            fmt_band(jobs, sizeof(jobs), hc_bands_world(b, s, shown[k][1], T), &bc, 1);
+            char pct[200], jobs[200];
+            fmt_band(pct, sizeof(pct), hc_bands_world(b, s, shown[k][0], T), hc_bands_mcse(b, s, shown[k][0], T), &bc,
+                     0);
+            fmt_band(jobs, sizeof(jobs), hc_bands_world(b, s, shown[k][1], T), hc_bands_mcse(b, s, shown[k][1], T),
+                     &bc, 1);
             if (w->html) {
-                fputs("<td>", w->f);
-                hc_put_xml_escaped(w->f, pct);
-                fputs("</td><td>", w->f);
-                hc_put_xml_escaped(w->f, jobs);
-                fputs("</td>", w->f);
+                td_band(w->f, pct);
+                td_band(w->f, jobs);
             } else {
                 fprintf(w->f, " %s | %s |", pct, jobs);
             }
@@ -219,7 +259,7 @@ static void answer(const writer *w, const hc_bands *b, const hc_compare *c, cons
         fputs(w->html ? "</tr>\n" : "\n", w->f);
     }
     fputs(w->html ? "</tbody></table></div>\n" : "\n", w->f);
-    shares_table(w, b, cfg, (long long)c->worlds);
+    probs_table(w, b, cfg, (long long)c->worlds);
 
     if (!c || hc_compare_pairs(c) == 0) {
         fputs(w->html ? "<p>" : "", w->f);
@@ -231,7 +271,7 @@ static void answer(const writer *w, const hc_bands *b, const hc_compare *c, cons
     fputs(w->html ? "<p>" : "", w->f);
     snprintf(buf, sizeof(buf), "Where the narratives separate, each against %s. The scenarios share their "
              "random numbers, so each of the %lld futures can be compared with itself (compare.csv):",
-             c->names[c->baseline], (long long)c->worlds);
+             hc_scenario_label(&cfg[c->baseline]), (long long)c->worlds);
     w_text(w, buf);
     fputs(w->html ? "</p>\n<ul class=\"separation\">\n" : "\n\n", w->f);
     for (s = 0; s < c->n_scenarios; s++) {
@@ -248,6 +288,7 @@ void hc_answer_md(FILE *f, const hc_bands *b, const hc_compare *c, const hc_conf
     w.f = f;
     w.html = 0;
     fputs("## The answer\n\n", f);
+    caveat_banner(&w, b);
     answer(&w, b, c, cfg);
 }
 
@@ -271,7 +312,10 @@ static const char *css =
     "td.metric{white-space:normal;min-width:14em}\n"
     "td.metric code{font-size:11.5px;color:#57606a;background:none;padding:0}\n"
     "table.answer{font-size:14px}\n"
+    "table.answer .band{font-size:12.5px;color:#57606a}\n"
     "ul.separation li{margin-bottom:6px}\n"
+    ".banner{border-left:5px solid #0b5cad;background:#eef5fc;padding:8px 12px;margin:8px 0 14px}\n"
+    ".banner.warning{border-left-color:#b35900;background:#fff4e5;font-size:15.5px}\n"
     ".charts{display:grid;grid-template-columns:repeat(2,minmax(0,1fr));gap:18px}\n"
     "figure.chart{margin:0;border:1px solid #d0d7de;border-radius:4px;padding:6px;background:#ffffff}\n"
     "figure.chart svg{display:block;width:100%;height:auto}\n"
@@ -337,7 +381,7 @@ static void section_horizon(FILE *f, const hc_bands *b, const hc_config *cfg)
     for (s = 0; s < S; s++) {
         const double *fr = hc_bands_firm(b, s, b->years);
         fputs("<h3>", f);
-        hc_put_xml_escaped(f, cfg[s].name);
+        hc_put_xml_escaped(f, hc_scenario_label(&cfg[s]));
         fputs("</h3>\n<div class=\"wrap\"><table>\n<thead><tr><th>metric</th><th>unit</th>", f);
         th_percentiles(f, b->percentiles, b->np);
         fputs("<th>mean</th></tr></thead>\n<tbody>\n", f);
@@ -361,15 +405,15 @@ static void section_paired(FILE *f, const hc_compare *c, const hc_config *cfg, i
     fprintf(f, "<section id=\"paired\">\n<h2>Paired differences at the horizon (%d)</h2>\n",
             cfg[0].start_year + cfg[0].years);
     fputs("<p>Each scenario minus ", f);
-    hc_put_xml_escaped(f, c->names[c->baseline]);
+    hc_put_xml_escaped(f, hc_scenario_label(&cfg[c->baseline]));
     fputs(", world by world; <em>above</em> is the share of worlds where the scenario is higher. "
           "compare.csv has every step.</p>\n", f);
     for (s = 0; s < c->n_scenarios; s++) {
         if (s == c->baseline) continue;
         fputs("<h3>", f);
-        hc_put_xml_escaped(f, c->names[s]);
+        hc_put_xml_escaped(f, hc_scenario_label(&cfg[s]));
         fputs(" minus ", f);
-        hc_put_xml_escaped(f, c->names[c->baseline]);
+        hc_put_xml_escaped(f, hc_scenario_label(&cfg[c->baseline]));
         fputs("</h3>\n<div class=\"wrap\"><table>\n<thead><tr><th>metric</th><th>unit</th>", f);
         th_percentiles(f, c->percentiles, c->np);
         fputs("<th>mean</th><th>sd</th><th>above</th></tr></thead>\n<tbody>\n", f);
@@ -401,7 +445,7 @@ int hc_write_report_html(const char *dir, const hc_results *r, const hc_bands *b
     hc_band_cols_pick(b->percentiles, b->np, &bc);
     for (s = 0; s < S; s++) {
         if (s) strncat(title, " vs ", sizeof(title) - strlen(title) - 1);
-        strncat(title, cfg[s].name, sizeof(title) - strlen(title) - 1);
+        strncat(title, hc_scenario_label(&cfg[s]), sizeof(title) - strlen(title) - 1);
     }
     w.f = f;
     w.html = 1;
@@ -418,7 +462,9 @@ int hc_write_report_html(const char *dir, const hc_results *r, const hc_bands *b
             (unsigned long long)cfg[0].seed, HC_VERSION, HC_MODEL_VERSION, HC_GIT_COMMIT, r->backend, r->threads,
             info->wall_seconds, info->started_at ? info->started_at : "");
 
-    fputs("<section id=\"answer\">\n<h2>The answer</h2>\n<p class=\"lead\">", f);
+    fputs("<section id=\"answer\">\n<h2>The answer</h2>\n", f);
+    caveat_banner(&w, b);
+    fputs("<p class=\"lead\">", f);
     answer(&w, b, c, cfg);
     fputs("</section>\n", f);
 
@@ -450,7 +496,7 @@ int hc_write_report_html(const char *dir, const hc_results *r, const hc_bands *b
         for (year = 0; year <= b->years; year++) {
             const double *row = hc_bands_firm(b, s, year);
             fputs("<tr><td>", f);
-            hc_put_xml_escaped(f, cfg[s].name);
+            hc_put_xml_escaped(f, hc_scenario_label(&cfg[s]));
             fprintf(f, "</td><td>%d</td>", cfg[s].start_year + year);
             for (k = 0; k <= b->np; k++) td_num(f, row[k], "%", 0);
             fprintf(f, "<td>%.1f %%</td></tr>\n", 100.0 * row[b->np + 2]);
@@ -459,7 +505,16 @@ int hc_write_report_html(const char *dir, const hc_results *r, const hc_bands *b
 
     fputs("<section id=\"files\">\n<h2>Files and reproduction</h2>\n<ul class=\"files\">\n", f);
     for (i = 0; i < files->n; i++) fprintf(f, "<li><a href=\"%s\">%s</a></li>\n", files->name[i], files->name[i]);
-    fputs("<li>report.html</li>\n<li><a href=\"manifest.json\">manifest.json</a></li>\n</ul>\n"
+    fputs("<li>report.html</li>\n<li><a href=\"manifest.json\">manifest.json</a></li>\n</ul>\n", f);
+    fputs(hc_chart_images_state() == 1
+              ? "<p id=\"images\">Every chart is also in charts/ as PNG (twice the size) and PDF, for slides and papers "
+                "(made by rsvg-convert).</p>\n"
+          : hc_chart_images_state() == 2
+              ? "<p id=\"images\">rsvg-convert failed on a chart: some charts have no PNG or PDF copy.</p>\n"
+              : "<p id=\"images\">No PNG or PDF copies of the charts: rsvg-convert was not found (Debian: apt-get "
+                "install librsvg2-bin); the SVGs open in any browser.</p>\n",
+          f);
+    fputs(""
           "<p>manifest.json holds the resolved configs, the seed and the sizes; the same command gives the same "
           "numbers:</p>\n<p><code>headcount", f);
     for (i = 0; i < info->argc; i++) {

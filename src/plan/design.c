@@ -30,6 +30,14 @@ void hc_design_col_name(const hc_config *cfg, int c, char *buf, size_t len)
         snprintf(buf, len, "roles.%s.tokens_per_fte_year", cfg->role_names[c - HC_N_WORLD_INPUTS]);
 }
 
+void hc_design_col_label(const hc_config *cfg, int c, char *buf, size_t len)
+{
+    if (c < HC_N_WORLD_INPUTS)
+        snprintf(buf, len, "%s", hc_input_specs[hc_world_input_id(c)].label);
+    else
+        snprintf(buf, len, "Tokens: %s", cfg->role_names[c - HC_N_WORLD_INPUTS]);
+}
+
 /* ---- special functions: regularized incomplete gamma and beta, and their inverses */
 
 #define TINY 1e-300

@@ -8,8 +8,10 @@
 #                                           (`make test-update`); commit them with the reason
 #
 # Hashed: every file a case writes except manifest.json (it records timings, the host and
-# the commit) and report.html (it embeds the run's timing). The tables, summary.md, the
-# charts, samples, trajectories, traces and worlds.f64 are all covered.
+# the commit) and report.html (it embeds the run's timing), and the charts' PNG and PDF
+# copies (rsvg-convert's bytes, which depend on its version and fonts, and are there only
+# where it is installed). The tables, summary.md, the charts' SVGs, samples,
+# trajectories, traces and worlds.f64 are all covered.
 set -u
 cd "$(dirname "$0")/../.."
 HERE=tests/regression
@@ -26,6 +28,8 @@ MPIRUN="env ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 timeout -
 # samples.json records the run's date: pinned (2026-12-03), so the digests do not move
 # with the day (SOURCE_DATE_EPOCH, src/commands/cli.c hc_cli_run_time).
 export SOURCE_DATE_EPOCH=1796256000
+# The charts' PNG and PDF copies are not hashed (see above): not made, to save their time.
+export HEADCOUNT_RSVG_CONVERT=
 . "$HERE/cases.sh"
 
 update=0
@@ -34,7 +38,7 @@ TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 
 digests() { # digests DIR: "sha256  relative/path" for every hashed file, sorted
-    (cd "$1" && find . -type f ! -name manifest.json ! -name report.html ! -name '.*' |
+    (cd "$1" && find . -type f ! -name manifest.json ! -name report.html ! -name '.*' ! -name '*.png' ! -name '*.pdf' |
         sed 's|^\./||' | LC_ALL=C sort | while read -r f; do
             printf '%s  %s\n' "$(sha256sum <"$f" | cut -d' ' -f1)" "$f"
         done)
