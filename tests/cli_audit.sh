@@ -93,7 +93,7 @@ lines = open(path).read().splitlines()
 for i, line in enumerate(lines):
     f = line.split(",")
     if f[:3] == ["cuts", "employment_change_pct", "12"]:
-        f[6] = "%.10g" % (float(f[6]) * (1 + 1e-9))  # p50, changed in its 10th digit
+        f[7] = "%.10g" % (float(f[7]) * (1 + 1e-9))  # p50, changed in its 10th digit
         lines[i] = ",".join(f)
 open(path, "w").write("\n".join(lines) + "\n")
 PY

@@ -53,12 +53,12 @@ status_is 0 "run with another seed" "$HC" run "${SMALL[@]}" --seed 7 -o "$TMP/se
 
 # --- the tables
 T=$((3 * 4))
-head -1 "$TMP/t1/bands.csv" | grep -qx "scenario,metric,step,year,p5,p25,p50,p75,p95,mean,sd,mcse_p5,mcse_p25,mcse_p50,mcse_p75,mcse_p95,mcse_mean,mcse_sd"; ok $? "bands.csv header"
+head -1 "$TMP/t1/bands.csv" | grep -qx "scenario,metric,step,year,period,p5,p25,p50,p75,p95,mean,sd,mcse_p5,mcse_p25,mcse_p50,mcse_p75,mcse_p95,mcse_mean,mcse_sd"; ok $? "bands.csv header"
 rows=$(($(wc -l <"$TMP/t1/bands.csv") - 1))
 [ "$rows" -eq $((2 * 16 * (T + 1))) ]; ok $? "bands.csv has scenarios x metrics x steps rows ($rows)"
-head -1 "$TMP/t1/firms.csv" | grep -qx "scenario,year,p5,p25,p50,p75,p95,mean,sd,share_shrinking"; ok $? "firms.csv header"
+head -1 "$TMP/t1/firms.csv" | grep -qx "scenario,year,p5,p25,p50,p75,p95,mean,sd,shrinking_pct"; ok $? "firms.csv header"
 [ $(($(wc -l <"$TMP/t1/firms.csv") - 1)) -eq $((2 * 4)) ]; ok $? "firms.csv has a row per scenario and whole year"
-grep -q "^cuts,employment_change_pct,12,2029," "$TMP/t1/bands.csv"; ok $? "bands.csv year = start_year + step / steps_per_year"
+grep -q "^cuts,employment_change_pct,9,2028.25,2028-Q2," "$TMP/t1/bands.csv"; ok $? "bands.csv year = start_year + step / steps_per_year, period its quarter"
 ! grep -qiE "nan|inf" "$TMP/t1/bands.csv" "$TMP/t1/firms.csv"; ok $? "no NaN or Inf in the tables"
 /usr/bin/python3 - "$TMP/t1/manifest.json" <<'PY'
 import json, sys
