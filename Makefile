@@ -103,7 +103,7 @@ $(BUILD)/obj/config/%.o: src/config/%.c src/config/config_internal.h $(HEADERS) 
 	@echo "  CC      $<"
 	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
 
-$(BUILD)/obj/commands/main.o $(BUILD)/obj/commands/cmd_devices.o $(BUILD)/obj/outputs/output.o: $(BUILD)/obj/%.o: src/%.c $(HEADERS) $(BUILD)/commit.h | $(BUILD)/obj
+$(BUILD)/obj/commands/cmd_devices.o $(BUILD)/obj/outputs/output.o: $(BUILD)/obj/%.o: src/%.c $(HEADERS) $(BUILD)/commit.h | $(BUILD)/obj
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
 	$(Q)$(CC) $(ALL_CFLAGS) -include $(BUILD)/commit.h -c $< -o $@

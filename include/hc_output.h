@@ -21,5 +21,9 @@ int hc_write_outputs(const char *dir, const hc_results *r, const hc_bands *b, co
 
 /* The horizon table printed after a run (stdout). */
 void hc_print_horizon(FILE *out, const hc_bands *b, const hc_config *cfg);
+/* The git commit the program was built from ("unknown" outside a checkout): the one
+ * source of it for --version, the manifest and samples.json (build/commit.h is compiled
+ * into output.c alone, so no file can record "unknown" while another has the commit). */
+const char *hc_build_commit(void);
 
 #endif

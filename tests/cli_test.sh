@@ -31,7 +31,7 @@ grep -q "hint:" "$TMP/err"; ok $? "--backend cuda failure gives a hint"
 
 # --- shipped configs
 status_is 0 "validate accepts the shipped narratives" "$HC" validate configs/cuts.json configs/growth.json
-status_is 0 "describe runs on a narrative" "$HC" describe --samples 2000 configs/cuts.json
+status_is 0 "describe runs on a narrative" "$HC" describe --draws 2000 configs/cuts.json
 # Every input once: the 31 model inputs the header's enum names (include/, wherever the
 # header lives; model 2, the retired id 20 has no key), and each of the 7 roles' wage and
 # tokens_per_fte_year: 45 lines.

@@ -16,6 +16,8 @@
 HC="${HC_BIN:-$PWD/build/headcount}"
 PY=/usr/bin/python3
 TMP=$(mktemp -d)
+# Notices said once per machine (hc_notice_once) are remembered here, not in ~/.cache.
+export XDG_CACHE_HOME="$TMP/cache"
 trap 'chmod -R u+w "$TMP" 2>/dev/null; rm -rf "$TMP"' EXIT
 n=0
 

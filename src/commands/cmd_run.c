@@ -64,7 +64,8 @@ static const char *usage_run =
     "                          devices); results do not depend on which or how many\n"
     "      --set KEY=VALUE     override any config value by its dotted path, e.g.\n"
     "                          --set inference.price_volatility=0.3 (repeatable; VALUE is JSON)\n"
-    "      --dump-config       print the resolved configs as JSON and exit\n"
+    "      --dump-config       print the resolved config as JSON and exit (with several CONFIGs,\n"
+    "                          one JSON object keyed by scenario name)\n"
     "      --format LIST       also write the tables as json and/or md (comma-separated); the\n"
     "                          CSVs are always written\n"
     "      --trajectories LIST also write every world's value of these metrics at every step\n"
@@ -245,7 +246,7 @@ static int parse_option(run_args *a, int c, const char *arg)
         i = hc_cli_add_set("run", arg, a->ov, a->set_keys, &a->n_ov, HC_CLI_MAX_OVERRIDES - 4);
         if (i) return i;
         break;
-    default: fputs(usage_run, stderr); return HC_EXIT_USAGE;
+    default: return HC_EXIT_USAGE; /* said by hc_cli_getopt */
     }
     return CONTINUE;
 }
@@ -274,7 +275,7 @@ static int parse_args(run_args *a, int argc, char **argv)
     a->argc = argc;
     a->argv = argv;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "o:qh", opts, NULL)) != -1)
+    while ((c = hc_cli_getopt("run", argc, argv, "o:qh", opts)) != -1)
         if ((rc = parse_option(a, c, optarg)) != CONTINUE) return rc;
     if (hc_mpi_rank() != 0) a->quiet = 1; /* under MPI only rank 0 speaks, besides errors */
     if (a->n_devices > 0 && strcmp(a->backend, "cpu") == 0)
@@ -312,11 +313,23 @@ static int load_run(run_ctx *x)
     }
     x->n_cfg = a->n_paths;
     if (a->dump) {
+        /* One JSON value: a config as it is (a file `run` loads back), several as an object
+         * keyed by scenario name. Printed as text, so every number stays exact. */
+        if (x->n_cfg > 1 && hc_cli_check_names(x->cfg, x->n_cfg)) return HC_EXIT_USAGE;
+        if (x->n_cfg > 1 && hc_mpi_rank() == 0) fputs("{\n", stdout);
         for (i = 0; i < x->n_cfg; i++) {
             char *text = hc_config_resolved_json(&x->cfg[i]);
-            if (text && hc_mpi_rank() == 0) printf("%s\n", text);
+            if (!text) {
+                fprintf(stderr, "headcount: out of memory\n");
+                return HC_EXIT_FAILURE;
+            }
+            if (hc_mpi_rank() == 0 && x->n_cfg > 1)
+                printf("\"%s\": %s%s\n", x->cfg[i].name, text, i + 1 < x->n_cfg ? "," : "");
+            else if (hc_mpi_rank() == 0)
+                printf("%s\n", text);
             free(text);
         }
+        if (x->n_cfg > 1 && hc_mpi_rank() == 0) fputs("}\n", stdout);
         return HC_EXIT_OK;
     }
     if (hc_shape_build(x->cfg, x->n_cfg, &x->shape, &err)) {
@@ -501,7 +514,7 @@ static int write_extras(run_ctx *x, hc_file_list *extra, hc_error *err)
     if (a->samples.n_metrics > 0) {
         char provenance[512], date[16];
         snprintf(provenance, sizeof(provenance), "headcount %s (model %d, commit %s), seed %llu, %lld worlds x %lld "
-                 "firms; trial i is world i - 1 of every scenario", HC_VERSION, HC_MODEL_VERSION, HC_GIT_COMMIT,
+                 "firms; trial i is world i - 1 of every scenario", HC_VERSION, HC_MODEL_VERSION, hc_build_commit(),
                  (unsigned long long)x->shape.seed, (long long)x->shape.worlds, (long long)x->shape.firms);
         snprintf(date, sizeof(date), "%.10s", x->started_at);
         if (hc_write_samples(x->out_dir, &x->res, x->cfg, &a->samples, provenance, date, err)) return 1;

@@ -12,6 +12,8 @@
 #include "hc_output.h"
 #include "hc_report.h"
 
+const char *hc_build_commit(void) { return HC_GIT_COMMIT; }
+
 /* A number for people: thousands separators for jobs, 2 decimals for %. */
 static void human_number(double v, const char *unit, char *buf, size_t len)
 {
@@ -89,7 +91,7 @@ int hc_write_manifest(const char *dir, const hc_results *r, const hc_config *cfg
     cJSON_AddStringToObject(root, "program", "headcount");
     cJSON_AddStringToObject(root, "version", HC_VERSION);
     cJSON_AddNumberToObject(root, "model", HC_MODEL_VERSION);
-    cJSON_AddStringToObject(root, "git_commit", HC_GIT_COMMIT);
+    cJSON_AddStringToObject(root, "git_commit", hc_build_commit());
     for (i = 0; i < info->argc; i++) cJSON_AddItemToArray(argv, cJSON_CreateString(info->argv[i]));
     cJSON_AddItemToObject(root, "command", argv);
     cJSON_AddStringToObject(root, "started_at", info->started_at);
@@ -192,20 +194,22 @@ void hc_print_horizon(FILE *out, const hc_bands *b, const hc_config *cfg)
 {
     static const int shown[] = {HC_M_EMPLOYMENT_CHANGE, HC_M_AI_EFFECT, HC_M_DISPLACED, HC_M_ROLLED_BACK};
     const int lo = 0, hi = b->np - 1;
-    int mid = -1, s, k, c;
+    int mid = -1, s, k, c, w = 16; /* the scenario column: as wide as its longest name */
     char lo_label[32], hi_label[32];
+    for (s = 0; s < b->n_scenarios; s++)
+        if ((int)strlen(cfg[s].name) > w) w = (int)strlen(cfg[s].name);
     for (c = 0; c < b->np; c++)
         if (b->percentiles[c] == 50.0) mid = c;
     hc_percentile_label(b->percentiles[lo], lo_label, sizeof(lo_label));
     hc_percentile_label(b->percentiles[hi], hi_label, sizeof(hi_label));
     fprintf(out, "\nAt the horizon (%d), %s [%s .. %s] across worlds:\n", cfg[0].start_year + cfg[0].years,
             mid >= 0 ? "median" : "mean", lo_label, hi_label);
-    fprintf(out, "  %-16s", "scenario");
+    fprintf(out, "  %-*s", w, "scenario");
     for (k = 0; k < (int)(sizeof(shown) / sizeof(shown[0])); k++)
         fprintf(out, "  %-28s", hc_metric_infos[shown[k]].name);
     fputc('\n', out);
     for (s = 0; s < b->n_scenarios; s++) {
-        fprintf(out, "  %-16s", cfg[s].name);
+        fprintf(out, "  %-*s", w, cfg[s].name);
         for (k = 0; k < (int)(sizeof(shown) / sizeof(shown[0])); k++) {
             const double *row = hc_bands_world(b, s, shown[k], b->n_steps);
             char cell[64];
@@ -215,11 +219,11 @@ void hc_print_horizon(FILE *out, const hc_bands *b, const hc_config *cfg)
         fputc('\n', out);
     }
     fputs("\nShare of worlds at the horizon (Monte Carlo standard error in points):\n", out);
-    fprintf(out, "  %-16s", "scenario");
+    fprintf(out, "  %-*s", w, "scenario");
     for (k = 0; k < HC_N_SHARES; k++) fprintf(out, "  %-46s", hc_share_infos[k].label);
     fputc('\n', out);
     for (s = 0; s < b->n_scenarios; s++) {
-        fprintf(out, "  %-16s", cfg[s].name);
+        fprintf(out, "  %-*s", w, cfg[s].name);
         for (k = 0; k < HC_N_SHARES; k++) {
             char cell[64];
             hc_fmt_share(cell, sizeof(cell), hc_bands_share(b, s, k));
