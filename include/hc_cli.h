@@ -15,6 +15,7 @@ int hc_cmd_describe(int argc, char **argv);
 int hc_cmd_devices(int argc, char **argv);
 int hc_cmd_compare(int argc, char **argv); /* src/commands/cmd_compare.c */
 int hc_cmd_trace(int argc, char **argv);
+int hc_cmd_schema(int argc, char **argv); /* src/commands/cmd_inspect.c */
 
 /* Prints "headcount CMD: <fmt with arg>" and a pointer to --help; returns HC_EXIT_USAGE. */
 int hc_cli_usage_error(const char *cmd, const char *fmt, const char *arg);

@@ -48,6 +48,11 @@ const char *hc_dist_kind_name(int kind);
  * (src/config/messages.c). */
 const char *hc_suggest(const char *word, const char *const *cand, int n);
 
+/* The JSON Schema of a config file, made from the tables the loader checks against
+ * (src/config/json_schema.c; `headcount schema`, docs/config.schema.json). Free with
+ * free(); NULL when out of memory. */
+char *hc_config_json_schema(void);
+
 /* One --set KEY=VALUE. KEY is a dotted path (`inference.price_volatility`,
  * `simulation.worlds`, `roles[2].wage`, `roles.support.exposure`); VALUE is parsed as
  * JSON, and taken as a string when it is not valid JSON. */

@@ -45,6 +45,7 @@ test           | chromium           | -       | cmd:chromium | renders report.ht
 test           | python3-pil        | -       | py:PIL       | reads the pixels of that screenshot
 test           | fonts-dejavu-core  | -       | font:DejaVu Sans | the font report.html and the charts ask for first, so the screenshot is stable
 test           | python3-yaml       | -       | py:yaml      | parses CITATION.cff (tests/cli_install.sh)
+test           | python3-jsonschema | -       | py:jsonschema | validates the shipped configs against docs/config.schema.json (tests/cli_schema.sh)
 test           | clang-format       | -       | cmd:clang-format | `make format-check` (.ci/run): the C and CUDA files in the style of .clang-format
 test           | man-db             | -       | cmd:man      | man -l, to check the installed man page renders (tests/cli_install.sh)
 bench          | python3-numba      | -       | py:numba     | the Numba implementation `make bench` compares against (bench/numba_model.py)

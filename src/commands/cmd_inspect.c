@@ -246,3 +246,32 @@ int hc_cmd_describe(int argc, char **argv)
     return rc;
 }
 
+
+static const char *usage_schema =
+    "usage: headcount schema\n"
+    "\n"
+    "Prints the JSON Schema of config files (draft-07), made from the tables the loader\n"
+    "checks against, so an editor can complete and check a config as it is typed; the\n"
+    "repository ships it as docs/config.schema.json (`make schema` rewrites it).\n";
+
+int hc_cmd_schema(int argc, char **argv)
+{
+    static const struct option opts[] = {{"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+    char *text;
+    int c;
+    optind = 1;
+    while ((c = hc_cli_getopt("schema", argc, argv, "h", opts)) != -1) {
+        if (c != 'h') return HC_EXIT_USAGE; /* said by hc_cli_getopt */
+        fputs(usage_schema, stdout);
+        return HC_EXIT_OK;
+    }
+    if (optind < argc) return hc_cli_usage_error("schema", "unexpected argument \"%s\"", argv[optind]);
+    text = hc_config_json_schema();
+    if (!text) {
+        fprintf(stderr, "headcount: out of memory\n");
+        return HC_EXIT_FAILURE;
+    }
+    printf("%s\n", text);
+    free(text);
+    return HC_EXIT_OK;
+}

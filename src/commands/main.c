@@ -21,6 +21,7 @@ static const char *usage_main =
     "  describe CONFIG      each input's distribution and its sampled 5/50/95th percentiles\n"
     "  devices              the GPUs headcount can use\n"
     "  trace CONFIG         replay one firm of one world step by step (--world W --firm F)\n"
+    "  schema               the JSON Schema of config files (docs/config.schema.json)\n"
     "\n"
     "  headcount help COMMAND     options of a command (or headcount COMMAND --help)\n"
     "  headcount --version\n";
@@ -29,7 +30,8 @@ static const struct {
     const char *name;
     int (*run)(int argc, char **argv);
 } commands[] = {{"run", hc_cmd_run},           {"compare", hc_cmd_compare}, {"validate", hc_cmd_validate},
-                {"describe", hc_cmd_describe}, {"devices", hc_cmd_devices}, {"trace", hc_cmd_trace}};
+                {"describe", hc_cmd_describe}, {"devices", hc_cmd_devices}, {"trace", hc_cmd_trace},
+                {"schema", hc_cmd_schema}};
 #define N_COMMANDS ((int)(sizeof(commands) / sizeof(commands[0])))
 
 static int find_command(const char *name)

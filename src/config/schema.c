@@ -112,6 +112,26 @@ static const char *const role_keys[] = {"name", "share", "exposure", "wage", "to
 
 static const double default_percentiles[] = {5, 25, 50, 75, 95};
 
+int cfg_keys_of(const char *section, const char *const **keys)
+{
+    static const struct {
+        const char *section;
+        const char *const *keys;
+        int n;
+    } all[] = {{"", root_keys, NKEYS(root_keys)},
+               {"simulation", simulation_keys, NKEYS(simulation_keys)},
+               {"population", population_keys, NKEYS(population_keys)},
+               {"output", output_keys, NKEYS(output_keys)},
+               {"roles", role_keys, NKEYS(role_keys)}};
+    int k;
+    for (k = 0; k < NKEYS(all); k++)
+        if (strcmp(all[k].section, section) == 0) {
+            *keys = all[k].keys;
+            return all[k].n;
+        }
+    return 0;
+}
+
 /* ---- distributions: names and fields (MODEL.md "Distributions") */
 
 /* ---- defaults */
