@@ -10,8 +10,12 @@
 #include "hc_outdir.h"
 
 /* c: the paired differences the summary leads with (NULL or empty: one scenario). */
-int hc_write_summary_md(const char *dir, const hc_bands *b, const hc_compare *c, const hc_config *cfg,
-                        hc_error *err);
+int hc_write_summary_md(const char *dir, const hc_results *r, const hc_bands *b, const hc_compare *c,
+                        const hc_config *cfg, hc_error *err);
+/* The share of each scenario's spread that comes from sampling firms rather than futures
+ * (hc_firm_share.h), one line per scenario, and a warning above HC_FIRM_SHARE_WARN: on
+ * the console, or as Markdown for summary.md. */
+void hc_print_firm_share(FILE *out, const hc_results *r, const hc_config *cfg, int markdown);
 int hc_write_manifest(const char *dir, const hc_results *r, const hc_config *cfg,
                       const hc_run_info *info, const hc_file_list *files, hc_error *err);
 

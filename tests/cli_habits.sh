@@ -4,7 +4,7 @@
 # pointer to --help (not the whole usage); `help CMD`; describe --draws (and its old
 # --samples, deprecated); one JSON value from --dump-config; the no-GPU notice once per
 # machine; the commit in samples.json as in manifest.json; the console table aligned for
-# long scenario names. Run from the repository root after `make`; tests/run_all.sh calls it.
+# long scenario names; the share of the spread that comes from sampling firms. Run from the repository root after `make`; tests/run_all.sh calls it.
 set -u
 . "$(dirname "$0")/tap.sh"
 
@@ -111,5 +111,21 @@ for head in [i for i, l in enumerate(lines) if l.startswith("  scenario ")]:
     rows = lines[head + 1:head + 3]
     assert all(r[col - 2:col] == "  " and r[col] != " " for r in rows), (lines[head], rows)
 ' "$TMP/long.out"
+
+# --- the firm-count effect: measured, shrinking with more firms, warned about when large
+"$HC" run --worlds 200 --firms 10 --years 2 -o "$TMP/f10" configs/cuts.json >"$TMP/f10.out" 2>/dev/null
+ok $? "run with 10 firms per world"
+"$HC" run --worlds 200 --firms 400 --years 2 -o "$TMP/f400" configs/cuts.json >"$TMP/f400.out" 2>/dev/null
+ok $? "run with 400 firms per world"
+share() { sed -n 's/^  cuts: \([0-9.]*\) %$/\1/p' "$1"; }
+s10=$(share "$TMP/f10.out") s400=$(share "$TMP/f400.out")
+echo "# firm share of the spread: $s10 % at 10 firms, $s400 % at 400"
+awk -v a="$s10" -v b="$s400" 'BEGIN { exit !(a != "" && b != "" && a > 25 && b < a / 3) }'
+ok $? "the firm share of the spread is large at 10 firms and falls with 400"
+grep -q "^warning: above 25 %" "$TMP/f10.out" && grep -q "^\*\*Warning:\*\* above 25 %" "$TMP/f10/summary.md" &&
+    grep -q "^- cuts: $s10 %" "$TMP/f10/summary.md"
+ok $? "a large firm share is warned about on the console and in summary.md"
+"$HC" run --help | grep -q "the finite sample" && "$HC" run --help | grep -q "Firms per world"
+ok $? "run --help explains the firm-count effect"
 
 echo "1..$n"

@@ -49,6 +49,11 @@ static const char *usage_run =
     "worlds.f64 (every world's metrics, for `headcount compare`) and manifest.json to the\n"
     "out folder. A progress bar shows on stderr when it is a terminal.\n"
     "\n"
+    "The bands mix two spreads: the futures (the world-level inputs) and the finite sample\n"
+    "of --firms firms in each world. With few firms the second widens the bands (part of it\n"
+    "shrinks as 1/firms); the console and summary.md say what share of the spread comes from\n"
+    "the firms, and warn above 25 % (docs/uncertainty.md \"Firms per world\").\n"
+    "\n"
     "options:\n"
     "  -o, --out DIR           out folder (default results/<scenario names>; an existing\n"
     "                          default folder gets a -2, -3... suffix instead of being replaced)\n"
@@ -582,6 +587,7 @@ static int publish_run(run_ctx *x)
     x->staged = 0;
     if (!x->a.quiet) {
         hc_print_horizon(stdout, &x->bands, x->cfg);
+        hc_print_firm_share(stdout, r, x->cfg, 0);
         printf("\nwrote %s (report.html, summary.md, tables, charts, manifest.json) in %.1f s "
                "(simulation %.1f s on %d %s, %.3g firm-steps/s)\n",
                x->final_dir, hc_cli_now() - x->t_start, r->simulate_seconds, r->threads,

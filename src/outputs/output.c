@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include "hc_chart.h"
 #include "hc_export.h"
+#include "hc_firm_share.h"
 #include "hc_hash.h"
 #include "hc_output.h"
 #include "hc_report.h"
@@ -30,8 +31,29 @@ static void human_number(double v, const char *unit, char *buf, size_t len)
     }
 }
 
-int hc_write_summary_md(const char *dir, const hc_bands *b, const hc_compare *cmp, const hc_config *cfg,
-                        hc_error *err)
+void hc_print_firm_share(FILE *out, const hc_results *r, const hc_config *cfg, int markdown)
+{
+    int s, warn = 0;
+    fprintf(out, "%sShare of the spread across worlds at the horizon that comes from sampling %lld firms per "
+                 "world rather than from the futures (split-half estimate on the mean firm change; "
+                 "docs/uncertainty.md):\n%s",
+            markdown ? "" : "\n", (long long)r->firms, markdown ? "\n" : "");
+    for (s = 0; s < r->n_scenarios; s++) {
+        const double share = hc_firm_sampling_share(r, s, r->years);
+        if (share < 0.0) fprintf(out, "%s%s: not estimated (fewer than 2 firms or worlds, or no spread)\n",
+                                 markdown ? "- " : "  ", cfg[s].name);
+        else fprintf(out, "%s%s: %.1f %%\n", markdown ? "- " : "  ", cfg[s].name, 100.0 * share);
+        warn |= share > HC_FIRM_SHARE_WARN;
+    }
+    if (warn)
+        fprintf(out, "%s above %.0f %%, the bands are wider than the futures alone make them; more firms "
+                     "(--firms) shrink that part as 1/firms\n",
+                markdown ? "\n**Warning:**" : "warning:", 100.0 * HC_FIRM_SHARE_WARN);
+    if (markdown) fputc('\n', out);
+}
+
+int hc_write_summary_md(const char *dir, const hc_results *r, const hc_bands *b, const hc_compare *cmp,
+                        const hc_config *cfg, hc_error *err)
 {
     char tmp[4200];
     int s, metric, c;
@@ -46,6 +68,7 @@ int hc_write_summary_md(const char *dir, const hc_bands *b, const hc_compare *cm
                "(forecast uncertainty); see bands.csv for every step and firms.csv for firm-level "
                "spread.\n\n",
             (long long)cmp->worlds, (long long)cfg[0].firms_per_world, (unsigned long long)cfg[0].seed);
+    hc_print_firm_share(f, r, cfg, 1);
     for (s = 0; s < b->n_scenarios; s++) {
         fprintf(f, "## %s\n\n| metric | unit |", cfg[s].name);
         for (c = 0; c < b->np; c++) {
@@ -181,7 +204,7 @@ int hc_write_outputs(const char *dir, const hc_results *r, const hc_bands *b, co
     rc = hc_compare_compute(&wv, 0, names, cfg[0].start_year, cfg[0].steps_per_year, b->percentiles, b->np,
                             &cmp, err) ||
          hc_write_tables(dir, b, &wv, &cmp, cfg, info, &files, err) ||
-         hc_write_charts(dir, r, b, &cmp, cfg, &files, err) || hc_write_summary_md(dir, b, &cmp, cfg, err);
+         hc_write_charts(dir, r, b, &cmp, cfg, &files, err) || hc_write_summary_md(dir, r, b, &cmp, cfg, err);
     if (!rc) hc_file_list_add(&files, "summary.md");
     rc = rc || hc_write_report_html(dir, r, b, &cmp, cfg, info, &files, err) ||
          hc_write_manifest(dir, r, cfg, info, &files, err);
