@@ -3,6 +3,7 @@
 #   make run     build, then run the default comparison (cuts vs growth)
 #   make test    build, then every test (CPU; GPU cases report "skipped: no GPU")
 #   make test-update  rewrite the golden digests of tests/regression/ (a change of numbers)
+#   make schema  rewrite docs/config.schema.json (the JSON Schema of configs) from the program
 #   make bench   throughput of the CPU backend against NumPy and Numba implementations
 #   make format-check  the C and CUDA files in the style of .clang-format (make format rewrites them)
 #
@@ -67,7 +68,7 @@ HEADERS := $(wildcard include/*.h include/model/*.h)
 UNIT_SRC := $(wildcard tests/unit_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/%.c=$(BUILD)/tests/%)
 
-.PHONY: all setup run test test-update bench clean format format-check help
+.PHONY: all setup run test test-update schema bench clean format format-check help
 .DEFAULT_GOAL := all
 
 all: setup $(BUILD)/headcount
@@ -103,7 +104,7 @@ $(BUILD)/obj/config/%.o: src/config/%.c src/config/config_internal.h $(HEADERS) 
 	@echo "  CC      $<"
 	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
 
-$(BUILD)/obj/commands/main.o $(BUILD)/obj/commands/cmd_devices.o $(BUILD)/obj/outputs/output.o: $(BUILD)/obj/%.o: src/%.c $(HEADERS) $(BUILD)/commit.h | $(BUILD)/obj
+$(BUILD)/obj/commands/cmd_devices.o $(BUILD)/obj/outputs/output.o: $(BUILD)/obj/%.o: src/%.c $(HEADERS) $(BUILD)/commit.h | $(BUILD)/obj
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
 	$(Q)$(CC) $(ALL_CFLAGS) -include $(BUILD)/commit.h -c $< -o $@
@@ -140,6 +141,12 @@ test: all $(UNIT_BIN) $(BUILD)/tests/kat_philox_curand $(TEST_DEPS)
 # change of numbers is then a reviewed commit of its own.
 test-update: all $(TEST_DEPS)
 	@HC_BUILD=$(BUILD) $(TEST_ENV) bash tests/regression/run.sh --update
+
+# docs/config.schema.json, the JSON Schema of configs, from the loader's own tables
+# (`headcount schema`); tests/cli_schema.sh checks that the shipped copy is current.
+schema: $(BUILD)/headcount
+	@$(BUILD)/headcount schema >docs/config.schema.json
+	@echo "wrote docs/config.schema.json"
 
 bench: all
 	@bash bench/run.sh

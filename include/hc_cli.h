@@ -15,9 +15,15 @@ int hc_cmd_describe(int argc, char **argv);
 int hc_cmd_devices(int argc, char **argv);
 int hc_cmd_compare(int argc, char **argv); /* src/commands/cmd_compare.c */
 int hc_cmd_trace(int argc, char **argv);
+int hc_cmd_schema(int argc, char **argv); /* src/commands/cmd_inspect.c */
 
 /* Prints "headcount CMD: <fmt with arg>" and a pointer to --help; returns HC_EXIT_USAGE. */
 int hc_cli_usage_error(const char *cmd, const char *fmt, const char *arg);
+/* getopt_long for command `cmd`, its errors said in one line with a pointer to --help
+ * and, for a misspelled option, the one meant ("--wrolds": did you mean --worlds?).
+ * Returns as getopt_long does; on '?' the error is already printed (exit HC_EXIT_USAGE). */
+struct option;
+int hc_cli_getopt(const char *cmd, int argc, char **argv, const char *shortopts, const struct option *opts);
 /* A whole number in [lo, hi], all of s; 0 on success. */
 int hc_cli_parse_count(const char *s, long long lo, long long hi, long long *out);
 /* `--devices LIST`: distinct GPU numbers 0..1023 separated by commas, at most max of them,

@@ -59,8 +59,8 @@ typedef struct {
     double percentiles[HC_MAX_PERCENTILES];
     char names[HC_COMPARE_MAX_SCENARIOS][128];
     /* [scenario][metric][step][np + 3]: percentiles of the difference across worlds,
-     * then mean, sd (n - 1) and p_above, the share of worlds where the scenario is
-     * strictly above the baseline (in [0, 1]). */
+     * then mean, sd (n - 1) and the share of worlds where the scenario is
+     * strictly above the baseline (in [0, 1]; compare.csv above_pct, in %). */
     double *rows;
 } hc_compare;
 

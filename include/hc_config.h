@@ -43,6 +43,17 @@ extern const hc_input_spec hc_role_input_specs[HC_N_ROLE_INPUTS];
 /* "normal", "lognormal", ... as in the config's "dist" field. */
 const char *hc_dist_kind_name(int kind);
 
+/* "Did you mean": the candidate closest to `word` (case-insensitive edit distance, a
+ * transposition counting one), if within a small distance for its length; else NULL.
+ * The one spelling checker of config keys, role names, options and commands
+ * (src/config/messages.c). */
+const char *hc_suggest(const char *word, const char *const *cand, int n);
+
+/* The JSON Schema of a config file, made from the tables the loader checks against
+ * (src/config/json_schema.c; `headcount schema`, docs/config.schema.json). Free with
+ * free(); NULL when out of memory. */
+char *hc_config_json_schema(void);
+
 /* One --set KEY=VALUE. KEY is a dotted path (`inference.price_volatility`,
  * `simulation.worlds`, `roles[2].wage`, `roles.support.exposure`); VALUE is parsed as
  * JSON, and taken as a string when it is not valid JSON. */

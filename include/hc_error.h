@@ -18,5 +18,10 @@ int hc_fail(hc_error *err, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)))
 #endif
     ;
+/* A notice that says the same thing on every run (no usable GPU, so the CPU): printed to
+ * stderr the first time this machine and user see it, and again only when its text
+ * changes. Remembered in $XDG_CACHE_HOME/headcount/NAME (else ~/.cache/headcount/NAME);
+ * printed every time when that cannot be read or written. */
+void hc_notice_once(const char *name, const char *text);
 
 #endif

@@ -3,7 +3,7 @@
  * One table (bands, firms, compare, trajectories) is written as CSV, JSON (an array of
  * records whose keys are the CSV's columns, numbers printed the same way) or a Markdown
  * table, from one description of its columns and rows, so the formats cannot drift
- * apart. bands.csv and firms.csv have writers of their own, whose bytes stay as they were. */
+ * apart. CSV is always written (the reports link to it); the Markdown is rounded, yearly. */
 #ifndef HC_EXPORT_H
 #define HC_EXPORT_H
 
@@ -24,6 +24,7 @@ typedef struct {
     const char *s;
     long long i;
     double x;
+    char text[24]; /* a string made for this cell (a period); s points here */
 } hc_cell;
 
 #define HC_TABLE_MAX_COLS 48
@@ -37,6 +38,10 @@ typedef struct {
     long long n_rows;
     void (*row)(const void *ctx, long long i, hc_cell *cells);
     const void *ctx;
+    /* Markdown is for pasting into a paper, not for programs: rows for which md_keep is
+     * true (NULL: all), the columns whose bit is clear in md_hide, numbers rounded. */
+    int (*md_keep)(const void *ctx, long long i);
+    unsigned long long md_hide;
 } hc_table;
 
 /* Writes DIR/STEM.csv, .json or .md (one of HC_FORMAT_*) and adds it to `files`. */
@@ -60,7 +65,8 @@ void hc_percentile_label(double p, char *buf, size_t len);
 /* "90 % band (p5 to p95)" for the percentiles lo and hi; noun "band" or "bands". */
 void hc_band_label(double lo, double hi, const char *noun, char *buf, size_t len);
 
-int hc_write_bands_csv(const char *dir, const hc_bands *b, const hc_config *cfg, hc_error *err);
-int hc_write_firms_csv(const char *dir, const hc_bands *b, const hc_config *cfg, hc_error *err);
+/* Step t of a run as a calendar period a spreadsheet sorts ("2026-Q2"; the `period`
+ * column of bands, compare and trajectories; docs/outputs.md). */
+void hc_period_label(int start_year, int t, int steps_per_year, char *buf, size_t len);
 
 #endif

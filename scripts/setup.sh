@@ -46,6 +46,7 @@ test           | python3-pil        | -       | py:PIL       | reads the pixels 
 test           | fonts-dejavu-core  | -       | font:DejaVu Sans | the font report.html and the charts ask for first, so the screenshot is stable
 test           | librsvg2-bin       | -       | cmd:rsvg-convert | PNG and PDF copies of the charts, which the tests check (a run without it makes SVG only)
 test           | python3-yaml       | -       | py:yaml      | parses CITATION.cff (tests/cli_install.sh)
+test           | python3-jsonschema | -       | py:jsonschema | validates the shipped configs against docs/config.schema.json (tests/cli_schema.sh)
 test           | clang-format       | -       | cmd:clang-format | `make format-check` (.ci/run): the C and CUDA files in the style of .clang-format
 test           | man-db             | -       | cmd:man      | man -l, to check the installed man page renders (tests/cli_install.sh)
 bench          | python3-numba      | -       | py:numba     | the Numba implementation `make bench` compares against (bench/numba_model.py)

@@ -93,7 +93,7 @@ lines = open(path).read().splitlines()
 for i, line in enumerate(lines):
     f = line.split(",")
     if f[:3] == ["cuts", "employment_change_pct", "12"]:
-        f[6] = "%.10g" % (float(f[6]) * (1 + 1e-9))  # p50, changed in its 10th digit
+        f[7] = "%.10g" % (float(f[7]) * (1 + 1e-9))  # p50, changed in its 10th digit
         lines[i] = ",".join(f)
 open(path, "w").write("\n".join(lines) + "\n")
 PY
@@ -138,7 +138,7 @@ status_is 2 "a mixture of mixtures is refused" "$HC" validate \
     --set firms.size_classes=null --set 'firms.headcount={"dist":"mixture","components":[5,{"dist":"mixture","components":[5],"weights":[1]}],"weights":[1,1]}' configs/cuts.json
 grep -q "firms.headcount.components\[1\].dist (from --set): a mixture's components are distributions, not mixtures" "$TMP/err"
 ok $? "and the message names the component"
-status_is 0 "describe shows the shorthand's choice" "$HC" describe --samples 1000 \
+status_is 0 "describe shows the shorthand's choice" "$HC" describe --draws 1000 \
     --set 'inference.price_per_mtok={"p5":1,"p95":4}' \
     --set 'inference.annual_price_change={"p5":-0.5,"p95":0.5,"clip":[-0.9,1]}' --set firms.size_classes=null --set "firms.headcount=$MIX" configs/cuts.json
 grep -q "^inference.price_per_mtok .*(90 % interval read as a lognormal)" "$TMP/out"; ok $? "positive bounds read as a lognormal"

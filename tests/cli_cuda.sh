@@ -166,7 +166,8 @@ ok $? "without nvcc the program builds, runs on the CPU (same bands) and refuses
     [ $? -eq 1 ] && grep -Eq "no usable GPU|has no CUDA backend" "$TMP/c.err" && grep -q "hint:" "$TMP/c.err" &&
         [ ! -e "$TMP/c/bands.csv" ]
     ok $? "--backend cuda without a GPU fails (exit 1) with a hint"
-    "$HC" run --force --worlds 8 --firms 150 --years 2 -o "$TMP/a" "${CONFIGS[@]}" >/dev/null 2>"$TMP/a.err"
+    XDG_CACHE_HOME="$TMP/fresh_cache" "$HC" run --force --worlds 8 --firms 150 --years 2 -o "$TMP/a" "${CONFIGS[@]}" \
+        >/dev/null 2>"$TMP/a.err"
     [ $? -eq 0 ] && [ "$(grep -c 'no usable GPU.*running on the CPU' "$TMP/a.err")" -eq 1 ] &&
         grep -q '"backend":[[:space:]]*"cpu"' "$TMP/a/manifest.json" && cmp -s "$TMP/a/bands.csv" "$TMP/cpu/bands.csv"
     ok $? "--backend auto without a GPU runs on the CPU after a one-line notice"

@@ -61,7 +61,7 @@ m = json.load(open(d + "/manifest.json"))
 v = np.fromfile(d + "/worlds.f64", "<f8").reshape(m["worlds_file"]["shape"])
 metrics = m["worlds_file"]["metrics"]
 rows = list(csv.DictReader(open(d + "/compare.csv")))
-assert list(rows[0].keys()) == "scenario,baseline,metric,step,year,p5,p25,p50,p75,p95,mean,sd,p_above".split(",")
+assert list(rows[0].keys()) == "scenario,baseline,metric,step,year,period,p5,p25,p50,p75,p95,mean,sd,above_pct".split(",")
 assert len(rows) == 16 * 17, len(rows)
 checked = 0
 for r in rows:
@@ -69,8 +69,9 @@ for r in rows:
     k, t = metrics.index(r["metric"]), int(r["step"])
     diff = v[1, k, t] - v[0, k, t]
     assert abs(float(r["year"]) - (2026 + t / 4)) < 1e-9
+    assert r["period"] == "%d-Q%d" % (2026 + t // 4, t % 4 + 1), r["period"]
     want = {"p%d" % p: np.percentile(diff, p) for p in (5, 25, 50, 75, 95)}
-    want["mean"], want["sd"], want["p_above"] = diff.mean(), diff.std(ddof=1), (diff > 0).mean()
+    want["mean"], want["sd"], want["above_pct"] = diff.mean(), diff.std(ddof=1), 100 * (diff > 0).mean()
     for col, w in want.items():
         got = float(r[col])
         assert abs(got - w) <= 1e-9 * max(1.0, abs(w)), (r["metric"], t, col, got, w)
@@ -84,7 +85,7 @@ m = json.load(open(d + "/manifest.json"))
 v = np.fromfile(d + "/worlds.f64", "<f8").reshape(m["worlds_file"]["shape"])
 metrics = m["worlds_file"]["metrics"]
 rows = list(csv.DictReader(open(d + "/trajectories.csv")))
-assert list(rows[0].keys()) == ["scenario", "world", "step", "year", "employment_change_pct", "ai_effect_pct"]
+assert list(rows[0].keys()) == ["scenario", "world", "step", "year", "period", "employment_change_pct", "ai_effect_pct"]
 assert len(rows) == 2 * 40 * 17
 for r in rows:
     s = ["cuts", "growth"].index(r["scenario"])
@@ -106,9 +107,22 @@ for stem in ("bands", "firms", "compare"):
         for k in r:
             a, b = r[k], j[k]
             assert (a == b) if isinstance(b, str) else (float(a) == float(b)), (stem, k, a, b)
+    # Markdown: the whole-year rows, without step, period and MCSE, rounded to 3 significant digits
     md = open("%s/%s.md" % (d, stem)).read().splitlines()
-    assert md[0].startswith("# ") and md[2] == "| " + " | ".join(rows[0].keys()) + " |", (stem, md[:3])
-    assert len(md) == 4 + len(rows), (stem, len(md))
+    cols = [k for k in rows[0] if k not in ("step", "period") and not k.startswith("mcse_")]
+    yearly = [r for r in rows if "step" not in r or int(r["step"]) % 4 == 0]
+    assert md[0].startswith("# ") and md[4] == "| " + " | ".join(cols) + " |", (stem, md[:5])
+    assert len(md) == 6 + len(yearly), (stem, len(md), len(yearly))
+    for line, r in zip(md[6:], yearly):
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        for k, c in zip(cols, cells):
+            try:
+                x = float(r[k])
+            except ValueError:
+                assert c == r[k], (stem, k, c, r[k])
+                continue
+            assert "e" not in c and float(c) == float("%.3g" % x) or (abs(x) >= 100 and abs(float(c) - x) <= 0.5), (stem, k, c, x)
+            assert len(c.lstrip("-0.").replace(".", "")) <= max(3, len("%.0f" % abs(x))), (stem, k, c)
 ' "$R"
 
 # --- headcount compare DIR: the same numbers without simulating again
@@ -149,12 +163,12 @@ for s in same_a same_b; do
     printf '{"name": "%s", "extends": "%s/configs/cuts.json"}\n' "$s" "$ROOT" >"$TMP/$s.json"
 done
 status_is 0 "run two identical configs under different names" "$HC" run "${SMALL[@]}" -o "$TMP/same" "$TMP/same_a.json" "$TMP/same_b.json"
-py_ok "identical scenarios differ by exactly 0 (p_above 0) at every metric and step" '
+py_ok "identical scenarios differ by exactly 0 (above_pct 0) at every metric and step" '
 import csv, sys
 rows = list(csv.DictReader(open(sys.argv[1] + "/compare.csv")))
 assert len(rows) == 16 * 17
 for r in rows:
-    for k in ("p5", "p25", "p50", "p75", "p95", "mean", "sd", "p_above"):
+    for k in ("p5", "p25", "p50", "p75", "p95", "mean", "sd", "above_pct"):
         assert r[k] == "0", (r["metric"], r["step"], k, r[k])
 ' "$TMP/same"
 
@@ -166,9 +180,29 @@ status_is 2 "compare on a one-scenario run is a usage error" "$HC" compare "$TMP
 grep -q "needs two or more" "$TMP/err"; ok $? "and says that it needs two scenarios"
 
 # --- formats and trajectories: options
-status_is 0 "--format json alone" "$HC" run "${SMALL[@]}" --format json -o "$TMP/json" "${CONFIGS[@]}"
-[ ! -e "$TMP/json/bands.csv" ] && [ -s "$TMP/json/bands.json" ] && [ -s "$TMP/json/summary.md" ] && [ -s "$TMP/json/report.html" ]
-ok $? "--format json writes JSON tables instead of CSV, and still the summary and report"
+# --format adds to CSV: report.html and summary.md point to the CSVs, so whatever the
+# formats, every file they name (a link, or a name in the text) is in the folder.
+for fmt in json md json,md csv; do
+    status_is 0 "--format $fmt" "$HC" run "${SMALL[@]}" --format "$fmt" -o "$TMP/fmt_$fmt" "${CONFIGS[@]}"
+    py_ok "--format $fmt: every file report.html and summary.md name exists" '
+import os, re, sys
+d = sys.argv[1]
+named = set()
+for doc in ("report.html", "summary.md"):
+    text = open(os.path.join(d, doc)).read()
+    named |= set(re.findall(r"href=\"([^\"#:]+)\"", text))
+    named |= set(re.findall(r"(?<![\w/.-])([\w-]+(?:/[\w-]+)*\.(?:csv|json|md|svg|f64))\b", text))
+named = {n for n in named if not n.startswith(("docs/", "configs/"))}  # the project files, not the run
+assert {"bands.csv", "firms.csv", "compare.csv"} <= named, sorted(named)
+missing = sorted(n for n in named if not os.path.exists(os.path.join(d, n)))
+assert not missing, missing
+' "$TMP/fmt_$fmt"
+done
+[ -s "$TMP/fmt_json/bands.csv" ] && [ -s "$TMP/fmt_json/bands.json" ] && [ ! -e "$TMP/fmt_json/bands.md" ]
+ok $? "--format json writes the JSON tables beside the CSVs"
+n_md=$(grep -c '^| cuts | employment_change_pct |' "$TMP/fmt_md/bands.md")
+[ "$n_md" -eq 5 ] && grep -q '^| scenario | metric | year | p5 | p25 | p50 | p75 | p95 | mean | sd |$' "$TMP/fmt_md/bands.md"
+ok $? "bands.md: whole years only (5 rows of a metric over 4 years, got $n_md), no step or MCSE columns"
 status_is 2 "--format xml is a usage error" "$HC" run "${SMALL[@]}" --format csv,xml -o "$TMP/x1" "${CONFIGS[@]}"
 grep -q -- "--format: expected csv, json or md" "$TMP/err"; ok $? "--format error says what was expected"
 status_is 2 "--trajectories with an unknown metric is a usage error" "$HC" run "${SMALL[@]}" --trajectories employment -o "$TMP/x2" "${CONFIGS[@]}"

@@ -31,7 +31,7 @@ grep -q "hint:" "$TMP/err"; ok $? "--backend cuda failure gives a hint"
 
 # --- shipped configs
 status_is 0 "validate accepts the shipped narratives" "$HC" validate configs/cuts.json configs/growth.json
-status_is 0 "describe runs on a narrative" "$HC" describe --samples 2000 configs/cuts.json
+status_is 0 "describe runs on a narrative" "$HC" describe --draws 2000 configs/cuts.json
 # Every input once: the 32 model inputs the header's enum names (include/, wherever the
 # header lives; model 2, the retired id 20 has no key), and each of the 7 roles' wage and
 # tokens_per_fte_year: 46 lines.
@@ -54,16 +54,16 @@ status_is 0 "run with another seed" "$HC" run "${SMALL[@]}" --seed 7 -o "$TMP/se
 
 # --- the tables
 T=$((3 * 4))
-head -1 "$TMP/t1/bands.csv" | grep -qx "scenario,metric,step,year,p5,p25,p50,p75,p95,mean,sd,mcse_p5,mcse_p25,mcse_p50,mcse_p75,mcse_p95,mcse_mean,mcse_sd"; ok $? "bands.csv header"
+head -1 "$TMP/t1/bands.csv" | grep -qx "scenario,metric,step,year,period,p5,p25,p50,p75,p95,mean,sd,mcse_p5,mcse_p25,mcse_p50,mcse_p75,mcse_p95,mcse_mean,mcse_sd"; ok $? "bands.csv header"
 rows=$(($(wc -l <"$TMP/t1/bands.csv") - 1))
 [ "$rows" -eq $((2 * 16 * (T + 1))) ]; ok $? "bands.csv has scenarios x metrics x steps rows ($rows)"
-head -1 "$TMP/t1/firms.csv" | grep -qx "scenario,year,p5,p25,p50,p75,p95,mean,sd,share_shrinking"; ok $? "firms.csv header"
+head -1 "$TMP/t1/firms.csv" | grep -qx "scenario,year,p5,p25,p50,p75,p95,mean,sd,shrinking_pct"; ok $? "firms.csv header"
 [ $(($(wc -l <"$TMP/t1/firms.csv") - 1)) -eq $((2 * 4)) ]; ok $? "firms.csv has a row per scenario and whole year"
-grep -q "^cuts,employment_change_pct,12,2029," "$TMP/t1/bands.csv"; ok $? "bands.csv year = start_year + step / steps_per_year"
-head -1 "$TMP/t1/roles.csv" | grep -qx "scenario,role,metric,step,year,p5,p25,p50,p75,p95,mean,sd"; ok $? "roles.csv header"
+grep -q "^cuts,employment_change_pct,9,2028.25,2028-Q2," "$TMP/t1/bands.csv"; ok $? "bands.csv year = start_year + step / steps_per_year, period its quarter"
+head -1 "$TMP/t1/roles.csv" | grep -qx "scenario,role,metric,step,year,period,p5,p25,p50,p75,p95,mean,sd"; ok $? "roles.csv header"
 [ $(($(wc -l <"$TMP/t1/roles.csv") - 1)) -eq $((2 * 7 * 3 * (T + 1))) ]; ok $? "roles.csv has scenarios x roles x 3 metrics x steps rows"
-grep -q "^growth,junior_analysis,automated_share_pct,12,2029," "$TMP/t1/roles.csv" &&
-    grep -q '"roles.csv"' "$TMP/t1/manifest.json"; ok $? "roles.csv names each role, and the manifest lists it"
+grep -q "^growth,junior_analysis,automated_share_pct,9,2028.25,2028-Q2," "$TMP/t1/roles.csv" &&
+    grep -q '"roles.csv"' "$TMP/t1/manifest.json"; ok $? "roles.csv names each role and its period, and the manifest lists it"
 /usr/bin/python3 - "$TMP/t1/roles.csv" <<'PY'
 import csv, sys
 rows = list(csv.DictReader(open(sys.argv[1])))

@@ -15,7 +15,7 @@ CORR='correlations=[{"inputs": ["inference.annual_price_change", "capability.gro
 
 # --- MCSE columns of bands.csv
 status_is 0 "a plain run" "$HC" run "${SMALL[@]}" --worlds 100 -o "$TMP/mc" "${CONFIGS[@]}"
-head -1 "$TMP/mc/bands.csv" | grep -qx "scenario,metric,step,year,p5,p25,p50,p75,p95,mean,sd,mcse_p5,mcse_p25,mcse_p50,mcse_p75,mcse_p95,mcse_mean,mcse_sd"
+head -1 "$TMP/mc/bands.csv" | grep -qx "scenario,metric,step,year,period,p5,p25,p50,p75,p95,mean,sd,mcse_p5,mcse_p25,mcse_p50,mcse_p75,mcse_p95,mcse_mean,mcse_sd"
 ok $? "bands.csv: the bands, then the MCSE of each"
 py_ok "MCSE: finite, >= 0, the mean's is sd / sqrt(W), 0 at step 0, below the sd elsewhere" '
 import csv, math, sys

@@ -15,7 +15,7 @@ SMALL=(--quiet --worlds 40 --firms 20 --years 2)
 # --- validate and describe know a blend
 status_is 0 "validate accepts configs/blend.json" "$HC" validate configs/blend.json
 grep -q "ok (blend blend of cuts 0.5, growth 0.5" "$TMP/out"; ok $? "validate names the blend's components and probabilities"
-status_is 0 "describe runs on a blend" "$HC" describe --samples 2000 --set 'blend.weights=[1,3]' configs/blend.json
+status_is 0 "describe runs on a blend" "$HC" describe --draws 2000 --set 'blend.weights=[1,3]' configs/blend.json
 grep -qE "cuts +configs/cuts.json +p = 0.2500" "$TMP/out"; ok $? "describe shows each component's probability after --set"
 [ "$(grep -c '^inference.annual_price_change' "$TMP/out")" -eq 2 ]; ok $? "describe lists the inputs of both components"
 

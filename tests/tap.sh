@@ -19,6 +19,8 @@ PY=/usr/bin/python3
 # where it checks them (`env -u HEADCOUNT_RSVG_CONVERT`).
 export HEADCOUNT_RSVG_CONVERT=
 TMP=$(mktemp -d)
+# Notices said once per machine (hc_notice_once) are remembered here, not in ~/.cache.
+export XDG_CACHE_HOME="$TMP/cache"
 trap 'chmod -R u+w "$TMP" 2>/dev/null; rm -rf "$TMP"' EXIT
 n=0
 

@@ -75,7 +75,7 @@ class Outputs:
         if os.path.exists(path):
             with open(path) as f:
                 reader = csv.DictReader(f)
-                metrics = [m for m in reader.fieldnames if m not in ("scenario", "world", "step", "year")]
+                metrics = [m for m in reader.fieldnames if m not in ("scenario", "world", "step", "year", "period")]
                 for row in reader:
                     for m in metrics:
                         self.traj.setdefault((row["scenario"], m, int(row["step"])), []).append(float(row[m]))

@@ -31,6 +31,60 @@ int hc_cli_usage_error(const char *cmd, const char *fmt, const char *arg)
     return HC_EXIT_USAGE;
 }
 
+/* What was wrong with the option getopt_long refused, in one line, with the option meant
+ * when it reads like a misspelling. A long option has moved optind past it; a short one
+ * inside a cluster ("-worlds") has not yet. */
+static void describe_bad_option(int argc, char **argv, const char *shortopts, const struct option *opts,
+                                char *buf, size_t len)
+{
+    const char *arg = argv[optind - 1], *names[64], *meant;
+    char name[64];
+    size_t o;
+    int n = 0, k, m = 0;
+    for (k = 0; opts[k].name && n < 64; k++) names[n++] = opts[k].name;
+    if (optind < argc && argv[optind][0] == '-' && argv[optind][1] != '-' && optopt && strchr(argv[optind], optopt))
+        arg = argv[optind];
+    if (optopt != 0 && strncmp(arg, "--", 2) != 0) { /* a short option: -x */
+        if (strchr(shortopts, optopt) && optopt != ':') snprintf(buf, len, "-%c needs a value", optopt);
+        else snprintf(buf, len, "unknown option -%c", optopt);
+        if (arg[0] == '-' && strlen(arg) > 2 && (meant = hc_suggest(arg + 1, names, n)) != NULL) /* -worlds */
+            snprintf(buf + strlen(buf), len - strlen(buf), " (did you mean --%s?)", meant);
+        return;
+    }
+    snprintf(name, sizeof(name), "%.*s", (int)strcspn(arg + 2, "="), arg + 2);
+    for (k = 0; k < n; k++)
+        if (strcmp(opts[k].name, name) == 0) {
+            snprintf(buf, len, "--%s %s", name, opts[k].has_arg == no_argument ? "takes no value" : "needs a value");
+            return;
+        }
+    for (k = 0; k < n; k++) /* getopt_long takes a prefix only when it names one option */
+        m += name[0] && strncmp(opts[k].name, name, strlen(name)) == 0;
+    if (m > 1) {
+        o = (size_t)snprintf(buf, len, "ambiguous option --%s (", name);
+        for (k = 0, m = 0; k < n && o < len; k++)
+            if (strncmp(opts[k].name, name, strlen(name)) == 0)
+                o += (size_t)snprintf(buf + o, len - o, "%s--%s", m++ ? ", " : "", opts[k].name);
+        if (o < len) snprintf(buf + o, len - o, ")");
+        return;
+    }
+    o = (size_t)snprintf(buf, len, "unknown option --%s", name);
+    if ((meant = hc_suggest(name, names, n)) != NULL && o < len)
+        snprintf(buf + o, len - o, " (did you mean --%s?)", meant);
+}
+
+int hc_cli_getopt(const char *cmd, int argc, char **argv, const char *shortopts, const struct option *opts)
+{
+    int c;
+    opterr = 0; /* the error is said here, once and briefly */
+    c = getopt_long(argc, argv, shortopts, opts, NULL);
+    if (c == '?') {
+        char why[512];
+        describe_bad_option(argc, argv, shortopts, opts, why, sizeof(why));
+        hc_cli_usage_error(cmd, "%s", why);
+    }
+    return c;
+}
+
 /* A whole number in [lo, hi], all of `s`. */
 int hc_cli_parse_count(const char *s, long long lo, long long hi, long long *out)
 {

@@ -18,12 +18,12 @@ static const char *usage_compare =
     "Paired differences between the scenarios of the run in DIR (an out folder of\n"
     "`headcount run` with two or more scenarios): every metric, step and world of each\n"
     "scenario minus the baseline's, from DIR/worlds.f64. Writes compare.csv, columns\n"
-    "scenario,baseline,metric,step,year,p5,...,mean,sd,p_above (docs/comparison.md);\n"
+    "scenario,baseline,metric,step,year,period,p5,...,mean,sd,above_pct (docs/comparison.md);\n"
     "against another baseline, compare_vs_NAME.csv, so the run's own files stay as they were.\n"
     "\n"
     "options:\n"
     "      --baseline NAME   scenario to compare against (default: the first)\n"
-    "      --format LIST     csv, json, md, comma-separated (default csv)\n"
+    "      --format LIST     also json and/or md, comma-separated (CSV is always written)\n"
     "  -o, --out DIR2        write there instead of DIR\n"
     "  -q, --quiet           print nothing but errors\n"
     "  -h, --help            this help\n";
@@ -195,7 +195,7 @@ int hc_cmd_compare(int argc, char **argv)
     hc_error err;
 
     optind = 1;
-    while ((c = getopt_long(argc, argv, "o:qh", opts, NULL)) != -1) {
+    while ((c = hc_cli_getopt("compare", argc, argv, "o:qh", opts)) != -1) {
         switch (c) {
         case 'B': baseline_name = optarg; break;
         case 'o': out_arg = optarg; break;
@@ -206,7 +206,7 @@ int hc_cmd_compare(int argc, char **argv)
                                           optarg);
             break;
         case 'h': fputs(usage_compare, stdout); return HC_EXIT_OK;
-        default: fputs(usage_compare, stderr); return HC_EXIT_USAGE;
+        default: return HC_EXIT_USAGE; /* said by hc_cli_getopt */
         }
     }
     if (argc - optind != 1) return hc_cli_usage_error("compare", "%s", "expected one DIR (an out folder of `headcount run`)");
@@ -255,15 +255,18 @@ int hc_cmd_compare(int argc, char **argv)
         static const int shown[] = {HC_M_EMPLOYMENT_CHANGE, HC_M_AI_EFFECT, HC_M_DISPLACED};
         hc_band_cols bc;
         const int T = cmp.n_steps;
+        int w = 16; /* the scenario column: as wide as its longest name */
+        for (s = 0; s < cmp.n_scenarios; s++)
+            if ((int)strlen(rf.names[s]) > w) w = (int)strlen(rf.names[s]);
         hc_band_cols_pick(cmp.percentiles, cmp.np, &bc);
         printf("Paired differences at the horizon (%d), scenario minus %s, world by world in %lld worlds:\n",
                rf.start_year + rf.years, rf.names[baseline], (long long)rf.worlds);
-        printf("  %-16s", "scenario");
+        printf("  %-*s", w, "scenario");
         for (k = 0; k < 3; k++) printf("  %-38s", hc_metric_infos[shown[k]].name);
         printf("\n");
         for (s = 0; s < cmp.n_scenarios; s++) {
             if (s == baseline) continue;
-            printf("  %-16s", rf.names[s]);
+            printf("  %-*s", w, rf.names[s]);
             for (k = 0; k < 3; k++) {
                 const double *row = hc_compare_row(&cmp, s, shown[k], T);
                 char cell[96];

@@ -23,40 +23,55 @@ static const char *usage_validate =
     "usage: headcount validate [--set KEY=VALUE]... CONFIG...\n"
     "\n"
     "Loads each CONFIG (following `extends`) and checks it against the schema of\n"
-    "docs/model.md; prints one line per config. Exit status 2 if any is invalid.\n";
+    "docs/model.md; prints one line per config. Exit status 2 if any is invalid.\n"
+    "\n"
+    "options:\n"
+    "      --set KEY=VALUE   override any config value by its dotted path (repeatable)\n"
+    "  -h, --help            this help\n";
 
 static const char *usage_describe =
-    "usage: headcount describe [--samples N] [--set KEY=VALUE]... CONFIG\n"
+    "usage: headcount describe [--draws N] [--set KEY=VALUE]... CONFIG\n"
     "\n"
     "Prints each input of CONFIG: whether it is drawn per world or per firm, its\n"
     "distribution, and the 5th, 50th and 95th percentiles of N draws (default 100000)\n"
-    "made with the run's own sampler.\n";
+    "made with the run's own sampler.\n"
+    "\n"
+    "options:\n"
+    "      --draws N         draws of each input (default 100000)\n"
+    "                        (--samples N, its old name, is a deprecated alias: it clashed\n"
+    "                        with `run --samples LIST`, which names metrics)\n"
+    "      --set KEY=VALUE   override any config value by its dotted path (repeatable)\n"
+    "  -h, --help            this help\n";
 
-/* validate and describe share the --set option */
+/* validate and describe share the --set option; describe alone has --draws. */
 
 static int parse_set_only(int argc, char **argv, const char *cmd, const char *usage, hc_override *ov,
-                          char (*keys)[256], int *n_ov, long long *samples)
+                          char (*keys)[256], int *n_ov, long long *draws)
 {
-    static const struct option opts[] = {{"set", required_argument, 0, 'S'},
-                                         {"samples", required_argument, 0, 'n'},
-                                         {"help", no_argument, 0, 'h'},
-                                         {0, 0, 0, 0}};
+    static const struct option validate_opts[] = {
+        {"set", required_argument, 0, 'S'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+    static const struct option describe_opts[] = {{"set", required_argument, 0, 'S'},
+                                                  {"draws", required_argument, 0, 'n'},
+                                                  {"samples", required_argument, 0, 'N'},
+                                                  {"help", no_argument, 0, 'h'},
+                                                  {0, 0, 0, 0}};
     int c;
     optind = 1;
     *n_ov = 0;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    while ((c = hc_cli_getopt(cmd, argc, argv, "h", draws ? describe_opts : validate_opts)) != -1) {
         if (c == 'h') {
             fputs(usage, stdout);
             return -1;
         } else if (c == 'S') {
             const int bad = hc_cli_add_set(cmd, optarg, ov, keys, n_ov, HC_CLI_MAX_OVERRIDES);
             if (bad) return bad;
-        } else if (c == 'n' && samples) {
-            if (hc_cli_parse_count(optarg, 1, 100000000LL, samples))
-                return hc_cli_usage_error(cmd, "--samples: expected a whole number from 1 to 1e8, got \"%s\"", optarg);
+        } else if (c == 'n' || c == 'N') {
+            if (c == 'N') /* `run --samples LIST` names metrics; a count here was a clash */
+                fprintf(stderr, "headcount %s: --samples N is deprecated: use --draws N\n", cmd);
+            if (hc_cli_parse_count(optarg, 1, 100000000LL, draws))
+                return hc_cli_usage_error(cmd, "--draws: expected a whole number from 1 to 1e8, got \"%s\"", optarg);
         } else {
-            fputs(usage, stderr);
-            return HC_EXIT_USAGE;
+            return HC_EXIT_USAGE; /* said by hc_cli_getopt */
         }
     }
     return 0;
@@ -231,3 +246,32 @@ int hc_cmd_describe(int argc, char **argv)
     return rc;
 }
 
+
+static const char *usage_schema =
+    "usage: headcount schema\n"
+    "\n"
+    "Prints the JSON Schema of config files (draft-07), made from the tables the loader\n"
+    "checks against, so an editor can complete and check a config as it is typed; the\n"
+    "repository ships it as docs/config.schema.json (`make schema` rewrites it).\n";
+
+int hc_cmd_schema(int argc, char **argv)
+{
+    static const struct option opts[] = {{"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+    char *text;
+    int c;
+    optind = 1;
+    while ((c = hc_cli_getopt("schema", argc, argv, "h", opts)) != -1) {
+        if (c != 'h') return HC_EXIT_USAGE; /* said by hc_cli_getopt */
+        fputs(usage_schema, stdout);
+        return HC_EXIT_OK;
+    }
+    if (optind < argc) return hc_cli_usage_error("schema", "unexpected argument \"%s\"", argv[optind]);
+    text = hc_config_json_schema();
+    if (!text) {
+        fprintf(stderr, "headcount: out of memory\n");
+        return HC_EXIT_FAILURE;
+    }
+    printf("%s\n", text);
+    free(text);
+    return HC_EXIT_OK;
+}

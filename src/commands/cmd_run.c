@@ -50,6 +50,11 @@ static const char *usage_run =
     "worlds.f64 (every world's metrics, for `headcount compare`) and manifest.json to the\n"
     "out folder. A progress bar shows on stderr when it is a terminal.\n"
     "\n"
+    "The bands mix two spreads: the futures (the world-level inputs) and the finite sample\n"
+    "of --firms firms in each world. With few firms the second widens the bands (part of it\n"
+    "shrinks as 1/firms); the console and summary.md say what share of the spread comes from\n"
+    "the firms, and warn above 25 % (docs/uncertainty.md \"Firms per world\").\n"
+    "\n"
     "options:\n"
     "  -o, --out DIR           out folder (default results/<scenario names>; an existing\n"
     "                          default folder gets a -2, -3... suffix instead of being replaced)\n"
@@ -65,8 +70,10 @@ static const char *usage_run =
     "                          devices); results do not depend on which or how many\n"
     "      --set KEY=VALUE     override any config value by its dotted path, e.g.\n"
     "                          --set inference.price_volatility=0.3 (repeatable; VALUE is JSON)\n"
-    "      --dump-config       print the resolved configs as JSON and exit\n"
-    "      --format LIST       formats of the tables: csv, json, md, comma-separated (default csv)\n"
+    "      --dump-config       print the resolved config as JSON and exit (with several CONFIGs,\n"
+    "                          one JSON object keyed by scenario name)\n"
+    "      --format LIST       also write the tables as json and/or md (comma-separated); the\n"
+    "                          CSVs are always written\n"
     "      --trajectories LIST also write every world's value of these metrics at every step\n"
     "                          (trajectories.csv), e.g. employment_change_pct,ai_effect_pct or all\n"
     "      --samples LIST      every world's value of these metrics (or all) at --sample-years, as\n"
@@ -255,7 +262,7 @@ static int parse_option(run_args *a, int c, const char *arg)
         i = hc_cli_add_set("run", arg, a->ov, a->set_keys, &a->n_ov, HC_CLI_MAX_OVERRIDES - 4);
         if (i) return i;
         break;
-    default: fputs(usage_run, stderr); return HC_EXIT_USAGE;
+    default: return HC_EXIT_USAGE; /* said by hc_cli_getopt */
     }
     return CONTINUE;
 }
@@ -284,7 +291,7 @@ static int parse_args(run_args *a, int argc, char **argv)
     a->argc = argc;
     a->argv = argv;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "o:qh", opts, NULL)) != -1)
+    while ((c = hc_cli_getopt("run", argc, argv, "o:qh", opts)) != -1)
         if ((rc = parse_option(a, c, optarg)) != CONTINUE) return rc;
     if (hc_mpi_rank() != 0) a->quiet = 1; /* under MPI only rank 0 speaks, besides errors */
     if (a->n_devices > 0 && strcmp(a->backend, "cpu") == 0)
@@ -322,11 +329,23 @@ static int load_run(run_ctx *x)
     }
     x->n_cfg = a->n_paths;
     if (a->dump) {
+        /* One JSON value: a config as it is (a file `run` loads back), several as an object
+         * keyed by scenario name. Printed as text, so every number stays exact. */
+        if (x->n_cfg > 1 && hc_cli_check_names(x->cfg, x->n_cfg)) return HC_EXIT_USAGE;
+        if (x->n_cfg > 1 && hc_mpi_rank() == 0) fputs("{\n", stdout);
         for (i = 0; i < x->n_cfg; i++) {
             char *text = hc_config_resolved_json(&x->cfg[i]);
-            if (text && hc_mpi_rank() == 0) printf("%s\n", text);
+            if (!text) {
+                fprintf(stderr, "headcount: out of memory\n");
+                return HC_EXIT_FAILURE;
+            }
+            if (hc_mpi_rank() == 0 && x->n_cfg > 1)
+                printf("\"%s\": %s%s\n", x->cfg[i].name, text, i + 1 < x->n_cfg ? "," : "");
+            else if (hc_mpi_rank() == 0)
+                printf("%s\n", text);
             free(text);
         }
+        if (x->n_cfg > 1 && hc_mpi_rank() == 0) fputs("}\n", stdout);
         return HC_EXIT_OK;
     }
     if (hc_shape_build(x->cfg, x->n_cfg, &x->shape, &err)) {
@@ -515,7 +534,7 @@ static int write_extras(run_ctx *x, hc_file_list *extra, hc_error *err)
     if (a->samples.n_metrics > 0) {
         char provenance[512], date[16];
         snprintf(provenance, sizeof(provenance), "headcount %s (model %d, commit %s), seed %llu, %lld worlds x %lld "
-                 "firms; trial i is world i - 1 of every scenario", HC_VERSION, HC_MODEL_VERSION, HC_GIT_COMMIT,
+                 "firms; trial i is world i - 1 of every scenario", HC_VERSION, HC_MODEL_VERSION, hc_build_commit(),
                  (unsigned long long)x->shape.seed, (long long)x->shape.worlds, (long long)x->shape.firms);
         snprintf(date, sizeof(date), "%.10s", x->started_at);
         if (hc_write_samples(x->out_dir, &x->res, x->cfg, &a->samples, provenance, date, err)) return 1;
@@ -583,6 +602,7 @@ static int publish_run(run_ctx *x)
     x->staged = 0;
     if (!x->a.quiet) {
         hc_print_horizon(stdout, &x->bands, x->cfg);
+        hc_print_firm_share(stdout, r, x->cfg, 0);
         printf("\nwrote %s (report.html, summary.md, tables, charts, manifest.json) in %.1f s "
                "(simulation %.1f s on %d %s, %.3g firm-steps/s)\n",
                x->final_dir, hc_cli_now() - x->t_start, r->simulate_seconds, r->threads,

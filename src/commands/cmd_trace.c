@@ -70,7 +70,7 @@ int hc_cmd_trace(int argc, char **argv)
     hc_error err;
 
     optind = 1;
-    while ((c = getopt_long(argc, argv, "o:qh", opts, NULL)) != -1) {
+    while ((c = hc_cli_getopt("trace", argc, argv, "o:qh", opts)) != -1) {
         const char *sim_key = NULL, *optname = NULL;
         long long lo = 1, hi = 4294967295LL;
         switch (c) {
@@ -94,7 +94,7 @@ int hc_cmd_trace(int argc, char **argv)
             if (bad) return bad;
             break;
         }
-        default: fputs(usage_trace, stderr); return HC_EXIT_USAGE;
+        default: return HC_EXIT_USAGE; /* said by hc_cli_getopt */
         }
         if (sim_key) {
             if (hc_cli_parse_count(optarg, lo, hi, &v)) {

@@ -80,7 +80,11 @@ const char *cfg_describe(const cJSON *v, char *buf, size_t n);
 void cfg_path_key(char *dst, size_t n, const char *base, const char *key);
 void cfg_path_index(char *dst, size_t n, const char *base, int i);
 const char *cfg_fmt_range(hc_bound lo_kind, double lo, hc_bound hi_kind, double hi, char *buf, size_t n);
-const char *cfg_suggest(const char *word, const char *const *cand, int n);
+/* The keys of a section of the schema ("" the top level, "simulation", "population",
+ * "output", "roles": one role), as the loader checks them (schema.c); returns how many. */
+int cfg_keys_of(const char *section, const char *const **keys);
+/* The fields of distribution kind `kind` besides "dist" and "clip", NULL-terminated. */
+const char *const *cfg_dist_kind_fields(int kind);
 const char *cfg_hint_keys(const char *word, const char *const *cand, int n, char *buf, size_t size);
 
 /* ---- document.c: provenance, errors naming their source, reading, merging, --set */

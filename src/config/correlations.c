@@ -58,7 +58,7 @@ static int correlation_column(loader *L, const cJSON *v, const char *path, int *
     if (strncmp(s, "roles[", 6) == 0)
         return cfg_fail_at(L, v, path, "%s: of a role, only roles[i].tokens_per_fte_year is drawn per world", s);
     for (i = 0; i < HC_N_WORLD_INPUTS; i++) world_keys[i] = hc_input_specs[hc_world_input_id(i)].key;
-    hint = cfg_suggest(s, world_keys, HC_N_WORLD_INPUTS);
+    hint = hc_suggest(s, world_keys, HC_N_WORLD_INPUTS);
     cfg_escape_into(d, sizeof d, s, 100);
     if (hint) return cfg_fail_at(L, v, path, "unknown input \"%s\" (did you mean \"%s\"?)", d, hint);
     return cfg_fail_at(L, v, path,

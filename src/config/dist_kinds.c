@@ -653,6 +653,11 @@ static const dist_kind dist_kinds[HC_DIST_KINDS] = {
     [HC_DIST_MIXTURE] = {"mixture", {"components", "weights", NULL}, parse_mixture, span_mixture},
 };
 
+const char *const *cfg_dist_kind_fields(int kind)
+{
+    return dist_kinds[kind].fields;
+}
+
 const char *hc_dist_kind_name(int kind)
 {
     return (kind >= 0 && kind < HC_DIST_KINDS) ? dist_kinds[kind].name : "unknown";

@@ -160,7 +160,7 @@ static int edit_distance(const char *a, const char *b)
 }
 
 /* The closest candidate within a small distance, or NULL. */
-const char *cfg_suggest(const char *word, const char *const *cand, int n)
+const char *hc_suggest(const char *word, const char *const *cand, int n)
 {
     const char *best = NULL;
     int best_d = 1000, i;
@@ -179,7 +179,7 @@ const char *cfg_suggest(const char *word, const char *const *cand, int n)
 /* " (did you mean "x"?)" or " (expected one of: a, b, c)". */
 const char *cfg_hint_keys(const char *word, const char *const *cand, int n, char *buf, size_t size)
 {
-    const char *s = cfg_suggest(word, cand, n);
+    const char *s = hc_suggest(word, cand, n);
     size_t o;
     int i;
     if (s != NULL) {

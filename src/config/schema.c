@@ -139,6 +139,26 @@ static const char *const role_keys[] = {"name", "share", "exposure", "wage", "to
 
 static const double default_percentiles[] = {5, 25, 50, 75, 95};
 
+int cfg_keys_of(const char *section, const char *const **keys)
+{
+    static const struct {
+        const char *section;
+        const char *const *keys;
+        int n;
+    } all[] = {{"", root_keys, NKEYS(root_keys)},
+               {"simulation", simulation_keys, NKEYS(simulation_keys)},
+               {"population", population_keys, NKEYS(population_keys)},
+               {"output", output_keys, NKEYS(output_keys)},
+               {"roles", role_keys, NKEYS(role_keys)}};
+    int k;
+    for (k = 0; k < NKEYS(all); k++)
+        if (strcmp(all[k].section, section) == 0) {
+            *keys = all[k].keys;
+            return all[k].n;
+        }
+    return 0;
+}
+
 /* ---- distributions: names and fields (MODEL.md "Distributions") */
 
 /* ---- defaults */
@@ -352,6 +372,33 @@ static int validate_inputs(loader *L, const cJSON *root)
     return 0;
 }
 
+/* A role that lacks a key every role needs, named like another role: most likely a
+ * misspelling, which made it a new role (roles merge by name, document.c) rather than a
+ * change to the one meant. Fails with what is missing and the name meant; 0 otherwise. */
+static int misspelled_role(loader *L, const cJSON *roles, const cJSON *r, const char *rp, const char *name)
+{
+    static const char *const needed[] = {"share", "exposure", "wage", "tokens_per_fte_year"};
+    const char *others[HC_MAX_ROLES], *meant;
+    const cJSON *p;
+    char sub[CFG_PATH];
+    int n = 0, k;
+    for (k = 0; k < NKEYS(needed) && cJSON_GetObjectItemCaseSensitive(r, needed[k]) != NULL; k++) {
+    }
+    if (k == NKEYS(needed)) return 0;
+    cJSON_ArrayForEach(p, roles)
+    {
+        const char *pn = cfg_role_name_of(p);
+        if (p != r && pn != NULL && n < HC_MAX_ROLES) others[n++] = pn;
+    }
+    meant = hc_suggest(name, others, n);
+    if (meant == NULL) return 0;
+    cfg_path_key(sub, sizeof sub, rp, needed[k]);
+    return cfg_fail_src(L, cfg_prov_src(L, r) == SRC_OVERRIDE ? SRC_OVERRIDE : SRC_DEFAULT, sub,
+                        "required key missing: \"%s\" is a new role, not one inherited or named before "
+                        "(did you mean \"%s\"?)",
+                        name, meant);
+}
+
 static int validate_roles(loader *L, const cJSON *root)
 {
     const cJSON *roles = cJSON_GetObjectItemCaseSensitive(root, "roles"), *r;
@@ -388,6 +435,7 @@ static int validate_roles(loader *L, const cJSON *root)
             if (strcmp(o->role_names[j], name->valuestring) == 0)
                 return cfg_fail_at(L, name, sub, "duplicate role name \"%s\" (also roles[%d])", name->valuestring, j);
         memcpy(o->role_names[i], name->valuestring, strlen(name->valuestring) + 1);
+        if (misspelled_role(L, roles, r, rp, name->valuestring)) return 1;
         if (cfg_get_ranged(L, r, rp, "share", 1, HC_BOUND_CLOSED, 0, HC_BOUND_NONE, 0, NULL, &shares[i])) return 1;
         total += shares[i];
         if (cfg_get_ranged(L, r, rp, "exposure", 1, HC_BOUND_CLOSED, 0, HC_BOUND_CLOSED, 1, NULL, &x)) return 1;

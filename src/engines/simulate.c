@@ -81,7 +81,11 @@ static int choose_backend(const hc_plan *p, const hc_sim_options *o, hc_backend 
             return hc_fail(err, "%s: no usable GPU: %s\n"
                                 "hint: run with --backend cpu; `headcount devices` lists the GPUs",
                            co->n_devices > 0 ? "--devices" : "--backend cuda", why.message);
-        if (!o->quiet) fprintf(stderr, "headcount: no usable GPU (%s); running on the CPU\n", why.message);
+        if (!o->quiet) { /* the same on every run of this machine: said once (and when it changes) */
+            char notice[sizeof(why.message) + 64];
+            snprintf(notice, sizeof(notice), "headcount: no usable GPU (%s); running on the CPU\n", why.message);
+            hc_notice_once("gpu-notice", notice);
+        }
     }
 #else
     (void)p;
@@ -92,8 +96,8 @@ static int choose_backend(const hc_plan *p, const hc_sim_options *o, hc_backend 
     if (strcmp(o->backend, "cuda") == 0)
         return hc_fail(err, "--backend cuda: this build has no CUDA backend (nvcc was not found when it "
                             "was built)\nhint: run with --backend cpu (or auto)");
-    if (strcmp(o->backend, "auto") == 0 && !o->quiet)
-        fprintf(stderr, "headcount: no usable GPU backend in this build; running on the CPU\n");
+    if (strcmp(o->backend, "auto") == 0 && !o->quiet) /* said once per machine */
+        hc_notice_once("gpu-notice", "headcount: no usable GPU backend in this build; running on the CPU\n");
 #endif
     return 0;
 }

@@ -130,7 +130,7 @@ int hc_write_exceedance(const char *dir, const hc_bands *b, const hc_world_value
     t.n_rows = (long long)b->n_scenarios * b->probs.n_events;
     t.row = prob_row;
     t.ctx = &pc;
-    if (hc_table_write_formats(dir, &t, formats ? formats : HC_FORMAT_CSV, files, err)) return 1;
+    if (hc_table_write_formats(dir, &t, formats | HC_FORMAT_CSV, files, err)) return 1;
     snprintf(charts_dir, sizeof(charts_dir), "%s/charts", dir);
     for (m = 0; m < b->probs.n_events; m++)
         if (b->probs.events[m].threshold == 0.0 &&

@@ -1,6 +1,6 @@
 /* export.c: the tables of an out folder as CSV, JSON and Markdown from one description
- * each (hc_export.h), worlds.f64, and the per-world trajectories of chosen metrics.
- * bands.csv and firms.csv have writers of their own (below), whose bytes stay as they were. */
+ * each (hc_export.h), worlds.f64, and the per-world trajectories of chosen metrics. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,65 +27,22 @@ void hc_band_label(double lo, double hi, const char *noun, char *buf, size_t len
     snprintf(buf, len, "%g %% %s (%s to %s)", hi - lo, noun, a, b);
 }
 
-static void write_percentile_header(FILE *f, const hc_bands *b)
+/* Where step t of a run falls on the calendar, as text a spreadsheet sorts: the value at
+ * start_year + t / steps_per_year is measured at the start of this period (2026.25, the
+ * first of April, is 2026-Q2). Quarters, halves and months get their usual names; any
+ * other step count its number within the year, zero-padded ("2026-S07"). */
+void hc_period_label(int start_year, int t, int steps_per_year, char *buf, size_t len)
 {
-    int i;
-    for (i = 0; i < b->np; i++) {
-        char label[32];
-        hc_percentile_label(b->percentiles[i], label, sizeof(label));
-        fprintf(f, ",%s", label);
-    }
+    const int year = start_year + t / steps_per_year, k = t % steps_per_year + 1;
+    if (steps_per_year == 1) snprintf(buf, len, "%d", year);
+    else if (steps_per_year == 2) snprintf(buf, len, "%d-H%d", year, k);
+    else if (steps_per_year == 4) snprintf(buf, len, "%d-Q%d", year, k);
+    else if (steps_per_year == 12) snprintf(buf, len, "%d-%02d", year, k);
+    else snprintf(buf, len, "%d-S%0*d", year, steps_per_year >= 100 ? 3 : 2, k);
 }
 
-int hc_write_bands_csv(const char *dir, const hc_bands *b, const hc_config *cfg, hc_error *err)
-{
-    char tmp[4200];
-    int s, metric, t, c;
-    FILE *f = hc_output_open(dir, "bands.csv", tmp, sizeof(tmp), err);
-    if (!f) return 1;
-    fputs("scenario,metric,step,year", f);
-    write_percentile_header(f, b);
-    fputs(",mean,sd", f);
-    /* The Monte Carlo standard error of each column before (hc_mcse_row), in their order. */
-    for (c = 0; c < b->np; c++) {
-        char label[32];
-        hc_percentile_label(b->percentiles[c], label, sizeof(label));
-        fprintf(f, ",mcse_%s", label);
-    }
-    fputs(",mcse_mean,mcse_sd\n", f);
-    for (s = 0; s < b->n_scenarios; s++)
-        for (metric = 0; metric < HC_N_METRICS; metric++)
-            for (t = 0; t <= b->n_steps; t++) {
-                const double *row = hc_bands_world(b, s, metric, t);
-                const size_t at = (size_t)(row - b->world); /* the same place in b->mcse */
-                fprintf(f, "%s,%s,%d,%.10g", cfg[s].name, hc_metric_infos[metric].name, t,
-                        (double)cfg[s].start_year + (double)t / (double)cfg[s].steps_per_year);
-                for (c = 0; c < HC_BAND_WORLD_COLS(b); c++) fprintf(f, ",%.10g", row[c]);
-                for (c = 0; c < HC_BAND_WORLD_COLS(b); c++) fprintf(f, ",%.10g", b->mcse ? b->mcse[at + (size_t)c] : 0.0);
-                fputc('\n', f);
-            }
-    return hc_output_commit(f, tmp, dir, "bands.csv", err);
-}
-
-int hc_write_firms_csv(const char *dir, const hc_bands *b, const hc_config *cfg, hc_error *err)
-{
-    char tmp[4200];
-    int s, year, c;
-    FILE *f = hc_output_open(dir, "firms.csv", tmp, sizeof(tmp), err);
-    if (!f) return 1;
-    fputs("scenario,year", f);
-    write_percentile_header(f, b);
-    fputs(",mean,sd,share_shrinking\n", f);
-    for (s = 0; s < b->n_scenarios; s++)
-        for (year = 0; year <= b->years; year++) {
-            const double *row = hc_bands_firm(b, s, year);
-            fprintf(f, "%s,%d", cfg[s].name, cfg[s].start_year + year);
-            for (c = 0; c < HC_BAND_FIRM_COLS(b); c++) fprintf(f, ",%.10g", row[c]);
-            fputc('\n', f);
-        }
-    return hc_output_commit(f, tmp, dir, "firms.csv", err);
-}
-
+/* CSV is always among them: report.html and summary.md point to the CSVs, and every
+ * reader of an out folder (headcount compare, validation/validate.py) reads them. */
 int hc_parse_formats(const char *s, unsigned *formats)
 {
     char buf[256], *tok, *save = NULL;
@@ -99,7 +56,7 @@ int hc_parse_formats(const char *s, unsigned *formats)
         else return 1;
     }
     if (!f) return 1;
-    *formats = f;
+    *formats = f | HC_FORMAT_CSV;
     return 0;
 }
 
@@ -133,8 +90,21 @@ int hc_parse_metric_list(const char *s, int *ids, int *n, char *bad, size_t bad_
 
 /* ---- one table, three formats */
 
-/* Numbers as in bands.csv (%.10g), so a JSON record and a CSV row read the same. */
-static void put_cell(FILE *f, const hc_cell *c, int quote_strings)
+/* A number to read and paste: 3 significant digits, whole numbers from 100 up, never
+ * an exponent (1234567 jobs is 1234567, 0.01234 % is 0.0123). */
+static void put_rounded(FILE *f, double x)
+{
+    const double a = fabs(x);
+    int decimals = 0;
+    if (a > 0.0 && a < 100.0 && isfinite(a)) decimals = 2 - (int)floor(log10(a));
+    if (decimals > 9) decimals = 9;
+    if (a == 0.0) x = 0.0; /* not "-0" */
+    fprintf(f, "%.*f", decimals, x);
+}
+
+/* Numbers as in bands.csv (%.10g), so a JSON record and a CSV row read the same; rounded
+ * in Markdown (put_rounded). */
+static void put_cell(FILE *f, const hc_cell *c, int quote_strings, int rounded)
 {
     switch (c->kind) {
     case HC_CELL_STR:
@@ -152,7 +122,10 @@ static void put_cell(FILE *f, const hc_cell *c, int quote_strings)
         }
         break;
     case HC_CELL_INT: fprintf(f, "%lld", c->i); break;
-    case HC_CELL_NUM: fprintf(f, "%.10g", c->x); break;
+    case HC_CELL_NUM:
+        if (rounded) put_rounded(f, c->x);
+        else fprintf(f, "%.10g", c->x);
+        break;
     }
 }
 
@@ -173,32 +146,38 @@ int hc_table_write(const char *dir, const hc_table *t, unsigned format, hc_file_
     } else if (format == HC_FORMAT_JSON) {
         fputs("[", f);
     } else {
-        fprintf(f, "# %s\n\n|", t->title);
-        for (k = 0; k < t->n_cols; k++) fprintf(f, " %s |", t->cols[k]);
+        if (t->n_rows > 0) t->row(t->ctx, 0, cells); /* numbers right-aligned, names left */
+        fprintf(f, "# %s\n\n%s, rounded to 3 significant digits; %s.csv has every digit%s.\n\n|", t->title,
+                t->md_keep ? "Whole years" : "Every row", t->stem, t->md_keep ? " and every step" : "");
+        for (k = 0; k < t->n_cols; k++)
+            if (!(t->md_hide >> k & 1)) fprintf(f, " %s |", t->cols[k]);
         fputs("\n|", f);
-        for (k = 0; k < t->n_cols; k++) fputs("---|", f);
+        for (k = 0; k < t->n_cols; k++)
+            if (!(t->md_hide >> k & 1)) fputs(t->n_rows > 0 && cells[k].kind == HC_CELL_STR ? "---|" : "---:|", f);
         fputc('\n', f);
     }
     for (i = 0; i < t->n_rows; i++) {
+        if (format == HC_FORMAT_MD && t->md_keep && !t->md_keep(t->ctx, i)) continue;
         t->row(t->ctx, i, cells);
         if (format == HC_FORMAT_CSV) {
             for (k = 0; k < t->n_cols; k++) {
                 if (k) fputc(',', f);
-                put_cell(f, &cells[k], 0);
+                put_cell(f, &cells[k], 0, 0);
             }
             fputc('\n', f);
         } else if (format == HC_FORMAT_JSON) {
             fputs(i ? ",\n{" : "\n{", f);
             for (k = 0; k < t->n_cols; k++) {
                 fprintf(f, "%s\"%s\":", k ? "," : "", t->cols[k]);
-                put_cell(f, &cells[k], 1);
+                put_cell(f, &cells[k], 1, 0);
             }
             fputc('}', f);
         } else {
             fputc('|', f);
             for (k = 0; k < t->n_cols; k++) {
+                if (t->md_hide >> k & 1) continue;
                 fputc(' ', f);
-                put_cell(f, &cells[k], 0);
+                put_cell(f, &cells[k], 0, 1);
                 fputs(" |", f);
             }
             fputc('\n', f);
@@ -255,7 +234,26 @@ static void num_cell(hc_cell *c, double x)
     c->x = x;
 }
 
-/* ---- bands: scenario,metric,step,year,p...,mean,sd (as bands.csv) */
+/* The step, its year as a number (2026.25) and its period ("2026-Q2"), in that order. */
+static void time_cells(hc_cell *cells, int start_year, int steps_per_year, int t)
+{
+    int_cell(&cells[0], t);
+    num_cell(&cells[1], (double)start_year + (double)t / (double)steps_per_year);
+    hc_period_label(start_year, t, steps_per_year, cells[2].text, sizeof(cells[2].text));
+    str_cell(&cells[2], cells[2].text);
+}
+
+/* In Markdown, whose rows are whole years, the year alone says when. */
+static void add_time_cols(hc_table *t)
+{
+    t->md_hide |= 1ull << t->n_cols;
+    add_col(t, "step");
+    add_col(t, "year");
+    t->md_hide |= 1ull << t->n_cols;
+    add_col(t, "period");
+}
+
+/* ---- bands: scenario,metric,step,year,period,p...,mean,sd,mcse_... */
 
 typedef struct {
     const hc_bands *b;
@@ -269,18 +267,25 @@ static void bands_row(const void *ctx, long long i, hc_cell *cells)
     const int s = (int)(i / ((long long)HC_N_METRICS * steps));
     const int metric = (int)(i / steps % HC_N_METRICS), t = (int)(i % steps);
     const double *row = hc_bands_world(c->b, s, metric, t);
+    const int n = HC_BAND_WORLD_COLS(c->b);
     int k;
     str_cell(&cells[0], c->cfg[s].name);
     str_cell(&cells[1], hc_metric_infos[metric].name);
-    int_cell(&cells[2], t);
-    num_cell(&cells[3], (double)c->cfg[s].start_year + (double)t / (double)c->cfg[s].steps_per_year);
-    for (k = 0; k < HC_BAND_WORLD_COLS(c->b); k++) num_cell(&cells[4 + k], row[k]);
-    for (k = 0; k < HC_BAND_WORLD_COLS(c->b); k++) /* the MCSE of each, as bands.csv (hc_mcse_row) */
-        num_cell(&cells[4 + HC_BAND_WORLD_COLS(c->b) + k],
-                 c->b->mcse ? c->b->mcse[(size_t)(row - c->b->world) + (size_t)k] : 0.0);
+    time_cells(&cells[2], c->cfg[s].start_year, c->cfg[s].steps_per_year, t);
+    for (k = 0; k < n; k++) num_cell(&cells[5 + k], row[k]);
+    for (k = 0; k < n; k++) /* the MCSE of each (hc_mcse_row), in their order */
+        num_cell(&cells[5 + n + k], c->b->mcse ? c->b->mcse[(size_t)(row - c->b->world) + (size_t)k] : 0.0);
 }
 
-/* ---- firms: scenario,year,p...,mean,sd,share_shrinking (as firms.csv) */
+static int bands_whole_year(const void *ctx, long long i)
+{
+    const run_ctx *c = (const run_ctx *)ctx;
+    const int steps = c->b->n_steps + 1;
+    const int s = (int)(i / ((long long)HC_N_METRICS * steps));
+    return (int)(i % steps) % c->cfg[s].steps_per_year == 0;
+}
+
+/* ---- firms: scenario,year,p...,mean,sd,shrinking_pct (whole years) */
 
 static void firms_row(const void *ctx, long long i, hc_cell *cells)
 {
@@ -290,33 +295,45 @@ static void firms_row(const void *ctx, long long i, hc_cell *cells)
     int k;
     str_cell(&cells[0], c->cfg[s].name);
     int_cell(&cells[1], c->cfg[s].start_year + year);
-    for (k = 0; k < HC_BAND_FIRM_COLS(c->b); k++) num_cell(&cells[2 + k], row[k]);
+    for (k = 0; k < c->b->np + 2; k++) num_cell(&cells[2 + k], row[k]);
+    num_cell(&cells[2 + c->b->np + 2], 100.0 * row[c->b->np + 2]); /* a share, in % as its neighbours */
 }
 
-/* ---- roles: scenario,role,metric,step,year,p...,mean,sd; each scenario its own roles */
+/* ---- roles: scenario,role,metric,step,year,period,p...,mean,sd; each scenario its own roles */
 
 static long long role_rows(const run_ctx *c, int s)
 {
     return (long long)c->cfg[s].model.n_roles * HC_N_ROLE_METRICS * (c->b->n_steps + 1);
 }
 
+/* Row i of roles.csv: its scenario s and the row within that scenario's roles. */
+static int role_row_scenario(const run_ctx *c, long long *i)
+{
+    int s = 0;
+    while (*i >= role_rows(c, s)) *i -= role_rows(c, s++);
+    return s;
+}
+
 static void roles_row(const void *ctx, long long i, hc_cell *cells)
 {
     const run_ctx *c = (const run_ctx *)ctx;
-    const int steps = c->b->n_steps + 1;
-    int s = 0, role, metric, t, k;
-    const double *row;
-    while (i >= role_rows(c, s)) i -= role_rows(c, s++);
-    role = (int)(i / ((long long)HC_N_ROLE_METRICS * steps));
-    metric = (int)(i / steps % HC_N_ROLE_METRICS);
-    t = (int)(i % steps);
-    row = hc_bands_role(c->b, s, role, metric, t);
+    const int steps = c->b->n_steps + 1, s = role_row_scenario(c, &i);
+    const int role = (int)(i / ((long long)HC_N_ROLE_METRICS * steps));
+    const int metric = (int)(i / steps % HC_N_ROLE_METRICS), t = (int)(i % steps);
+    const double *row = hc_bands_role(c->b, s, role, metric, t);
+    int k;
     str_cell(&cells[0], c->cfg[s].name);
     str_cell(&cells[1], c->cfg[s].role_names[role]);
     str_cell(&cells[2], hc_role_metric_infos[metric].name);
-    int_cell(&cells[3], t);
-    num_cell(&cells[4], (double)c->cfg[s].start_year + (double)t / (double)c->cfg[s].steps_per_year);
-    for (k = 0; k < HC_BAND_WORLD_COLS(c->b); k++) num_cell(&cells[5 + k], row[k]);
+    time_cells(&cells[3], c->cfg[s].start_year, c->cfg[s].steps_per_year, t);
+    for (k = 0; k < HC_BAND_WORLD_COLS(c->b); k++) num_cell(&cells[6 + k], row[k]);
+}
+
+static int roles_whole_year(const void *ctx, long long i)
+{
+    const run_ctx *c = (const run_ctx *)ctx;
+    const int s = role_row_scenario(c, &i);
+    return (int)(i % (c->b->n_steps + 1)) % c->cfg[s].steps_per_year == 0;
 }
 
 /* roles.csv/json/md: each role's bands across worlds (hc_bands.role). */
@@ -326,20 +343,20 @@ static int write_roles(const char *dir, const run_ctx *rc, unsigned formats, hc_
     int s;
     memset(&t, 0, sizeof(t));
     t.stem = "roles";
-    t.title = "Bands across worlds per role: each role's own work at every step";
+    t.title = "Bands across worlds per role: each role's own work";
     add_col(&t, "scenario");
     add_col(&t, "role");
     add_col(&t, "metric");
-    add_col(&t, "step");
-    add_col(&t, "year");
+    add_time_cols(&t);
     add_band_cols(&t, rc->b);
     for (s = 0; s < rc->b->n_scenarios; s++) t.n_rows += role_rows(rc, s);
     t.row = roles_row;
     t.ctx = rc;
+    t.md_keep = roles_whole_year;
     return hc_table_write_formats(dir, &t, formats, files, err);
 }
 
-/* ---- compare: scenario,baseline,metric,step,year,p...,mean,sd,p_above */
+/* ---- compare: scenario,baseline,metric,step,year,period,p...,mean,sd,above_pct */
 
 static int compared_index(const hc_compare *c, int k) { return k < c->baseline ? k : k + 1; }
 
@@ -354,9 +371,15 @@ static void compare_row(const void *ctx, long long i, hc_cell *cells)
     str_cell(&cells[0], c->names[s]);
     str_cell(&cells[1], c->names[c->baseline]);
     str_cell(&cells[2], hc_metric_infos[metric].name);
-    int_cell(&cells[3], t);
-    num_cell(&cells[4], (double)c->start_year + (double)t / (double)c->steps_per_year);
-    for (k = 0; k < HC_COMPARE_COLS(c); k++) num_cell(&cells[5 + k], row[k]);
+    time_cells(&cells[3], c->start_year, c->steps_per_year, t);
+    for (k = 0; k < c->np + 2; k++) num_cell(&cells[6 + k], row[k]);
+    num_cell(&cells[6 + c->np + 2], 100.0 * row[c->np + 2]); /* a share of worlds, in % */
+}
+
+static int compare_whole_year(const void *ctx, long long i)
+{
+    const hc_compare *c = (const hc_compare *)ctx;
+    return (int)(i % (c->n_steps + 1)) % c->steps_per_year == 0;
 }
 
 int hc_write_compare(const char *dir, const hc_compare *c, unsigned formats, hc_file_list *files,
@@ -376,19 +399,19 @@ int hc_write_compare(const char *dir, const hc_compare *c, unsigned formats, hc_
     add_col(&t, "scenario");
     add_col(&t, "baseline");
     add_col(&t, "metric");
-    add_col(&t, "step");
-    add_col(&t, "year");
+    add_time_cols(&t);
     add_percentile_cols(&t, c->percentiles, c->np);
     add_col(&t, "mean");
     add_col(&t, "sd");
-    add_col(&t, "p_above");
+    add_col(&t, "above_pct");
     t.n_rows = (long long)hc_compare_pairs(c) * HC_N_METRICS * (c->n_steps + 1);
     t.row = compare_row;
     t.ctx = c;
+    t.md_keep = compare_whole_year;
     return hc_table_write_formats(dir, &t, formats, files, err);
 }
 
-/* ---- trajectories: scenario,world,step,year,<metric>... (one row per world and step) */
+/* ---- trajectories: scenario,world,step,year,period,<metric>... (one row per world and step) */
 
 typedef struct {
     const hc_world_values *wv;
@@ -408,36 +431,28 @@ static void traj_row(const void *ctx, long long i, hc_cell *cells)
     int k;
     str_cell(&cells[0], c->cfg[s].name);
     int_cell(&cells[1], w);
-    int_cell(&cells[2], t);
-    num_cell(&cells[3], (double)c->cfg[s].start_year + (double)t / (double)c->cfg[s].steps_per_year);
-    for (k = 0; k < c->n_metrics; k++) num_cell(&cells[4 + k], hc_world_values_at(c->wv, s, c->metrics[k], t)[w]);
+    time_cells(&cells[2], c->cfg[s].start_year, c->cfg[s].steps_per_year, t);
+    for (k = 0; k < c->n_metrics; k++) num_cell(&cells[5 + k], hc_world_values_at(c->wv, s, c->metrics[k], t)[w]);
 }
 
-int hc_write_tables(const char *dir, const hc_bands *b, const hc_world_values *wv, const hc_compare *c,
-                    const hc_config *cfg, const hc_run_info *info, hc_file_list *files, hc_error *err)
+/* bands, firms and roles: the tables of hc_bands. */
+static int write_band_tables(const char *dir, const hc_bands *b, const hc_config *cfg, unsigned formats,
+                             hc_file_list *files, hc_error *err)
 {
-    const unsigned formats = info->formats ? info->formats : HC_FORMAT_CSV;
     run_ctx rc;
     hc_table t;
     int k;
     rc.b = b;
     rc.cfg = cfg;
-
-    if (formats & HC_FORMAT_CSV) {
-        if (hc_write_bands_csv(dir, b, cfg, err)) return 1;
-        hc_file_list_add(files, "bands.csv");
-        if (hc_write_firms_csv(dir, b, cfg, err)) return 1;
-        hc_file_list_add(files, "firms.csv");
-    }
-    /* JSON and Markdown of bands and firms; their CSVs are written above, as they always were. */
     memset(&t, 0, sizeof(t));
     t.stem = "bands";
-    t.title = "Bands across worlds: every metric at every step";
+    t.title = "Bands across worlds";
     add_col(&t, "scenario");
     add_col(&t, "metric");
-    add_col(&t, "step");
-    add_col(&t, "year");
+    add_time_cols(&t);
     add_band_cols(&t, b);
+    /* the MCSE columns are for checking, not for pasting */
+    t.md_hide |= ~0ull << t.n_cols;
     for (k = 0; k < b->np; k++) {
         char label[32];
         hc_percentile_label(b->percentiles[k], label, sizeof(label));
@@ -448,7 +463,8 @@ int hc_write_tables(const char *dir, const hc_bands *b, const hc_world_values *w
     t.n_rows = (long long)b->n_scenarios * HC_N_METRICS * (b->n_steps + 1);
     t.row = bands_row;
     t.ctx = &rc;
-    if (hc_table_write_formats(dir, &t, formats & ~HC_FORMAT_CSV, files, err)) return 1;
+    t.md_keep = bands_whole_year;
+    if (hc_table_write_formats(dir, &t, formats, files, err)) return 1;
 
     memset(&t, 0, sizeof(t));
     t.stem = "firms";
@@ -456,16 +472,23 @@ int hc_write_tables(const char *dir, const hc_bands *b, const hc_world_values *w
     add_col(&t, "scenario");
     add_col(&t, "year");
     add_band_cols(&t, b);
-    add_col(&t, "share_shrinking");
+    add_col(&t, "shrinking_pct");
     t.n_rows = (long long)b->n_scenarios * (b->years + 1);
     t.row = firms_row;
     t.ctx = &rc;
-    if (hc_table_write_formats(dir, &t, formats & ~HC_FORMAT_CSV, files, err)) return 1;
+    if (hc_table_write_formats(dir, &t, formats, files, err)) return 1;
 
-    if (write_roles(dir, &rc, formats, files, err)) return 1;
+    return write_roles(dir, &rc, formats, files, err);
+}
 
-    if (hc_write_compare(dir, c, formats, files, err)) return 1;
-
+int hc_write_tables(const char *dir, const hc_bands *b, const hc_world_values *wv, const hc_compare *c,
+                    const hc_config *cfg, const hc_run_info *info, hc_file_list *files, hc_error *err)
+{
+    const unsigned formats = info->formats | HC_FORMAT_CSV;
+    hc_table t;
+    int k;
+    if (write_band_tables(dir, b, cfg, formats, files, err) || hc_write_compare(dir, c, formats, files, err))
+        return 1;
     if (hc_world_values_write(dir, wv, err)) return 1;
     hc_file_list_add(files, HC_WORLDS_FILE);
 
@@ -480,17 +503,14 @@ int hc_write_tables(const char *dir, const hc_bands *b, const hc_world_values *w
         t.title = "Per-world trajectories";
         add_col(&t, "scenario");
         add_col(&t, "world");
-        add_col(&t, "step");
-        add_col(&t, "year");
+        add_time_cols(&t);
         for (k = 0; k < tc.n_metrics; k++) add_col(&t, hc_metric_infos[tc.metrics[k]].name);
         t.n_rows = (long long)wv->n_scenarios * wv->worlds * (wv->n_steps + 1);
         t.row = traj_row;
         t.ctx = &tc;
-        /* A table of every world and step is for programs, not for reading: CSV unless
-         * only JSON was asked for, and JSON when it was; never Markdown. */
-        if (hc_table_write_formats(dir, &t, (formats & HC_FORMAT_JSON) ? (formats & (HC_FORMAT_CSV | HC_FORMAT_JSON)) : HC_FORMAT_CSV,
-                          files, err))
-            return 1;
+        /* A table of every world and step is for programs, not for reading: CSV, and JSON
+         * when it was asked for; never Markdown. */
+        if (hc_table_write_formats(dir, &t, formats & (HC_FORMAT_CSV | HC_FORMAT_JSON), files, err)) return 1;
     }
     return 0;
 }

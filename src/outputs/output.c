@@ -8,9 +8,12 @@
 #include <unistd.h>
 #include "hc_chart.h"
 #include "hc_export.h"
+#include "hc_firm_share.h"
 #include "hc_hash.h"
 #include "hc_output.h"
 #include "hc_report.h"
+
+const char *hc_build_commit(void) { return HC_GIT_COMMIT; }
 
 /* A number for people: thousands separators for jobs, 2 decimals for %. */
 static void human_number(double v, const char *unit, char *buf, size_t len)
@@ -28,8 +31,29 @@ static void human_number(double v, const char *unit, char *buf, size_t len)
     }
 }
 
-int hc_write_summary_md(const char *dir, const hc_bands *b, const hc_compare *cmp, const hc_config *cfg,
-                        hc_error *err)
+void hc_print_firm_share(FILE *out, const hc_results *r, const hc_config *cfg, int markdown)
+{
+    int s, warn = 0;
+    fprintf(out, "%sShare of the spread across worlds at the horizon that comes from sampling %lld firms per "
+                 "world rather than from the futures (split-half estimate on the mean firm change; "
+                 "docs/uncertainty.md):\n%s",
+            markdown ? "" : "\n", (long long)r->firms, markdown ? "\n" : "");
+    for (s = 0; s < r->n_scenarios; s++) {
+        const double share = hc_firm_sampling_share(r, s, r->years);
+        if (share < 0.0) fprintf(out, "%s%s: not estimated (fewer than 2 firms or worlds, or no spread)\n",
+                                 markdown ? "- " : "  ", hc_scenario_label(&cfg[s]));
+        else fprintf(out, "%s%s: %.1f %%\n", markdown ? "- " : "  ", hc_scenario_label(&cfg[s]), 100.0 * share);
+        warn |= share > HC_FIRM_SHARE_WARN;
+    }
+    if (warn)
+        fprintf(out, "%s above %.0f %%, the bands are wider than the futures alone make them; more firms "
+                     "(--firms) shrink that part as 1/firms\n",
+                markdown ? "\n**Warning:**" : "warning:", 100.0 * HC_FIRM_SHARE_WARN);
+    if (markdown) fputc('\n', out);
+}
+
+int hc_write_summary_md(const char *dir, const hc_results *r, const hc_bands *b, const hc_compare *cmp,
+                        const hc_config *cfg, hc_error *err)
 {
     char tmp[4200];
     int s, metric, c;
@@ -44,6 +68,7 @@ int hc_write_summary_md(const char *dir, const hc_bands *b, const hc_compare *cm
                "(forecast uncertainty); see bands.csv for every step and firms.csv for firm-level "
                "spread.\n\n",
             (long long)cmp->worlds, (long long)cfg[0].firms_per_world, (unsigned long long)cfg[0].seed);
+    hc_print_firm_share(f, r, cfg, 1);
     for (s = 0; s < b->n_scenarios; s++) {
         fprintf(f, "## %s\n\n| metric | unit |", hc_scenario_label(&cfg[s]));
         for (c = 0; c < b->np; c++) {
@@ -89,7 +114,7 @@ int hc_write_manifest(const char *dir, const hc_results *r, const hc_config *cfg
     cJSON_AddStringToObject(root, "program", "headcount");
     cJSON_AddStringToObject(root, "version", HC_VERSION);
     cJSON_AddNumberToObject(root, "model", HC_MODEL_VERSION);
-    cJSON_AddStringToObject(root, "git_commit", HC_GIT_COMMIT);
+    cJSON_AddStringToObject(root, "git_commit", hc_build_commit());
     for (i = 0; i < info->argc; i++) cJSON_AddItemToArray(argv, cJSON_CreateString(info->argv[i]));
     cJSON_AddItemToObject(root, "command", argv);
     cJSON_AddStringToObject(root, "started_at", info->started_at);
@@ -180,7 +205,8 @@ int hc_write_outputs(const char *dir, const hc_results *r, const hc_bands *b, co
                             &cmp, err) ||
          hc_write_tables(dir, b, &wv, &cmp, cfg, info, &files, err) ||
          hc_write_charts(dir, r, b, &cmp, cfg, &files, err) ||
-         hc_write_exceedance(dir, b, &wv, cfg, info->formats, &files, err) || hc_write_summary_md(dir, b, &cmp, cfg, err);
+         hc_write_exceedance(dir, b, &wv, cfg, info->formats, &files, err) ||
+         hc_write_summary_md(dir, r, b, &cmp, cfg, err);
     if (!rc) hc_file_list_add(&files, "summary.md");
     rc = rc || hc_write_report_html(dir, r, b, &cmp, cfg, info, &files, err) ||
          hc_write_manifest(dir, r, cfg, info, &files, err);
@@ -220,8 +246,10 @@ void hc_print_horizon(FILE *out, const hc_bands *b, const hc_config *cfg)
 {
     static const int shown[] = {HC_M_EMPLOYMENT_CHANGE, HC_M_AI_EFFECT, HC_M_DISPLACED, HC_M_ROLLED_BACK};
     const int lo = 0, hi = b->np - 1;
-    int mid = -1, s, k, c;
+    int mid = -1, s, k, c, w = 16; /* the scenario column: as wide as its longest name */
     char lo_label[32], hi_label[32];
+    for (s = 0; s < b->n_scenarios; s++)
+        if ((int)strlen(hc_scenario_label(&cfg[s])) > w) w = (int)strlen(hc_scenario_label(&cfg[s]));
     for (c = 0; c < b->np; c++)
         if (b->percentiles[c] == 50.0) mid = c;
     hc_percentile_label(b->percentiles[lo], lo_label, sizeof(lo_label));
@@ -229,12 +257,12 @@ void hc_print_horizon(FILE *out, const hc_bands *b, const hc_config *cfg)
     print_caveat(out, b);
     fprintf(out, "\nAt the horizon (%d), %s \u00b1 its Monte Carlo standard error [%s .. %s] across worlds:\n",
             cfg[0].start_year + cfg[0].years, mid >= 0 ? "median" : "mean", lo_label, hi_label);
-    fprintf(out, "  %-16s", "scenario");
+    fprintf(out, "  %-*s", w, "scenario");
     for (k = 0; k < (int)(sizeof(shown) / sizeof(shown[0])); k++)
         fprintf(out, "  %-34s", hc_metric_infos[shown[k]].name);
     fputc('\n', out);
     for (s = 0; s < b->n_scenarios; s++) {
-        fprintf(out, "  %-16s", hc_scenario_label(&cfg[s]));
+        fprintf(out, "  %-*s", w, hc_scenario_label(&cfg[s]));
         for (k = 0; k < (int)(sizeof(shown) / sizeof(shown[0])); k++) {
             const double *row = hc_bands_world(b, s, shown[k], b->n_steps);
             const double *mc = hc_bands_mcse(b, s, shown[k], b->n_steps);

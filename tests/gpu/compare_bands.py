@@ -11,8 +11,8 @@ quotient of two tiny numbers. Two things count whole firms and get two firms of 
 because a firm whose compute bill or headcount lands within a float rounding of its budget
 or its start can fall on either side on the two backends (exp and log of the CPU's libm
 and of CUDA differ by an ulp): rolled_back_pct (2 firms of F in any world) and
-share_shrinking (2 firms of all W x F). The tables print 10 significant digits, so one
-unit in the last of them is allowed on top. Rows and their keys must match exactly.
+shrinking_pct (2 firms of all W x F, in %). The tables print 10 significant digits, so
+one unit in the last of them is allowed on top. Rows and their keys must match exactly.
 """
 import argparse
 import csv
@@ -80,13 +80,13 @@ def main():
         return 2.0 * 100.0 / a.firms if row[1] == "rolled_back_pct" else 0.0
 
     def firm_slack(row, column):
-        return 2.0 / (a.worlds * a.firms) if column == "share_shrinking" else 0.0
+        return 200.0 / (a.worlds * a.firms) if column == "shrinking_pct" else 0.0
 
-    ok = compare("bands.csv", a.cpu_dir + "/bands.csv", a.gpu_dir + "/bands.csv", 4, a.rel, band_slack,
+    ok = compare("bands.csv", a.cpu_dir + "/bands.csv", a.gpu_dir + "/bands.csv", 5, a.rel, band_slack,
                  lambda r: (r[0], r[1]))
     ok &= compare("firms.csv", a.cpu_dir + "/firms.csv", a.gpu_dir + "/firms.csv", 2, a.rel, firm_slack,
                   lambda r: r[0])
-    ok &= compare("roles.csv", a.cpu_dir + "/roles.csv", a.gpu_dir + "/roles.csv", 5, a.rel, lambda r, c: 0.0,
+    ok &= compare("roles.csv", a.cpu_dir + "/roles.csv", a.gpu_dir + "/roles.csv", 6, a.rel, lambda r, c: 0.0,
                   lambda r: (r[0], r[1], r[2]))
     sys.exit(0 if ok else 1)
 

@@ -40,7 +40,7 @@ def main(d):
     with open(d + "/bands.csv") as f:
         rows = list(csv.reader(f))
     header = rows[0]
-    pcols = [i for i, h in enumerate(header) if h.startswith("p")]
+    pcols = [i for i, h in enumerate(header) if h.startswith("p") and h != "period"]
     percentiles = [float(header[i][1:]) for i in pcols]
     i_mean, i_sd = header.index("mean"), header.index("sd")
     bands = {(r[0], r[1], int(r[2])): r for r in rows[1:]}
