@@ -96,7 +96,11 @@ static void put_rounded(FILE *f, double x)
 {
     const double a = fabs(x);
     int decimals = 0;
-    if (a > 0.0 && a < 100.0 && isfinite(a)) decimals = 2 - (int)floor(log10(a));
+    if (a > 0.0 && a < 100.0 && isfinite(a)) {
+        decimals = 2 - (int)floor(log10(a));
+        /* 0.0099996 rounds up to the next power of ten: 0.0100, not 0.01000 (4 digits) */
+        if (round(a * pow(10.0, decimals)) >= 1000.0) decimals--;
+    }
     if (decimals > 9) decimals = 9;
     if (a == 0.0) x = 0.0; /* not "-0" */
     fprintf(f, "%.*f", decimals, x);
