@@ -21,7 +21,7 @@ for f in files:
     errors = [e.message for e in v.iter_errors(json.load(open(f)))]
     assert not errors, (f, errors[:3])
 ' "$TMP/schema.json"
-py_ok "the schema refuses a misspelled key, a value out of range, an unknown distribution" '
+py_ok "the schema refuses a misspelled key, a value out of range, an unknown distribution, a label that is not text" '
 import json, sys, jsonschema
 v = jsonschema.Draft7Validator(json.load(open(sys.argv[1])))
 def refused(change):
@@ -34,6 +34,9 @@ assert refused(lambda c: c["labor"].update(oversight_ratio=-1))
 assert refused(lambda c: c["labor"].update(oversight_ratio={"dist": "pret", "min": 0, "mode": 1, "max": 2}))
 assert refused(lambda c: c.update(roles=[{"name": "x", "shre": 1}]))
 assert not refused(lambda c: c["labor"].update(oversight_ratio={"dist": "pert", "min": 0, "mode": 1, "max": 2}))
+assert refused(lambda c: c.update(label=5)) and refused(lambda c: c.update(label=""))
+assert not refused(lambda c: c.update(label="Cuts (sticky prices)"))
+assert refused(lambda c: c["compute"].update(value_share=1.5))
 ' "$TMP/schema.json"
 py_ok "every input of the loader table is in the schema, with its meaning" '
 import json, subprocess, sys

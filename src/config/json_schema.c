@@ -174,6 +174,15 @@ static cJSON *top_level_property(const char *key)
     cJSON *o, *props;
     int i, any = 0;
     if (strcmp(key, "name") == 0) return typed("string", "the scenario's name");
+    if (strcmp(key, "label") == 0) {
+        /* the loader's check in bytes (HC_LABEL_MAX) and of control characters is
+         * validate_label's; a schema counts characters, so it bounds only the length */
+        o = typed("string", "a display label for charts, tables and the report (free text, UTF-8, no control "
+                            "characters); the name stays the id of file names and CSVs");
+        cJSON_AddNumberToObject(o, "minLength", 1);
+        cJSON_AddNumberToObject(o, "maxLength", HC_LABEL_MAX);
+        return o;
+    }
     if (strcmp(key, "extends") == 0) return typed("string", "a config file this one changes, relative to this file");
     if (strcmp(key, "model") == 0) {
         o = typed("integer", "the model version (docs/model.md)");
