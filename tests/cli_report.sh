@@ -95,10 +95,10 @@ for r in rows:
 j = json.load(open(d + "/trajectories.json"))
 assert len(j) == len(rows) and float(j[-1]["ai_effect_pct"]) == float(rows[-1]["ai_effect_pct"])
 ' "$R"
-py_ok "bands.json, firms.json and compare.json hold the same rows as their CSVs" '
+py_ok "bands.json, firms.json, roles.json and compare.json hold the same rows as their CSVs" '
 import csv, json, sys
 d = sys.argv[1]
-for stem in ("bands", "firms", "compare"):
+for stem in ("bands", "firms", "roles", "compare"):
     rows = list(csv.DictReader(open("%s/%s.csv" % (d, stem))))
     recs = json.load(open("%s/%s.json" % (d, stem)))
     assert len(rows) == len(recs), stem
