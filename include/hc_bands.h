@@ -23,18 +23,23 @@ typedef struct {
     double mcse; /* in the same unit as p */
 } hc_share;
 
-/* An event at the horizon: `metric` strictly below `threshold` (in the metric's unit, %). */
+/* An event at the horizon: `metric` strictly below `threshold` (in the metric's unit, %),
+ * or strictly above it when `above` is set (only "AI raises employment": ai_effect_pct > 0,
+ * which model v2 exists to let the growth narrative show; a world where AI changed nothing,
+ * ai_effect_pct exactly 0, neither raises nor lowers employment). */
 #define HC_MAX_THRESHOLDS 8
 #define HC_PROB_METRICS 2 /* employment_change_pct and ai_effect_pct */
-#define HC_MAX_EVENTS (HC_PROB_METRICS * (HC_MAX_THRESHOLDS + 1))
+#define HC_MAX_EVENTS (HC_PROB_METRICS * (HC_MAX_THRESHOLDS + 1) + 1)
 typedef struct {
     int metric;
     double threshold;
+    int above;
 } hc_event;
 
 /* The probabilities every run reports at the horizon (src/analysis/probability.c): for
  * employment_change_pct and ai_effect_pct, P(metric < 0) (employment falls; AI lowers
- * employment), then P(metric < t) for each of `run --threshold`'s t. */
+ * employment), for ai_effect_pct also P(metric > 0) (AI raises employment), then
+ * P(metric < t) for each of `run --threshold`'s t. */
 typedef struct {
     int n_events;
     hc_event events[HC_MAX_EVENTS];
@@ -43,8 +48,9 @@ typedef struct {
     hc_share *p; /* [scenario][n_events] */
 } hc_probs;
 
-/* The share of the n values strictly below `threshold`, and its standard error. */
-hc_share hc_share_below(const double *values, int64_t n, double threshold);
+/* The share of the n values strictly below `threshold` (strictly above it when `above`),
+ * and its standard error. */
+hc_share hc_share_of(const double *values, int64_t n, double threshold, int above);
 /* "-5,-2" -> thresholds (finite numbers, at most HC_MAX_THRESHOLDS, no repeats); 0, or 1
  * with err saying what was expected and what was given. */
 int hc_parse_thresholds(const char *s, double *thresholds, int *n, hc_error *err);
@@ -53,9 +59,9 @@ void hc_event_label(const hc_event *e, char *buf, size_t len);
 
 typedef struct {
     int n_scenarios;
-    int n_steps;          /* T: steps 0..T */
+    int n_steps; /* T: steps 0..T */
     int years;
-    int np;               /* number of percentiles */
+    int np; /* number of percentiles */
     double percentiles[HC_MAX_PERCENTILES];
     /* [scenario][metric][step][np + 2]: the percentiles, then mean and sd across worlds */
     double *world;
@@ -82,14 +88,16 @@ typedef struct {
 
 static inline double *hc_bands_world(const hc_bands *b, int s, int metric, int t)
 {
-    return b->world + (((size_t)s * HC_N_METRICS + (size_t)metric) * (size_t)(b->n_steps + 1) +
-                       (size_t)t) * (size_t)HC_BAND_WORLD_COLS(b);
+    return b->world + (((size_t)s * HC_N_METRICS + (size_t)metric) * (size_t)(b->n_steps + 1) + (size_t)t) *
+                          (size_t)HC_BAND_WORLD_COLS(b);
 }
 
 static inline double *hc_bands_role(const hc_bands *b, int s, int role, int metric, int t)
 {
     return b->role + ((((size_t)s * (size_t)b->roles + (size_t)role) * HC_N_ROLE_METRICS + (size_t)metric) *
-                          (size_t)(b->n_steps + 1) + (size_t)t) * (size_t)HC_BAND_WORLD_COLS(b);
+                          (size_t)(b->n_steps + 1) +
+                      (size_t)t) *
+                         (size_t)HC_BAND_WORLD_COLS(b);
 }
 
 /* The Monte Carlo standard errors of hc_bands_world's row, entry for entry. */
@@ -110,8 +118,7 @@ static inline double *hc_bands_firm(const hc_bands *b, int s, int year)
 }
 
 /* Per-world metric values of scenario s at step t (worlds values), from the sums. */
-void hc_world_metrics(const hc_results *r, const hc_config *cfg, int s, int t, int metric,
-                      double *values);
+void hc_world_metrics(const hc_results *r, const hc_config *cfg, int s, int t, int metric, double *values);
 /* The same for role `role`'s metric (hc_role_metric_id). */
 void hc_world_role_metrics(const hc_results *r, const hc_config *cfg, int s, int t, int role, int metric,
                            double *values);
@@ -120,8 +127,8 @@ void hc_world_role_metrics(const hc_results *r, const hc_config *cfg, int s, int
  * band is not finite: a table never holds NaN. */
 int hc_bands_compute(const hc_results *r, const hc_config *cfg, hc_bands *b, hc_error *err);
 /* b->probs again, at 0 and each of the n thresholds (`run --threshold`). 0, or 1 with err. */
-int hc_bands_probabilities(hc_bands *b, const hc_results *r, const hc_config *cfg, const double *thresholds,
-                           int n, hc_error *err);
+int hc_bands_probabilities(hc_bands *b, const hc_results *r, const hc_config *cfg, const double *thresholds, int n,
+                           hc_error *err);
 void hc_bands_free(hc_bands *b);
 
 /* b->caveat from the run's world-input design d (NULL: plain independent draws, no

@@ -1258,21 +1258,26 @@ static void bands_should_be_ordered_and_finite(void **state)
         const double thr[2] = {-1.0, 0.5};
         hc_error err2;
         assert_int_equal(hc_bands_probabilities(&b, &res, &c, thr, 2, &err2), 0);
-        assert_int_equal(b.probs.n_events, 6);
+        /* employment: < 0, < -1, < 0.5; AI effect: < 0, > 0, < -1, < 0.5 */
+        assert_int_equal(b.probs.n_events, 7);
+        assert_true(b.probs.events[4].metric == HC_M_AI_EFFECT && b.probs.events[4].above);
     }
     for (k = 0; k < b.probs.n_events; k++) {
         double values[200];
         int w, count = 0;
         const hc_share *sh = hc_bands_prob(&b, 0, k);
         hc_world_metrics(&res, &c, 0, m.n_steps, b.probs.events[k].metric, values);
-        for (w = 0; w < 200; w++) count += values[w] < b.probs.events[k].threshold;
+        for (w = 0; w < 200; w++)
+            count += b.probs.events[k].above ? values[w] > b.probs.events[k].threshold
+                                             : values[w] < b.probs.events[k].threshold;
         assert_true(sh->p == count / 200.0);
         assert_true(fabs(sh->mcse - sqrt(sh->p * (1.0 - sh->p) / 200.0)) < 1e-15);
     }
     {
         const double v[5] = {-1.0, 0.0, 2.0, 3.0, -0.0};
-        const hc_share down = hc_share_below(v, 5, 0.0), two = hc_share_below(v, 5, 2.0);
+        const hc_share down = hc_share_of(v, 5, 0.0, 0), two = hc_share_of(v, 5, 2.0, 0), up = hc_share_of(v, 5, 0.0, 1);
         assert_true(down.p == 0.2 && two.p == 0.6); /* zero is not below zero; strictly below */
+        assert_true(up.p == 0.4);                   /* nor above it: -0.0 and 0.0 neither raise nor lower */
         assert_true(fabs(down.mcse - sqrt(0.2 * 0.8 / 5.0)) < 1e-15);
     }
     {

@@ -1,5 +1,5 @@
-/* probability.c: how sure: the share of worlds in which employment falls, AI lowers
- * employment, or either falls below the user's thresholds at the horizon, with binomial
+/* probability.c: how sure: the share of worlds in which employment falls, AI lowers or
+ * raises employment, or either falls below the user's thresholds at the horizon, with binomial
  * standard errors (hc_bands.h hc_probs), and what the report says when the worlds are not
  * plain draws (hc_bands_set_design). */
 #include <math.h>
@@ -11,12 +11,12 @@
 
 static const int prob_metrics[HC_PROB_METRICS] = {HC_M_EMPLOYMENT_CHANGE, HC_M_AI_EFFECT};
 
-hc_share hc_share_below(const double *values, int64_t n, double threshold)
+hc_share hc_share_of(const double *values, int64_t n, double threshold, int above)
 {
     hc_share sh = {0.0, 0.0};
     int64_t i, k = 0;
     if (n <= 0) return sh;
-    for (i = 0; i < n; i++) k += values[i] < threshold;
+    for (i = 0; i < n; i++) k += above ? values[i] > threshold : values[i] < threshold;
     sh.p = (double)k / (double)n;
     sh.mcse = sqrt(sh.p * (1.0 - sh.p) / (double)n);
     return sh;
@@ -53,7 +53,9 @@ int hc_parse_thresholds(const char *s, double *thresholds, int *n, hc_error *err
 void hc_event_label(const hc_event *e, char *buf, size_t len)
 {
     const char *name = hc_metric_infos[e->metric].name;
-    if (e->threshold == 0.0)
+    if (e->above)
+        snprintf(buf, len, "AI raises employment (%s > %g)", name, e->threshold);
+    else if (e->threshold == 0.0)
         snprintf(buf, len, "%s (%s < 0)",
                  e->metric == HC_M_EMPLOYMENT_CHANGE ? "Employment falls" : "AI lowers employment", name);
     else
@@ -71,11 +73,12 @@ int hc_bands_probabilities(hc_bands *b, const hc_results *r, const hc_config *cf
     for (j = 0; j < n && j < HC_MAX_THRESHOLDS; j++)
         if (thresholds[j] != 0.0) pr->thresholds[pr->n_thresholds++] = thresholds[j];
     for (k = 0; k < HC_PROB_METRICS; k++) {
-        pr->events[pr->n_events].metric = prob_metrics[k];
-        pr->events[pr->n_events++].threshold = 0.0;
+        const hc_event at_zero = {prob_metrics[k], 0.0, 0}, raises = {prob_metrics[k], 0.0, 1};
+        pr->events[pr->n_events++] = at_zero;
+        if (prob_metrics[k] == HC_M_AI_EFFECT) pr->events[pr->n_events++] = raises;
         for (j = 0; j < pr->n_thresholds; j++) {
-            pr->events[pr->n_events].metric = prob_metrics[k];
-            pr->events[pr->n_events++].threshold = pr->thresholds[j];
+            const hc_event below = {prob_metrics[k], pr->thresholds[j], 0};
+            pr->events[pr->n_events++] = below;
         }
     }
     pr->p = (hc_share *)calloc((size_t)r->n_scenarios * (size_t)pr->n_events, sizeof(hc_share));
@@ -88,8 +91,8 @@ int hc_bands_probabilities(hc_bands *b, const hc_results *r, const hc_config *cf
             hc_world_metrics(r, cfg, s, r->n_steps, prob_metrics[k], values);
             for (e = 0; e < pr->n_events; e++)
                 if (pr->events[e].metric == prob_metrics[k])
-                    pr->p[(size_t)s * (size_t)pr->n_events + (size_t)e] = hc_share_below(values, r->worlds,
-                                                                                         pr->events[e].threshold);
+                    pr->p[(size_t)s * (size_t)pr->n_events + (size_t)e] = hc_share_of(
+                        values, r->worlds, pr->events[e].threshold, pr->events[e].above);
         }
     free(values);
     return 0;

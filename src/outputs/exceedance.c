@@ -1,5 +1,6 @@
-/* exceedance.c: how sure, as files: probabilities.csv (P(metric < threshold) at the
- * horizon, per scenario, with its binomial MCSE: hc_bands' probs) and the exceedance
+/* exceedance.c: how sure, as files: probabilities.csv (P(metric < threshold), or
+ * P(metric > threshold) where direction is "above", at the horizon, per scenario, in %,
+ * with its binomial MCSE: hc_bands' probs) and the exceedance
  * charts, one per metric of hc_probs with every scenario on it (blends included): the
  * share of worlds below each value at the horizon, the thresholds marked. */
 #include <stdlib.h>
@@ -25,12 +26,14 @@ static void prob_row(const void *ctx, long long i, hc_cell *cells)
     cells[1].s = hc_metric_infos[pc->b->probs.events[e].metric].name;
     cells[2].kind = HC_CELL_INT;
     cells[2].i = pc->cfg[0].start_year + pc->cfg[0].years;
-    cells[3].kind = HC_CELL_NUM;
-    cells[3].x = pc->b->probs.events[e].threshold;
+    cells[3].kind = HC_CELL_STR;
+    cells[3].s = pc->b->probs.events[e].above ? "above" : "below";
     cells[4].kind = HC_CELL_NUM;
-    cells[4].x = sh->p;
+    cells[4].x = pc->b->probs.events[e].threshold;
     cells[5].kind = HC_CELL_NUM;
-    cells[5].x = sh->mcse;
+    cells[5].x = 100.0 * sh->p;
+    cells[6].kind = HC_CELL_NUM;
+    cells[6].x = 100.0 * sh->mcse;
 }
 
 static int double_cmp(const void *a, const void *b)
@@ -115,7 +118,8 @@ static int write_curve_chart(const char *charts_dir, int metric, const hc_bands 
 int hc_write_exceedance(const char *dir, const hc_bands *b, const hc_world_values *wv, const hc_config *cfg,
                         unsigned formats, hc_file_list *files, hc_error *err)
 {
-    static const char *const cols[] = {"scenario", "metric", "year", "threshold", "p", "mcse"};
+    static const char *const cols[] = {"scenario",  "metric",          "year",    "direction",
+                                       "threshold", "probability_pct", "mcse_pct"};
     char charts_dir[4200];
     prob_ctx pc;
     hc_table t;
@@ -124,7 +128,8 @@ int hc_write_exceedance(const char *dir, const hc_bands *b, const hc_world_value
     pc.cfg = cfg;
     memset(&t, 0, sizeof(t));
     t.stem = "probabilities";
-    t.title = "Probabilities at the horizon: p is the share of worlds with metric < threshold";
+    t.title = "Probabilities at the horizon: probability_pct is the share of worlds (in %) with metric below "
+              "(or above) the threshold";
     for (k = 0; k < (int)(sizeof(cols) / sizeof(cols[0])); k++)
         snprintf(t.cols[t.n_cols++], sizeof(t.cols[0]), "%s", cols[k]);
     t.n_rows = (long long)b->n_scenarios * b->probs.n_events;
@@ -133,7 +138,7 @@ int hc_write_exceedance(const char *dir, const hc_bands *b, const hc_world_value
     if (hc_table_write_formats(dir, &t, formats | HC_FORMAT_CSV, files, err)) return 1;
     snprintf(charts_dir, sizeof(charts_dir), "%s/charts", dir);
     for (m = 0; m < b->probs.n_events; m++)
-        if (b->probs.events[m].threshold == 0.0 &&
+        if (b->probs.events[m].threshold == 0.0 && !b->probs.events[m].above &&
             write_curve_chart(charts_dir, b->probs.events[m].metric, b, wv, cfg, files, err))
             return 1;
     return 0;
