@@ -164,8 +164,8 @@ def cmd_report(path):
         print("hc outputs s: the headcount run's wall time less its simulation (loading, the firm-level\n"
               "percentiles by selection, bands and files), on the most threads.")
     if main:
-        print("\n== Horizon medians across worlds (numpy and numba draw with their own generator:\n"
-              "   agreement is statistical, within a few ~s.e.)")
+        print("\n== Horizon medians across worlds (numpy and numba draw headcount's own inputs:\n"
+              "   they agree to float rounding; ~s.e. is the medians' sampling error, for scale)")
         hdr = (f"{'config':<12} {'metric':<22} {'headcount':>10} {'numpy':>9} {'numba':>9} {'~s.e.':>7} "
                f"{'headcount p5 .. p95':>22}")
         print(hdr)

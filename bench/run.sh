@@ -4,6 +4,8 @@
 # the same configs and sizes, plus a scaling table. Knobs are environment variables; see
 # bench/README.md. About 3-4 minutes on a quiet 2-core machine.
 #
+#   0. the references' check: on 16 worlds x 300 firms of each config, NumPy's and Numba's
+#      per-world metrics agree with headcount's to bench/check_models.py's tolerance;
 #   1. a 10^5-firm probe sizes the main runs to about BENCH_SECONDS of headcount on all
 #      threads (unless BENCH_WORLDS is set), a whole number of worlds per thread;
 #   2. per config: headcount on all threads and on 1, Numba on all threads and on 1, NumPy
@@ -28,6 +30,8 @@ TARGET_SECONDS=${BENCH_SECONDS:-4}
 SCALING_SIZES=${BENCH_SCALING_SIZES:-10000 100000 1000000 10000000}
 SCALING_MAX_SECONDS=${BENCH_SCALING_MAX_SECONDS:-40}
 NUMPY=${BENCH_NUMPY:-1}
+CHECK_WORLDS=${BENCH_CHECK_WORLDS:-16}
+CHECK_FIRMS=${BENCH_CHECK_FIRMS:-300}
 NUMBA=${BENCH_NUMBA:-1}
 # Numba's compiled kernel is cached here, not next to the source.
 export NUMBA_CACHE_DIR=${NUMBA_CACHE_DIR:-$PWD/build/numba-cache}
@@ -96,6 +100,27 @@ busy=$(report cpu-busy)
 if ((busy >= 20)); then
     echo "bench: warning: other work keeps the CPUs ${busy} % busy: rates will be low and scaling flat"
 fi
+
+# ---- the references compute headcount's model: on a small run of each config, every
+# per-world metric of numpy_model.py and numba_model.py within bench/check_models.py's
+# tolerance of headcount's (they draw headcount's inputs; only float rounding differs)
+for config in "${configs[@]}"; do
+    out=$tmp/check
+    "$HC" run --quiet --backend cpu --worlds "$CHECK_WORLDS" --firms "$CHECK_FIRMS" --threads "$THREADS" \
+        -o "$out" --force "$config" >"$out.log" 2>&1 || { cat "$out.log" >&2; die "headcount failed on $config"; }
+    refs=()
+    for impl in numpy numba; do
+        [[ $impl == numpy && $NUMPY == 0 || $impl == numba && $NUMBA == 0 ]] && continue
+        "$PY" "bench/${impl}_model.py" "$out/manifest.json" --worlds "$CHECK_WORLDS" --firms "$CHECK_FIRMS" \
+            --worlds-out "$tmp/$impl.f64" --json >/dev/null || die "bench/${impl}_model.py failed on $config"
+        refs+=("$impl=$tmp/$impl.f64")
+    done
+    if ((${#refs[@]})); then
+        echo "bench: $config, $CHECK_WORLDS x $CHECK_FIRMS firms:"
+        "$PY" bench/check_models.py "$out" "${refs[@]}" || die "a reference model does not compute headcount's model (above)"
+    fi
+    rm -rf "$out"
+done
 
 # ---- sizing: a probe of 10^5 firms on all threads, unless BENCH_WORLDS is set
 if [[ -z $WORLDS ]]; then
