@@ -198,6 +198,28 @@ static inline __attribute__((always_inline)) void block_step(firm_block *b, int 
     below[i] = o.H < f->H_start;
 }
 
+/* The first Philox block of every draw site of firms first .. first + 15 (hc_firm_blocks):
+ * one loop over the 16 firms per site, which gcc vectorises (one firm per lane, 32-bit
+ * products as vpmuludq), instead of one scalar Philox per draw. Sites the firms do not
+ * draw (world inputs, roles past n_roles) are left unset: hc_firm_sample_ahead never
+ * reads them. Rejection samplers that need a second block compute it themselves. */
+static inline __attribute__((always_inline)) void block_ahead(const hc_model *m, uint32_t world, uint32_t first,
+                                                              uint32_t ahead[][HC_CPU_BLOCK])
+{
+    const hc_philox_key key = {{(uint32_t)m->seed, (uint32_t)(m->seed >> 32)}};
+    int site, i, k;
+    for (site = 0; site < HC_N_SCALAR_INPUTS + m->n_roles; site++) {
+        const uint32_t y = hc_firm_site_stream(site) << 16; /* step 0 */
+        uint32_t *out = ahead[site * 4];
+        if (site < HC_N_SCALAR_INPUTS && hc_input_level(site) != HC_LEVEL_FIRM) continue;
+        for (i = 0; i < HC_CPU_BLOCK; i++) {
+            const hc_philox_ctr c = {{0u, y, first + (uint32_t)i + 1u, world}};
+            const hc_philox_ctr b = hc_philox4x32_10(c, key);
+            for (k = 0; k < 4; k++) out[k * HC_CPU_BLOCK + i] = b.v[k];
+        }
+    }
+}
+
 /* Inlined into each variant below with everything it calls (flatten), so that each is
  * compiled whole for its instruction set. */
 static inline __attribute__((always_inline)) void firms_of_world(const hc_cpu_world *cw)
@@ -210,15 +232,18 @@ static inline __attribute__((always_inline)) void firms_of_world(const hc_cpu_wo
         const int n = F - first < HC_CPU_BLOCK ? (int)(F - first) : HC_CPU_BLOCK;
         firm_block block;
         out_block out;
+        uint32_t ahead[HC_FIRM_SITES * 4][HC_CPU_BLOCK]; /* first Philox blocks of the firms' draws */
         float change[HC_CPU_BLOCK]; /* hc_firm_change_pct, kept at whole years */
         int below[HC_CPU_BLOCK];    /* H_t < H at step 0 */
         int i, t;
         /* Ctrl-C or SIGTERM is seen within one block of firms (docs/hardening.md), not
          * only between worlds: one world of 1e8 firms takes minutes. */
         if (hc_interrupted) return;
+        block_ahead(m, cw->draw_id, (uint32_t)first, ahead);
         for (i = 0; i < n; i++) {
+            const hc_firm_blocks blocks = {&ahead[0][0], HC_CPU_BLOCK, i};
             hc_firm f;
-            hc_firm_sample(m, cw->draw_id, (uint32_t)(first + i), cw->wi, &f);
+            hc_firm_sample_ahead(m, cw->draw_id, (uint32_t)(first + i), cw->wi, &f, &blocks);
             block_put(&block, i, &f);
         }
         for (i = n; i < HC_CPU_BLOCK; i++) { /* past the last firm: a copy of the first, computed and never added */
