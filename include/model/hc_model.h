@@ -453,9 +453,14 @@ HC_HD float hc_firm_cutoffs(const hc_model *m, const float *HC_RESTRICT Kw, cons
         const float D = demand * m->role_share[r];
         const float W = f->wage[r] * wage_index;
         const float V = W - oversight_cost;
-        const int pays = V > 0.0f;                           /* else every quantity of the role is 0 */
-        const float V_pos = pays ? V : 1.0f;                 /* keeps the logarithm finite on the dropped arm */
-        const float log_ratio = hc_logf(V_pos) - hc_logf(K); /* ln(V / K) */
+        const int pays = V > 0.0f;           /* else every quantity of the role is 0 */
+        const float V_pos = pays ? V : 1.0f; /* keeps the logarithm finite on the dropped arm */
+#if defined(HC_KW_WITH_LOG) /* the CPU engine's K row holds ln K after the capacity's K (engine_cpu_firms.h) */
+        const float log_K = Kw[HC_FIRM_ROLE_CAP + r];
+#else
+        const float log_K = hc_logf(K);
+#endif
+        const float log_ratio = hc_logf(V_pos) - log_K; /* ln(V / K) */
         const float zr = log_ratio * inv_s;
         const float zp = (log_ratio - plan_shift) * inv_s;
         const float Phi_r = hc_normal_cdff(zr), Phi_pl = hc_normal_cdff(zp);
@@ -626,7 +631,7 @@ HC_HD void hc_firm_step_detail(const hc_model *m, const hc_world_step *ws, const
  * the step changes. X(name, per role lane, per firm) */
 #define HC_STEP_OPS(X) \
     X(phi, 3, 0)  /* Phi(zr), Phi(zp), Phi(zr - s) (hc_normal_cdff: an exp, a division, 24 ops) */ \
-    X(log, 2, 1)  /* ln V, ln K; ln U */ \
+    X(log, 1, 1)  /* ln V; ln U (ln K: once per world and step, src/engines/engine_cpu_firms.h) */ \
     X(exp, 0, 2)  /* (1+g)^tau; Q = U^-eta */ \
     X(div, 1, 4)  /* Phi(zr - s) / Phi(zr); budget / bill, bill / m_s, U, H / H at step 0 */ \
     X(op, 81, 68) /* per lane: cutoffs 27, adoption and tentative bill 26, budget scale and sums 28 */

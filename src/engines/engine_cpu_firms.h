@@ -37,6 +37,7 @@ typedef struct {
     const hc_world_inputs *wi;
     const hc_world_step *steps; /* steps 0..T */
     const float *Kw;            /* [t * n_roles + r] */
+    float *lnKw;                /* scratch as large as Kw: ln Kw, filled by the firm loop (HC_KW_WITH_LOG) */
     double *sums;               /* [t][HC_N_SUMS], zeroed; firms are added in order */
     hc_results *res;            /* where firm changes and shrinking counts go */
     int scenario;
@@ -227,7 +228,12 @@ static inline __attribute__((always_inline)) void firms_of_world(const hc_cpu_wo
     const hc_model *m = cw->m;
     const int T = m->n_steps, S = m->steps_per_year, R = m->n_roles;
     const int64_t F = cw->res->firms;
+    const float ln_one = hc_logf(1.0f); /* the padding lanes' ln K, as the step would compute it */
     int64_t first;
+    int t;
+    /* ln K of every step and role, once per world rather than once per firm and step: the
+     * same hc_logf, so the same bits, in this variant's vector instructions */
+    for (t = 0; t < (T + 1) * R; t++) cw->lnKw[t] = hc_logf(cw->Kw[t]);
     for (first = 0; first < F; first += HC_CPU_BLOCK) {
         const int n = F - first < HC_CPU_BLOCK ? (int)(F - first) : HC_CPU_BLOCK;
         firm_block block;
@@ -235,7 +241,7 @@ static inline __attribute__((always_inline)) void firms_of_world(const hc_cpu_wo
         uint32_t ahead[HC_FIRM_SITES * 4][HC_CPU_BLOCK]; /* first Philox blocks of the firms' draws */
         float change[HC_CPU_BLOCK]; /* hc_firm_change_pct, kept at whole years */
         int below[HC_CPU_BLOCK];    /* H_t < H at step 0 */
-        int i, t;
+        int i;
         /* Ctrl-C or SIGTERM is seen within one block of firms (docs/hardening.md), not
          * only between worlds: one world of 1e8 firms takes minutes. */
         if (hc_interrupted) return;
@@ -252,13 +258,17 @@ static inline __attribute__((always_inline)) void firms_of_world(const hc_cpu_wo
             block_put(&block, i, &f);
         }
         for (t = 0; t <= T; t++) {
-            /* Step t's compute costs, padded to the capacity: the step reads them from a
-             * local array, which it may read whole, without a condition. */
-            float K[HC_FIRM_ROLE_CAP];
+            /* Step t's compute costs, padded to the capacity, then their logarithms: the
+             * step reads them from a local array, which it may read whole, without a
+             * condition. */
+            float K[2 * HC_FIRM_ROLE_CAP];
             const hc_world_step ws = cw->steps[t];
             double *sums = cw->sums + (size_t)t * HC_N_SUMS;
             int r;
-            for (r = 0; r < HC_FIRM_ROLE_CAP; r++) K[r] = r < R ? cw->Kw[(size_t)t * (size_t)R + (size_t)r] : 1.0f;
+            for (r = 0; r < HC_FIRM_ROLE_CAP; r++) {
+                K[r] = r < R ? cw->Kw[(size_t)t * (size_t)R + (size_t)r] : 1.0f;
+                K[HC_FIRM_ROLE_CAP + r] = r < R ? cw->lnKw[(size_t)t * (size_t)R + (size_t)r] : ln_one;
+            }
 #pragma GCC ivdep
             for (i = 0; i < HC_CPU_BLOCK; i++) block_step(&block, i, m, &ws, K, t, &out, change, below);
             for (i = 0; i < n; i++) { /* firm order */
