@@ -123,17 +123,11 @@ static double bound_ns(const op_costs *c, int lanes)
 static int load(const char *path, long long worlds, long long firms, int years, hc_config *cfg)
 {
     char w[32], f[32], y[32];
-    hc_override ov[3];
+    const hc_override ov[] = {{"simulation.worlds", w}, {"simulation.firms_per_world", f}, {"simulation.years", y}};
     hc_error err;
     snprintf(w, sizeof(w), "%lld", worlds);
     snprintf(f, sizeof(f), "%lld", firms);
     snprintf(y, sizeof(y), "%d", years);
-    ov[0].key = "simulation.worlds";
-    ov[0].value = w;
-    ov[1].key = "simulation.firms_per_world";
-    ov[1].value = f;
-    ov[2].key = "simulation.years";
-    ov[2].value = y;
     if (hc_config_load(path, ov, years > 0 ? 3 : 2, cfg, &err)) {
         fprintf(stderr, "cpu_bench: %s\n", err.message);
         return 1;
