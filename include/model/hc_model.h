@@ -630,7 +630,7 @@ HC_HD void hc_firm_step_detail(const hc_model *m, const hc_world_step *ws, const
  * or max (2 each); loads, stores and the block's copies are not counted. Recount whenever
  * the step changes. X(name, per role lane, per firm) */
 #define HC_STEP_OPS(X) \
-    X(phi, 3, 0)  /* Phi(zr), Phi(zp), Phi(zr - s) (hc_normal_cdff: an exp, a division, 24 ops) */ \
+    X(phi, 3, 0)  /* Phi(zr), Phi(zp), Phi(zr - s) (hc_normal_cdff: an exp, a division, ~30 ops) */ \
     X(log, 1, 1)  /* ln V; ln U (ln K: once per world and step, src/engines/engine_cpu_firms.h) */ \
     X(exp, 0, 2)  /* (1+g)^tau; Q = U^-eta */ \
     X(div, 1, 4)  /* Phi(zr - s) / Phi(zr); budget / bill, bill / m_s, U, H / H at step 0 */ \
