@@ -49,7 +49,8 @@ Q_MIN, Q_MAX, BUDGET_MAX, FLT_MIN, FLT_MAX = nm.Q_MIN, nm.Q_MAX, nm.BUDGET_MAX, 
 # World arrays (per world, or per world and step) and firm arrays (per world and firm), in
 # the order the kernel takes them; names as numpy_model's world_block and firm_block.
 WORLD_ARGS = ("capability", "oversight", "trend", "wage_index", "budget_index", "Kw", "nu", "s", "inv_s",
-              "mean_factor", "phi", "theta", "aug_people", "aug_cost", "rollback_factor")
+              "mean_factor", "phi", "theta", "aug_people", "aug_cost", "rollback_factor", "value_share",
+              "log_value_share")
 FIRM_ARGS = ("H0", "weight", "log_growth", "step_adopt", "step_learn", "horizon", "budget0", "per_specialist",
              "eta", "wage_oversight", "wage_specialist", "platform_cost", "platform_staff", "belief0", "wage")
 
@@ -73,7 +74,7 @@ def _phi(x):
 
 
 def _kernel(cap_t, over, trend, omega, bidx, Kw, nu, s_w, inv_s_w, mf_w, phi_w, theta_w, aug_people_w, aug_cost_w,
-            rbf_w, H0, weight, log_growth, step_adopt, step_learn, horizon, budget0, per_spec, eta, w_o, w_s,
+            rbf_w, sigma_w, log_sigma_w, H0, weight, log_growth, step_adopt, step_learn, horizon, budget0, per_spec, eta, w_o, w_s,
             platform_cost, platform_staff, belief0, wage, share, exposure, a_start, S, sums):
     """sums[w, t, k] += w_f x (hc_firm_accumulate), firm order within a world; worlds in parallel."""
     nw, nf = H0.shape
@@ -90,6 +91,7 @@ def _kernel(cap_t, over, trend, omega, bidx, Kw, nu, s_w, inv_s_w, mf_w, phi_w, 
         kaug = np.empty(R, dtype=np.float32)
         s, inv_s, mean_factor = s_w[w], inv_s_w[w], mf_w[w]
         phi, theta, aug_people, aug_cost = phi_w[w], theta_w[w], aug_people_w[w], aug_cost_w[w]
+        sigma, value_shift = sigma_w[w], log_sigma_w[w] * inv_s_w[w]  # the value share, ln(sigma) / s
         for f in range(nf):
             for r in range(R):
                 a[r] = a_start[r]
@@ -121,7 +123,11 @@ def _kernel(cap_t, over, trend, omega, bidx, Kw, nu, s_w, inv_s_w, mf_w, phi_w, 
                         Phi_rs = _phi(zr - s)
                         kb = V
                         if Phi_rs > zero:
-                            q = K * mean_factor * (Phi_rs / Phi_r)
+                            if sigma > zero:  # a task's price is at least sigma V
+                                za = zr + value_shift
+                                q = (sigma * V * _phi(za) + K * mean_factor * (Phi_rs - _phi(za - s))) / Phi_r
+                            else:
+                                q = K * mean_factor * (Phi_rs / Phi_r)
                             kb = q if q < V else V
                         c = exposure[r] * cap_t[w, t]
                         pp[r] = _phi((log_ratio - plan_shift) * inv_s)
@@ -145,7 +151,9 @@ def _kernel(cap_t, over, trend, omega, bidx, Kw, nu, s_w, inv_s_w, mf_w, phi_w, 
                     g[r] = u * (c - a[r])
                     phiK = phi * K
                     thetaW = theta * W
-                    kaug[r] = phiK if phiK < thetaW else thetaW
+                    by_tokens = phiK if phiK < thetaW else thetaW
+                    by_value = sigma * thetaW  # hc_assistance_price
+                    kaug[r] = by_tokens if by_tokens > by_value else by_value
                     spend_t += D * (a[r] * kbar[r] + g[r] * kaug[r] * aug_cost)
                 capped = spend_t > budget
                 scale = budget / spend_t if capped else one

@@ -67,6 +67,7 @@ WORLD_INPUTS = [
     (27, "labor", "augmentation_tokens", 0.0),       # phi
     (28, "labor", "augmentation_gain", 0.0),         # theta
     (29, "labor", "rollback_oversight", 0.0),        # rho
+    (32, "compute", "value_share", 0.0),             # sigma (absent before it existed: 0, the same model)
 ]
 FIRM_INPUTS = [
     (15, "firms", "headcount", None),                # H0 (absent with size classes)
@@ -349,6 +350,9 @@ class Model:
             "theta": theta.astype(F32), "aug_people": (theta / (1.0 + theta)).astype(F32),
             "aug_cost": (1.0 / (1.0 + theta)).astype(F32),
             "rollback_factor": (1.0 + v["rollback_oversight"]).astype(F32),
+            "value_share": v["value_share"].astype(F32),
+            "log_value_share": np.where(v["value_share"] > 0.0, np.log(np.maximum(v["value_share"], 1e-300)),
+                                        0.0).astype(F32),
         }
 
     # -- firms: inputs and constants (hc_firm_sample), for firms f0..f0+nf-1 of worlds w0..
@@ -410,6 +414,8 @@ class Model:
         wage = fb["wage"]
         s, inv_s, mean_factor = col(wb["s"])[:, :, None], col(wb["inv_s"])[:, :, None], col(wb["mean_factor"])[:, :, None]
         phi, theta = col(wb["phi"])[:, :, None], col(wb["theta"])[:, :, None]
+        sigma = col(wb["value_share"])[:, :, None]
+        value_shift = col(wb["log_value_share"] * wb["inv_s"])[:, :, None]             # ln(sigma) / s
         aug_cost, aug_people = col(wb["aug_cost"])[:, :, None], col(wb["aug_people"])[:, :, None]
         step_adopt = fb["step_adopt"][:, :, None]
         w_o, w_s = fb["wage_oversight"], fb["wage_specialist"]
@@ -435,8 +441,12 @@ class Model:
             zr = log_ratio * inv_s
             zp = (log_ratio - plan_shift) * inv_s
             Phi_r, Phi_pl, Phi_rs = phi32(zr), phi32(zp), phi32(zr - s)
+            za = zr + value_shift                                               # value share: price >= sigma V
+            Phi_a, Phi_as = phi32(za), phi32(za - s)
             with np.errstate(invalid="ignore", divide="ignore"):
-                q = K * mean_factor * (Phi_rs / Phi_r)
+                q_cost = K * mean_factor * (Phi_rs / Phi_r)
+                q_value = (sigma * V_pos * Phi_a + K * mean_factor * (Phi_rs - Phi_as)) / Phi_r
+            q = np.where(sigma > zero, q_value, q_cost)
             kbar = np.where(Phi_rs > zero, np.where(q < V_pos, q, V_pos), V_pos)
             cap = np.where(pays, exposure * c_t[:, :, None], zero)
             pp = np.where(pays, Phi_pl, zero)
@@ -450,7 +460,9 @@ class Model:
             a = np.where(a_hat < cap_paid, a_hat, cap_paid)
             g = u[:, :, None] * (cap - a)
             phiK, thetaW = phi * K, theta * W
-            kaug = np.where(phiK < thetaW, phiK, thetaW)
+            by_tokens = np.where(phiK < thetaW, phiK, thetaW)
+            by_value = sigma * thetaW                                           # hc_assistance_price
+            kaug = np.where(by_tokens > by_value, by_tokens, by_value)
             spend_tentative = rsum(D * (a * kb + g * kaug * aug_cost))
             # budget check
             capped = spend_tentative > budget
