@@ -141,7 +141,7 @@ test: all $(UNIT_BIN) $(BUILD)/tests/kat_philox_curand $(TEST_DEPS)
 test-update: all $(TEST_DEPS)
 	@HC_BUILD=$(BUILD) $(TEST_ENV) bash tests/regression/run.sh --update
 
-bench: all
+bench: all $(CPU_BENCH)
 	@bash bench/run.sh
 
 # The C, CUDA and header files clang-format keeps in the style of .clang-format: `make
