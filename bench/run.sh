@@ -2,7 +2,7 @@
 # bench/run.sh: `make bench`. Throughput of headcount's CPU backend against a NumPy and a
 # Numba implementation of the same model (bench/numpy_model.py, bench/numba_model.py), on
 # the same configs and sizes, plus a scaling table. Knobs are environment variables; see
-# bench/README.md. About 5-6 minutes on a quiet 2-core machine.
+# bench/README.md. About 7-8 minutes on a quiet 2-core machine.
 #
 #   0. the references' check: on 16 worlds x 300 firms of each config, NumPy's and Numba's
 #      per-world metrics agree with headcount's to bench/check_models.py's tolerance; then
@@ -32,7 +32,7 @@ FIRMS=${BENCH_FIRMS:-1000}
 WORLDS=${BENCH_WORLDS:-}
 TARGET_SECONDS=${BENCH_SECONDS:-4}
 SCALING_SIZES=${BENCH_SCALING_SIZES:-10000 100000 1000000 10000000}
-SCALING_MAX_SECONDS=${BENCH_SCALING_MAX_SECONDS:-75}
+SCALING_MAX_SECONDS=${BENCH_SCALING_MAX_SECONDS:-120}
 NUMPY=${BENCH_NUMPY:-1}
 CHECK_WORLDS=${BENCH_CHECK_WORLDS:-16}
 CHECK_FIRMS=${BENCH_CHECK_FIRMS:-300}
