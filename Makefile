@@ -148,7 +148,7 @@ schema: $(BUILD)/headcount
 	@$(BUILD)/headcount schema >docs/config.schema.json
 	@echo "wrote docs/config.schema.json"
 
-bench: all
+bench: all $(CPU_BENCH)
 	@bash bench/run.sh
 
 # The C, CUDA and header files clang-format keeps in the style of .clang-format: `make

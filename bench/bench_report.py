@@ -106,6 +106,7 @@ def cmd_report(path):
     recs = [json.loads(line) for line in open(path) if line.strip()]
     main = [r for r in recs if r["kind"] == "main"]
     scal = [r for r in recs if r["kind"] == "scaling"]
+    machine = next((r for r in recs if r["kind"] == "machine"), None)
     if main:
         steps = main[0]["steps"]
         versions = ", ".join(f"{i} {next(r['version'] for r in main if r['impl'] == i)}"
@@ -137,6 +138,11 @@ def cmd_report(path):
         cols = [(i, t) for i in IMPLS for t in threads if any(r["impl"] == i and r["threads"] == t for r in scal)]
         print(f"\n== Scaling ({os.path.basename(scal[0]['config'])}, {scal[0]['steps']} steps): firm-steps/s, "
               "and for more threads the speed-up over 1")
+        if machine:
+            quiet = machine["busy"] < 20 and float(machine["loadavg"].split()[0]) < 0.5 * machine["cpus"]
+            print(f"machine just before: load average {machine['loadavg']} on {machine['cpus']} CPUs, "
+                  f"{machine['busy']} % busy with other work: "
+                  + ("quiet" if quiet else "BUSY, so the speed-ups understate what a quiet machine gives"))
         hdr = f"{'firms':>9} {'worlds x firms':>15}" + "".join(
             f" {i + ' ' + str(t) + 't':>19}" for i, t in cols) + f" {'hc outputs s':>12}"
         print(hdr)
@@ -164,8 +170,8 @@ def cmd_report(path):
         print("hc outputs s: the headcount run's wall time less its simulation (loading, the firm-level\n"
               "percentiles by selection, bands and files), on the most threads.")
     if main:
-        print("\n== Horizon medians across worlds (numpy and numba draw with their own generator:\n"
-              "   agreement is statistical, within a few ~s.e.)")
+        print("\n== Horizon medians across worlds (numpy and numba draw headcount's own inputs:\n"
+              "   they agree to float rounding; ~s.e. is the medians' sampling error, for scale)")
         hdr = (f"{'config':<12} {'metric':<22} {'headcount':>10} {'numpy':>9} {'numba':>9} {'~s.e.':>7} "
                f"{'headcount p5 .. p95':>22}")
         print(hdr)

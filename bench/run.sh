@@ -2,8 +2,12 @@
 # bench/run.sh: `make bench`. Throughput of headcount's CPU backend against a NumPy and a
 # Numba implementation of the same model (bench/numpy_model.py, bench/numba_model.py), on
 # the same configs and sizes, plus a scaling table. Knobs are environment variables; see
-# bench/README.md. About 3-4 minutes on a quiet 2-core machine.
+# bench/README.md. About 7-8 minutes on a quiet 2-core machine.
 #
+#   0. the references' check: on 16 worlds x 300 firms of each config, NumPy's and Numba's
+#      per-world metrics agree with headcount's to bench/check_models.py's tolerance; then
+#      one core per variant of the firm loop (AVX-512, AVX2, generic): ns per firm-step,
+#      the op-count bound and their ratio (bench/cpu_bench.c, CPU time);
 #   1. a 10^5-firm probe sizes the main runs to about BENCH_SECONDS of headcount on all
 #      threads (unless BENCH_WORLDS is set), a whole number of worlds per thread;
 #   2. per config: headcount on all threads and on 1, Numba on all threads and on 1, NumPy
@@ -20,14 +24,18 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 PY=/usr/bin/python3
 HC=${BENCH_HEADCOUNT:-build/headcount}
+CPU_BENCH=${BENCH_CPU_BENCH:-build/bench/cpu_bench}
+CORE_WORLDS=${BENCH_CORE_WORLDS:-24}
 CONFIGS=${BENCH_CONFIGS:-configs/cuts.json configs/growth.json}
 THREADS=${BENCH_THREADS:-$(nproc)}
 FIRMS=${BENCH_FIRMS:-1000}
 WORLDS=${BENCH_WORLDS:-}
 TARGET_SECONDS=${BENCH_SECONDS:-4}
 SCALING_SIZES=${BENCH_SCALING_SIZES:-10000 100000 1000000 10000000}
-SCALING_MAX_SECONDS=${BENCH_SCALING_MAX_SECONDS:-40}
+SCALING_MAX_SECONDS=${BENCH_SCALING_MAX_SECONDS:-120}
 NUMPY=${BENCH_NUMPY:-1}
+CHECK_WORLDS=${BENCH_CHECK_WORLDS:-16}
+CHECK_FIRMS=${BENCH_CHECK_FIRMS:-300}
 NUMBA=${BENCH_NUMBA:-1}
 # Numba's compiled kernel is cached here, not next to the source.
 export NUMBA_CACHE_DIR=${NUMBA_CACHE_DIR:-$PWD/build/numba-cache}
@@ -37,6 +45,7 @@ is_count() { [[ $1 =~ ^[1-9][0-9]*$ ]]; }
 is_number() { [[ $1 =~ ^[0-9]+([.][0-9]+)?$ ]]; }
 
 [[ -x $HC ]] || die "$HC not found or not executable: build it first (make bench builds it; or run make)"
+[[ -x $CPU_BENCH ]] || die "$CPU_BENCH not found: make bench builds it (make build/bench/cpu_bench)"
 [[ -x $PY ]] || die "$PY not found: the benchmark needs Debian's python3, python3-numpy and python3-numba"
 "$PY" -c 'import numpy' 2>/dev/null || die "$PY cannot import numpy: install python3-numpy"
 if [[ $NUMBA != 0 ]] && ! "$PY" -c 'import numba' 2>/dev/null; then
@@ -97,6 +106,33 @@ if ((busy >= 20)); then
     echo "bench: warning: other work keeps the CPUs ${busy} % busy: rates will be low and scaling flat"
 fi
 
+# ---- the references compute headcount's model: on a small run of each config, every
+# per-world metric of numpy_model.py and numba_model.py within bench/check_models.py's
+# tolerance of headcount's (they draw headcount's inputs; only float rounding differs)
+for config in "${configs[@]}"; do
+    out=$tmp/check
+    "$HC" run --quiet --backend cpu --worlds "$CHECK_WORLDS" --firms "$CHECK_FIRMS" --threads "$THREADS" \
+        -o "$out" --force "$config" >"$out.log" 2>&1 || { cat "$out.log" >&2; die "headcount failed on $config"; }
+    refs=()
+    for impl in numpy numba; do
+        [[ $impl == numpy && $NUMPY == 0 || $impl == numba && $NUMBA == 0 ]] && continue
+        "$PY" "bench/${impl}_model.py" "$out/manifest.json" --worlds "$CHECK_WORLDS" --firms "$CHECK_FIRMS" \
+            --worlds-out "$tmp/$impl.f64" --json >/dev/null || die "bench/${impl}_model.py failed on $config"
+        refs+=("$impl=$tmp/$impl.f64")
+    done
+    if ((${#refs[@]})); then
+        echo "bench: $config, $CHECK_WORLDS x $CHECK_FIRMS firms:"
+        "$PY" bench/check_models.py "$out" "${refs[@]}" || die "a reference model does not compute headcount's model (above)"
+    fi
+    rm -rf "$out"
+done
+
+# ---- one core, per variant: ns per firm-step against the op-count bound (bench/cpu_bench.c)
+echo
+"$CPU_BENCH" --worlds "$CORE_WORLDS" --firms "$FIRMS" --reps 3 "${configs[@]}" ||
+    die "$CPU_BENCH failed (or the variants gave different sums)"
+echo
+
 # ---- sizing: a probe of 10^5 firms on all threads, unless BENCH_WORLDS is set
 if [[ -z $WORLDS ]]; then
     probe_worlds=$(((100000 + FIRMS - 1) / FIRMS))
@@ -138,7 +174,8 @@ for config in "${configs[@]}"; do
     fi
 done
 
-# ---- scaling on the first config
+# ---- scaling on the first config; how busy the machine was just before, for the table
+echo "{\"kind\": \"machine\", \"loadavg\": \"$(cut -d' ' -f1-3 /proc/loadavg)\", \"cpus\": $(nproc), \"busy\": $(report cpu-busy)}" >>"$results"
 impls=headcount
 [[ $NUMBA != 0 ]] && impls+=" numba"
 [[ $NUMPY != 0 ]] && impls+=" numpy"

@@ -14,3 +14,14 @@ ENGINE_CPU_OBJ := $(ROLE_CAPS:%=$(BUILD)/obj/engines/engine_cpu_r%.o)
 
 $(ENGINE_CPU_OBJ): ALL_CFLAGS += -O3 -fno-trapping-math --param max-tree-if-conversion-phi-args=64
 $(ENGINE_CPU_OBJ) $(BUILD)/obj/engines/engine_cpu.o: src/engines/engine_cpu_firms.h
+
+# make bench's per-core table (bench/cpu_bench.c): the engine timed per variant against the
+# op-count bound, whose cost loops are compiled as the engine is, so that they vectorise alike.
+CPU_BENCH := $(BUILD)/bench/cpu_bench
+TEST_DEPS += $(CPU_BENCH) # compiled by make test, so that it keeps building
+
+$(CPU_BENCH): bench/cpu_bench.c $(LIB_OBJ) $(HEADERS)
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(ALL_CFLAGS) -O3 -fno-trapping-math --param max-tree-if-conversion-phi-args=64 $< $(LIB_OBJ) \
+	    $(LDFLAGS) $(LDLIBS) -o $@

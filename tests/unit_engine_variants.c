@@ -30,7 +30,8 @@ static void load_with_extra_roles(int extra, hc_config *cfg)
     size_t len;
     hc_error err;
     int i;
-    len = (size_t)snprintf(text, sizeof(text), "{\"extends\": \"cuts.json\", \"name\": \"roles_%d\", \"roles\": [", 7 + extra);
+    len = (size_t)snprintf(text, sizeof(text), "{\"extends\": \"cuts.json\", \"name\": \"roles_%d\", \"roles\": [",
+                           7 + extra);
     for (i = 0; i < extra; i++)
         len += (size_t)snprintf(text + len, sizeof(text) - len,
                                 "%s{\"name\": \"extra_%d\", \"share\": %g, \"exposure\": %g, \"adoption_start\": %g, "
@@ -106,14 +107,18 @@ static int check_variants(hc_config *cfg)
     size_t v;
     int ran = 0;
     memset(&err, 0, sizeof(err));
-    assert_int_equal(hc_results_alloc(&ref, 1, 0, WORLDS, FIRMS, m->n_steps, m->steps_per_year, cfg->years, m->n_roles, &err), 0);
+    assert_int_equal(
+        hc_results_alloc(&ref, 1, 0, WORLDS, FIRMS, m->n_steps, m->steps_per_year, cfg->years, m->n_roles, &err), 0);
     reference_run(m, &ref);
     for (v = 0; v < sizeof(variants) / sizeof(variants[0]); v++) {
         const char *name;
         setenv("HC_CPU_VARIANT", variants[v], 1);
         if (hc_cpu_firms_pick(m->n_roles, &name) == NULL) continue; /* too few roles, or not this CPU */
-        assert_int_equal(hc_results_alloc(&got, 1, 0, WORLDS, FIRMS, m->n_steps, m->steps_per_year, cfg->years, m->n_roles, &err), 0);
-        if (hc_run_cpu(&(hc_plan){.models = cfg, .n_models = 1}, 2, &got, &err) != 0) fail_msg("%s: %s", variants[v], err.message);
+        assert_int_equal(
+            hc_results_alloc(&got, 1, 0, WORLDS, FIRMS, m->n_steps, m->steps_per_year, cfg->years, m->n_roles, &err),
+            0);
+        if (hc_run_cpu(&(hc_plan){.models = cfg, .n_models = 1}, 2, &got, &err) != 0)
+            fail_msg("%s: %s", variants[v], err.message);
         assert_same_bits(&ref, &got, variants[v], m->n_roles);
         hc_results_free(&got);
         ran++;
@@ -144,6 +149,33 @@ static void every_variant_should_match_the_plain_model_loop(void **state)
     }
 }
 
+/* The engine computes the first Philox block of 16 firms' draws together
+ * (hc_firm_sample_ahead): every distribution kind as a firm input, without size classes,
+ * with rejection samplers whose shapes below 1 often need a second block, must still draw
+ * what hc_firm_sample draws alone. */
+static void every_distribution_kind_should_draw_the_same_firms(void **state)
+{
+    static const char text[] =
+        "{\"extends\": \"cuts.json\", \"name\": \"kinds\", \"firms\": {\"size_classes\": null,"
+        " \"headcount\": {\"dist\": \"gamma\", \"shape\": 0.6, \"scale\": 80, \"clip\": [1, 100000]},"
+        " \"adoption_speed\": {\"dist\": \"beta\", \"alpha\": 0.5, \"beta\": 0.7, \"min\": 0.05, \"max\": 0.9},"
+        " \"planning_horizon\": {\"dist\": \"triangular\", \"min\": 0, \"mode\": 1, \"max\": 4},"
+        " \"expected_price_change\": {\"dist\": \"uniform\", \"min\": -0.9, \"max\": -0.2},"
+        " \"demand_elasticity\": {\"dist\": \"discrete\", \"values\": [0, 0.2, 0.5], \"weights\": [1, 2, 1]},"
+        " \"belief_learning_rate\": {\"dist\": \"mixture\", \"components\": [{\"dist\": \"pert\", \"min\": 0.1,"
+        " \"mode\": 0.2, \"max\": 0.5}, {\"dist\": \"beta\", \"alpha\": 0.4, \"beta\": 0.6}], \"weights\": [1, 1]},"
+        " \"demand_growth\": 0.01}}";
+    hc_config cfg;
+    hc_error err;
+    (void)state;
+    memset(&err, 0, sizeof(err));
+    if (hc_config_load_text("configs/kinds_test.json", text, sizeof(text) - 1, NULL, 0, &cfg, &err) != 0)
+        fail_msg("the config of every kind should load: %s", err.message);
+    assert_int_equal(cfg.model.n_size_classes, 0);
+    assert_true(check_variants(&cfg) >= 3);
+    hc_config_free(&cfg);
+}
+
 static void unknown_or_too_small_variant_should_be_refused(void **state)
 {
     hc_config cfg;
@@ -155,7 +187,9 @@ static void unknown_or_too_small_variant_should_be_refused(void **state)
     setenv("HC_CPU_VARIANT", "r8_generic", 1);
     assert_null(hc_cpu_firms_pick(cfg.model.n_roles, &name));
     memset(&err, 0, sizeof(err));
-    assert_int_equal(hc_results_alloc(&res, 1, 0, 1, 4, cfg.model.n_steps, cfg.model.steps_per_year, cfg.years, cfg.model.n_roles, &err), 0);
+    assert_int_equal(hc_results_alloc(&res, 1, 0, 1, 4, cfg.model.n_steps, cfg.model.steps_per_year, cfg.years,
+                                      cfg.model.n_roles, &err),
+                     0);
     assert_int_not_equal(hc_run_cpu(&(hc_plan){.models = &cfg, .n_models = 1}, 1, &res, &err), 0);
     assert_non_null(strstr(err.message, "HC_CPU_VARIANT=r8_generic"));
     setenv("HC_CPU_VARIANT", "r12_avx3", 1);
@@ -170,6 +204,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(every_variant_should_match_the_plain_model_loop),
+        cmocka_unit_test(every_distribution_kind_should_draw_the_same_firms),
         cmocka_unit_test(unknown_or_too_small_variant_should_be_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -3,7 +3,7 @@
  *
  * Three pieces, in the order a backend calls them:
  *   hc_world_sample + hc_world_path  world-level inputs and the macro path of one world
- *   hc_firm_sample                   one firm's inputs and its constants
+ *   hc_firm_sample                   one firm's inputs and its constants (hc_firm_sample.h)
  *   hc_firm_step                     one firm at one step; the caller adds the result
  *                                    into the world's sums (hc_firm_accumulate)
  * Per-firm arithmetic is float; world paths are computed in double and stored as float;
@@ -369,82 +369,6 @@ typedef struct {
     float assisted[HC_FIRM_ROLE_CAP];                       /* g_r,t after the budget check */
 } hc_firm_detail;
 
-HC_HD void hc_firm_sample(const hc_model *m, uint32_t world, uint32_t firm, const hc_world_inputs *wi, hc_firm *f)
-{
-    double in[HC_N_SCALAR_INPUTS];
-    double W0 = 0.0, H0, weight = 1.0;
-    const uint32_t id = firm + 1u;
-    const double s = wi->in[HC_IN_TASK_COST_DISPERSION], theta = wi->in[HC_IN_AUGMENTATION_GAIN];
-    int i, r;
-    HC_NO_UNROLL
-    for (i = 0; i < HC_N_SCALAR_INPUTS; i++)
-        if (hc_input_level(i) == HC_LEVEL_FIRM)
-            hc_input_store(in, i, hc_model_draw(m, &m->input[i], world, id, HC_STREAM_SCALAR_INPUT + (uint32_t)i));
-    H0 = in[HC_IN_HEADCOUNT];
-    if (m->n_size_classes > 0) {
-        /* the class by the firm's index, its size by a bounded Pareto from the
-         * firms.headcount uniform (hc_dist's bounded Pareto is exactly that formula) */
-        const int j = hc_size_class(m, firm);
-        hc_dist size;
-        size.kind = HC_DIST_PARETO;
-        size.has_clip = 0;
-        size.pool_offset = 0;
-        size.n_values = 0;
-        size.p[0] = m->size_alpha;
-        size.p[1] = m->size_min[j];
-        size.p[2] = m->size_max[j];
-        size.p[3] = 0.0;
-        size.clip_lo = size.clip_hi = 0.0;
-        H0 = hc_model_draw(m, &size, world, id, HC_STREAM_SCALAR_INPUT + (uint32_t)HC_IN_HEADCOUNT);
-        weight = (double)m->size_weight[j];
-    }
-    HC_NO_UNROLL
-    for (r = 0; r < m->n_roles; r++) {
-        double w = hc_model_draw(m, &m->role_wage[r], world, id, HC_STREAM_ROLE_WAGE + (uint32_t)r);
-        hc_role_store(f->wage, r, (float)w);
-        hc_role_store(f->adoption, r, m->role_adoption_start[r]);
-        W0 += H0 * (double)m->role_share[r] * w;
-    }
-    f->H0 = (float)H0;
-    f->weight = (float)weight;
-    f->log_growth = (float)log1p(in[HC_IN_DEMAND_GROWTH]);
-    f->step_adopt = (float)(1.0 - pow(1.0 - in[HC_IN_ADOPTION_SPEED], 1.0 / (double)m->steps_per_year));
-    f->step_learn = (float)(1.0 - pow(1.0 - in[HC_IN_BELIEF_LEARNING_RATE], 1.0 / (double)m->steps_per_year));
-    f->horizon = (float)in[HC_IN_PLANNING_HORIZON];
-    f->budget0 = (float)(in[HC_IN_BUDGET_SHARE] * W0);
-    f->per_specialist = (float)in[HC_IN_PER_SPECIALIST];
-    f->eta = (float)in[HC_IN_DEMAND_ELASTICITY];
-    f->wage_oversight = (float)in[HC_IN_WAGE_OVERSIGHT];
-    f->wage_specialist = (float)in[HC_IN_WAGE_SPECIALIST];
-    f->platform_cost = (float)in[HC_IN_PLATFORM_COST];
-    f->platform_staff = (float)(in[HC_IN_PLATFORM_COST] / in[HC_IN_WAGE_SPECIALIST]);
-    f->new_task_ratio = (float)wi->in[HC_IN_NEW_TASK_RATIO];
-    f->dispersion = (float)s;
-    f->inv_dispersion = (float)(1.0 / s);
-    f->mean_factor = (float)exp(0.5 * s * s);
-    f->aug_tokens = (float)wi->in[HC_IN_AUGMENTATION_TOKENS];
-    f->aug_gain = (float)theta;
-    f->aug_people = (float)(theta / (1.0 + theta));
-    f->aug_cost = (float)(1.0 / (1.0 + theta));
-    f->rollback_factor = (float)(1.0 + wi->in[HC_IN_ROLLBACK_OVERSIGHT]);
-    f->value_share = (float)wi->in[HC_IN_VALUE_SHARE];
-    f->log_value_share = wi->in[HC_IN_VALUE_SHARE] > 0.0 ? (float)log(wi->in[HC_IN_VALUE_SHARE]) : 0.0f;
-    f->Q = 1.0f;
-    f->H_start = 0.0f;
-    f->belief = (float)log1p(in[HC_IN_EXPECTED_PRICE_CHANGE]);
-    f->M = 1.0f;
-    f->alpha_year = 0.0f;
-    f->rolled_back = 0.0f;
-#if !defined(__CUDA_ARCH__)
-    /* Padding for the CPU's vector lanes past n_roles (hc_role_lanes): finite, and never
-     * added into a sum. */
-    for (r = m->n_roles; r < HC_FIRM_ROLE_CAP; r++) {
-        f->wage[r] = 1.0f;
-        f->adoption[r] = 0.0f;
-    }
-#endif
-}
-
 /* The first part of a firm's step: per role, the cutoffs zr and zp, the share of tasks that
  * pay at planned cost (Phi_p), the share AI does that still pays at realised cost
  * (cap_paid) and the mean cost of those tasks (Kbar); returns the yearly saving of the
@@ -466,9 +390,14 @@ HC_HD float hc_firm_cutoffs(const hc_model *m, const float *HC_RESTRICT Kw, cons
         const float D = demand * m->role_share[r];
         const float W = f->wage[r] * wage_index;
         const float V = W - oversight_cost;
-        const int pays = V > 0.0f;                           /* else every quantity of the role is 0 */
-        const float V_pos = pays ? V : 1.0f;                 /* keeps the logarithm finite on the dropped arm */
-        const float log_ratio = hc_logf(V_pos) - hc_logf(K); /* ln(V / K) */
+        const int pays = V > 0.0f;           /* else every quantity of the role is 0 */
+        const float V_pos = pays ? V : 1.0f; /* keeps the logarithm finite on the dropped arm */
+#if defined(HC_KW_WITH_LOG) /* the CPU engine's K row holds ln K after the capacity's K (engine_cpu_firms.h) */
+        const float log_K = Kw[HC_FIRM_ROLE_CAP + r];
+#else
+        const float log_K = hc_logf(K);
+#endif
+        const float log_ratio = hc_logf(V_pos) - log_K; /* ln(V / K) */
         const float zr = log_ratio * inv_s;
         const float zp = (log_ratio - plan_shift) * inv_s;
         const float Phi_r = hc_normal_cdff(zr), Phi_pl = hc_normal_cdff(zp);
@@ -647,6 +576,24 @@ HC_HD void hc_firm_step_detail(const hc_model *m, const hc_world_step *ws, const
     }
 }
 
+/* What one firm-step computes, counted from hc_firm_cutoffs and hc_firm_step_detail as
+ * written, per role lane (hc_role_lanes: 8 at 7 roles) and per firm (with the engine's
+ * hc_firm_change_pct and shrinking test): the op-count bound of docs/performance.md "CPU".
+ * bench/cpu_bench.c multiplies each count by this machine's measured cost of the operation
+ * per instruction set. "op" is any other float operation: + - *, a compare or a select (1
+ * each), a min or max (2 each); a product written twice (K e^(s^2/2) in Kbar) counts once,
+ * hc_role_sum counts its add (its select on r < n_roles is the same in every firm lane),
+ * and loads, stores, the block's copies and the world sums in double are not counted.
+ * za = zr + ln(sigma)/s is the value share's cutoff; both Kbar quotients are computed in
+ * every lane and one is selected. Recount whenever the step changes.
+ * X(name, per role lane, per firm) */
+#define HC_STEP_OPS(X) \
+    X(phi, 5, 0)  /* Phi(zr), Phi(zp), Phi(zr - s), Phi(za), Phi(za - s) (an exp, a division, ~30 ops each) */ \
+    X(log, 1, 1)  /* ln V; ln U (ln K: once per world and step, src/engines/engine_cpu_firms.h) */ \
+    X(exp, 0, 2)  /* (1+g)^tau; Q = U^-eta */ \
+    X(div, 2, 4)  /* Kbar by cost, by value (each / Phi(zr)); budget / bill, bill / m_s, U, H / H at step 0 */ \
+    X(op, 92, 69) /* per lane: cutoffs 35, adoption and tentative bill 29, budget scale and sums 28; ln(sigma)/s */
+
 HC_HD void hc_firm_step(const hc_model *m, const hc_world_step *ws, const float *HC_RESTRICT Kw, int t,
                         hc_firm *HC_RESTRICT f, hc_firm_out *HC_RESTRICT out)
 {
@@ -741,5 +688,6 @@ HC_HD float hc_firm_change_pct(const hc_firm *f, float H)
 }
 
 #include "hc_metrics.h"
+#include "hc_firm_sample.h"
 
 #endif

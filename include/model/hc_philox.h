@@ -105,6 +105,22 @@ HC_HD void hc_rng_init(hc_rng *r, uint64_t seed, uint32_t world, uint32_t firm_p
     r->used = 4;
 }
 
+/* hc_rng_init with the stream's first block already computed (`block0`: Philox at block 0
+ * of this counter). The CPU engine computes the first blocks of 16 firms' streams together,
+ * in vector lanes (src/engines/engine_cpu_firms.h), and hands each firm its own; the words
+ * that follow, block 1 and on for a rejection sampler, are those of hc_rng_init's stream. */
+HC_HD void hc_rng_init_first(hc_rng *r, uint64_t seed, uint32_t world, uint32_t firm_plus_1, uint32_t stream,
+                             uint32_t step, const uint32_t block0[4])
+{
+    hc_rng_init(r, seed, world, firm_plus_1, stream, step);
+    r->block.v[0] = block0[0];
+    r->block.v[1] = block0[1];
+    r->block.v[2] = block0[2];
+    r->block.v[3] = block0[3];
+    r->ctr.v[0] = 1u;
+    r->used = 0;
+}
+
 HC_HD uint32_t hc_rng_next_u32(hc_rng *r)
 {
     if (r->used == 4) {

@@ -68,6 +68,7 @@ static void run_world(const hc_model *m, const hc_design *design, int s, int64_t
     cw.wi = &wi;
     cw.steps = steps;
     cw.Kw = Kw;
+    cw.lnKw = Kw + (size_t)(T + 1) * (size_t)m->n_roles; /* the second half of this thread's scratch */
     cw.sums = hc_results_sums(res, s, w, 0);
     cw.n_sums = res->n_sums;
     cw.res = res;
@@ -93,7 +94,8 @@ int hc_run_cpu(const hc_plan *p, int threads, hc_results *res, hc_error *err)
         /* Scratch for one world path per thread, indexed by thread: it holds only
          * intermediate values, so which thread takes which world cannot matter. */
         hc_world_step *steps = (hc_world_step *)malloc((size_t)n_threads * path_len * sizeof(hc_world_step));
-        float *Kw = (float *)malloc((size_t)n_threads * path_len * (size_t)m->n_roles * sizeof(float));
+        /* and for its compute costs: K, then ln K (engine_cpu_firms.h) */
+        float *Kw = (float *)malloc((size_t)n_threads * 2u * path_len * (size_t)m->n_roles * sizeof(float));
         int64_t w;
         if (m->n_roles > res->roles) { /* its role sums would not fit in a row */
             free(steps);
@@ -116,7 +118,7 @@ int hc_run_cpu(const hc_plan *p, int threads, hc_results *res, hc_error *err)
         for (w = 0; w < res->worlds; w++) {
             const size_t tid = (size_t)omp_get_thread_num();
             if (hc_interrupted) continue;
-            run_world(m, p->design, s, w, res, steps + tid * path_len, Kw + tid * path_len * (size_t)m->n_roles,
+            run_world(m, p->design, s, w, res, steps + tid * path_len, Kw + tid * 2u * path_len * (size_t)m->n_roles,
                       run_firms);
             if (p->worlds_done) __atomic_fetch_add(p->worlds_done, 1, __ATOMIC_RELAXED); /* progress bar only */
         }

@@ -9,5 +9,7 @@
 #if HC_FIRM_ROLE_CAP <= 16
 #define HC_ROLE_LOOPS_UNROLLED
 #endif
+/* the step reads ln K from the engine's K row instead of computing it per firm (hc_firm_cutoffs) */
+#define HC_KW_WITH_LOG
 #define HC_CPU_FIRMS_DEFINE
 #include "engine_cpu_firms.h"

@@ -37,6 +37,7 @@ typedef struct {
     const hc_world_inputs *wi;
     const hc_world_step *steps; /* steps 0..T */
     const float *Kw;            /* [t * n_roles + r] */
+    float *lnKw;                /* scratch as large as Kw: ln Kw, filled by the firm loop (HC_KW_WITH_LOG) */
     double *sums;               /* [t][n_sums], zeroed; firms are added in order */
     int n_sums;                 /* hc_sums_width of the results' roles */
     hc_results *res;            /* where firm changes and shrinking counts go */
@@ -215,6 +216,28 @@ static inline __attribute__((always_inline)) void block_step(firm_block *b, int 
     below[i] = o.H < f->H_start;
 }
 
+/* The first Philox block of every draw site of firms first .. first + 15 (hc_firm_blocks):
+ * one loop over the 16 firms per site, which gcc vectorises (one firm per lane, 32-bit
+ * products as vpmuludq), instead of one scalar Philox per draw. Sites the firms do not
+ * draw (world inputs, roles past n_roles) are left unset: hc_firm_sample_ahead never
+ * reads them. Rejection samplers that need a second block compute it themselves. */
+static inline __attribute__((always_inline)) void block_ahead(const hc_model *m, uint32_t world, uint32_t first,
+                                                              uint32_t ahead[][HC_CPU_BLOCK])
+{
+    const hc_philox_key key = {{(uint32_t)m->seed, (uint32_t)(m->seed >> 32)}};
+    int site, i, k;
+    for (site = 0; site < HC_N_SCALAR_INPUTS + m->n_roles; site++) {
+        const uint32_t y = hc_firm_site_stream(site) << 16; /* step 0 */
+        uint32_t *out = ahead[site * 4];
+        if (site < HC_N_SCALAR_INPUTS && hc_input_level(site) != HC_LEVEL_FIRM) continue;
+        for (i = 0; i < HC_CPU_BLOCK; i++) {
+            const hc_philox_ctr c = {{0u, y, first + (uint32_t)i + 1u, world}};
+            const hc_philox_ctr b = hc_philox4x32_10(c, key);
+            for (k = 0; k < 4; k++) out[k * HC_CPU_BLOCK + i] = b.v[k];
+        }
+    }
+}
+
 /* Inlined into each variant below with everything it calls (flatten), so that each is
  * compiled whole for its instruction set. */
 static inline __attribute__((always_inline)) void firms_of_world(const hc_cpu_world *cw)
@@ -222,20 +245,28 @@ static inline __attribute__((always_inline)) void firms_of_world(const hc_cpu_wo
     const hc_model *m = cw->m;
     const int T = m->n_steps, S = m->steps_per_year, R = m->n_roles;
     const int64_t F = cw->res->firms;
+    const float ln_one = hc_logf(1.0f); /* the padding lanes' ln K, as the step would compute it */
     int64_t first;
+    int t;
+    /* ln K of every step and role, once per world rather than once per firm and step: the
+     * same hc_logf, so the same bits, in this variant's vector instructions */
+    for (t = 0; t < (T + 1) * R; t++) cw->lnKw[t] = hc_logf(cw->Kw[t]);
     for (first = 0; first < F; first += HC_CPU_BLOCK) {
         const int n = F - first < HC_CPU_BLOCK ? (int)(F - first) : HC_CPU_BLOCK;
         firm_block block;
         out_block out;
+        uint32_t ahead[HC_FIRM_SITES * 4][HC_CPU_BLOCK]; /* first Philox blocks of the firms' draws */
         float change[HC_CPU_BLOCK]; /* hc_firm_change_pct, kept at whole years */
         int below[HC_CPU_BLOCK];    /* H_t < H at step 0 */
-        int i, t;
+        int i;
         /* Ctrl-C or SIGTERM is seen within one block of firms (docs/hardening.md), not
          * only between worlds: one world of 1e8 firms takes minutes. */
         if (hc_interrupted) return;
+        block_ahead(m, cw->draw_id, (uint32_t)first, ahead);
         for (i = 0; i < n; i++) {
+            const hc_firm_blocks blocks = {&ahead[0][0], HC_CPU_BLOCK, i};
             hc_firm f;
-            hc_firm_sample(m, cw->draw_id, (uint32_t)(first + i), cw->wi, &f);
+            hc_firm_sample_ahead(m, cw->draw_id, (uint32_t)(first + i), cw->wi, &f, &blocks);
             block_put(&block, i, &f);
         }
         for (i = n; i < HC_CPU_BLOCK; i++) { /* past the last firm: a copy of the first, computed and never added */
@@ -244,13 +275,17 @@ static inline __attribute__((always_inline)) void firms_of_world(const hc_cpu_wo
             block_put(&block, i, &f);
         }
         for (t = 0; t <= T; t++) {
-            /* Step t's compute costs, padded to the capacity: the step reads them from a
-             * local array, which it may read whole, without a condition. */
-            float K[HC_FIRM_ROLE_CAP];
+            /* Step t's compute costs, padded to the capacity, then their logarithms: the
+             * step reads them from a local array, which it may read whole, without a
+             * condition. */
+            float K[2 * HC_FIRM_ROLE_CAP];
             const hc_world_step ws = cw->steps[t];
             double *sums = cw->sums + (size_t)t * (size_t)cw->n_sums;
             int r;
-            for (r = 0; r < HC_FIRM_ROLE_CAP; r++) K[r] = r < R ? cw->Kw[(size_t)t * (size_t)R + (size_t)r] : 1.0f;
+            for (r = 0; r < HC_FIRM_ROLE_CAP; r++) {
+                K[r] = r < R ? cw->Kw[(size_t)t * (size_t)R + (size_t)r] : 1.0f;
+                K[HC_FIRM_ROLE_CAP + r] = r < R ? cw->lnKw[(size_t)t * (size_t)R + (size_t)r] : ln_one;
+            }
 #pragma GCC ivdep
             for (i = 0; i < HC_CPU_BLOCK; i++) block_step(&block, i, m, &ws, K, t, &out, change, below);
             for (i = 0; i < n; i++) { /* firm order */
