@@ -62,6 +62,12 @@ typedef struct {
     /* Also time firm sampling alone, with an extra launch that samples every firm and
      * takes no step (make bench-gpu); the results are unchanged. */
     int profile;
+    /* The caller reads firm changes at the horizon only and takes the firm statistics from
+     * res->firm_stats when it is filled (hc_sim_options.firm_stats): they are then computed
+     * on the GPU (kernels/firm_stats.cu) and only they and the horizon's changes are copied
+     * back. Only where every world runs in one chunk on one GPU: a chunked or multi-GPU run
+     * copies every firm change, and src/analysis/bands.c computes them on the host. */
+    int firm_stats;
 } hc_cuda_options;
 
 /* Where a run's device time went, in seconds, summed over chunks, scenarios and GPUs
@@ -71,7 +77,8 @@ typedef struct {
     double world_paths;   /* world inputs and macro paths (one thread per world) */
     double firm_sampling; /* firm inputs alone: only with hc_cuda_options.profile */
     double firm_steps;    /* the model kernel: firm sampling, every step, block sums */
-    double reduction;     /* block sums to world sums, in block order */
+    double reduction;     /* block sums to world sums (kernels/world_sums.cu's fixed tree) */
+    double firm_stats;    /* firm percentiles, mean and sd on the device (firm_stats runs only) */
     double copy_back;     /* sums and firm changes to the host */
     int devices;          /* GPUs used */
     int64_t launches;     /* chunks x scenarios, all GPUs together */
@@ -90,6 +97,13 @@ int hc_run_cuda(const hc_plan *p, const hc_cuda_options *o, hc_results *res, hc_
  * NULL): sort and pick, without the upload. Returns 0, or non-zero with err filled. */
 int hc_cuda_percentiles_f(int ordinal, const float *x, size_t n, const double *p, int np, double *out,
                           double *device_seconds, hc_error *err);
+
+/* World sums from block partials on GPU `ordinal`, for the tests: partials is
+ * [world][block][n_steps + 1][width] as the model kernel leaves it, sums
+ * [world][n_steps + 1][out_width], added in the fixed tree of hc_cuda_launch_world_sums
+ * (model/hc_cuda_kernels.h). Returns 0, or non-zero with err filled. */
+int hc_cuda_world_sums(int ordinal, const double *partials, int n_worlds, int blocks_per_world, int n_steps,
+                       int width, int out_width, double *sums, hc_error *err);
 
 /* Philox4x32-10 on GPU `ordinal`, for the known-answer tests: for each of n vectors
  * in[6 i ..] = ctr[4], key[2], out_hc[4 i ..] = hc_philox4x32_10 (hc_philox.h) and
