@@ -19,8 +19,8 @@ static_assert(HC_MEAN_FANOUT == HC_CUDA_SUMS_FANOUT, "the host's mean tree is th
 /* Node j of the tree's first level: the sum, in index order from 0.0, of (double)x[i]
  * (d_mean NULL) or of ((double)x[i] - *d_mean)^2, for i in [j * fan-out, (j + 1) * fan-out) and < n. */
 extern "C" __global__ void __launch_bounds__(STATS_BLOCK)
-hc_firm_moment_kernel(const float *HC_RESTRICT x, int64_t n, const double *HC_RESTRICT d_mean,
-                      double *HC_RESTRICT out)
+    hc_firm_moment_kernel(const float *HC_RESTRICT x, int64_t n, const double *HC_RESTRICT d_mean,
+                          double *HC_RESTRICT out)
 {
     const int64_t j = (int64_t)blockIdx.x * STATS_BLOCK + (int64_t)threadIdx.x;
     const int64_t first = j * HC_MEAN_FANOUT;

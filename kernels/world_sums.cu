@@ -23,8 +23,8 @@
  * past width). Thread i is (world, node, step, k) of d_out; consecutive threads read
  * consecutive doubles of one row, so the loads coalesce. */
 extern "C" __global__ void __launch_bounds__(SUMS_BLOCK)
-hc_world_sums_kernel(const double *HC_RESTRICT d_in, int n_worlds, int n_in, int n_out, int steps, int width,
-                     int out_width, double *HC_RESTRICT d_out)
+    hc_world_sums_kernel(const double *HC_RESTRICT d_in, int n_worlds, int n_in, int n_out, int steps, int width,
+                         int out_width, double *HC_RESTRICT d_out)
 {
     const int64_t i = (int64_t)blockIdx.x * SUMS_BLOCK + (int64_t)threadIdx.x;
     const int64_t out_row = (int64_t)steps * out_width, row = (int64_t)steps * width;
@@ -54,7 +54,7 @@ static cudaError_t launch_level(const double *d_in, int n_worlds, int n_in, int 
     if (blocks > INT32_MAX) return cudaErrorInvalidValue;
     (void)cudaGetLastError(); /* see hc_cuda_kernels.h: only this launch's error counts */
     hc_world_sums_kernel<<<(unsigned)blocks, SUMS_BLOCK, 0, stream>>>(d_in, n_worlds, n_in, n_out, steps, width,
-                                                                     out_width, d_out);
+                                                                      out_width, d_out);
     return cudaGetLastError();
 }
 

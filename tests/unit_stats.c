@@ -212,7 +212,7 @@ static void float_mean_and_sd_should_add_in_their_fixed_tree(void **state)
         assert_true(memcmp(&mean, &m, sizeof(double)) == 0);
         assert_true(sd == (n > 1 ? sqrt(ss / (double)(n - 1)) : 0.0));
         for (i = 0; i < n; i++) plain += (double)x[i];
-        if (n <= HC_MEAN_FANOUT) assert_true(mean == plain / (double)n); /* index order */
+        if (n <= HC_MEAN_FANOUT) assert_true(mean == plain / (double)n);          /* index order */
         assert_true(fabs(mean - plain / (double)n) <= 1e-8 * (fabs(mean) + 1.0)); /* a sum, either way */
     }
     free(x);

@@ -266,7 +266,8 @@ static size_t stats_bytes(int64_t n, int np, const hc_results *res, size_t temp_
 {
     return (size_t)n * sizeof(float) + temp_bytes +
            ((size_t)hc_cuda_firm_stats_nodes(n) + hc_cuda_firm_stats_scratch(n) + (size_t)np +
-            (size_t)(res->years + 1) * (size_t)(np + 2)) * sizeof(double);
+            (size_t)(res->years + 1) * (size_t)(np + 2)) *
+               sizeof(double);
 }
 
 /* The statistics' buffers for n firms, the percentiles p[0 .. np) uploaded. */
@@ -278,8 +279,7 @@ static cudaError_t alloc_stats(chunk_buffers *b, int64_t n, const double *p, int
     if ((e = hc_cuda_sort_temp_bytes((size_t)n, &sb->temp_bytes)) != cudaSuccess ||
         (e = cudaMalloc((void **)&sb->d_sorted, (size_t)n * sizeof(float))) != cudaSuccess ||
         (e = cudaMalloc(&sb->d_temp, sb->temp_bytes > 0 ? sb->temp_bytes : 1)) != cudaSuccess ||
-        (e = cudaMalloc((void **)&sb->d_level, (size_t)hc_cuda_firm_stats_nodes(n) * sizeof(double))) !=
-            cudaSuccess ||
+        (e = cudaMalloc((void **)&sb->d_level, (size_t)hc_cuda_firm_stats_nodes(n) * sizeof(double))) != cudaSuccess ||
         (scratch > 0 && (e = cudaMalloc((void **)&sb->d_scratch, scratch * sizeof(double))) != cudaSuccess) ||
         (e = cudaMalloc((void **)&b->percentiles, (size_t)np * sizeof(double))) != cudaSuccess ||
         (e = cudaMalloc((void **)&b->firm_stats, (size_t)(res->years + 1) * (size_t)(np + 2) * sizeof(double))) !=
@@ -484,8 +484,8 @@ static int run_device(const hc_plan *p, int64_t max_chunk, int profile, hc_resul
     if (alloc_chunk(p, res, R, max_chunk, job, &buf, &chunk)) goto fail;
     if (job->device_stats) {
         res->firm_stats_np = p->models[0].n_percentiles;
-        res->firm_stats = (double *)calloc((size_t)p->n_models * (size_t)(res->years + 1) *
-                                               (size_t)(res->firm_stats_np + 2), sizeof(double));
+        res->firm_stats = (double *)calloc(
+            (size_t)p->n_models * (size_t)(res->years + 1) * (size_t)(res->firm_stats_np + 2), sizeof(double));
         if (!res->firm_stats) {
             hc_fail(err, "out of memory");
             goto fail;
@@ -655,8 +655,8 @@ fail:
     return rc;
 }
 
-int hc_cuda_world_sums(int ordinal, const double *partials, int n_worlds, int blocks_per_world, int n_steps,
-                       int width, int out_width, double *sums, hc_error *err)
+int hc_cuda_world_sums(int ordinal, const double *partials, int n_worlds, int blocks_per_world, int n_steps, int width,
+                       int out_width, double *sums, hc_error *err)
 {
     const int device = ordinal;
     const size_t in = (size_t)n_worlds * (size_t)blocks_per_world * (size_t)(n_steps + 1) * (size_t)width;
@@ -665,15 +665,17 @@ int hc_cuda_world_sums(int ordinal, const double *partials, int n_worlds, int bl
     double *d_partials = NULL, *d_scratch = NULL, *d_sums = NULL;
     int rc = 1;
     if (n_worlds < 1 || blocks_per_world < 1 || n_steps < 0 || width < HC_N_SUMS || out_width < width)
-        return hc_fail(err, "hc_cuda_world_sums: need n_worlds, blocks_per_world >= 1, n_steps >= 0 and "
-                       "%d <= width <= out_width", HC_N_SUMS);
+        return hc_fail(err,
+                       "hc_cuda_world_sums: need n_worlds, blocks_per_world >= 1, n_steps >= 0 and "
+                       "%d <= width <= out_width",
+                       HC_N_SUMS);
     CUDA_CHECK(cudaSetDevice(device));
     CUDA_CHECK(cudaMalloc((void **)&d_partials, in * sizeof(double)));
     if (scratch > 0) CUDA_CHECK(cudaMalloc((void **)&d_scratch, scratch * sizeof(double)));
     CUDA_CHECK(cudaMalloc((void **)&d_sums, out * sizeof(double)));
     CUDA_CHECK(cudaMemcpy(d_partials, partials, in * sizeof(double), cudaMemcpyHostToDevice));
-    CUDA_CHECK(hc_cuda_launch_world_sums(d_partials, d_scratch, n_worlds, blocks_per_world, n_steps, width,
-                                         out_width, d_sums, 0));
+    CUDA_CHECK(hc_cuda_launch_world_sums(d_partials, d_scratch, n_worlds, blocks_per_world, n_steps, width, out_width,
+                                         d_sums, 0));
     CUDA_CHECK(cudaMemcpy(sums, d_sums, out * sizeof(double), cudaMemcpyDeviceToHost));
     rc = 0;
 fail:

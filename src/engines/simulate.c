@@ -80,8 +80,9 @@ static int choose_backend(const hc_plan *p, const hc_sim_options *o, hc_backend 
             return 0;
         }
         if (strcmp(o->backend, "cuda") == 0 || co->n_devices > 0)
-            return hc_fail(err, "%s: no usable GPU: %s\n"
-                                "hint: run with --backend cpu; `headcount devices` lists the GPUs",
+            return hc_fail(err,
+                           "%s: no usable GPU: %s\n"
+                           "hint: run with --backend cpu; `headcount devices` lists the GPUs",
                            co->n_devices > 0 ? "--devices" : "--backend cuda", why.message);
         if (!o->quiet) fprintf(stderr, "headcount: no usable GPU (%s); running on the CPU\n", why.message);
     }

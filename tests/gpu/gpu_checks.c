@@ -459,7 +459,8 @@ static int check_device_stats(const reference *ref, const hc_cuda_options *singl
     }
     for (s = 0; s < all->n_scenarios; s++)
         for (y = 0; y <= all->years; y++) {
-            const double *got = dev.firm_stats + ((size_t)s * (size_t)(all->years + 1) + (size_t)y) * (size_t)(c->n_percentiles + 2);
+            const double *got = dev.firm_stats +
+                                ((size_t)s * (size_t)(all->years + 1) + (size_t)y) * (size_t)(c->n_percentiles + 2);
             const float *change = hc_results_firm_change(all, s, y);
             memcpy(scratch, change, N * sizeof(float));
             hc_percentiles_f(scratch, N, c->percentiles, c->n_percentiles, host);
@@ -471,8 +472,9 @@ static int check_device_stats(const reference *ref, const hc_cuda_options *singl
                        got[c->n_percentiles + 1]);
             if (y == all->years ? memcmp(change, hc_results_firm_change(&dev, s, y), N * sizeof(float)) != 0
                                 : !all_zero(hc_results_firm_change(&dev, s, y), N)) {
-                if (bad++ < 5) printf("# scenario %d year %d: the firm changes were%s copied\n", s, y,
-                                      y < all->years ? "" : " not");
+                if (bad++ < 5)
+                    printf("# scenario %d year %d: the firm changes were%s copied\n", s, y,
+                           y < all->years ? "" : " not");
             }
         }
     if (memcmp(all->sums, dev.sums, n_sums(all) * sizeof(double)) != 0 && bad++ < 5) printf("# the sums differ\n");
@@ -500,7 +502,8 @@ static int check_few_worlds(const hc_cuda_options *single, int quick)
         ok = compare_sums(&ref.cpu, &one, &ws) & compare_changes(&ref.cpu, &one, &wc) &
              compare_shrinking(&ref.cpu, &one) & same_bits(&one, &other) & check_device_stats(&ref, single, &one);
         printf("# 2 worlds x %s firms (%d blocks each): worst relative sum difference %.3g, worst firm change "
-               "difference %.3g points\n", quick ? "9000" : "600000", hc_cuda_blocks_per_world(ref.cpu.firms), ws, wc);
+               "difference %.3g points\n",
+               quick ? "9000" : "600000", hc_cuda_blocks_per_world(ref.cpu.firms), ws, wc);
     }
     hc_results_free(&one);
     hc_results_free(&other);
