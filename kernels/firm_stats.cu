@@ -4,7 +4,8 @@
  * sums are added in the fixed tree of HC_MEAN_FANOUT (hc_stats.h). Here the tree's first
  * level is one thread per node of HC_MEAN_FANOUT consecutive firms, and its upper levels
  * are the world sums' (kernels/world_sums.cu, the same tree over one row of one double).
- * So only np + 2 doubles a year need to cross to the host, not every firm's change.
+ * So only np + 2 doubles a year need to cross to the host, not every firm's change. The
+ * host takes the sd's square root (kernels/ call no math function: tests/cli_cuda.sh).
  * Built with --fmad=false (mk/cuda.mk): a fused (x - m)^2 + s would round differently. */
 #include <cuda_runtime.h>
 #include "hc_stats.h"
@@ -35,15 +36,16 @@ extern "C" __global__ void __launch_bounds__(STATS_BLOCK)
     out[j] = s;
 }
 
-/* The mean (sd 0) or the sample sd (sd 1) from the tree's total, as hc_mean_sd_f ends. */
-extern "C" __global__ void hc_firm_moment_finish_kernel(const double *HC_RESTRICT d_total, int64_t n, int sd,
+/* The mean (var 0) or the sample variance (var 1) from the tree's total, as hc_mean_sd_f
+ * ends; its square root is the host's (hc_cuda_launch_firm_stats). */
+extern "C" __global__ void hc_firm_moment_finish_kernel(const double *HC_RESTRICT d_total, int64_t n, int var,
                                                         double *HC_RESTRICT d_out)
 {
     if (threadIdx.x != 0) return;
-    if (!sd)
+    if (!var)
         *d_out = *d_total / (double)n;
     else
-        *d_out = n > 1 ? sqrt(*d_total / (double)(n - 1)) : 0.0;
+        *d_out = n > 1 ? *d_total / (double)(n - 1) : 0.0;
 }
 
 // --- launchers

@@ -109,8 +109,9 @@ static inline size_t hc_cuda_firm_stats_scratch(int64_t n)
 }
 
 /* d_out[0 .. np) = the percentiles d_p[0 .. np) of d_x[0 .. n) (hc_cuda_launch_percentiles),
- * d_out[np] their mean and d_out[np + 1] their sample sd, each the same bits as the
- * host's hc_percentiles_f and hc_mean_sd_f (hc_stats.h). d_x is not changed. */
+ * d_out[np] their mean and d_out[np + 1] their sample variance, whose square root (sqrt,
+ * IEEE-rounded on both) is the sd: each the same bits as the host's hc_percentiles_f and
+ * hc_mean_sd_f (hc_stats.h). d_x is not changed. */
 cudaError_t hc_cuda_launch_firm_stats(const float *d_x, int64_t n, const hc_cuda_firm_stats_buffers *b,
                                       const double *d_p, int np, double *d_out, cudaStream_t stream);
 

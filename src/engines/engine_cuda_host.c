@@ -12,6 +12,7 @@
 #include <cuda_runtime_api.h>
 #include <errno.h>
 #include <limits.h>
+#include <math.h>
 #include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -385,6 +386,7 @@ static int run_chunk(const hc_plan *p, int s, int64_t w0, int n, int profile, hc
     const hc_model *m = &p->models[s].model;
     const int T = res->n_steps, Y1 = res->years + 1;
     const int64_t F = res->firms;
+    const size_t year_len = (size_t)n * (size_t)F; /* a year of the chunk's firm changes on the device */
     const uint32_t world_first = (uint32_t)(res->world_begin + w0);
     hc_cuda_firm_args a;
     int y;
@@ -415,8 +417,8 @@ static int run_chunk(const hc_plan *p, int s, int64_t w0, int n, int profile, hc
                                          hc_sums_width(m->n_roles), res->n_sums, buf->sums, stream));
     CUDA_CHECK(cudaEventRecord(ev[EV_REDUCED], stream));
     for (y = 0; job->device_stats && y < Y1; y++) /* every world is in this chunk (alloc_with_stats) */
-        CUDA_CHECK(hc_cuda_launch_firm_stats(buf->firm_change + (size_t)y * (size_t)n * (size_t)F, (int64_t)n * F,
-                                             &buf->stats, buf->percentiles, res->firm_stats_np,
+        CUDA_CHECK(hc_cuda_launch_firm_stats(buf->firm_change + (size_t)y * year_len, (int64_t)year_len, &buf->stats,
+                                             buf->percentiles, res->firm_stats_np,
                                              buf->firm_stats + (size_t)y * (size_t)(res->firm_stats_np + 2), stream));
     CUDA_CHECK(cudaEventRecord(ev[EV_STATS], stream));
     CUDA_CHECK(cudaMemcpyAsync(hc_results_sums(res, s, w0, 0), buf->sums,
@@ -430,13 +432,18 @@ static int run_chunk(const hc_plan *p, int s, int64_t w0, int n, int profile, hc
      * horizon's (charts, traced firms); else every year's (bands.c's statistics). */
     for (y = job->device_stats ? Y1 - 1 : 0; y < Y1; y++)
         CUDA_CHECK(cudaMemcpyAsync(hc_results_firm_change(res, s, y) + (size_t)w0 * (size_t)F,
-                                   buf->firm_change + (size_t)y * (size_t)n * (size_t)F,
-                                   (size_t)n * (size_t)F * sizeof(float), cudaMemcpyDeviceToHost, stream));
+                                   buf->firm_change + (size_t)y * year_len, year_len * sizeof(float),
+                                   cudaMemcpyDeviceToHost, stream));
     CUDA_CHECK(cudaMemcpyAsync(shrinking, buf->shrinking, (size_t)Y1 * sizeof(unsigned long long),
                                cudaMemcpyDeviceToHost, stream));
     CUDA_CHECK(cudaEventRecord(ev[EV_COPIED], stream));
     CUDA_CHECK(cudaStreamSynchronize(stream));
 
+    if (job->device_stats) /* the device left each year's variance (hc_cuda_launch_firm_stats) */
+        for (y = 0; y < Y1; y++) {
+            double *row = res->firm_stats + ((size_t)s * (size_t)Y1 + (size_t)y) * (size_t)(res->firm_stats_np + 2);
+            row[res->firm_stats_np + 1] = sqrt(row[res->firm_stats_np + 1]);
+        }
     CUDA_CHECK(add_elapsed(&job->timing.world_paths, ev[EV_START], ev[EV_PATHS]));
     CUDA_CHECK(add_elapsed(&job->timing.firm_sampling, ev[EV_PATHS], ev[EV_SAMPLED]));
     CUDA_CHECK(add_elapsed(&job->timing.firm_steps, ev[EV_SAMPLED], ev[EV_STEPPED]));
