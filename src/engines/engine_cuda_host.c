@@ -186,7 +186,7 @@ typedef struct {
     int device;          /* CUDA ordinal */
     int64_t begin, end;  /* worlds of res's slice (indices 0 .. res->worlds - 1) */
     int64_t *shrinking;  /* [scenario][year]: this GPU's counts, added to res at the end */
-    int want_stats;      /* the firm statistics on this GPU if every world fits one chunk (firm_stats_fit) */
+    int want_stats;      /* the firm statistics on this GPU if every world fits one chunk (alloc_with_stats) */
     int device_stats;    /* ... and they do: res->firm_stats, and firm changes of the horizon year only */
     hc_cuda_timing timing;
     hc_error err;
