@@ -28,6 +28,12 @@
 
 #ifdef HC_HAVE_CUDA
 
+static const char *stats_cell(double seconds, char *buf, size_t len)
+{
+    snprintf(buf, len, "%.4f", seconds);
+    return buf;
+}
+
 /* ---- the roofline, from the instructions of the built kernel (scripts/sass_roofline.py
  * counts them in the sm_90 SASS, per firm-step and pipe, for every number of roles, into
  * the TSV that --counts names; docs/performance.md "The roofline" says how) */
@@ -250,7 +256,7 @@ static int bench(char **paths, int n_cfg, const long long *sizes, int n_sizes, l
         }
     }
     printf("\n| firms | worlds x firms | wall s | firm-steps/s | world paths s | firm sampling s | steps and block "
-           "sums s | reduction s | copy back s | percentiles s | GPU / CPU | of roofline |\n");
+           "sums s | reduction s | firm stats s | copy back s | GPU / CPU | of roofline |\n");
     printf("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
 
     /* 3. Each size: a warm run (contexts, code) is not timed; the second is. */
@@ -258,12 +264,14 @@ static int bench(char **paths, int n_cfg, const long long *sizes, int n_sizes, l
         hc_results res;
         hc_cuda_options o;
         hc_cuda_timing timing;
+        char cell[32];
         const long long firms = sizes[sz] / worlds;
-        double pct_seconds = 0.0, steps, rate, bound = 0.0;
-        int s, y, ok = 1;
+        double steps, rate, bound = 0.0;
+        int ok = 1;
         memset(&res, 0, sizeof(res));
         memset(&o, 0, sizeof(o));
         o.profile = 1;
+        o.firm_stats = 1; /* as `headcount run`: statistics on the device, the horizon's changes copied */
         if (load(paths, n_cfg, worlds, firms, years, cfg)) return 1;
         if (alloc(cfg, n_cfg, &res)) {
             ok = 0;
@@ -275,27 +283,15 @@ static int bench(char **paths, int n_cfg, const long long *sizes, int n_sizes, l
             }
         }
         if (ok) {
-            const double p[5] = {5, 25, 50, 75, 95};
-            for (s = 0; s < n_cfg && ok; s++)
-                for (y = 0; y <= res.years && ok; y++) {
-                    double out[5], secs = 0.0;
-                    if (hc_cuda_percentiles_f(devices[0], hc_results_firm_change(&res, s, y),
-                                              (size_t)res.worlds * (size_t)res.firms, p, 5, out, &secs, &err)) {
-                        fprintf(stderr, "gpu_bench: percentiles: %s\n", err.message);
-                        ok = 0;
-                    }
-                    pct_seconds += secs;
-                }
-        }
-        if (ok) {
             /* timing sums the GPUs' kernel times, so steps / firm_steps is the rate of one
              * GPU: compared with one GPU's bound (the GPUs of a run are assumed alike). */
             bound = roofline_of(&dev[devices[0]], counts, S).bound;
             steps = (double)n_cfg * (double)worlds * (double)firms * (double)(res.n_steps + 1);
             rate = steps / res.simulate_seconds;
-            printf("| %.0e | %lld x %lld | %.3f | %.3g | %.4f | %.4f | %.4f | %.4f | %.4f | %.4f | %.1f | %.0f %% |\n",
+            printf("| %.0e | %lld x %lld | %.3f | %.3g | %.4f | %.4f | %.4f | %.4f | %s | %.4f | %.1f | %.0f %% |\n",
                    (double)sizes[sz], worlds, firms, res.simulate_seconds, rate, timing.world_paths,
-                   timing.firm_sampling, timing.firm_steps, timing.reduction, timing.copy_back, pct_seconds,
+                   timing.firm_sampling, timing.firm_steps, timing.reduction,
+                   res.firm_stats ? stats_cell(timing.firm_stats, cell, sizeof(cell)) : "host", timing.copy_back,
                    cpu_rate > 0 ? rate / cpu_rate : 0.0, bound > 0 ? 100.0 * (steps / timing.firm_steps) / bound : 0.0);
         } else {
             printf("| %.0e | %lld x %lld | failed (see above) |\n", (double)sizes[sz], worlds, firms);
@@ -305,8 +301,10 @@ static int bench(char **paths, int n_cfg, const long long *sizes, int n_sizes, l
         fflush(stdout);
     }
     printf("\nfirm-steps/s: scenarios x firms x steps over the wall time of the simulation (copies included); "
-           "of roofline: the steps kernel's time against the bound above. Percentiles: %d scenario(s) x %d "
-           "years, device time (sort and pick) without the upload; the host's selection does %.3g values/s.\n",
+           "of roofline: the steps kernel's time against the bound above. Firm stats: the percentiles, mean and "
+           "sd of %d scenario(s) x %d years on the device (\"host\": the run did not fit one chunk of one GPU, "
+           "and the host computes them after copying every firm change; its selection does %.3g values/s). "
+           "Copy back: the world sums, the statistics and the horizon's firm changes.\n",
            n_cfg, years + 1, host_pct_rate);
     return 0;
 }

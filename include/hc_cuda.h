@@ -27,10 +27,10 @@
 
 /* One visible GPU, as `headcount devices` shows it. */
 typedef struct {
-    int ordinal;          /* CUDA device number (what --devices takes) */
+    int ordinal; /* CUDA device number (what --devices takes) */
     char name[256];
-    size_t total_bytes;   /* global memory */
-    size_t free_bytes;    /* free now; 0 unless asked for (it needs a context on the GPU) */
+    size_t total_bytes;     /* global memory */
+    size_t free_bytes;      /* free now; 0 unless asked for (it needs a context on the GPU) */
     int cc_major, cc_minor; /* compute capability */
     int sm_count;
     int clock_khz;        /* peak SM clock (cudaDevAttrClockRate: CUDA 13 has no clockRate field) */
@@ -53,7 +53,7 @@ int hc_cuda_list_devices(hc_cuda_device *dev, int max, int *count, int with_free
 int hc_cuda_select_devices(const int *listed, int n_listed, int *out, hc_error *err);
 
 typedef struct {
-    int n_devices;                   /* 0: every usable visible GPU */
+    int n_devices; /* 0: every usable visible GPU */
     int devices[HC_CUDA_MAX_DEVICES];
     /* At most this many worlds per launch; 0: as many as the free memory allows. The
      * environment variable HC_CUDA_MAX_CHUNK_WORLDS sets it too (tests: chunked and
@@ -62,6 +62,12 @@ typedef struct {
     /* Also time firm sampling alone, with an extra launch that samples every firm and
      * takes no step (make bench-gpu); the results are unchanged. */
     int profile;
+    /* The caller reads firm changes at the horizon only and takes the firm statistics from
+     * res->firm_stats when it is filled (hc_sim_options.firm_stats): they are then computed
+     * on the GPU (kernels/firm_stats.cu) and only they and the horizon's changes are copied
+     * back. Only where every world runs in one chunk on one GPU: a chunked or multi-GPU run
+     * copies every firm change, and src/analysis/bands.c computes them on the host. */
+    int firm_stats;
 } hc_cuda_options;
 
 /* Where a run's device time went, in seconds, summed over chunks, scenarios and GPUs
@@ -71,7 +77,8 @@ typedef struct {
     double world_paths;   /* world inputs and macro paths (one thread per world) */
     double firm_sampling; /* firm inputs alone: only with hc_cuda_options.profile */
     double firm_steps;    /* the model kernel: firm sampling, every step, block sums */
-    double reduction;     /* block sums to world sums, in block order */
+    double reduction;     /* block sums to world sums (kernels/world_sums.cu's fixed tree) */
+    double firm_stats;    /* firm percentiles, mean and sd on the device (firm_stats runs only) */
     double copy_back;     /* sums and firm changes to the host */
     int devices;          /* GPUs used */
     int64_t launches;     /* chunks x scenarios, all GPUs together */
@@ -91,10 +98,16 @@ int hc_run_cuda(const hc_plan *p, const hc_cuda_options *o, hc_results *res, hc_
 int hc_cuda_percentiles_f(int ordinal, const float *x, size_t n, const double *p, int np, double *out,
                           double *device_seconds, hc_error *err);
 
+/* World sums from block partials on GPU `ordinal`, for the tests: partials is
+ * [world][block][n_steps + 1][width] as the model kernel leaves it, sums
+ * [world][n_steps + 1][out_width], added in the fixed tree of hc_cuda_launch_world_sums
+ * (model/hc_cuda_kernels.h). Returns 0, or non-zero with err filled. */
+int hc_cuda_world_sums(int ordinal, const double *partials, int n_worlds, int blocks_per_world, int n_steps, int width,
+                       int out_width, double *sums, hc_error *err);
+
 /* Philox4x32-10 on GPU `ordinal`, for the known-answer tests: for each of n vectors
  * in[6 i ..] = ctr[4], key[2], out_hc[4 i ..] = hc_philox4x32_10 (hc_philox.h) and
  * out_curand[4 i ..] = cuRAND's curand_Philox4x32_10, both computed on the device. */
-int hc_cuda_philox(int ordinal, const uint32_t *in, int n, uint32_t *out_hc, uint32_t *out_curand,
-                   hc_error *err);
+int hc_cuda_philox(int ordinal, const uint32_t *in, int n, uint32_t *out_hc, uint32_t *out_curand, hc_error *err);
 
 #endif

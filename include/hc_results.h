@@ -25,11 +25,18 @@ typedef struct {
     int n_steps;         /* T: steps are 0..T */
     int steps_per_year;
     int years;
-    int roles;               /* role sums per row: the most roles of any scenario slot */
-    int n_sums;              /* doubles per row of sums: hc_sums_width(roles) */
-    double *sums;            /* [scenario][world][step 0..T][n_sums]: hc_sum_id, then the role sums */
-    float *firm_change;      /* [scenario][year 0..years][world * firms + firm], % */
-    int64_t *shrinking;      /* [scenario][year 0..years]: firms below their step-0 headcount */
+    int roles;          /* role sums per row: the most roles of any scenario slot */
+    int n_sums;         /* doubles per row of sums: hc_sums_width(roles) */
+    double *sums;       /* [scenario][world][step 0..T][n_sums]: hc_sum_id, then the role sums */
+    float *firm_change; /* [scenario][year 0..years][world * firms + firm], % */
+    int64_t *shrinking; /* [scenario][year 0..years]: firms below their step-0 headcount */
+    /* NULL, or [scenario][year 0..years][firm_stats_np + 2]: the firm changes' percentiles
+     * (the first scenario's output.percentiles), mean and sd, computed by the backend (the
+     * CUDA backend's device statistics, asked for by hc_sim_options.firm_stats): the same
+     * bits as src/analysis/bands.c computes from firm_change, which then holds the horizon
+     * year only (zeros before it). */
+    double *firm_stats;
+    int firm_stats_np;
     double simulate_seconds; /* wall time of the simulation proper */
     int threads;             /* threads the backend used */
     int ranks;               /* MPI ranks that shared the worlds (src/engines/mpi_run.c); 0: one process */

@@ -19,7 +19,15 @@ void hc_percentiles_f(float *x, size_t n, const double *p, int np, double *out);
 /* Mean, and the sample standard deviation (n - 1 in the denominator; 0 when n = 1),
  * summed in index order. */
 void hc_mean_sd(const double *x, size_t n, double *mean, double *sd);
-void hc_mean_sd_f(const float *x, size_t n, double *mean, double *sd); /* float data, double sums */
+
+/* The same of float data (a year's firm changes, up to 1e9 and more), in double, each of
+ * its two sums added in a fixed tree so that a GPU adds them in parallel to the same bits
+ * (kernels/firm_stats.cu): while more than HC_MEAN_FANOUT values are left, each run of
+ * HC_MEAN_FANOUT consecutive ones (the last shorter) is added in order, from 0.0, into one
+ * value of the next level; the last <= HC_MEAN_FANOUT are added in order. Up to
+ * HC_MEAN_FANOUT values, that is index order. */
+#define HC_MEAN_FANOUT 64
+void hc_mean_sd_f(const float *x, size_t n, double *mean, double *sd);
 
 /* A value with its index, for qsort with ties broken by index: the same order on every
  * machine and every qsort implementation (ranks, Iman-Conover reordering). */

@@ -44,7 +44,7 @@ CUDA_BUILD   := build/cuda
 # HC_ROLE_CAPS in include/model/hc_defs.h); the host picks the smallest that holds a
 # scenario (src/engines/engine_cuda_host.c, launch_firm_steps).
 CUDA_CAPS    := $(ROLE_CAPS)
-CUDA_KERNELS := world_paths world_sums percentiles philox_kat
+CUDA_KERNELS := world_paths world_sums percentiles firm_stats philox_kat
 CUDA_OBJ     := $(CUDA_KERNELS:%=$(CUDA_BUILD)/%.o) $(CUDA_CAPS:%=$(CUDA_BUILD)/firm_steps_r%.o)
 CUDA_LIB     := $(CUDA_BUILD)/libhc_cuda.a
 CUDA_GENCODE := -gencode arch=compute_80,code=sm_80 -gencode arch=compute_90,code=sm_90 \
@@ -148,6 +148,7 @@ EMU_CXXFLAGS := -std=c++17 -O2 -g -ffp-contract=off -D__CUDACC__ -D__CUDA_ARCH__
 EMU_CFLAGS    = $(filter-out -isystem $(CUDA)/include,$(ALL_CFLAGS)) -I$(EMU_DIR) -DHC_HAVE_CUDA -DHC_CUDA_EMULATOR
 EMU_CAPS     := $(ROLE_CAPS)
 EMU_OBJ      := $(EMU_BUILD)/world_paths.o $(EMU_BUILD)/world_sums.o $(EMU_BUILD)/percentiles.o \
+                $(EMU_BUILD)/firm_stats.o \
                 $(EMU_CAPS:%=$(EMU_BUILD)/firm_steps_r%.o) $(EMU_BUILD)/emu_runtime.o \
                 $(EMU_BUILD)/engine_cuda_host.o $(EMU_BUILD)/simulate.o
 EMU_HEADERS  := $(wildcard $(EMU_DIR)/*.h $(EMU_DIR)/cub/device/*.cuh) $(CUDA_HEADERS)
@@ -158,6 +159,7 @@ TEST_DEPS    += $(EMU_PROGRAMS)
 
 # Kept after the build: compiler messages point into them.
 .SECONDARY: $(EMU_BUILD)/world_paths.cpp $(EMU_BUILD)/world_sums.cpp $(EMU_BUILD)/percentiles.cpp \
+            $(EMU_BUILD)/firm_stats.cpp \
             $(EMU_BUILD)/firm_steps.cpp
 
 $(EMU_BUILD)/%.cpp: kernels/%.cu $(EMU_DIR)/rewrite_launches.py | $(EMU_BUILD)
@@ -170,6 +172,9 @@ $(EMU_BUILD)/firm_steps_r%.o: $(EMU_BUILD)/firm_steps.cpp $(EMU_HEADERS)
 $(EMU_BUILD)/%.o: $(EMU_BUILD)/%.cpp $(EMU_HEADERS)
 	@echo "  CXX     $< (emulator)"
 	$(Q)$(CXX) $(EMU_CXXFLAGS) -c $< -o $@
+
+# The firm statistics reproduce the host's mean (hc_stats.h: HC_MEAN_FANOUT).
+$(CUDA_BUILD)/firm_stats.o $(EMU_BUILD)/firm_stats.o: include/hc_stats.h
 
 $(EMU_BUILD)/emu_runtime.o: $(EMU_DIR)/emu_runtime.cpp $(EMU_HEADERS) | $(EMU_BUILD)
 	@echo "  CXX     $<"

@@ -53,7 +53,8 @@ fi
 # --- the kernels as built (mk/cuda.mk)
 ARCHS=(sm_80 sm_90 sm_100)
 declare -A KERNEL=([world_paths]=hc_world_paths_kernel [world_sums]=hc_world_sums_kernel
-                   [percentiles]=hc_percentile_pick_kernel [philox_kat]=hc_philox_kat_kernel)
+                   [percentiles]=hc_percentile_pick_kernel [firm_stats]=hc_firm_moment_kernel
+                   [philox_kat]=hc_philox_kat_kernel)
 # One model kernel per role capacity (HC_ROLE_CAPS, include/model/hc_defs.h).
 for cap in $(sed -n 's/^#define HC_ROLE_CAPS(X)//p' include/model/hc_defs.h | tr -c '0-9' ' '); do
     KERNEL[firm_steps_r$cap]=hc_firm_steps_kernel_r$cap
@@ -225,6 +226,15 @@ base=(--quiet --force --worlds 10 --firms 150 --years 2 "${CONFIGS[@]}")
     cmp -s "$TMP/e_fwd/bands.csv" "$TMP/e_rev/bands.csv" && cmp -s "$TMP/e_fwd/bands.csv" "$TMP/e_rnd/bands.csv" &&
     cmp -s "$TMP/e_fwd/firms.csv" "$TMP/e_rev/firms.csv" && cmp -s "$TMP/e_fwd/firms.csv" "$TMP/e_rnd/firms.csv"
 ok $? "emulated GPU: the same bytes whatever order a block's threads run in between barriers"
+# Firm statistics on the device (one GPU, one chunk: kernels/firm_stats.cu) against the
+# host's (chunked, so every firm change is copied): every output file the same bytes. 9,000
+# firms a year: the mean's tree has three levels; the traced firms read the horizon's changes.
+stats=(--quiet --force --worlds 3 --firms 3000 --years 2 --trace-percentiles 10,50,90 "${CONFIGS[@]}")
+HC_EMU_DEVICES=1 "$EMU" run "${stats[@]}" --backend cuda -o "$TMP/st_dev" 2>/dev/null &&
+    HC_EMU_DEVICES=1 HC_CUDA_MAX_CHUNK_WORLDS=2 "$EMU" run "${stats[@]}" --backend cuda -o "$TMP/st_host" 2>/dev/null &&
+    [ -s "$TMP/st_dev/firms.csv" ] && [ -s "$TMP/st_dev/traced_firms.csv" ] &&
+    diff -r -q -x manifest.json -x report.html "$TMP/st_dev" "$TMP/st_host" >/dev/null
+ok $? "emulated GPU: firm statistics computed on the device give the same bytes as the host's"
 # Free memory over-reported: 10 worlds of 5000 firms want some 570 KiB, the GPU has 200;
 # the first allocation fails and the chunk halves until it fits (2 worlds).
 big=(--quiet --force --worlds 10 --firms 5000 --years 1 "${CONFIGS[@]}")

@@ -169,12 +169,63 @@ static void mean_and_sd_should_match_closed_forms(void **state)
     assert_true(mean == 2.0 && sd == 0.0);     /* one world: no spread, not NaN */
 }
 
+/* hc_mean_sd_f's tree written out level by level (hc_stats.h), to check the streamed one:
+ * sums that a change of order would move by an ulp, at sizes around each level's edge. */
+static double level_sum(double *v, size_t n)
+{
+    size_t j, b;
+    double s;
+    while (n > HC_MEAN_FANOUT) {
+        for (j = 0; j * HC_MEAN_FANOUT < n; j++) {
+            for (s = 0.0, b = j * HC_MEAN_FANOUT; b < n && b < (j + 1) * HC_MEAN_FANOUT; b++) s += v[b];
+            v[j] = s;
+        }
+        n = (n + HC_MEAN_FANOUT - 1) / HC_MEAN_FANOUT;
+    }
+    for (s = 0.0, b = 0; b < n; b++) s += v[b];
+    return s;
+}
+
+static void float_mean_and_sd_should_add_in_their_fixed_tree(void **state)
+{
+    static const size_t sizes[] = {1, 2, 64, 65, 4096, 4097, 262145, 300001};
+    const size_t max_n = 300001;
+    float *x = (float *)malloc(max_n * sizeof(float));
+    double *v = (double *)malloc(max_n * sizeof(double));
+    uint64_t z = 12345;
+    size_t i, k;
+    (void)state;
+    assert_non_null(x);
+    assert_non_null(v);
+    for (i = 0; i < max_n; i++) { /* magnitudes 1e-3 to 1e3, both signs: orders round apart */
+        z = z * 6364136223846793005ull + 1442695040888963407ull;
+        x[i] = (float)(((double)(z >> 11) * 0x1.0p-53 - 0.4) * pow(10.0, (double)(i % 7) - 3.0));
+    }
+    for (k = 0; k < sizeof(sizes) / sizeof(sizes[0]); k++) {
+        const size_t n = sizes[k];
+        double mean, sd, m, ss, plain = 0.0;
+        hc_mean_sd_f(x, n, &mean, &sd);
+        for (i = 0; i < n; i++) v[i] = (double)x[i];
+        m = level_sum(v, n) / (double)n;
+        for (i = 0; i < n; i++) v[i] = ((double)x[i] - m) * ((double)x[i] - m);
+        ss = level_sum(v, n);
+        assert_true(memcmp(&mean, &m, sizeof(double)) == 0);
+        assert_true(sd == (n > 1 ? sqrt(ss / (double)(n - 1)) : 0.0));
+        for (i = 0; i < n; i++) plain += (double)x[i];
+        if (n <= HC_MEAN_FANOUT) assert_true(mean == plain / (double)n);          /* index order */
+        assert_true(fabs(mean - plain / (double)n) <= 1e-8 * (fabs(mean) + 1.0)); /* a sum, either way */
+    }
+    free(x);
+    free(v);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(percentiles_should_equal_numpy_bit_for_bit),
         cmocka_unit_test(percentiles_should_not_depend_on_the_order_asked),
         cmocka_unit_test(mean_and_sd_should_match_closed_forms),
+        cmocka_unit_test(float_mean_and_sd_should_add_in_their_fixed_tree),
     };
     return cmocka_run_group_tests(tests, setup_numpy, teardown_numpy);
 }

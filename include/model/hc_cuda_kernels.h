@@ -60,11 +60,60 @@ typedef struct {
 HC_ROLE_CAPS(HC_CUDA_DECLARE_FIRM_STEPS)
 #undef HC_CUDA_DECLARE_FIRM_STEPS
 
-/* kernels/world_sums.cu: d_sums[(w * (T + 1) + t) * out_width + k] = the sum over
- * b = 0, 1, ... of the model kernel's d_partials (rows of `width`), added in that order,
- * for k < width; 0 for width <= k < out_width. */
-cudaError_t hc_cuda_launch_world_sums(const double *d_partials, int n_worlds, int blocks_per_world,
+/* kernels/world_sums.cu: d_sums[(w * (T + 1) + t) * out_width + k] = world w's sum of the
+ * model kernel's d_partials (rows of `width`) for k < width, 0 for width <= k < out_width,
+ * added in a fixed tree: while more than HC_CUDA_SUMS_FANOUT values are left, each run of
+ * HC_CUDA_SUMS_FANOUT consecutive ones (the last run shorter) is added in order into one
+ * value of the next level; the last <= HC_CUDA_SUMS_FANOUT values are added in order. So
+ * a world of at most HC_CUDA_SUMS_FANOUT blocks adds them in block order. The levels use
+ * d_scratch (hc_cuda_sums_scratch doubles; NULL when that is 0) and overwrite d_partials. */
+#define HC_CUDA_SUMS_FANOUT 64
+
+/* Nodes of the next level of the tree over n values. */
+static inline int hc_cuda_sums_nodes(int n)
+{
+    return (n + HC_CUDA_SUMS_FANOUT - 1) / HC_CUDA_SUMS_FANOUT;
+}
+
+/* Doubles of d_scratch hc_cuda_launch_world_sums needs: the tree's first level, if any. */
+static inline size_t hc_cuda_sums_scratch(int64_t n_worlds, int blocks_per_world, int n_steps, int width)
+{
+    if (blocks_per_world <= HC_CUDA_SUMS_FANOUT) return 0;
+    return (size_t)n_worlds * (size_t)hc_cuda_sums_nodes(blocks_per_world) * (size_t)(n_steps + 1) * (size_t)width;
+}
+
+cudaError_t hc_cuda_launch_world_sums(double *d_partials, double *d_scratch, int n_worlds, int blocks_per_world,
                                       int n_steps, int width, int out_width, double *d_sums, cudaStream_t stream);
+
+/* kernels/firm_stats.cu: the device buffers of one year's firm statistics over n firms:
+ * d_sorted n floats, d_temp temp_bytes (hc_cuda_sort_temp_bytes(n)), d_level
+ * hc_cuda_firm_stats_nodes(n) doubles, d_scratch hc_cuda_firm_stats_scratch(n) doubles
+ * (NULL when 0). */
+typedef struct {
+    float *d_sorted;
+    void *d_temp;
+    size_t temp_bytes;
+    double *d_level;
+    double *d_scratch;
+} hc_cuda_firm_stats_buffers;
+
+static inline int64_t hc_cuda_firm_stats_nodes(int64_t n)
+{
+    return (n + HC_CUDA_SUMS_FANOUT - 1) / HC_CUDA_SUMS_FANOUT;
+}
+
+static inline size_t hc_cuda_firm_stats_scratch(int64_t n)
+{
+    const int64_t nodes = hc_cuda_firm_stats_nodes(n);
+    return nodes > INT32_MAX ? 0 : hc_cuda_sums_scratch(1, (int)nodes, 0, 1);
+}
+
+/* d_out[0 .. np) = the percentiles d_p[0 .. np) of d_x[0 .. n) (hc_cuda_launch_percentiles),
+ * d_out[np] their mean and d_out[np + 1] their sample variance, whose square root (sqrt,
+ * IEEE-rounded on both) is the sd: each the same bits as the host's hc_percentiles_f and
+ * hc_mean_sd_f (hc_stats.h). d_x is not changed. */
+cudaError_t hc_cuda_launch_firm_stats(const float *d_x, int64_t n, const hc_cuda_firm_stats_buffers *b,
+                                      const double *d_p, int np, double *d_out, cudaStream_t stream);
 
 /* kernels/percentiles.cu: bytes of CUB temporary storage to sort n floats. */
 cudaError_t hc_cuda_sort_temp_bytes(size_t n, size_t *bytes);

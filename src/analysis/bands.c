@@ -175,10 +175,15 @@ int hc_bands_compute(const hc_results *r, const hc_config *cfg, hc_bands *b, hc_
                 hc_fail(err, "interrupted");
                 goto fail;
             }
-            const float *change = hc_results_firm_change(r, s, year);
-            hc_mean_sd_f(change, N, &row[b->np], &row[b->np + 1]);
-            memcpy(scratch, change, N * sizeof(float));
-            hc_percentiles_f(scratch, N, b->percentiles, b->np, row);
+            if (r->firm_stats && r->firm_stats_np == b->np) { /* the backend's, the same bits (hc_results.h) */
+                memcpy(row, r->firm_stats + ((size_t)s * (size_t)(r->years + 1) + (size_t)year) * (size_t)(b->np + 2),
+                       (size_t)(b->np + 2) * sizeof(double));
+            } else {
+                const float *change = hc_results_firm_change(r, s, year);
+                hc_mean_sd_f(change, N, &row[b->np], &row[b->np + 1]);
+                memcpy(scratch, change, N * sizeof(float));
+                hc_percentiles_f(scratch, N, b->percentiles, b->np, row);
+            }
             row[b->np + 2] = (double)r->shrinking[(size_t)s * (size_t)(r->years + 1) + (size_t)year] / (double)N;
             if (!all_finite(row, HC_BAND_FIRM_COLS(b))) {
                 hc_fail(err, "scenario %s: the firm-level change in year %d is not finite; the config "

@@ -105,7 +105,61 @@ HC_DEFINE_PERCENTILES(hc_percentiles_f, float)
     }
 
 HC_DEFINE_MEAN_SD(hc_mean_sd, double)
-HC_DEFINE_MEAN_SD(hc_mean_sd_f, float)
+
+/* hc_mean_sd_f's tree (hc_stats.h), streamed: acc[l] adds the values of level l into the
+ * open node of level l + 1, and a full node moves up; levels - 1 is the root's level. */
+#define TREE_MAX_LEVELS 16 /* 64^15 values: more than a size_t counts */
+typedef struct {
+    double acc[TREE_MAX_LEVELS];
+    int count[TREE_MAX_LEVELS];
+    int top;
+} mean_tree;
+
+static void tree_start(mean_tree *t, size_t n)
+{
+    memset(t, 0, sizeof(*t));
+    while (n > HC_MEAN_FANOUT) {
+        n = (n + HC_MEAN_FANOUT - 1) / HC_MEAN_FANOUT;
+        t->top++;
+    }
+}
+
+static void tree_add(mean_tree *t, double v)
+{
+    int l;
+    t->acc[0] += v;
+    for (l = 0; l < t->top && ++t->count[l] == HC_MEAN_FANOUT; l++) {
+        t->acc[l + 1] += t->acc[l];
+        t->acc[l] = 0.0;
+        t->count[l] = 0;
+    }
+}
+
+/* The root: the open (short) nodes move up, lowest first. */
+static double tree_total(mean_tree *t)
+{
+    int l;
+    for (l = 0; l < t->top; l++)
+        if (t->count[l] > 0) {
+            t->acc[l + 1] += t->acc[l];
+            t->count[l + 1]++;
+        }
+    return t->acc[t->top];
+}
+
+void hc_mean_sd_f(const float *x, size_t n, double *mean, double *sd)
+{
+    mean_tree t;
+    double m;
+    size_t i;
+    tree_start(&t, n);
+    for (i = 0; i < n; i++) tree_add(&t, (double)x[i]);
+    m = tree_total(&t) / (double)n;
+    tree_start(&t, n);
+    for (i = 0; i < n; i++) tree_add(&t, ((double)x[i] - m) * ((double)x[i] - m));
+    *mean = m;
+    *sd = n > 1 ? sqrt(tree_total(&t) / (double)(n - 1)) : 0.0;
+}
 
 int hc_keyed_cmp(const void *pa, const void *pb)
 {

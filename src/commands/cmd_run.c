@@ -467,6 +467,10 @@ static int plan_run(run_ctx *x)
     x->sim.quiet = a->quiet;
     x->sim.n_devices = a->n_devices;
     memcpy(x->sim.devices, a->devices, sizeof(int) * (size_t)a->n_devices);
+    /* What reads firm changes after the run: the firm histogram and --trace-percentiles the
+     * horizon's; a blend (its firms are its components') and --target-mcse (it appends
+     * worlds) every year's. Without those, a GPU may keep the others and send statistics. */
+    x->sim.firm_stats = !has_blend(x) && a->unc.target_mcse <= 0.0;
     return CONTINUE;
 }
 

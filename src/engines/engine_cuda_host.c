@@ -12,6 +12,7 @@
 #include <cuda_runtime_api.h>
 #include <errno.h>
 #include <limits.h>
+#include <math.h>
 #include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -185,6 +186,8 @@ typedef struct {
     int device;          /* CUDA ordinal */
     int64_t begin, end;  /* worlds of res's slice (indices 0 .. res->worlds - 1) */
     int64_t *shrinking;  /* [scenario][year]: this GPU's counts, added to res at the end */
+    int want_stats;      /* the firm statistics on this GPU if every world fits one chunk (alloc_with_stats) */
+    int device_stats;    /* ... and they do: res->firm_stats, and firm changes of the horizon year only */
     hc_cuda_timing timing;
     hc_error err;
     int rc;
@@ -196,9 +199,14 @@ typedef struct {
     hc_world_step *steps;
     float *Kw;
     double *partials;
+    double *sums_scratch; /* the world sums' tree (hc_cuda_sums_scratch); NULL when it needs none */
     double *sums;
     float *firm_change;
     unsigned long long *shrinking;
+    /* with device statistics only: */
+    hc_cuda_firm_stats_buffers stats;
+    double *percentiles; /* the np percentiles to compute */
+    double *firm_stats;  /* [year][np + 2] of one scenario */
 } chunk_buffers;
 
 /* Device bytes one world of a chunk takes (chunk_buffers), with R roles at most. */
@@ -207,8 +215,9 @@ static size_t bytes_per_world(const hc_results *res, int R)
     const size_t T1 = (size_t)res->n_steps + 1, Y1 = (size_t)res->years + 1;
     const size_t blocks = (size_t)hc_cuda_blocks_per_world(res->firms);
     return sizeof(hc_world_inputs) + T1 * sizeof(hc_world_step) + T1 * (size_t)R * sizeof(float) +
-           blocks * T1 * (size_t)hc_sums_width(R) * sizeof(double) + T1 * (size_t)res->n_sums * sizeof(double) +
-           Y1 * (size_t)res->firms * sizeof(float);
+           blocks * T1 * (size_t)hc_sums_width(R) * sizeof(double) +
+           hc_cuda_sums_scratch(1, (int)blocks, res->n_steps, hc_sums_width(R)) * sizeof(double) +
+           T1 * (size_t)res->n_sums * sizeof(double) + Y1 * (size_t)res->firms * sizeof(float);
 }
 
 static void free_buffers(chunk_buffers *b)
@@ -218,9 +227,16 @@ static void free_buffers(chunk_buffers *b)
     cudaFree(b->steps);
     cudaFree(b->Kw);
     cudaFree(b->partials);
+    cudaFree(b->sums_scratch);
     cudaFree(b->sums);
     cudaFree(b->firm_change);
     cudaFree(b->shrinking);
+    cudaFree(b->stats.d_sorted);
+    cudaFree(b->stats.d_temp);
+    cudaFree(b->stats.d_level);
+    cudaFree(b->stats.d_scratch);
+    cudaFree(b->percentiles);
+    cudaFree(b->firm_stats);
     memset(b, 0, sizeof(*b));
 }
 
@@ -229,6 +245,7 @@ static cudaError_t alloc_buffers(chunk_buffers *b, int64_t n, const hc_results *
 {
     const size_t N = (size_t)n, T1 = (size_t)res->n_steps + 1, Y1 = (size_t)res->years + 1;
     const size_t blocks = (size_t)hc_cuda_blocks_per_world(res->firms);
+    const size_t scratch = hc_cuda_sums_scratch(n, (int)blocks, res->n_steps, hc_sums_width(R));
     cudaError_t e;
     memset(b, 0, sizeof(*b));
     if ((e = cudaMalloc((void **)&b->wi, N * sizeof(hc_world_inputs))) != cudaSuccess ||
@@ -236,11 +253,40 @@ static cudaError_t alloc_buffers(chunk_buffers *b, int64_t n, const hc_results *
         (e = cudaMalloc((void **)&b->Kw, N * T1 * (size_t)R * sizeof(float))) != cudaSuccess ||
         (e = cudaMalloc((void **)&b->partials, N * blocks * T1 * (size_t)hc_sums_width(R) * sizeof(double))) !=
             cudaSuccess ||
+        (scratch > 0 && (e = cudaMalloc((void **)&b->sums_scratch, scratch * sizeof(double))) != cudaSuccess) ||
         (e = cudaMalloc((void **)&b->sums, N * T1 * (size_t)res->n_sums * sizeof(double))) != cudaSuccess ||
         (e = cudaMalloc((void **)&b->firm_change, Y1 * N * (size_t)res->firms * sizeof(float))) != cudaSuccess ||
         (e = cudaMalloc((void **)&b->shrinking, Y1 * sizeof(unsigned long long))) != cudaSuccess)
         free_buffers(b);
     return e;
+}
+
+/* Device bytes of the firm statistics over n firms (a year of every world), np percentiles:
+ * the sort's copy and temporary storage, the mean's tree, the results. */
+static size_t stats_bytes(int64_t n, int np, const hc_results *res, size_t temp_bytes)
+{
+    return (size_t)n * sizeof(float) + temp_bytes +
+           ((size_t)hc_cuda_firm_stats_nodes(n) + hc_cuda_firm_stats_scratch(n) + (size_t)np +
+            (size_t)(res->years + 1) * (size_t)(np + 2)) *
+               sizeof(double);
+}
+
+/* The statistics' buffers for n firms, the percentiles p[0 .. np) uploaded. */
+static cudaError_t alloc_stats(chunk_buffers *b, int64_t n, const double *p, int np, const hc_results *res)
+{
+    const size_t scratch = hc_cuda_firm_stats_scratch(n);
+    hc_cuda_firm_stats_buffers *sb = &b->stats;
+    cudaError_t e;
+    if ((e = hc_cuda_sort_temp_bytes((size_t)n, &sb->temp_bytes)) != cudaSuccess ||
+        (e = cudaMalloc((void **)&sb->d_sorted, (size_t)n * sizeof(float))) != cudaSuccess ||
+        (e = cudaMalloc(&sb->d_temp, sb->temp_bytes > 0 ? sb->temp_bytes : 1)) != cudaSuccess ||
+        (e = cudaMalloc((void **)&sb->d_level, (size_t)hc_cuda_firm_stats_nodes(n) * sizeof(double))) != cudaSuccess ||
+        (scratch > 0 && (e = cudaMalloc((void **)&sb->d_scratch, scratch * sizeof(double))) != cudaSuccess) ||
+        (e = cudaMalloc((void **)&b->percentiles, (size_t)np * sizeof(double))) != cudaSuccess ||
+        (e = cudaMalloc((void **)&b->firm_stats, (size_t)(res->years + 1) * (size_t)(np + 2) * sizeof(double))) !=
+            cudaSuccess)
+        return e;
+    return cudaMemcpy(b->percentiles, p, (size_t)np * sizeof(double), cudaMemcpyHostToDevice);
 }
 
 /* The smallest build of the model kernel that holds the scenario's roles (HC_ROLE_CAPS,
@@ -263,29 +309,52 @@ static cudaError_t add_elapsed(double *to, cudaEvent_t a, cudaEvent_t b)
     return e;
 }
 
-enum { EV_START, EV_PATHS, EV_SAMPLED, EV_STEPPED, EV_REDUCED, EV_COPIED, N_EV };
+enum { EV_START, EV_PATHS, EV_SAMPLED, EV_STEPPED, EV_REDUCED, EV_STATS, EV_COPIED, N_EV };
+
+/* Device statistics need every world of the run in one chunk (percentiles over all firms):
+ * with job->want_stats, when the worlds and the statistics' buffers fit `budget` bytes,
+ * allocates both and sets job->device_stats. 0 otherwise, nothing allocated: the caller
+ * then sizes chunks without them, and the host computes the statistics (bands.c). */
+static int alloc_with_stats(const hc_plan *p, const hc_results *res, int R, size_t budget, device_job *job,
+                            chunk_buffers *buf)
+{
+    const int64_t worlds = job->end - job->begin, n = worlds * res->firms;
+    const int np = p->models[0].n_percentiles;
+    size_t temp = 0;
+    if (!job->want_stats || np < 1 || hc_cuda_firm_stats_nodes(n) > INT32_MAX ||
+        hc_cuda_sort_temp_bytes((size_t)n, &temp) != cudaSuccess ||
+        (size_t)worlds * bytes_per_world(res, R) + stats_bytes(n, np, res, temp) > budget)
+        return 0;
+    if (alloc_buffers(buf, worlds, res, R) == cudaSuccess &&
+        alloc_stats(buf, n, p->models[0].percentiles, np, res) == cudaSuccess) {
+        job->device_stats = 1;
+        return 1;
+    }
+    free_buffers(buf);
+    (void)cudaGetLastError(); /* an allocation failure is not sticky; clear it */
+    return 0;
+}
 
 /* Allocates the buffers of a chunk of worlds on job->device and returns its size in
  * *chunk: as many worlds as fit in the free memory less 5 % and 64 MiB (allocation
  * granularity, other users of the GPU), halved while an allocation still fails. */
-static int alloc_chunk(const hc_results *res, int R, int64_t max_chunk, device_job *job, chunk_buffers *buf,
-                       int64_t *chunk)
+static int alloc_chunk(const hc_plan *p, const hc_results *res, int R, int64_t max_chunk, device_job *job,
+                       chunk_buffers *buf, int64_t *chunk)
 {
     const int device = job->device;
     hc_error *err = &job->err;
     const int64_t worlds = job->end - job->begin;
     const int blocks_per_world = hc_cuda_blocks_per_world(res->firms);
-    size_t free_bytes = 0, total_bytes = 0, per_world;
+    size_t free_bytes = 0, total_bytes = 0, per_world, reserve, budget;
     CUDA_CHECK(cudaMemGetInfo(&free_bytes, &total_bytes));
     per_world = bytes_per_world(res, R);
-    {
-        const size_t reserve = ((size_t)64 << 20) + free_bytes / 20;
-        const size_t budget = free_bytes > reserve ? free_bytes - reserve : 0;
-        *chunk = (int64_t)(budget / per_world);
-    }
+    reserve = ((size_t)64 << 20) + free_bytes / 20;
+    budget = free_bytes > reserve ? free_bytes - reserve : 0;
+    *chunk = (int64_t)(budget / per_world);
     if (*chunk > worlds) *chunk = worlds;
     if (max_chunk > 0 && *chunk > max_chunk) *chunk = max_chunk;
     if (*chunk > INT_MAX / blocks_per_world) *chunk = INT_MAX / blocks_per_world; /* grid size */
+    if (*chunk == worlds && alloc_with_stats(p, res, R, budget, job, buf)) return 0;
     for (;;) {
         cudaError_t e;
         if (*chunk < 1)
@@ -317,6 +386,7 @@ static int run_chunk(const hc_plan *p, int s, int64_t w0, int n, int profile, hc
     const hc_model *m = &p->models[s].model;
     const int T = res->n_steps, Y1 = res->years + 1;
     const int64_t F = res->firms;
+    const size_t year_len = (size_t)n * (size_t)F; /* a year of the chunk's firm changes on the device */
     const uint32_t world_first = (uint32_t)(res->world_begin + w0);
     hc_cuda_firm_args a;
     int y;
@@ -343,26 +413,43 @@ static int run_chunk(const hc_plan *p, int s, int64_t w0, int n, int profile, hc
     CUDA_CHECK(cudaMemsetAsync(buf->shrinking, 0, (size_t)Y1 * sizeof(unsigned long long), stream));
     CUDA_CHECK(launch_firm_steps(m, &a, stream));
     CUDA_CHECK(cudaEventRecord(ev[EV_STEPPED], stream));
-    CUDA_CHECK(hc_cuda_launch_world_sums(buf->partials, n, hc_cuda_blocks_per_world(F), T, hc_sums_width(m->n_roles),
-                                         res->n_sums, buf->sums, stream));
+    CUDA_CHECK(hc_cuda_launch_world_sums(buf->partials, buf->sums_scratch, n, hc_cuda_blocks_per_world(F), T,
+                                         hc_sums_width(m->n_roles), res->n_sums, buf->sums, stream));
     CUDA_CHECK(cudaEventRecord(ev[EV_REDUCED], stream));
+    for (y = 0; job->device_stats && y < Y1; y++) /* every world is in this chunk (alloc_with_stats) */
+        CUDA_CHECK(hc_cuda_launch_firm_stats(buf->firm_change + (size_t)y * year_len, (int64_t)year_len, &buf->stats,
+                                             buf->percentiles, res->firm_stats_np,
+                                             buf->firm_stats + (size_t)y * (size_t)(res->firm_stats_np + 2), stream));
+    CUDA_CHECK(cudaEventRecord(ev[EV_STATS], stream));
     CUDA_CHECK(cudaMemcpyAsync(hc_results_sums(res, s, w0, 0), buf->sums,
                                (size_t)n * (size_t)(T + 1) * (size_t)res->n_sums * sizeof(double), cudaMemcpyDeviceToHost,
                                stream));
-    for (y = 0; y < Y1; y++)
+    if (job->device_stats)
+        CUDA_CHECK(cudaMemcpyAsync(res->firm_stats + (size_t)s * (size_t)Y1 * (size_t)(res->firm_stats_np + 2),
+                                   buf->firm_stats, (size_t)Y1 * (size_t)(res->firm_stats_np + 2) * sizeof(double),
+                                   cudaMemcpyDeviceToHost, stream));
+    /* The firm changes cross only where the host reads them: with device statistics, the
+     * horizon's (charts, traced firms); else every year's (bands.c's statistics). */
+    for (y = job->device_stats ? Y1 - 1 : 0; y < Y1; y++)
         CUDA_CHECK(cudaMemcpyAsync(hc_results_firm_change(res, s, y) + (size_t)w0 * (size_t)F,
-                                   buf->firm_change + (size_t)y * (size_t)n * (size_t)F,
-                                   (size_t)n * (size_t)F * sizeof(float), cudaMemcpyDeviceToHost, stream));
+                                   buf->firm_change + (size_t)y * year_len, year_len * sizeof(float),
+                                   cudaMemcpyDeviceToHost, stream));
     CUDA_CHECK(cudaMemcpyAsync(shrinking, buf->shrinking, (size_t)Y1 * sizeof(unsigned long long),
                                cudaMemcpyDeviceToHost, stream));
     CUDA_CHECK(cudaEventRecord(ev[EV_COPIED], stream));
     CUDA_CHECK(cudaStreamSynchronize(stream));
 
+    if (job->device_stats) /* the device left each year's variance (hc_cuda_launch_firm_stats) */
+        for (y = 0; y < Y1; y++) {
+            double *row = res->firm_stats + ((size_t)s * (size_t)Y1 + (size_t)y) * (size_t)(res->firm_stats_np + 2);
+            row[res->firm_stats_np + 1] = sqrt(row[res->firm_stats_np + 1]);
+        }
     CUDA_CHECK(add_elapsed(&job->timing.world_paths, ev[EV_START], ev[EV_PATHS]));
     CUDA_CHECK(add_elapsed(&job->timing.firm_sampling, ev[EV_PATHS], ev[EV_SAMPLED]));
     CUDA_CHECK(add_elapsed(&job->timing.firm_steps, ev[EV_SAMPLED], ev[EV_STEPPED]));
     CUDA_CHECK(add_elapsed(&job->timing.reduction, ev[EV_STEPPED], ev[EV_REDUCED]));
-    CUDA_CHECK(add_elapsed(&job->timing.copy_back, ev[EV_REDUCED], ev[EV_COPIED]));
+    CUDA_CHECK(add_elapsed(&job->timing.firm_stats, ev[EV_REDUCED], ev[EV_STATS]));
+    CUDA_CHECK(add_elapsed(&job->timing.copy_back, ev[EV_STATS], ev[EV_COPIED]));
     job->timing.launches++;
     for (y = 0; y < Y1; y++) job->shrinking[(size_t)s * (size_t)Y1 + (size_t)y] += (int64_t)shrinking[y];
     if (p->worlds_done) __atomic_fetch_add(p->worlds_done, (int64_t)n, __ATOMIC_RELAXED); /* progress bar only */
@@ -401,7 +488,16 @@ static int run_device(const hc_plan *p, int64_t max_chunk, int profile, hc_resul
         CUDA_CHECK(cudaEventCreate(&ev[n_ev]));
         n_ev++;
     }
-    if (alloc_chunk(res, R, max_chunk, job, &buf, &chunk)) goto fail;
+    if (alloc_chunk(p, res, R, max_chunk, job, &buf, &chunk)) goto fail;
+    if (job->device_stats) {
+        res->firm_stats_np = p->models[0].n_percentiles;
+        res->firm_stats = (double *)calloc(
+            (size_t)p->n_models * (size_t)(res->years + 1) * (size_t)(res->firm_stats_np + 2), sizeof(double));
+        if (!res->firm_stats) {
+            hc_fail(err, "out of memory");
+            goto fail;
+        }
+    }
     for (w0 = job->begin; w0 < job->end; w0 += chunk) {
         const int n = (int)(job->end - w0 < chunk ? job->end - w0 : chunk);
         for (s = 0; s < p->n_models; s++) {
@@ -463,8 +559,12 @@ int hc_run_cuda(const hc_plan *p, const hc_cuda_options *o, hc_results *res, hc_
     if (n_dev < 1) return 1;
     if (n_dev > res->worlds) n_dev = (int)res->worlds; /* every GPU gets at least one world */
 
+    free(res->firm_stats); /* filled again below, or left to bands.c */
+    res->firm_stats = NULL;
     jobs = (device_job *)calloc((size_t)n_dev, sizeof(device_job));
     if (!jobs) return hc_fail(err, "out of memory");
+    /* Statistics over every firm need them on one GPU; a run split across GPUs copies them. */
+    jobs[0].want_stats = o->firm_stats && n_dev == 1;
     for (d = 0; d < n_dev; d++) {
         jobs[d].device = devices[d];
         jobs[d].begin = res->worlds * d / n_dev;
@@ -501,6 +601,7 @@ int hc_run_cuda(const hc_plan *p, const hc_cuda_options *o, hc_results *res, hc_
             timing->firm_sampling += jobs[d].timing.firm_sampling;
             timing->firm_steps += jobs[d].timing.firm_steps;
             timing->reduction += jobs[d].timing.reduction;
+            timing->firm_stats += jobs[d].timing.firm_stats;
             timing->copy_back += jobs[d].timing.copy_back;
             timing->launches += jobs[d].timing.launches;
         }
@@ -558,6 +659,36 @@ fail:
     cudaFree(d_temp);
     cudaFree(d_p);
     cudaFree(d_out);
+    return rc;
+}
+
+int hc_cuda_world_sums(int ordinal, const double *partials, int n_worlds, int blocks_per_world, int n_steps, int width,
+                       int out_width, double *sums, hc_error *err)
+{
+    const int device = ordinal;
+    const size_t in = (size_t)n_worlds * (size_t)blocks_per_world * (size_t)(n_steps + 1) * (size_t)width;
+    const size_t out = (size_t)n_worlds * (size_t)(n_steps + 1) * (size_t)out_width;
+    const size_t scratch = hc_cuda_sums_scratch(n_worlds, blocks_per_world, n_steps, width);
+    double *d_partials = NULL, *d_scratch = NULL, *d_sums = NULL;
+    int rc = 1;
+    if (n_worlds < 1 || blocks_per_world < 1 || n_steps < 0 || width < HC_N_SUMS || out_width < width)
+        return hc_fail(err,
+                       "hc_cuda_world_sums: need n_worlds, blocks_per_world >= 1, n_steps >= 0 and "
+                       "%d <= width <= out_width",
+                       HC_N_SUMS);
+    CUDA_CHECK(cudaSetDevice(device));
+    CUDA_CHECK(cudaMalloc((void **)&d_partials, in * sizeof(double)));
+    if (scratch > 0) CUDA_CHECK(cudaMalloc((void **)&d_scratch, scratch * sizeof(double)));
+    CUDA_CHECK(cudaMalloc((void **)&d_sums, out * sizeof(double)));
+    CUDA_CHECK(cudaMemcpy(d_partials, partials, in * sizeof(double), cudaMemcpyHostToDevice));
+    CUDA_CHECK(hc_cuda_launch_world_sums(d_partials, d_scratch, n_worlds, blocks_per_world, n_steps, width, out_width,
+                                         d_sums, 0));
+    CUDA_CHECK(cudaMemcpy(sums, d_sums, out * sizeof(double), cudaMemcpyDeviceToHost));
+    rc = 0;
+fail:
+    cudaFree(d_partials);
+    cudaFree(d_scratch);
+    cudaFree(d_sums);
     return rc;
 }
 

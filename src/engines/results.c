@@ -55,6 +55,8 @@ void hc_results_free(hc_results *r)
     free(r->sums);
     free(r->firm_change);
     free(r->shrinking);
+    free(r->firm_stats);
+    r->firm_stats = NULL;
     r->sums = NULL;
     r->firm_change = NULL;
     r->shrinking = NULL;

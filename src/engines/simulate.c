@@ -70,6 +70,8 @@ static int choose_backend(const hc_plan *p, const hc_sim_options *o, hc_backend 
         memset(co, 0, sizeof(*co));
         co->n_devices = o->n_devices < HC_CUDA_MAX_DEVICES ? o->n_devices : HC_CUDA_MAX_DEVICES;
         memcpy(co->devices, o->devices, sizeof(int) * (size_t)co->n_devices);
+        /* Under MPI a rank holds a block of the worlds, and rank 0 gathers every firm change. */
+        co->firm_stats = o->firm_stats && hc_mpi_size() == 1;
         if ((n_usable = hc_cuda_select_devices(co->devices, co->n_devices, chosen, &why)) > 0) {
             /* GPUs named with --devices are every rank's; else each rank takes its share */
             if (co->n_devices == 0 && hc_mpi_local_size() > 1) take_node_share(chosen, n_usable, co);
@@ -78,8 +80,9 @@ static int choose_backend(const hc_plan *p, const hc_sim_options *o, hc_backend 
             return 0;
         }
         if (strcmp(o->backend, "cuda") == 0 || co->n_devices > 0)
-            return hc_fail(err, "%s: no usable GPU: %s\n"
-                                "hint: run with --backend cpu; `headcount devices` lists the GPUs",
+            return hc_fail(err,
+                           "%s: no usable GPU: %s\n"
+                           "hint: run with --backend cpu; `headcount devices` lists the GPUs",
                            co->n_devices > 0 ? "--devices" : "--backend cuda", why.message);
         if (!o->quiet) { /* the same on every run of this machine: said once (and when it changes) */
             char notice[sizeof(why.message) + 64];

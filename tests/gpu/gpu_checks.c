@@ -17,6 +17,7 @@
 #include "hc_stats.h"
 #ifdef HC_HAVE_CUDA
 #include "hc_cuda.h"
+#include "model/hc_cuda_kernels.h"
 #endif
 
 static const char *const check_names[] = {
@@ -30,6 +31,9 @@ static const char *const check_names[] = {
     "chunked_runs_should_give_the_same_bits",
     "profiled_runs_should_give_the_same_bits",
     "two_gpus_should_give_the_same_bits_as_one",
+    "device_firm_statistics_should_equal_the_host_statistics_bit_for_bit",
+    "world_sums_should_add_block_partials_in_their_fixed_tree",
+    "few_worlds_of_many_firms_should_match_cpu_and_give_the_same_bits_chunked",
 };
 #define N_CHECKS ((int)(sizeof(check_names) / sizeof(check_names[0])))
 
@@ -156,6 +160,75 @@ static int check_percentiles(int device)
         free(scratch);
     }
     printf("# %d arrays x %d percentiles compared bit for bit\n", cases, np);
+    return bad == 0 && cases > 0;
+}
+
+/* ---- the world sums' tree (hc_cuda_launch_world_sums) against the same order on the host */
+
+/* What hc_cuda_kernels.h documents: while more than HC_CUDA_SUMS_FANOUT values are left,
+ * each run of that many is added in order into one value of the next level. */
+static double tree_sum(double *v, int n)
+{
+    double s;
+    int j, b;
+    while (n > HC_CUDA_SUMS_FANOUT) {
+        for (j = 0; j * HC_CUDA_SUMS_FANOUT < n; j++) {
+            s = 0.0;
+            for (b = j * HC_CUDA_SUMS_FANOUT; b < n && b < (j + 1) * HC_CUDA_SUMS_FANOUT; b++) s += v[b];
+            v[j] = s; /* v[j] was read already: j <= j * fan-out */
+        }
+        n = hc_cuda_sums_nodes(n);
+    }
+    for (s = 0.0, b = 0; b < n; b++) s += v[b];
+    return s;
+}
+
+/* Partials of 1 to 2 worlds and up to 5,000 blocks (three levels), of magnitudes apart by
+ * 1e12 so that a change of order shows; every sum compared bit for bit, and the block-order
+ * sum kept for a world of at most HC_CUDA_SUMS_FANOUT blocks. */
+static int check_world_sums(int device)
+{
+    static const int shapes[][2] = {{1, 1}, {2, HC_CUDA_SUMS_FANOUT}, {2, HC_CUDA_SUMS_FANOUT + 1}, {1, 5000}};
+    const int steps = 3, T1 = steps + 1, width = HC_N_SUMS + 2, out_width = width + 3;
+    int si, bad = 0, cases = 0;
+    for (si = 0; si < (int)(sizeof(shapes) / sizeof(shapes[0])); si++) {
+        const int W = shapes[si][0], B = shapes[si][1];
+        const size_t n_in = (size_t)W * (size_t)B * (size_t)T1 * (size_t)width;
+        double *in = (double *)malloc(n_in * sizeof(double)), *col = (double *)malloc((size_t)B * sizeof(double));
+        double *out = (double *)malloc((size_t)W * (size_t)T1 * (size_t)out_width * sizeof(double));
+        hc_error err;
+        size_t i;
+        int w, t, k, b;
+        if (!in || !col || !out) {
+            printf("# out of memory\n");
+            bad++;
+        }
+        for (i = 0; in && i < n_in; i++) in[i] = (next_uniform() - 0.3) * pow(10.0, 12.0 * next_uniform());
+        if (!bad && hc_cuda_world_sums(device, in, W, B, steps, width, out_width, out, &err)) {
+            printf("# %s\n", err.message);
+            bad++;
+        }
+        for (w = 0; !bad && w < W; w++)
+            for (t = 0; t < T1; t++)
+                for (k = 0; k < out_width; k++) {
+                    double want = 0.0, plain = 0.0;
+                    const double got = out[((size_t)w * T1 + t) * out_width + k];
+                    if (k < width) {
+                        for (b = 0; b < B; b++) col[b] = in[(((size_t)w * B + b) * T1 + t) * width + k];
+                        for (b = 0; b < B; b++) plain += col[b];
+                        want = tree_sum(col, B);
+                    }
+                    cases++;
+                    if ((memcmp(&want, &got, sizeof(double)) != 0 || (B <= HC_CUDA_SUMS_FANOUT && want != plain)) &&
+                        bad++ < 5)
+                        printf("# %d worlds x %d blocks: world %d step %d sum %d: host %.17g, device %.17g\n", W, B, w,
+                               t, k, want, got);
+                }
+        free(in);
+        free(col);
+        free(out);
+    }
+    printf("# %d world sums from 1 to 5000 blocks compared bit for bit\n", cases);
     return bad == 0 && cases > 0;
 }
 
@@ -355,6 +428,89 @@ static int check_shape(const char *worlds, const char *firms, const char *years,
     return ok;
 }
 
+/* A run with device statistics (hc_cuda_options.firm_stats) against `all`, the same run
+ * with every firm change copied: its statistics equal the host's of `all` bit for bit
+ * (src/analysis/bands.c's hc_percentiles_f and hc_mean_sd_f), its sums and horizon firm
+ * changes are all's bits, and the years before it were not copied (zeros). */
+static int all_zero(const float *x, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n; i++)
+        if (x[i] != 0.0f) return 0;
+    return 1;
+}
+
+static int check_device_stats(const reference *ref, const hc_cuda_options *single, const hc_results *all)
+{
+    const hc_config *c = &ref->cfg[0];
+    const size_t N = (size_t)all->worlds * (size_t)all->firms;
+    hc_cuda_options o = *single;
+    hc_results dev;
+    float *scratch = (float *)malloc(N * sizeof(float));
+    double host[HC_MAX_PERCENTILES + 2];
+    int s, y, bad = 0, rows = 0;
+    memset(&dev, 0, sizeof(dev));
+    o.firm_stats = 1;
+    if (!scratch || !all->sums || run_gpu(ref, &o, &dev) || !dev.firm_stats || dev.firm_stats_np != c->n_percentiles) {
+        printf("# no device statistics\n");
+        free(scratch);
+        hc_results_free(&dev);
+        return 0;
+    }
+    for (s = 0; s < all->n_scenarios; s++)
+        for (y = 0; y <= all->years; y++) {
+            const double *got = dev.firm_stats +
+                                ((size_t)s * (size_t)(all->years + 1) + (size_t)y) * (size_t)(c->n_percentiles + 2);
+            const float *change = hc_results_firm_change(all, s, y);
+            memcpy(scratch, change, N * sizeof(float));
+            hc_percentiles_f(scratch, N, c->percentiles, c->n_percentiles, host);
+            hc_mean_sd_f(change, N, &host[c->n_percentiles], &host[c->n_percentiles + 1]);
+            rows++;
+            if (memcmp(host, got, (size_t)(c->n_percentiles + 2) * sizeof(double)) != 0 && bad++ < 5)
+                printf("# scenario %d year %d: host mean %.17g sd %.17g, device mean %.17g sd %.17g\n", s, y,
+                       host[c->n_percentiles], host[c->n_percentiles + 1], got[c->n_percentiles],
+                       got[c->n_percentiles + 1]);
+            if (y == all->years ? memcmp(change, hc_results_firm_change(&dev, s, y), N * sizeof(float)) != 0
+                                : !all_zero(hc_results_firm_change(&dev, s, y), N)) {
+                if (bad++ < 5)
+                    printf("# scenario %d year %d: the firm changes were%s copied\n", s, y,
+                           y < all->years ? "" : " not");
+            }
+        }
+    if (memcmp(all->sums, dev.sums, n_sums(all) * sizeof(double)) != 0 && bad++ < 5) printf("# the sums differ\n");
+    printf("# %d scenario-years of %zu firms: device statistics compared bit for bit\n", rows, N);
+    free(scratch);
+    hc_results_free(&dev);
+    return bad == 0 && rows > 0;
+}
+
+/* Few worlds of many firms: the world sums go through two levels of their tree (three on
+ * a GPU), against the CPU within HC_CUDA_AGREEMENT_REL, and one world per chunk gives the
+ * same bits as both at once. */
+static int check_few_worlds(const hc_cuda_options *single, int quick)
+{
+    reference ref;
+    hc_results one, other;
+    hc_cuda_options o = *single;
+    double ws = 0.0, wc = 0.0;
+    int ok = 0;
+    memset(&one, 0, sizeof(one));
+    memset(&other, 0, sizeof(other));
+    o.max_chunk_worlds = 1;
+    if (load_pair(&ref, "2", quick ? "9000" : "600000", quick ? "1" : "2") == 0 && run_cpu(&ref) == 0 &&
+        run_gpu(&ref, single, &one) == 0 && run_gpu(&ref, &o, &other) == 0) {
+        ok = compare_sums(&ref.cpu, &one, &ws) & compare_changes(&ref.cpu, &one, &wc) &
+             compare_shrinking(&ref.cpu, &one) & same_bits(&one, &other) & check_device_stats(&ref, single, &one);
+        printf("# 2 worlds x %s firms (%d blocks each): worst relative sum difference %.3g, worst firm change "
+               "difference %.3g points\n",
+               quick ? "9000" : "600000", hc_cuda_blocks_per_world(ref.cpu.firms), ws, wc);
+    }
+    hc_results_free(&one);
+    hc_results_free(&other);
+    free_pair(&ref);
+    return ok;
+}
+
 #endif /* HC_HAVE_CUDA */
 
 int main(int argc, char **argv)
@@ -441,8 +597,11 @@ int main(int argc, char **argv)
                     tap(ok, check_names[9], NULL);
                 }
             }
+            tap(one.sums && check_device_stats(&ref, &single, &one), check_names[10], NULL);
             hc_results_free(&one);
             free_pair(&ref);
+            tap(check_world_sums(devices[0]), check_names[11], NULL);
+            tap(check_few_worlds(&single, quick), check_names[12], NULL);
         }
     }
 #endif
