@@ -1275,9 +1275,10 @@ static void bands_should_be_ordered_and_finite(void **state)
     }
     {
         const double v[5] = {-1.0, 0.0, 2.0, 3.0, -0.0};
-        const hc_share down = hc_share_of(v, 5, 0.0, 0), two = hc_share_of(v, 5, 2.0, 0), up = hc_share_of(v, 5, 0.0, 1);
+        const hc_share down = hc_share_of(v, 5, 0.0, 0), two = hc_share_of(v, 5, 2.0, 0);
+        const hc_share up = hc_share_of(v, 5, 0.0, 1);
         assert_true(down.p == 0.2 && two.p == 0.6); /* zero is not below zero; strictly below */
-        assert_true(up.p == 0.4);                   /* nor above it: -0.0 and 0.0 neither raise nor lower */
+        assert_true(up.p == 0.4);                   /* nor above it: -0.0 and 0.0 neither raise nor lower employment */
         assert_true(fabs(down.mcse - sqrt(0.2 * 0.8 / 5.0)) < 1e-15);
     }
     {
