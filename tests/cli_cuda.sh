@@ -229,9 +229,11 @@ ok $? "emulated GPU: the same bytes whatever order a block's threads run in betw
 # Firm statistics on the device (one GPU, one chunk: kernels/firm_stats.cu) against the
 # host's (chunked, so every firm change is copied): every output file the same bytes. 9,000
 # firms a year: the mean's tree has three levels; the traced firms read the horizon's changes.
+# One run time for both (SOURCE_DATE_EPOCH): the charts' PDFs carry it, and the two runs
+# may fall on either side of a second.
 stats=(--quiet --force --worlds 3 --firms 3000 --years 2 --trace-percentiles 10,50,90 "${CONFIGS[@]}")
-HC_EMU_DEVICES=1 "$EMU" run "${stats[@]}" --backend cuda -o "$TMP/st_dev" 2>/dev/null &&
-    HC_EMU_DEVICES=1 HC_CUDA_MAX_CHUNK_WORLDS=2 "$EMU" run "${stats[@]}" --backend cuda -o "$TMP/st_host" 2>/dev/null &&
+SOURCE_DATE_EPOCH=1700000000 HC_EMU_DEVICES=1 "$EMU" run "${stats[@]}" --backend cuda -o "$TMP/st_dev" 2>/dev/null &&
+    SOURCE_DATE_EPOCH=1700000000 HC_EMU_DEVICES=1 HC_CUDA_MAX_CHUNK_WORLDS=2 "$EMU" run "${stats[@]}" --backend cuda -o "$TMP/st_host" 2>/dev/null &&
     [ -s "$TMP/st_dev/firms.csv" ] && [ -s "$TMP/st_dev/traced_firms.csv" ] &&
     diff -r -q -x manifest.json -x report.html "$TMP/st_dev" "$TMP/st_host" >/dev/null
 ok $? "emulated GPU: firm statistics computed on the device give the same bytes as the host's"
