@@ -92,7 +92,9 @@ int hc_write_summary_md(const char *dir, const hc_results *r, const hc_bands *b,
         }
         {
             const double *row = hc_bands_firm(b, s, b->years);
-            fprintf(f, "\nFirms below their starting headcount at the horizon: %.1f %%.\n\n",
+            /* firms are sampled in proportion to employment (size classes), so a count of
+             * sampled firms is a share of starting employment, not of firms (model.md) */
+            fprintf(f, "\nStarting employment in firms below their starting headcount at the horizon: %.1f %%.\n\n",
                     100.0 * row[b->np + 2]);
         }
     }

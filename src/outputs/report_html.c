@@ -392,7 +392,7 @@ static void section_horizon(FILE *f, const hc_bands *b, const hc_config *cfg)
             for (k = 0; k <= b->np; k++) td_num(f, row[k], mi->unit, 0);
             fputs("</tr>\n", f);
         }
-        fprintf(f, "</tbody></table></div>\n<p>Firms below their starting headcount at the horizon: %.1f %%.</p>\n",
+        fprintf(f, "</tbody></table></div>\n<p>Starting employment in firms below their starting headcount at the horizon: %.1f %%.</p>\n",
                 100.0 * fr[b->np + 2]);
     }
     fputs("</section>\n", f);
@@ -488,7 +488,8 @@ int hc_write_report_html(const char *dir, const hc_results *r, const hc_bands *b
 
     fputs("<section id=\"firms\">\n<h2>Firm-level change in headcount by year</h2>\n"
           "<p>Percentiles across all firms of all worlds of the change in each firm's headcount since the start "
-          "(%), and the share of firms below their starting headcount.</p>\n"
+          "(%), and the share of starting employment in firms below their starting headcount (firms "
+          "are sampled in proportion to employment, so both are weighted by it).</p>\n"
           "<div class=\"wrap\"><table>\n<thead><tr><th>scenario</th><th>year</th>", f);
     th_percentiles(f, b->percentiles, b->np);
     fputs("<th>mean</th><th>shrinking</th></tr></thead>\n<tbody>\n", f);
