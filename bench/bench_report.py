@@ -102,6 +102,16 @@ def rate(x):
     return "%.3g" % x
 
 
+def best_run(rows, impl, threads):
+    """The fastest of an implementation's runs at a thread count (None if none), and every
+    run that was not skipped, in the order they ran (one per round)."""
+    runs = [x for x in rows if x["impl"] == impl and x["threads"] == threads]
+    done = [x for x in runs if not x.get("skipped")]
+    if not done:
+        return (runs[0] if runs else None), []
+    return max(done, key=lambda x: x["fsps"]), done
+
+
 def cmd_report(path):
     recs = [json.loads(line) for line in open(path) if line.strip()]
     main = [r for r in recs if r["kind"] == "main"]
@@ -147,19 +157,24 @@ def cmd_report(path):
             f" {i + ' ' + str(t) + 't':>19}" for i, t in cols) + f" {'hc outputs s':>12}"
         print(hdr)
         print("-" * len(hdr))
+        spreads = []
         for size in dict.fromkeys(r["size"] for r in scal):
             rows = [r for r in scal if r["size"] == size]
             any_r = rows[0]
             line = f"{size:>9} {str(any_r['worlds']) + ' x ' + str(any_r['firms']):>15}"
             for i, t in cols:
-                r = next((x for x in rows if x["impl"] == i and x["threads"] == t), None)
-                one = next((x for x in rows if x["impl"] == i and x["threads"] == 1 and not x.get("skipped")), None)
+                r, rounds = best_run(rows, i, t)
+                one, one_rounds = best_run(rows, i, 1)
                 if r is None:
                     cell = "-"
                 elif r.get("skipped"):
                     cell = "skipped (time)"
-                elif one is not None and t > 1:
+                elif one is not None and not one.get("skipped") and t > 1:
                     cell = f"{rate(r['fsps'])} ({r['fsps'] / one['fsps']:.2f}x)"
+                    pairs = [a["fsps"] / b["fsps"] for a, b in zip(rounds, one_rounds)]
+                    if len(pairs) > 1:
+                        spreads.append(f"{size} firms, {i} {t}t: best {r['fsps'] / one['fsps']:.2f}x, rounds "
+                                       + " ".join(f"{x:.2f}x" for x in pairs))
                 else:
                     cell = rate(r["fsps"])
                 line += f" {cell:>19}"
@@ -168,7 +183,12 @@ def cmd_report(path):
             line += f" {top['wall_seconds'] - top['simulate_seconds']:>12.2f}" if top else f" {'-':>12}"
             print(line)
         print("hc outputs s: the headcount run's wall time less its simulation (loading, the firm-level\n"
-              "percentiles by selection, bands and files), on the most threads.")
+              "percentiles by selection, bands and files), on the most threads. Where headcount ran in\n"
+              "rounds (thread counts alternating, BENCH_SCALING_REPEATS), each cell is its best round\n"
+              "(the least disturbed by other work) and the speed-up the ratio of the bests; each\n"
+              "round's own ratio below:")
+        for x in spreads:
+            print("  " + x)
     if main:
         print("\n== Horizon medians across worlds (numpy and numba draw headcount's own inputs:\n"
               "   they agree to float rounding; ~s.e. is the medians' sampling error, for scale)")
