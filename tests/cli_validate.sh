@@ -61,9 +61,17 @@ ok $? "--dump-config prints the blend with its components"
 # --- bad blends and bad overrides: exit 2, one line naming the file and the path
 printf '{"blend": {"components": ["%s/configs/cuts.json"], "weights": [-1]}}\n' "$PWD" >"$TMP/neg.json"
 status_is 2 "a negative weight is refused" "$HC" run "${SMALL[@]}" -o "$TMP/neg" "$TMP/neg.json"
-grep -q "^headcount: $TMP/neg.json: blend.weights\[0\]: expected a number >= 0$" "$TMP/err"; ok $? "the error names the file and blend.weights[0]"
+grep -q "^headcount: $TMP/neg.json: blend.weights\[0\]: expected a number >= 0, got -1$" "$TMP/err"; ok $? "the error names the file, blend.weights[0] and the value"
 status_is 2 "--set blend.weights with the wrong length is refused" "$HC" run "${SMALL[@]}" -o "$TMP/len" --set 'blend.weights=[1]' configs/blend.json
-grep -q "blend.weights: expected an array of 2 numbers" "$TMP/err"; ok $? "the error says what was expected"
+grep -q "blend.weights (from --set): expected an array of 2 numbers, one per component, got \[1\]$" "$TMP/err"
+ok $? "the error says what was expected, that it came from --set, and what was given"
+status_is 2 "--set blend.weights with a text weight is refused" "$HC" validate --set 'blend.weights=[1,"a"]' configs/blend.json
+grep -q 'blend.weights\[1\] (from --set): expected a number >= 0, got "a"$' "$TMP/err"; ok $? "and the message names the weight and its value"
+status_is 2 "a misspelt --set blend key is refused" "$HC" validate --set 'blend.weigths=[1,1]' configs/blend.json
+grep -q 'blend.weigths (from --set): unknown key (did you mean "weights"?)' "$TMP/err"; ok $? "with a did-you-mean"
+printf '{"blend": {"components": ["%s/configs/cuts.json"], "wieghts": [1]}}\n' "$PWD" >"$TMP/typo.json"
+status_is 2 "a misspelt key in a blend file is refused" "$HC" validate "$TMP/typo.json"
+grep -q "^headcount: $TMP/typo.json: blend.wieghts: unknown key (did you mean \"weights\"?)$" "$TMP/err"; ok $? "with a did-you-mean"
 status_is 2 "--set blend.weights without a blend in the run is refused" "$HC" run "${SMALL[@]}" -o "$TMP/nob" --set 'blend.weights=[1,1]' configs/cuts.json
 status_is 2 "--trace-percentiles with a blend is refused" "$HC" run "${SMALL[@]}" -o "$TMP/tr" --trace-percentiles 50 configs/blend.json
 status_is 2 "validate refuses a bad blend" "$HC" validate "$TMP/neg.json"

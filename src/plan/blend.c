@@ -39,14 +39,26 @@ static int is_blend_override(const hc_override *o)
     return o->key != NULL && (strcmp(o->key, "blend") == 0 || strncmp(o->key, "blend.", 6) == 0);
 }
 
+static const char *const blend_keys[] = {"components", "weights"};
+
+/* " (did you mean "weights"?)", or the two keys a blend object takes. */
+static const char *blend_key_hint(const char *key, char *buf, size_t len)
+{
+    const char *s = hc_suggest(key, blend_keys, 2);
+    if (s != NULL) snprintf(buf, len, " (did you mean \"%s\"?)", s);
+    else snprintf(buf, len, " (a blend takes blend.components and blend.weights)");
+    return buf;
+}
+
 /* Applies one --set blend.KEY=VALUE to the blend object; VALUE is JSON (as for configs). */
 static int apply_blend_override(const char *path, cJSON *blend, const hc_override *o, hc_error *err)
 {
     const char *field = strcmp(o->key, "blend") == 0 ? "" : o->key + 6;
+    char hint[96];
     cJSON *value;
     if (strcmp(field, "weights") != 0 && strcmp(field, "components") != 0)
-        return hc_fail(err, "%s: %s (from --set): unknown key (a blend takes blend.weights or blend.components)",
-                       path, o->key);
+        return hc_fail(err, "%s: %s (from --set): unknown key%s", path, o->key,
+                       blend_key_hint(field, hint, sizeof(hint)));
     value = cJSON_Parse(o->value ? o->value : "");
     if (value == NULL) value = cJSON_CreateString(o->value ? o->value : "");
     if (value == NULL) return hc_fail(err, "%s: out of memory", path);
@@ -149,36 +161,58 @@ static int blend_name(const char *path, const cJSON *root, hc_blend *b, hc_error
     return 0;
 }
 
+/* Where blend.components and blend.weights came from, for messages: "" (the file) or
+ * " (from --set)". */
+typedef struct {
+    const char *components, *weights;
+} blend_sources;
+
+/* ", got [1,\"a\"]": the value as JSON, its first 100 characters. */
+static const char *got_text(const cJSON *v, char *buf, size_t len)
+{
+    char *json = v ? cJSON_PrintUnformatted(v) : NULL;
+    if (v == NULL) snprintf(buf, len, ", got nothing");
+    else if (json == NULL) buf[0] = '\0';
+    else snprintf(buf, len, ", got %.100s%s", json, strlen(json) > 100 ? "..." : "");
+    free(json);
+    return buf;
+}
+
 /* blend.components and blend.weights (after --set) into b: the files, the weights and
  * the cumulative probabilities a world's uniform is drawn against. */
-static int blend_components(const char *path, const cJSON *blend, hc_blend *b, hc_error *err)
+static int blend_components(const char *path, const cJSON *blend, const blend_sources *from, hc_blend *b,
+                            hc_error *err)
 {
     const cJSON *comps = cJSON_GetObjectItemCaseSensitive(blend, "components");
     const cJSON *weights = cJSON_GetObjectItemCaseSensitive(blend, "weights");
     double sum = 0.0, acc = 0.0;
+    char got[160];
     int k;
     if (!cJSON_IsArray(comps) || cJSON_GetArraySize(comps) < 1 ||
         cJSON_GetArraySize(comps) > HC_BLEND_MAX_COMPONENTS)
-        return hc_fail(err, "%s: blend.components: expected an array of 1 to %d config paths (relative to the "
-                       "blend file)", path, HC_BLEND_MAX_COMPONENTS);
+        return hc_fail(err, "%s: blend.components%s: expected an array of 1 to %d config paths (relative to the "
+                       "blend file)%s", path, from->components, HC_BLEND_MAX_COMPONENTS, got_text(comps, got, sizeof(got)));
     b->n = cJSON_GetArraySize(comps);
     if (!cJSON_IsArray(weights) || cJSON_GetArraySize(weights) != b->n)
-        return hc_fail(err, "%s: blend.weights: expected an array of %d numbers, one per component", path, b->n);
+        return hc_fail(err, "%s: blend.weights%s: expected an array of %d numbers, one per component%s", path,
+                       from->weights, b->n, got_text(weights, got, sizeof(got)));
     for (k = 0; k < b->n; k++) {
         const cJSON *c = cJSON_GetArrayItem(comps, k), *wt = cJSON_GetArrayItem(weights, k);
         const char *s = cJSON_GetStringValue(c);
         if (s == NULL || s[0] == '\0')
-            return hc_fail(err, "%s: blend.components[%d]: expected a config path (a string)", path, k);
+            return hc_fail(err, "%s: blend.components[%d]%s: expected a config path (a string)%s", path, k,
+                           from->components, got_text(c, got, sizeof(got)));
         if (!cJSON_IsNumber(wt) || !isfinite(wt->valuedouble) || wt->valuedouble < 0.0)
-            return hc_fail(err, "%s: blend.weights[%d]: expected a number >= 0", path, k);
+            return hc_fail(err, "%s: blend.weights[%d]%s: expected a number >= 0%s", path, k, from->weights,
+                           got_text(wt, got, sizeof(got)));
         b->weight[k] = wt->valuedouble;
         sum += b->weight[k];
         snprintf(b->component_given[k], sizeof(b->component_given[k]), "%s", s);
         join_relative(path, s, b->component_file[k], sizeof(b->component_file[k]));
     }
     if (!(sum > 0.0) || !isfinite(sum))
-        return hc_fail(err, "%s: blend.weights: expected a positive, finite sum (some component must have a weight)",
-                       path);
+        return hc_fail(err, "%s: blend.weights%s: expected a positive, finite sum (some component must have a weight)%s",
+                       path, from->weights, got_text(weights, got, sizeof(got)));
     for (k = 0; k < b->n; k++) {
         b->probability[k] = b->weight[k] / sum;
         acc += b->weight[k];
@@ -227,6 +261,8 @@ static int blend_from_document(const char *path, cJSON *root, const hc_override 
 {
     hc_override *comp_ov = NULL;
     hc_blend *b = NULL;
+    blend_sources from = {"", ""};
+    char hint[96];
     cJSON *blend, *item;
     int n_comp_ov = 0, i, k, loaded = 0;
     int64_t w;
@@ -255,14 +291,18 @@ static int blend_from_document(const char *path, cJSON *root, const hc_override 
             comp_ov[n_comp_ov++] = ov[i];
         } else if (apply_blend_override(path, blend, &ov[i], err)) {
             goto fail;
+        } else {
+            if (strcmp(ov[i].key, "blend.components") != 0) from.weights = " (from --set)"; /* or all of blend */
+            if (strcmp(ov[i].key, "blend.weights") != 0) from.components = " (from --set)";
         }
     }
     for (item = blend->child; item != NULL; item = item->next)
         if (strcmp(item->string, "components") != 0 && strcmp(item->string, "weights") != 0) {
-            hc_fail(err, "%s: blend.%s: unknown key (expected components and weights)", path, item->string);
+            hc_fail(err, "%s: blend.%s: unknown key%s", path, item->string,
+                    blend_key_hint(item->string, hint, sizeof(hint)));
             goto fail;
         }
-    if (blend_name(path, root, b, err) || blend_components(path, blend, b, err) ||
+    if (blend_name(path, root, b, err) || blend_components(path, blend, &from, b, err) ||
         blend_load_components(path, b, comp_ov, n_comp_ov, &loaded, err))
         goto fail;
     for (w = 0; w < b->component[0].worlds; w++) b->worlds_taking[hc_blend_pick(b, (uint32_t)w)]++;
