@@ -51,7 +51,7 @@ grep -q 'unknown command "nope"' "$TMP/err"; ok $? "help of an unknown command s
 printf '{"name": "x", "extends": "%s/configs/growth.json", "roles": [{"name": "customer_suport", "exposure": 0.5}]}\n' \
     "$PWD" >"$TMP/role.json"
 status_is 2 "a misspelled role name is refused" "$HC" validate "$TMP/role.json"
-grep -q 'roles\[7\].share: required key missing: "customer_suport" is a new role.*(did you mean "customer_support"?)' "$TMP/err"
+grep -q 'roles\[7\].name: no role "customer_suport" is inherited or named before (did you mean "customer_support"?); as a new role it would need "share"' "$TMP/err"
 ok $? "a misspelled role name: did you mean the inherited role"
 status_is 2 "a misspelled role key is refused" "$HC" validate --set roles.customer_support.shar=0.1 configs/growth.json
 grep -q 'did you mean "share"?' "$TMP/err"; ok $? "a misspelled role key: did you mean share"

@@ -392,11 +392,11 @@ static int misspelled_role(loader *L, const cJSON *roles, const cJSON *r, const 
     }
     meant = hc_suggest(name, others, n);
     if (meant == NULL) return 0;
-    cfg_path_key(sub, sizeof sub, rp, needed[k]);
+    cfg_path_key(sub, sizeof sub, rp, "name"); /* the cause first: the name, then what it lacks */
     return cfg_fail_src(L, cfg_prov_src(L, r) == SRC_OVERRIDE ? SRC_OVERRIDE : SRC_DEFAULT, sub,
-                        "required key missing: \"%s\" is a new role, not one inherited or named before "
-                        "(did you mean \"%s\"?)",
-                        name, meant);
+                        "no role \"%s\" is inherited or named before (did you mean \"%s\"?); as a new role it "
+                        "would need \"%s\", which it lacks",
+                        name, meant, needed[k]);
 }
 
 static int validate_roles(loader *L, const cJSON *root)
