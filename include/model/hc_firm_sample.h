@@ -61,16 +61,7 @@ HC_HD void hc_firm_sample_ahead(const hc_model *m, uint32_t world, uint32_t firm
         /* the class by the firm's index, its size by a bounded Pareto from the
          * firms.headcount uniform (hc_dist's bounded Pareto is exactly that formula) */
         const int j = hc_size_class(m, firm);
-        hc_dist size;
-        size.kind = HC_DIST_PARETO;
-        size.has_clip = 0;
-        size.pool_offset = 0;
-        size.n_values = 0;
-        size.p[0] = m->size_alpha;
-        size.p[1] = m->size_min[j];
-        size.p[2] = m->size_max[j];
-        size.p[3] = 0.0;
-        size.clip_lo = size.clip_hi = 0.0;
+        const hc_dist size = hc_size_class_dist(m, j);
         H0 = hc_firm_draw(m, &size, world, id, HC_IN_HEADCOUNT, ahead);
         weight = (double)m->size_weight[j];
     }

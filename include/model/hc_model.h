@@ -171,6 +171,23 @@ HC_HD int hc_size_class(const hc_model *m, uint32_t firm)
     return j;
 }
 
+/* The size of a firm in class j: a Pareto of the classes' exponent bounded to the class
+ * [a_j, b_j] (firms.size_classes; `headcount describe` draws it too). */
+HC_HD hc_dist hc_size_class_dist(const hc_model *m, int j)
+{
+    hc_dist size;
+    size.kind = HC_DIST_PARETO;
+    size.has_clip = 0;
+    size.pool_offset = 0;
+    size.n_values = 0;
+    size.p[0] = m->size_alpha;
+    size.p[1] = m->size_min[j];
+    size.p[2] = m->size_max[j];
+    size.p[3] = 0.0;
+    size.clip_lo = size.clip_hi = 0.0;
+    return size;
+}
+
 #if !defined(__CUDA_ARCH__)
 /* w_j = (N_j / n_j) / (sum_i N_i / F') for a run of F firms per world, n_j the firms of
  * the F in class j and F' the sum of n_j over classes with n_j > 0 (so F' = F): the

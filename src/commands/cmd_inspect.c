@@ -164,6 +164,26 @@ static void describe_line(const hc_config *c, const char *label, const char *per
     putchar('\n');
 }
 
+/* With firms.size_classes, a firm's size is not firms.headcount's draw (unused then) but
+ * its class's bounded Pareto, the class by the firm's index (hc_firm_sample): the sizes
+ * of the first n firms of a world, as a run samples them (in proportion to employment). */
+static void describe_sizes(const hc_config *c, long long n, double *buf)
+{
+    static const double p[3] = {5.0, 50.0, 95.0};
+    double q[3];
+    long long i;
+    for (i = 0; i < n; i++) {
+        const hc_dist size = hc_size_class_dist(&c->model, hc_size_class(&c->model, (uint32_t)i));
+        hc_rng rng;
+        hc_rng_init(&rng, c->seed, (uint32_t)i, 0u, 0xFFFFu, 0u);
+        buf[i] = hc_dist_sample(&size, c->model.pool, &rng);
+    }
+    hc_percentiles_d(buf, (size_t)n, p, 3, q);
+    printf("%-44s %-5s %12.4g %12.4g %12.4g   %d size classes (firms.size_classes, Pareto alpha %.3g in each; "
+           "firms.headcount unused)\n",
+           "firm size (firms.size_classes)", "firm", q[0], q[1], q[2], c->model.n_size_classes, c->model.size_alpha);
+}
+
 /* Every input of one loaded config: its distribution and percentiles of its draws. */
 static int describe_config(const hc_config *c, long long samples)
 {
@@ -176,6 +196,10 @@ static int describe_config(const hc_config *c, long long samples)
     for (i = 0; i < HC_N_SCALAR_INPUTS; i++) {
         char *json;
         if (hc_input_specs[i].key == NULL) continue; /* a retired id */
+        if (i == HC_IN_HEADCOUNT && cfg.model.n_size_classes > 0) {
+            describe_sizes(&cfg, samples, buf);
+            continue;
+        }
         json = input_json(&cfg, hc_input_specs[i].key, -1, NULL);
         describe_line(&cfg, hc_input_specs[i].key, hc_input_specs[i].per_firm ? "firm" : "world",
                       &cfg.model.input[i], json, samples, buf);
