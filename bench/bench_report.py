@@ -149,9 +149,11 @@ def cmd_report(path):
         print(f"\n== Scaling ({os.path.basename(scal[0]['config'])}, {scal[0]['steps']} steps): firm-steps/s, "
               "and for more threads the speed-up over 1")
         if machine:
-            quiet = machine["busy"] < 20 and float(machine["loadavg"].split()[0]) < 0.5 * machine["cpus"]
-            print(f"machine just before: load average {machine['loadavg']} on {machine['cpus']} CPUs, "
-                  f"{machine['busy']} % busy with other work: "
+            # the load average counts the bench's own runs of the minute before, so only the
+            # CPU time others took during a second of the bench's idling decides
+            quiet = machine["busy"] < 20
+            print(f"machine just before: load average {machine['loadavg']} on {machine['cpus']} CPUs (the "
+                  f"bench's own runs included), {machine['busy']} % busy with other work: "
                   + ("quiet" if quiet else "BUSY, so the speed-ups understate what a quiet machine gives"))
         hdr = f"{'firms':>9} {'worlds x firms':>15}" + "".join(
             f" {i + ' ' + str(t) + 't':>19}" for i, t in cols) + f" {'hc outputs s':>12}"
