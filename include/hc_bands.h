@@ -9,6 +9,7 @@ typedef struct {
     const char *name; /* column `metric` of bands.csv */
     const char *unit;
     const char *label; /* for people: summary.md, charts */
+    const char *base;  /* the unit with what it is a share of, for tables read by people */
 } hc_metric_info;
 
 extern const hc_metric_info hc_metric_infos[HC_N_METRICS];
@@ -21,6 +22,8 @@ extern const hc_metric_info hc_role_metric_infos[HC_N_ROLE_METRICS];
 typedef struct {
     double p;    /* in [0, 1] */
     double mcse; /* in the same unit as p */
+    int64_t n;   /* the worlds it is a share of: at p = 0 or 1 the MCSE is 0, and 3 / n (the
+                  * rule of three) bounds the share at 95 % instead */
 } hc_share;
 
 /* An event at the horizon: `metric` strictly below `threshold` (in the metric's unit, %),

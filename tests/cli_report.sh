@@ -244,6 +244,20 @@ PY
 ok $? "the probabilities check fails when one world's value differs from what was counted"
 grep -q "MCSE" "$TMP/shares/summary.md" && grep -q " ±" "$TMP/shares/summary.md"
 ok $? "summary.md puts the MCSE beside each headline number"
+grep -q "(95 % bound: over 92)" "$TMP/shares/summary.md" || grep -q "(95 % bound: under 8)" "$TMP/shares/summary.md"
+ok $? "a share of 0 or 100 % of the 40 worlds shows the rule of three's bound (3 / 40 = 7.5 %), not MCSE 0.0"
+! grep -q "(MCSE 0.0)" "$TMP/shares/summary.md"; ok $? "and no probability reads as certain (MCSE 0.0)"
+# where the narratives separate, a step within a year reads as the period column names it
+"$HC" run --quiet --worlds 40 --firms 40 --years 3 --set simulation.steps_per_year=12 -o "$TMP/monthly" \
+    "${CONFIGS[@]}" >/dev/null 2>"$TMP/err"
+grep -qE "(separate|excludes 0) from 20[0-9]{2}-(0[1-9]|1[0-2]) on" "$TMP/monthly/summary.md" &&
+    ! grep -qE "from 20[0-9]{2}\.[0-9]" "$TMP/monthly/summary.md" "$TMP/monthly/report.html"
+ok $? "summary.md and report.html name a month as 2026-04, not 2026.25"
+# every metric's unit says what it is a share of
+grep -q "^| employment_change_pct | % of starting employment |" "$TMP/shares/summary.md" &&
+    grep -q "^| compute_share_pct | % of the wage bill |" "$TMP/shares/summary.md" &&
+    ! grep -qE "^\| [a-z_]+ \| % \|" "$TMP/shares/summary.md"
+ok $? "summary.md's tables give each metric's unit with its base"
 for bad in "x" "-5,,-2" "-5,-5" "1,2,3,4,5,6,7,8,9" "nan" ""; do
     status_is 2 "--threshold '$bad' is a usage error" "$HC" run "${SMALL[@]}" --threshold "$bad" -o "$TMP/thr" configs/cuts.json
     grep -q -- "--threshold" "$TMP/err"; ok $? "and the message names --threshold ('$bad')"

@@ -6,28 +6,28 @@
 #include "hc_stats.h"
 
 const hc_metric_info hc_metric_infos[HC_N_METRICS] = {
-    {"employment_change_pct", "%", "Net employment change"},
-    {"ai_effect_pct", "%", "AI effect on employment (vs no AI)"},
-    {"net_jobs", "jobs", "Net employment change"},
-    {"ai_net_jobs", "jobs", "AI effect on employment (vs no AI)"},
-    {"displaced_pct", "%", "Work automated (of counterfactual headcount)"},
-    {"oversight_pct", "%", "Oversight staff"},
-    {"new_tasks_pct", "%", "Staff in new tasks"},
-    {"specialists_pct", "%", "AI specialists"},
-    {"compute_share_pct", "%", "Compute spend (of wage bill)"},
-    {"rolled_back_pct", "%", "Firms rolling adoption back"},
-    {"automated_exposed_pct", "%", "Work automated (of exposed work)"},
-    {"platform_pct", "%", "AI platform teams"},
-    {"budget_capped_pct", "%", "Firms whose budget holds adoption down"},
-    {"adoption_pct", "%", "Employment in firms using AI"},
-    {"adoption_firms_pct", "%", "Firms using AI"},
-    {"output_per_worker_pct", "%", "Output per worker (vs no AI)"},
+    {"employment_change_pct", "%", "Net employment change", "% of starting employment"},
+    {"ai_effect_pct", "%", "AI effect on employment (vs no AI)", "% of employment without AI"},
+    {"net_jobs", "jobs", "Net employment change", "jobs (scaled to population.employment)"},
+    {"ai_net_jobs", "jobs", "AI effect on employment (vs no AI)", "jobs (scaled to population.employment)"},
+    {"displaced_pct", "%", "Work automated (of counterfactual headcount)", "% of headcount without AI"},
+    {"oversight_pct", "%", "Oversight staff", "% of headcount without AI"},
+    {"new_tasks_pct", "%", "Staff in new tasks", "% of headcount without AI"},
+    {"specialists_pct", "%", "AI specialists", "% of headcount without AI"},
+    {"compute_share_pct", "%", "Compute spend (of wage bill)", "% of the wage bill"},
+    {"rolled_back_pct", "%", "Firms rolling adoption back", "% of firms"},
+    {"automated_exposed_pct", "%", "Work automated (of exposed work)", "% of exposed work"},
+    {"platform_pct", "%", "AI platform teams", "% of headcount without AI"},
+    {"budget_capped_pct", "%", "Firms whose budget holds adoption down", "% of firms"},
+    {"adoption_pct", "%", "Employment in firms using AI", "% of employment"},
+    {"adoption_firms_pct", "%", "Firms using AI", "% of firms"},
+    {"output_per_worker_pct", "%", "Output per worker (vs no AI)", "% vs output per worker without AI"},
 };
 
 const hc_metric_info hc_role_metric_infos[HC_N_ROLE_METRICS] = {
-    {"employment_change_pct", "%", "Employment in the role's own work"},
-    {"ai_effect_pct", "%", "AI effect on the role's own work (vs no AI)"},
-    {"automated_share_pct", "%", "Role's work automated"},
+    {"employment_change_pct", "%", "Employment in the role's own work", "% of the role's starting employment"},
+    {"ai_effect_pct", "%", "AI effect on the role's own work (vs no AI)", "% of the role's employment without AI"},
+    {"automated_share_pct", "%", "Role's work automated", "% of the role's work"},
 };
 
 void hc_world_metrics(const hc_results *r, const hc_config *cfg, int s, int t, int metric,

@@ -13,9 +13,10 @@ static const int prob_metrics[HC_PROB_METRICS] = {HC_M_EMPLOYMENT_CHANGE, HC_M_A
 
 hc_share hc_share_of(const double *values, int64_t n, double threshold, int above)
 {
-    hc_share sh = {0.0, 0.0};
+    hc_share sh = {0.0, 0.0, 0};
     int64_t i, k = 0;
     if (n <= 0) return sh;
+    sh.n = n;
     for (i = 0; i < n; i++) k += above ? values[i] > threshold : values[i] < threshold;
     sh.p = (double)k / (double)n;
     sh.mcse = sqrt(sh.p * (1.0 - sh.p) / (double)n);

@@ -82,7 +82,7 @@ int hc_write_summary_md(const char *dir, const hc_results *r, const hc_bands *b,
         for (metric = 0; metric < HC_N_METRICS; metric++) {
             const double *row = hc_bands_world(b, s, metric, T);
             const hc_metric_info *mi = &hc_metric_infos[metric];
-            fprintf(f, "| %s | %s |", mi->name, mi->unit);
+            fprintf(f, "| %s | %s |", mi->name, mi->base);
             for (c = 0; c <= b->np; c++) {
                 char num[64];
                 human_number(row[c], mi->unit, num, sizeof(num));
@@ -275,7 +275,8 @@ void hc_print_horizon(FILE *out, const hc_bands *b, const hc_config *cfg)
         }
         fputc('\n', out);
     }
-    fputs("\nProbability at the horizon: share of worlds (Monte Carlo standard error, binomial, in points):\n",
+    fputs("\nProbability at the horizon: share of worlds (Monte Carlo standard error, binomial, in points; "
+          "where no world or every world has it, the rule of three's 95 % bound, 3 / worlds):\n",
           out);
     fprintf(out, "  %-50s", "event");
     for (s = 0; s < b->n_scenarios; s++) fprintf(out, "  %-20s", hc_scenario_label(&cfg[s]));

@@ -37,9 +37,12 @@ static void fmt_thousands(char *buf, size_t len, double v)
     buf[o] = '\0';
 }
 
+/* A step as the reader says it: the year at a whole year, else the period the CSVs'
+ * period column names (2026-Q2, not 2026.25). */
 static void fmt_year(char *buf, size_t len, const hc_config *cfg, int t)
 {
-    snprintf(buf, len, "%.10g", (double)cfg[0].start_year + (double)t / (double)cfg[0].steps_per_year);
+    if (t % cfg[0].steps_per_year == 0) snprintf(buf, len, "%d", cfg[0].start_year + t / cfg[0].steps_per_year);
+    else hc_period_label(cfg[0].start_year, t, cfg[0].steps_per_year, buf, len);
 }
 
 /* "-20.3 % ±0.4 (-31.8 % to -4.4 %)" from a bands row and its MCSE row (the ± is the
@@ -62,9 +65,15 @@ static void fmt_band(char *buf, size_t len, const double *row, const double *mcs
     snprintf(buf, len, "%s \u00b1%s (%s to %s)", m, e, lo, hi);
 }
 
+/* "12.3 % (MCSE 1.0)"; where no world or every world has the event, the binomial MCSE is
+ * 0, which would read as certainty: the rule of three's 95 % bound, 3 / n, instead. */
 void hc_fmt_share(char *buf, size_t len, const hc_share *sh)
 {
-    snprintf(buf, len, "%.1f %% (MCSE %.1f)", 100.0 * sh->p, 100.0 * sh->mcse);
+    const double bound = sh->n > 3 ? 300.0 / (double)sh->n : 100.0;
+    const int digits = bound >= 1.0 ? 0 : (int)-floor(log10(bound)); /* one significant digit of it */
+    if (sh->p == 0.0) snprintf(buf, len, "0.0 %% (95 %% bound: under %.*f)", digits, bound);
+    else if (sh->p == 1.0) snprintf(buf, len, "100.0 %% (95 %% bound: over %.*f)", digits, 100.0 - bound);
+    else snprintf(buf, len, "%.1f %% (MCSE %.1f)", 100.0 * sh->p, 100.0 * sh->mcse);
 }
 
 /* ---- the answer, in Markdown or HTML */
@@ -147,7 +156,8 @@ static void probs_table(const writer *w, const hc_bands *b, const hc_config *cfg
     snprintf(buf, sizeof(buf), "How sure: the share of the %lld futures in which, at the horizon, employment falls "
              "(against the start), AI lowers employment (against the same firms without AI), and each metric falls "
              "below the thresholds asked for (--threshold), in %%, with its Monte Carlo standard error (binomial, "
-             "sqrt(p (1 - p) / %lld), in points; probabilities.csv has them):", worlds, worlds);
+             "sqrt(p (1 - p) / %lld), in points; where no future or every one has the event, the rule of three's "
+             "95 %% bound, 3 / %lld, instead; probabilities.csv has them):", worlds, worlds, worlds);
     w_text(w, buf);
     /* an event a row, a scenario a column: thresholds add rows, and the table stays narrow */
     fputs(w->html ? "</p>\n<div class=\"wrap\"><table class=\"answer\" id=\"probabilities\">\n<thead><tr><th>event at "
@@ -388,7 +398,7 @@ static void section_horizon(FILE *f, const hc_bands *b, const hc_config *cfg)
         for (metric = 0; metric < HC_N_METRICS; metric++) {
             const double *row = hc_bands_world(b, s, metric, T);
             const hc_metric_info *mi = &hc_metric_infos[metric];
-            fprintf(f, "<tr><td class=\"metric\">%s <code>%s</code></td><td>%s</td>", mi->label, mi->name, mi->unit);
+            fprintf(f, "<tr><td class=\"metric\">%s <code>%s</code></td><td>%s</td>", mi->label, mi->name, mi->base);
             for (k = 0; k <= b->np; k++) td_num(f, row[k], mi->unit, 0);
             fputs("</tr>\n", f);
         }

@@ -24,6 +24,18 @@ EVENTS = [(m, t, above) for m in ("employment_change_pct", "ai_effect_pct")
           for t, above in [(0.0, False)] + [(0.0, True)] * (m == "ai_effect_pct") +
           [(t, False) for t in thresholds if t != 0]]
 
+def share_cell(p, mcse, n):
+    """hc_fmt_share: the binomial MCSE, or where no world or every world has the event the
+    rule of three's 95 % bound, 3 / n, to one significant digit."""
+    if 0 < p < 1:
+        return "%.1f %% (MCSE %.1f)" % (100 * p, 100 * mcse)
+    bound = 300.0 / n if n > 3 else 100.0
+    digits = 0 if bound >= 1 else -math.floor(math.log10(bound))
+    if p == 0:
+        return "0.0 %% (95 %% bound: under %.*f)" % (digits, bound)
+    return "100.0 %% (95 %% bound: over %.*f)" % (digits, 100 - bound)
+
+
 want, cells = {}, {}
 for s in scenarios:
     want[s], cells[s] = [], []
@@ -34,7 +46,7 @@ for s in scenarios:
         p = sum(1 for v in values if (v > t if above else v < t)) / len(values)
         mcse = math.sqrt(p * (1 - p) / len(values))
         want[s].append((metric, t, above, p, mcse))
-        cells[s].append("%.1f %% (MCSE %.1f)" % (100 * p, 100 * mcse))
+        cells[s].append(share_cell(p, mcse, len(values)))
 
 table = list(csv.DictReader(open(d + "/probabilities.csv")))
 assert list(table[0].keys()) == ["scenario", "metric", "year", "direction", "threshold", "probability_pct",
@@ -70,9 +82,10 @@ for k, (metric, t, above) in enumerate(EVENTS):
                                      "".join("<td>%s</td>" % cells[s][k] for s in scenarios))
     assert tr in html, ("report.html lacks", tr)
 # console: one line per event, a cell per scenario in the run's order
-printed = [ln for ln in out.splitlines() if "(MCSE" in ln]
+printed = [ln for ln in out.splitlines() if "(MCSE" in ln or "(95 % bound:" in ln]
 assert len(printed) == len(EVENTS), ("console: one line per event", printed)
 for k, ln in enumerate(printed):
-    got = re.findall(r"\d+\.\d %\s\(MCSE \d+\.\d\)", ln)
+    got = re.findall(r"\d+\.\d %\s\((?:MCSE \d+\.\d|95 % bound: (?:under|over) \d+(?:\.\d+)?)\)", ln)
     assert got == [cells[s][k] for s in scenarios], ("console", ln, [cells[s][k] for s in scenarios])
-print("probabilities:", {s: cells[s] for s in scenarios})
+bounds = sum(c.count("95 % bound") for s in scenarios for c in cells[s])
+print("probabilities:", {s: cells[s] for s in scenarios}, "(%d shown as a rule-of-three bound)" % bounds)
