@@ -179,9 +179,9 @@ static void describe_sizes(const hc_config *c, long long n, double *buf)
         buf[i] = hc_dist_sample(&size, c->model.pool, &rng);
     }
     hc_percentiles_d(buf, (size_t)n, p, 3, q);
-    printf("%-44s %-5s %12.4g %12.4g %12.4g   %d size classes (firms.size_classes, Pareto alpha %.3g in each; "
-           "firms.headcount unused)\n",
-           "firm size (firms.size_classes)", "firm", q[0], q[1], q[2], c->model.n_size_classes, c->model.size_alpha);
+    printf("%-44s %-5s %12.4g %12.4g %12.4g   from the %d firms.size_classes (a Pareto of alpha %.3g in each; "
+           "the firms.headcount value is unused)\n",
+           "firms.headcount", "firm", q[0], q[1], q[2], c->model.n_size_classes, c->model.size_alpha);
 }
 
 /* Every input of one loaded config: its distribution and percentiles of its draws. */
