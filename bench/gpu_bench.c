@@ -256,8 +256,8 @@ static int bench(char **paths, int n_cfg, const long long *sizes, int n_sizes, l
         }
     }
     printf("\n| firms | worlds x firms | wall s | firm-steps/s | world paths s | firm sampling s | steps and block "
-           "sums s | reduction s | firm stats s | copy back s | GPU / CPU | of roofline |\n");
-    printf("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+           "sums s | reduction s | firm stats s | copy back s | horizon copy s | GPU / CPU | of roofline |\n");
+    printf("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
 
     /* 3. Each size: a warm run (contexts, code) is not timed; the second is. */
     for (sz = 0; sz < n_sizes; sz++) {
@@ -288,11 +288,17 @@ static int bench(char **paths, int n_cfg, const long long *sizes, int n_sizes, l
             bound = roofline_of(&dev[devices[0]], counts, S).bound;
             steps = (double)n_cfg * (double)worlds * (double)firms * (double)(res.n_steps + 1);
             rate = steps / res.simulate_seconds;
-            printf("| %.0e | %lld x %lld | %.3f | %.3g | %.4f | %.4f | %.4f | %.4f | %s | %.4f | %.1f | %.0f %% |\n",
+            char horizon[48];
+            if (res.firm_stats)
+                snprintf(horizon, sizeof(horizon), "%.4f (%s)", timing.horizon_copy,
+                         timing.pinned ? "pinned" : "pageable");
+            else
+                snprintf(horizon, sizeof(horizon), "in copy back");
+            printf("| %.0e | %lld x %lld | %.3f | %.3g | %.4f | %.4f | %.4f | %.4f | %s | %.4f | %s | %.1f | %.0f %% |\n",
                    (double)sizes[sz], worlds, firms, res.simulate_seconds, rate, timing.world_paths,
                    timing.firm_sampling, timing.firm_steps, timing.reduction,
                    res.firm_stats ? stats_cell(timing.firm_stats, cell, sizeof(cell)) : "host", timing.copy_back,
-                   cpu_rate > 0 ? rate / cpu_rate : 0.0, bound > 0 ? 100.0 * (steps / timing.firm_steps) / bound : 0.0);
+                   horizon, cpu_rate > 0 ? rate / cpu_rate : 0.0, bound > 0 ? 100.0 * (steps / timing.firm_steps) / bound : 0.0);
         } else {
             printf("| %.0e | %lld x %lld | failed (see above) |\n", (double)sizes[sz], worlds, firms);
         }
@@ -304,7 +310,9 @@ static int bench(char **paths, int n_cfg, const long long *sizes, int n_sizes, l
            "of roofline: the steps kernel's time against the bound above. Firm stats: the percentiles, mean and "
            "sd of %d scenario(s) x %d years on the device (\"host\": the run did not fit one chunk of one GPU, "
            "and the host computes them after copying every firm change; its selection does %.3g values/s). "
-           "Copy back: the world sums, the statistics and the horizon's firm changes.\n",
+           "Copy back: the world sums and the statistics (and every firm change on the host path). Horizon copy: "
+           "the horizon's firm changes, on a stream of their own beside the next scenario's work (page-locked "
+           "host memory where the slice is at least 64 MiB and the host allows it).\n",
            n_cfg, years + 1, host_pct_rate);
     return 0;
 }

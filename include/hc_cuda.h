@@ -79,7 +79,11 @@ typedef struct {
     double firm_steps;    /* the model kernel: firm sampling, every step, block sums */
     double reduction;     /* block sums to world sums (kernels/world_sums.cu's fixed tree) */
     double firm_stats;    /* firm percentiles, mean and sd on the device (firm_stats runs only) */
-    double copy_back;     /* sums and firm changes to the host */
+    double copy_back;     /* sums and firm changes to the host (on the run's stream) */
+    /* firm_stats runs: the horizon's firm changes to the host, on a stream of their own while
+     * the next scenario runs (so not part of the wall time but overlapped with it) */
+    double horizon_copy;
+    int pinned;           /* 1: that copy went to page-locked host memory (cudaHostRegister) */
     int devices;          /* GPUs used */
     int64_t launches;     /* chunks x scenarios, all GPUs together */
 } hc_cuda_timing;

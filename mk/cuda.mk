@@ -64,7 +64,7 @@ LDLIBS     += $(CUDA_LIB) -L$(CUDA)/lib64 -lcudart_static -ldl -lrt -lpthread -l
 
 # Every link of the C objects pulls in the CUDA backend, and engine_cuda_host.o is among
 # them: making it depend on the archive builds the kernels first and relinks after them.
-$(BUILD)/obj/engines/engine_cuda_host.o: $(CUDA_LIB)
+$(BUILD)/obj/engines/engine_cuda_host.o $(BUILD)/obj/engines/engine_cuda_tools.o: $(CUDA_LIB) src/engines/engine_cuda.h
 
 # Each kernel: nvcc -Xptxas -v's report goes to a log next to the object (tests/cli_cuda.sh
 # reads it) and a summary to the terminal; the compute_90 PTX is kept for the test that
@@ -133,7 +133,8 @@ endif
 $(shell mkdir -p $(BUILD); echo 'CUDA_BACKEND=$(CUDA_BACKEND) CUDA=$(CUDA)' > $(BUILD)/cuda.stamp.new; \
         cmp -s $(BUILD)/cuda.stamp.new $(BUILD)/cuda.stamp && rm -f $(BUILD)/cuda.stamp.new || \
         mv $(BUILD)/cuda.stamp.new $(BUILD)/cuda.stamp)
-$(BUILD)/obj/engines/engine_cuda_host.o $(BUILD)/obj/engines/simulate.o $(BUILD)/obj/commands/cmd_devices.o: $(BUILD)/cuda.stamp
+$(BUILD)/obj/engines/engine_cuda_host.o $(BUILD)/obj/engines/engine_cuda_tools.o $(BUILD)/obj/engines/simulate.o \
+    $(BUILD)/obj/commands/cmd_devices.o: $(BUILD)/cuda.stamp
 
 # ---- the CPU emulator (tests/gpu/emu): the backend's host code and the kernels' own code,
 # built with g++ against an emulated CUDA runtime, so that tests/cli_cuda.sh runs them on
@@ -150,9 +151,10 @@ EMU_CAPS     := $(ROLE_CAPS)
 EMU_OBJ      := $(EMU_BUILD)/world_paths.o $(EMU_BUILD)/world_sums.o $(EMU_BUILD)/percentiles.o \
                 $(EMU_BUILD)/firm_stats.o \
                 $(EMU_CAPS:%=$(EMU_BUILD)/firm_steps_r%.o) $(EMU_BUILD)/emu_runtime.o \
-                $(EMU_BUILD)/engine_cuda_host.o $(EMU_BUILD)/simulate.o
+                $(EMU_BUILD)/engine_cuda_host.o $(EMU_BUILD)/engine_cuda_tools.o $(EMU_BUILD)/simulate.o
 EMU_HEADERS  := $(wildcard $(EMU_DIR)/*.h $(EMU_DIR)/cub/device/*.cuh) $(CUDA_HEADERS)
-EMU_LIB_OBJ   = $(filter-out $(BUILD)/obj/engines/engine_cuda_host.o $(BUILD)/obj/engines/simulate.o,$(LIB_OBJ))
+EMU_LIB_OBJ   = $(filter-out $(BUILD)/obj/engines/engine_cuda_host.o $(BUILD)/obj/engines/engine_cuda_tools.o \
+                  $(BUILD)/obj/engines/simulate.o,$(LIB_OBJ))
 EMU_LDLIBS    = $(filter-out $(CUDA_LIB) -L$(CUDA)/lib64 -lcudart_static,$(LDLIBS))
 EMU_PROGRAMS := $(EMU_BUILD)/headcount $(EMU_BUILD)/gpu_checks $(EMU_BUILD)/gpu_bench
 TEST_DEPS    += $(EMU_PROGRAMS)
@@ -180,7 +182,8 @@ $(EMU_BUILD)/emu_runtime.o: $(EMU_DIR)/emu_runtime.cpp $(EMU_HEADERS) | $(EMU_BU
 	@echo "  CXX     $<"
 	$(Q)$(CXX) $(EMU_CXXFLAGS) -c $< -o $@
 
-$(EMU_BUILD)/engine_cuda_host.o $(EMU_BUILD)/simulate.o: $(EMU_BUILD)/%.o: src/engines/%.c $(HEADERS) $(EMU_HEADERS) | $(EMU_BUILD)
+$(EMU_BUILD)/engine_cuda_host.o $(EMU_BUILD)/engine_cuda_tools.o $(EMU_BUILD)/simulate.o: $(EMU_BUILD)/%.o: src/engines/%.c \
+    $(HEADERS) $(EMU_HEADERS) src/engines/engine_cuda.h | $(EMU_BUILD)
 	@echo "  CC      $< (emulator)"
 	$(Q)$(CC) $(EMU_CFLAGS) -c $< -o $@
 

@@ -143,12 +143,12 @@ make -n -B CUDA_BACKEND=0 BUILD="$TMP/nocuda" "$TMP/nocuda/headcount" >"$TMP/noc
 ok $? "make CUDA_BACKEND=0 builds the program with no nvcc, no cudart, no HC_HAVE_CUDA"
 info() { make -s --no-print-directory CUDA_BACKEND=0 "cuda-info-$1" 2>/dev/null | tail -1; }
 CF=$(info cflags)
-objs=$(info objects | tr ' ' '\n' | grep -Ev '/(engine_cuda_host|simulate|cmd_devices)\.o$')
+objs=$(info objects | tr ' ' '\n' | grep -Ev '/(engine_cuda_host|engine_cuda_tools|simulate|cmd_devices)\.o$')
 libs=$(info ldlibs)
-for f in engines/engine_cuda_host engines/simulate commands/cmd_devices; do
+for f in engines/engine_cuda_host engines/engine_cuda_tools engines/simulate commands/cmd_devices; do
     cc $CF -c "src/$f.c" -o "$TMP/${f#*/}.o" || break
 done &&
-    cc -fopenmp $objs "$TMP"/engine_cuda_host.o "$TMP"/simulate.o "$TMP"/cmd_devices.o $libs -o "$TMP/hc_cpu" &&
+    cc -fopenmp $objs "$TMP"/engine_cuda_host.o "$TMP"/engine_cuda_tools.o "$TMP"/simulate.o "$TMP"/cmd_devices.o $libs -o "$TMP/hc_cpu" &&
     "$TMP/hc_cpu" devices | grep -q "has no CUDA backend" &&
     { "$TMP/hc_cpu" run "${SMALL[@]}" --backend cuda -o "$TMP/nc" configs/cuts.json 2>"$TMP/nc.err"; [ $? -eq 1 ]; } &&
     grep -q "no CUDA backend" "$TMP/nc.err" &&
@@ -237,6 +237,21 @@ SOURCE_DATE_EPOCH=1700000000 HC_EMU_DEVICES=1 "$EMU" run "${stats[@]}" --backend
     [ -s "$TMP/st_dev/firms.csv" ] && [ -s "$TMP/st_dev/traced_firms.csv" ] &&
     diff -r -q -x manifest.json -x report.html "$TMP/st_dev" "$TMP/st_host" >/dev/null
 ok $? "emulated GPU: firm statistics computed on the device give the same bytes as the host's"
+# ... and the horizon's firm changes that still cross (on their own stream, beside the next
+# scenario): into page-locked memory (every slice pinned: HC_CUDA_PIN_MIN_BYTES=1; one
+# registration per scenario, each undone), or pageable where the host refuses to pin;
+# the same bytes either way.
+SOURCE_DATE_EPOCH=1700000000 HC_EMU_DEVICES=1 HC_EMU_LOG=1 HC_CUDA_PIN_MIN_BYTES=1 "$EMU" run "${stats[@]}" \
+    --backend cuda -o "$TMP/st_pin" 2>"$TMP/st_pin.err" &&
+    SOURCE_DATE_EPOCH=1700000000 HC_EMU_DEVICES=1 HC_EMU_LOG=1 HC_CUDA_PIN_MIN_BYTES=1 HC_EMU_HOST_REGISTER_FAIL=1 \
+        "$EMU" run "${stats[@]}" --backend cuda -o "$TMP/st_nopin" 2>"$TMP/st_nopin.err" &&
+    [ "$(grep -c 'cudaHostRegister of 36000 bytes$' "$TMP/st_pin.err")" = 2 ] &&
+    [ "$(grep -c 'cudaHostUnregister$' "$TMP/st_pin.err")" = 2 ] &&
+    grep -q 'cudaHostRegister of 36000 bytes: refused' "$TMP/st_nopin.err" &&
+    ! grep -q 'cudaHostUnregister' "$TMP/st_nopin.err" &&
+    diff -r -q -x manifest.json -x report.html "$TMP/st_dev" "$TMP/st_pin" >/dev/null &&
+    diff -r -q -x manifest.json -x report.html "$TMP/st_dev" "$TMP/st_nopin" >/dev/null
+ok $? "emulated GPU: the horizon's changes copied to pinned or to pageable memory give the same bytes"
 # Free memory over-reported: 10 worlds of 5000 firms want some 570 KiB, the GPU has 200;
 # the first allocation fails and the chunk halves until it fits (2 worlds).
 big=(--quiet --force --worlds 10 --firms 5000 --years 1 "${CONFIGS[@]}")

@@ -17,8 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "hc_cuda.h"
-#include "model/hc_cuda_kernels.h"
+#include "engine_cuda.h"
 
 /* ---- errors: every CUDA call is checked, and a failure names the call, the GPU and what
  * to do about it */
@@ -61,7 +60,7 @@ static const char *cuda_hint(cudaError_t e)
     }
 }
 
-static int cuda_fail(hc_error *err, cudaError_t e, const char *call, int device, const char *file, int line)
+int hc_cuda_fail(hc_error *err, cudaError_t e, const char *call, int device, const char *file, int line)
 {
     char where[32] = "";
     if (device >= 0) snprintf(where, sizeof(where), " on GPU %d", device);
@@ -69,15 +68,13 @@ static int cuda_fail(hc_error *err, cudaError_t e, const char *call, int device,
                    cudaGetErrorName(e), file, line, cuda_hint(e));
 }
 
-/* In a function with `int device`, `hc_error *err` and a `fail:` label. */
-#define CUDA_CHECK(call)                                                                   \
-    do {                                                                                   \
-        const cudaError_t e_ = (call);                                                     \
-        if (e_ != cudaSuccess) {                                                           \
-            cuda_fail(err, e_, #call, device, __FILE__, __LINE__);                         \
-            goto fail;                                                                     \
-        }                                                                                  \
-    } while (0)
+cudaError_t hc_cuda_add_elapsed(double *to, cudaEvent_t a, cudaEvent_t b)
+{
+    float ms = 0.0f;
+    const cudaError_t e = cudaEventElapsedTime(&ms, a, b);
+    if (e == cudaSuccess) *to += (double)ms / 1000.0;
+    return e;
+}
 
 /* ---- devices */
 
@@ -207,6 +204,7 @@ typedef struct {
     hc_cuda_firm_stats_buffers stats;
     double *percentiles; /* the np percentiles to compute */
     double *firm_stats;  /* [year][np + 2] of one scenario */
+    float *horizon;      /* the horizon's firm changes, while they cross to the host (horizon_copy) */
 } chunk_buffers;
 
 /* Device bytes one world of a chunk takes (chunk_buffers), with R roles at most. */
@@ -237,6 +235,7 @@ static void free_buffers(chunk_buffers *b)
     cudaFree(b->stats.d_scratch);
     cudaFree(b->percentiles);
     cudaFree(b->firm_stats);
+    cudaFree(b->horizon);
     memset(b, 0, sizeof(*b));
 }
 
@@ -262,10 +261,11 @@ static cudaError_t alloc_buffers(chunk_buffers *b, int64_t n, const hc_results *
 }
 
 /* Device bytes of the firm statistics over n firms (a year of every world), np percentiles:
- * the sort's copy and temporary storage, the mean's tree, the results. */
+ * the sort's copy and temporary storage, the mean's tree, the results, and the horizon's
+ * copy (horizon_copy). */
 static size_t stats_bytes(int64_t n, int np, const hc_results *res, size_t temp_bytes)
 {
-    return (size_t)n * sizeof(float) + temp_bytes +
+    return 2 * (size_t)n * sizeof(float) + temp_bytes +
            ((size_t)hc_cuda_firm_stats_nodes(n) + hc_cuda_firm_stats_scratch(n) + (size_t)np +
             (size_t)(res->years + 1) * (size_t)(np + 2)) *
                sizeof(double);
@@ -284,7 +284,8 @@ static cudaError_t alloc_stats(chunk_buffers *b, int64_t n, const double *p, int
         (scratch > 0 && (e = cudaMalloc((void **)&sb->d_scratch, scratch * sizeof(double))) != cudaSuccess) ||
         (e = cudaMalloc((void **)&b->percentiles, (size_t)np * sizeof(double))) != cudaSuccess ||
         (e = cudaMalloc((void **)&b->firm_stats, (size_t)(res->years + 1) * (size_t)(np + 2) * sizeof(double))) !=
-            cudaSuccess)
+            cudaSuccess ||
+        (e = cudaMalloc((void **)&b->horizon, (size_t)n * sizeof(float))) != cudaSuccess)
         return e;
     return cudaMemcpy(b->percentiles, p, (size_t)np * sizeof(double), cudaMemcpyHostToDevice);
 }
@@ -298,15 +299,6 @@ static cudaError_t launch_firm_steps(const hc_model *m, const hc_cuda_firm_args 
     HC_ROLE_CAPS(HC_LAUNCH_IF_IT_HOLDS)
 #undef HC_LAUNCH_IF_IT_HOLDS
     return cudaErrorInvalidValue; /* unreachable: the loader allows HC_MAX_ROLES, the last capacity */
-}
-
-/* Seconds between two recorded events. */
-static cudaError_t add_elapsed(double *to, cudaEvent_t a, cudaEvent_t b)
-{
-    float ms = 0.0f;
-    const cudaError_t e = cudaEventElapsedTime(&ms, a, b);
-    if (e == cudaSuccess) *to += (double)ms / 1000.0;
-    return e;
 }
 
 enum { EV_START, EV_PATHS, EV_SAMPLED, EV_STEPPED, EV_REDUCED, EV_STATS, EV_COPIED, N_EV };
@@ -365,7 +357,7 @@ static int alloc_chunk(const hc_plan *p, const hc_results *res, int R, int64_t m
         e = alloc_buffers(buf, *chunk, res, R);
         if (e == cudaSuccess) return 0;
         if (e != cudaErrorMemoryAllocation) {
-            cuda_fail(err, e, "cudaMalloc (the buffers of a chunk of worlds)", device, __FILE__, __LINE__);
+            hc_cuda_fail(err, e, "cudaMalloc (the buffers of a chunk of worlds)", device, __FILE__, __LINE__);
             return 1;
         }
         (void)cudaGetLastError(); /* an allocation failure is not sticky; clear it */
@@ -375,11 +367,98 @@ fail:
     return 1;
 }
 
+/* ---- the horizon's firm changes, crossing while the next scenario runs
+ *
+ * With device statistics only the horizon's firm changes go to the host (histogram, traced
+ * firms, the firm-sampling share). The next scenario's steps overwrite them, so they are
+ * copied on the device (buf->horizon) and from there on a stream of their own while the
+ * next scenario computes: into page-locked memory (res's slice registered: one DMA at the
+ * link's speed) where the slice is at least HC_CUDA_PIN_MIN_BYTES (64 MiB) and the host
+ * allows it, else pageable; the same bytes either way. */
+enum { H_READY, H_START, H_DONE, N_H_EV }; /* device copy made (run's stream); the host copy's span */
+typedef struct {
+    cudaStream_t stream;
+    cudaEvent_t ev[N_H_EV];
+    int n_ev, pending; /* pending: a copy in flight, buf->horizon busy until H_DONE */
+    int n_pinned;      /* scenarios 0 .. n_pinned - 1 have their slice registered */
+} horizon_copy;
+
+static int64_t env_count(const char *name);
+
+static int horizon_open(const hc_plan *p, hc_results *res, device_job *job, horizon_copy *h)
+{
+    const int device = job->device;
+    const size_t bytes = (size_t)res->worlds * (size_t)res->firms * sizeof(float);
+    const int64_t min = env_count("HC_CUDA_PIN_MIN_BYTES");
+    const int pin = bytes >= (min > 0 ? (size_t)min : (size_t)64 << 20);
+    hc_error *err = &job->err;
+    CUDA_CHECK(cudaStreamCreateWithFlags(&h->stream, cudaStreamNonBlocking));
+    for (; h->n_ev < N_H_EV; h->n_ev++) CUDA_CHECK(cudaEventCreate(&h->ev[h->n_ev]));
+    for (; pin && h->n_pinned < p->n_models; h->n_pinned++)
+        if (cudaHostRegister(hc_results_firm_change(res, h->n_pinned, res->years), bytes, cudaHostRegisterDefault)) {
+            (void)cudaGetLastError(); /* not sticky: the copies go from pageable memory instead */
+            break;
+        }
+    job->timing.pinned = pin && h->n_pinned == p->n_models;
+    return 0;
+fail:
+    return 1;
+}
+
+/* Waits for the copy in flight, if any, and adds its time. */
+static int horizon_wait(device_job *job, horizon_copy *h)
+{
+    const int device = job->device;
+    hc_error *err = &job->err;
+    if (!h->pending) return 0;
+    CUDA_CHECK(cudaEventSynchronize(h->ev[H_DONE]));
+    CUDA_CHECK(hc_cuda_add_elapsed(&job->timing.horizon_copy, h->ev[H_START], h->ev[H_DONE]));
+    h->pending = 0;
+    return 0;
+fail:
+    return 1;
+}
+
+/* Scenario s's horizon changes (`from`, on the device) to res, once the copy before has
+ * left buf->horizon. */
+static int horizon_send(int s, const float *from, hc_results *res, device_job *job, const chunk_buffers *buf,
+                        cudaStream_t stream, horizon_copy *h)
+{
+    const int device = job->device;
+    const size_t bytes = (size_t)res->worlds * (size_t)res->firms * sizeof(float);
+    hc_error *err = &job->err;
+    if (h->pending) CUDA_CHECK(cudaStreamWaitEvent(stream, h->ev[H_DONE], 0));
+    CUDA_CHECK(cudaMemcpyAsync(buf->horizon, from, bytes, cudaMemcpyDeviceToDevice, stream));
+    CUDA_CHECK(cudaEventRecord(h->ev[H_READY], stream));
+    if (horizon_wait(job, h)) goto fail; /* its events are recorded again below */
+    CUDA_CHECK(cudaStreamWaitEvent(h->stream, h->ev[H_READY], 0));
+    CUDA_CHECK(cudaEventRecord(h->ev[H_START], h->stream));
+    CUDA_CHECK(cudaMemcpyAsync(hc_results_firm_change(res, s, res->years), buf->horizon, bytes, cudaMemcpyDeviceToHost,
+                               h->stream));
+    CUDA_CHECK(cudaEventRecord(h->ev[H_DONE], h->stream));
+    h->pending = 1;
+    return 0;
+fail:
+    return 1;
+}
+
+/* After the last scenario, or out of a failed run: nothing in flight, nothing registered. */
+static void horizon_close(const hc_plan *p, hc_results *res, horizon_copy *h)
+{
+    int s;
+    if (h->stream) cudaStreamSynchronize(h->stream);
+    for (s = 0; s < h->n_pinned && s < p->n_models; s++) cudaHostUnregister(hc_results_firm_change(res, s, res->years));
+    while (h->n_ev > 0) cudaEventDestroy(h->ev[--h->n_ev]);
+    if (h->stream) cudaStreamDestroy(h->stream);
+    memset(h, 0, sizeof(*h));
+}
+
 /* Scenario s over worlds w0 .. w0 + n - 1: the world paths, the firms, the world sums, and
  * the copies back into res, timed by the events ev; adds the chunk's firms below their
  * start to job->shrinking. `shrinking` is host scratch of years + 1 counts. */
 static int run_chunk(const hc_plan *p, int s, int64_t w0, int n, int profile, hc_results *res, device_job *job,
-                     const chunk_buffers *buf, cudaStream_t stream, cudaEvent_t *ev, unsigned long long *shrinking)
+                     const chunk_buffers *buf, cudaStream_t stream, cudaEvent_t *ev, horizon_copy *h,
+                     unsigned long long *shrinking)
 {
     const int device = job->device;
     hc_error *err = &job->err;
@@ -429,8 +508,11 @@ static int run_chunk(const hc_plan *p, int s, int64_t w0, int n, int profile, hc
                                    buf->firm_stats, (size_t)Y1 * (size_t)(res->firm_stats_np + 2) * sizeof(double),
                                    cudaMemcpyDeviceToHost, stream));
     /* The firm changes cross only where the host reads them: with device statistics, the
-     * horizon's (charts, traced firms); else every year's (bands.c's statistics). */
-    for (y = job->device_stats ? Y1 - 1 : 0; y < Y1; y++)
+     * horizon's (charts, traced firms), beside the next scenario; else every year's
+     * (bands.c's statistics). */
+    if (job->device_stats && horizon_send(s, buf->firm_change + (size_t)(Y1 - 1) * year_len, res, job, buf, stream, h))
+        goto fail;
+    for (y = 0; !job->device_stats && y < Y1; y++)
         CUDA_CHECK(cudaMemcpyAsync(hc_results_firm_change(res, s, y) + (size_t)w0 * (size_t)F,
                                    buf->firm_change + (size_t)y * year_len, year_len * sizeof(float),
                                    cudaMemcpyDeviceToHost, stream));
@@ -444,12 +526,12 @@ static int run_chunk(const hc_plan *p, int s, int64_t w0, int n, int profile, hc
             double *row = res->firm_stats + ((size_t)s * (size_t)Y1 + (size_t)y) * (size_t)(res->firm_stats_np + 2);
             row[res->firm_stats_np + 1] = sqrt(row[res->firm_stats_np + 1]);
         }
-    CUDA_CHECK(add_elapsed(&job->timing.world_paths, ev[EV_START], ev[EV_PATHS]));
-    CUDA_CHECK(add_elapsed(&job->timing.firm_sampling, ev[EV_PATHS], ev[EV_SAMPLED]));
-    CUDA_CHECK(add_elapsed(&job->timing.firm_steps, ev[EV_SAMPLED], ev[EV_STEPPED]));
-    CUDA_CHECK(add_elapsed(&job->timing.reduction, ev[EV_STEPPED], ev[EV_REDUCED]));
-    CUDA_CHECK(add_elapsed(&job->timing.firm_stats, ev[EV_REDUCED], ev[EV_STATS]));
-    CUDA_CHECK(add_elapsed(&job->timing.copy_back, ev[EV_STATS], ev[EV_COPIED]));
+    CUDA_CHECK(hc_cuda_add_elapsed(&job->timing.world_paths, ev[EV_START], ev[EV_PATHS]));
+    CUDA_CHECK(hc_cuda_add_elapsed(&job->timing.firm_sampling, ev[EV_PATHS], ev[EV_SAMPLED]));
+    CUDA_CHECK(hc_cuda_add_elapsed(&job->timing.firm_steps, ev[EV_SAMPLED], ev[EV_STEPPED]));
+    CUDA_CHECK(hc_cuda_add_elapsed(&job->timing.reduction, ev[EV_STEPPED], ev[EV_REDUCED]));
+    CUDA_CHECK(hc_cuda_add_elapsed(&job->timing.firm_stats, ev[EV_REDUCED], ev[EV_STATS]));
+    CUDA_CHECK(hc_cuda_add_elapsed(&job->timing.copy_back, ev[EV_STATS], ev[EV_COPIED]));
     job->timing.launches++;
     for (y = 0; y < Y1; y++) job->shrinking[(size_t)s * (size_t)Y1 + (size_t)y] += (int64_t)shrinking[y];
     if (p->worlds_done) __atomic_fetch_add(p->worlds_done, (int64_t)n, __ATOMIC_RELAXED); /* progress bar only */
@@ -467,10 +549,12 @@ static int run_device(const hc_plan *p, int64_t max_chunk, int profile, hc_resul
     cudaEvent_t ev[N_EV];
     int n_ev = 0, R = 1, s, rc = 1;
     chunk_buffers buf;
+    horizon_copy h;
     unsigned long long *shrinking = NULL; /* one launch's counts, [year] */
     int64_t chunk, w0;
 
     memset(&buf, 0, sizeof(buf));
+    memset(&h, 0, sizeof(h));
     shrinking = (unsigned long long *)malloc((size_t)(res->years + 1) * sizeof(unsigned long long));
     if (!shrinking) {
         hc_fail(err, "out of memory");
@@ -489,6 +573,7 @@ static int run_device(const hc_plan *p, int64_t max_chunk, int profile, hc_resul
         n_ev++;
     }
     if (alloc_chunk(p, res, R, max_chunk, job, &buf, &chunk)) goto fail;
+    if (job->device_stats && horizon_open(p, res, job, &h)) goto fail;
     if (job->device_stats) {
         res->firm_stats_np = p->models[0].n_percentiles;
         res->firm_stats = (double *)calloc(
@@ -505,11 +590,13 @@ static int run_device(const hc_plan *p, int64_t max_chunk, int profile, hc_resul
                 hc_fail(err, "interrupted");
                 goto fail;
             }
-            if (run_chunk(p, s, w0, n, profile, res, job, &buf, stream, ev, shrinking)) goto fail;
+            if (run_chunk(p, s, w0, n, profile, res, job, &buf, stream, ev, &h, shrinking)) goto fail;
         }
     }
+    if (horizon_wait(job, &h)) goto fail;
     rc = 0;
 fail:
+    horizon_close(p, res, &h); /* the copy in flight reads buf */
     free_buffers(&buf);
     free(shrinking);
     while (n_ev > 0) cudaEventDestroy(ev[--n_ev]);
@@ -517,10 +604,11 @@ fail:
     return rc;
 }
 
-/* HC_CUDA_MAX_CHUNK_WORLDS, when set to a whole number >= 1; else 0. */
-static int64_t chunk_from_environment(void)
+/* An environment variable set to a whole number >= 1 (HC_CUDA_MAX_CHUNK_WORLDS,
+ * HC_CUDA_PIN_MIN_BYTES); else 0. */
+static int64_t env_count(const char *name)
 {
-    const char *s = getenv("HC_CUDA_MAX_CHUNK_WORLDS");
+    const char *s = getenv(name);
     char *end;
     long long v;
     if (!s || !*s) return 0;
@@ -538,7 +626,7 @@ int hc_run_cuda(const hc_plan *p, const hc_cuda_options *o, hc_results *res, hc_
     const double t0 = omp_get_wtime();
 
     if (!o) o = &defaults;
-    max_chunk = o->max_chunk_worlds > 0 ? o->max_chunk_worlds : chunk_from_environment();
+    max_chunk = o->max_chunk_worlds > 0 ? o->max_chunk_worlds : env_count("HC_CUDA_MAX_CHUNK_WORLDS");
     /* What the kernels assume, checked once here rather than found broken on a GPU. */
     if (p->design) /* the kernels draw every world's inputs themselves (src/engines/simulate.c keeps such runs off) */
         return hc_fail(err, "the CUDA backend does not read a world-input design yet");
@@ -603,6 +691,8 @@ int hc_run_cuda(const hc_plan *p, const hc_cuda_options *o, hc_results *res, hc_
             timing->reduction += jobs[d].timing.reduction;
             timing->firm_stats += jobs[d].timing.firm_stats;
             timing->copy_back += jobs[d].timing.copy_back;
+            timing->horizon_copy += jobs[d].timing.horizon_copy;
+            timing->pinned |= jobs[d].timing.pinned;
             timing->launches += jobs[d].timing.launches;
         }
         timing->devices = n_dev;
@@ -614,103 +704,6 @@ done:
     if (jobs)
         for (d = 0; d < n_dev; d++) free(jobs[d].shrinking);
     free(jobs);
-    return rc;
-}
-
-/* ---- device percentiles and Philox, for the tests and the benchmark */
-
-int hc_cuda_percentiles_f(int ordinal, const float *x, size_t n, const double *p, int np, double *out,
-                          double *device_seconds, hc_error *err)
-{
-    const int device = ordinal;
-    float *d_x = NULL, *d_sorted = NULL;
-    double *d_p = NULL, *d_out = NULL;
-    void *d_temp = NULL;
-    size_t temp_bytes = 0;
-    cudaEvent_t start = NULL, stop = NULL;
-    int rc = 1;
-    if (n < 1 || np < 1 || np > HC_MAX_PERCENTILES)
-        return hc_fail(err, "hc_cuda_percentiles_f: need n >= 1 and 1 <= np <= %d", HC_MAX_PERCENTILES);
-    CUDA_CHECK(cudaSetDevice(device));
-    CUDA_CHECK(hc_cuda_sort_temp_bytes(n, &temp_bytes));
-    CUDA_CHECK(cudaMalloc((void **)&d_x, n * sizeof(float)));
-    CUDA_CHECK(cudaMalloc((void **)&d_sorted, n * sizeof(float)));
-    CUDA_CHECK(cudaMalloc(&d_temp, temp_bytes > 0 ? temp_bytes : 1));
-    CUDA_CHECK(cudaMalloc((void **)&d_p, (size_t)np * sizeof(double)));
-    CUDA_CHECK(cudaMalloc((void **)&d_out, (size_t)np * sizeof(double)));
-    CUDA_CHECK(cudaEventCreate(&start));
-    CUDA_CHECK(cudaEventCreate(&stop));
-    CUDA_CHECK(cudaMemcpy(d_x, x, n * sizeof(float), cudaMemcpyHostToDevice));
-    CUDA_CHECK(cudaMemcpy(d_p, p, (size_t)np * sizeof(double), cudaMemcpyHostToDevice));
-    CUDA_CHECK(cudaEventRecord(start, 0));
-    CUDA_CHECK(hc_cuda_launch_percentiles(d_x, d_sorted, n, d_temp, temp_bytes, d_p, np, d_out, 0));
-    CUDA_CHECK(cudaEventRecord(stop, 0));
-    CUDA_CHECK(cudaMemcpy(out, d_out, (size_t)np * sizeof(double), cudaMemcpyDeviceToHost));
-    if (device_seconds) {
-        *device_seconds = 0.0;
-        CUDA_CHECK(add_elapsed(device_seconds, start, stop));
-    }
-    rc = 0;
-fail:
-    if (start) cudaEventDestroy(start);
-    if (stop) cudaEventDestroy(stop);
-    cudaFree(d_x);
-    cudaFree(d_sorted);
-    cudaFree(d_temp);
-    cudaFree(d_p);
-    cudaFree(d_out);
-    return rc;
-}
-
-int hc_cuda_world_sums(int ordinal, const double *partials, int n_worlds, int blocks_per_world, int n_steps, int width,
-                       int out_width, double *sums, hc_error *err)
-{
-    const int device = ordinal;
-    const size_t in = (size_t)n_worlds * (size_t)blocks_per_world * (size_t)(n_steps + 1) * (size_t)width;
-    const size_t out = (size_t)n_worlds * (size_t)(n_steps + 1) * (size_t)out_width;
-    const size_t scratch = hc_cuda_sums_scratch(n_worlds, blocks_per_world, n_steps, width);
-    double *d_partials = NULL, *d_scratch = NULL, *d_sums = NULL;
-    int rc = 1;
-    if (n_worlds < 1 || blocks_per_world < 1 || n_steps < 0 || width < HC_N_SUMS || out_width < width)
-        return hc_fail(err,
-                       "hc_cuda_world_sums: need n_worlds, blocks_per_world >= 1, n_steps >= 0 and "
-                       "%d <= width <= out_width",
-                       HC_N_SUMS);
-    CUDA_CHECK(cudaSetDevice(device));
-    CUDA_CHECK(cudaMalloc((void **)&d_partials, in * sizeof(double)));
-    if (scratch > 0) CUDA_CHECK(cudaMalloc((void **)&d_scratch, scratch * sizeof(double)));
-    CUDA_CHECK(cudaMalloc((void **)&d_sums, out * sizeof(double)));
-    CUDA_CHECK(cudaMemcpy(d_partials, partials, in * sizeof(double), cudaMemcpyHostToDevice));
-    CUDA_CHECK(hc_cuda_launch_world_sums(d_partials, d_scratch, n_worlds, blocks_per_world, n_steps, width, out_width,
-                                         d_sums, 0));
-    CUDA_CHECK(cudaMemcpy(sums, d_sums, out * sizeof(double), cudaMemcpyDeviceToHost));
-    rc = 0;
-fail:
-    cudaFree(d_partials);
-    cudaFree(d_scratch);
-    cudaFree(d_sums);
-    return rc;
-}
-
-int hc_cuda_philox(int ordinal, const uint32_t *in, int n, uint32_t *out_hc, uint32_t *out_curand, hc_error *err)
-{
-    const int device = ordinal;
-    uint32_t *d_in = NULL, *d_hc = NULL, *d_curand = NULL;
-    int rc = 1;
-    if (n < 1) return hc_fail(err, "hc_cuda_philox: need n >= 1");
-    CUDA_CHECK(cudaSetDevice(device));
-    CUDA_CHECK(cudaMalloc((void **)&d_in, (size_t)n * 6 * sizeof(uint32_t)));
-    CUDA_CHECK(cudaMalloc((void **)&d_hc, (size_t)n * 4 * sizeof(uint32_t)));
-    CUDA_CHECK(cudaMalloc((void **)&d_curand, (size_t)n * 4 * sizeof(uint32_t)));
-    CUDA_CHECK(cudaMemcpy(d_in, in, (size_t)n * 6 * sizeof(uint32_t), cudaMemcpyHostToDevice));
-    CUDA_CHECK(hc_cuda_launch_philox_kat(d_in, n, d_hc, d_curand, 0));
-    CUDA_CHECK(cudaMemcpy(out_hc, d_hc, (size_t)n * 4 * sizeof(uint32_t), cudaMemcpyDeviceToHost));
-    CUDA_CHECK(cudaMemcpy(out_curand, d_curand, (size_t)n * 4 * sizeof(uint32_t), cudaMemcpyDeviceToHost));
-    rc = 0;
-fail:
-    cudaFree(d_in);
-    cudaFree(d_hc);
-    cudaFree(d_curand);
     return rc;
 }
 

@@ -114,6 +114,7 @@ extern "C" const char *cudaGetErrorName(cudaError_t e)
         NAME(cudaErrorIllegalAddress) NAME(cudaErrorLaunchTimeout) NAME(cudaErrorMisalignedAddress)
         NAME(cudaErrorIllegalInstruction) NAME(cudaErrorLaunchFailure) NAME(cudaErrorNotSupported)
         NAME(cudaErrorSystemDriverMismatch) NAME(cudaErrorCompatNotSupportedOnDevice)
+        NAME(cudaErrorHostMemoryAlreadyRegistered) NAME(cudaErrorHostMemoryNotRegistered)
 #undef NAME
     }
     return "cudaErrorUnknown";
@@ -278,6 +279,70 @@ extern "C" cudaError_t cudaEventElapsedTime(float *ms, cudaEvent_t start, cudaEv
 {
     *ms = (float)(1000.0 * (end->seconds - start->seconds));
     return cudaSuccess;
+}
+
+// Work is done when it is issued, so waiting on an event only checks that it exists and was
+// recorded on a stream of this device: an event waited for before it was ever recorded
+// would on a GPU not order anything (it counts as complete).
+extern "C" cudaError_t cudaEventSynchronize(cudaEvent_t event)
+{
+    if (!event) return fail(cudaErrorInvalidValue);
+    return cudaSuccess;
+}
+
+extern "C" cudaError_t cudaStreamWaitEvent(cudaStream_t stream, cudaEvent_t event, unsigned int flags)
+{
+    if (!event || flags != 0) return fail(cudaErrorInvalidValue);
+    if (stream && stream->device != current_device) emu_abort("a stream used on another device than its own");
+    if (event->seconds == 0.0) emu_abort("cudaStreamWaitEvent on an event never recorded: it would order nothing");
+    return cudaSuccess;
+}
+
+// ---- page-locked host memory: the registered ranges, so that a range registered twice,
+// overlapping another, or unregistered when it never was fails as CUDA's does.
+// HC_EMU_HOST_REGISTER_FAIL=1 makes every registration fail (a host that cannot pin), for
+// the fallback to pageable copies.
+
+namespace {
+struct host_range {
+    const char *begin, *end;
+};
+std::vector<host_range> registered;
+} // namespace
+
+extern "C" cudaError_t cudaHostRegister(void *ptr, size_t size, unsigned int flags)
+{
+    const size_t page = (size_t)sysconf(_SC_PAGESIZE);
+    const char *b = (const char *)((uintptr_t)ptr / page * page);
+    const char *e = (const char *)(((uintptr_t)ptr + size + page - 1) / page * page);
+    std::lock_guard<std::mutex> hold(memory_lock);
+    if (!ptr || size == 0 || flags != cudaHostRegisterDefault) return fail(cudaErrorInvalidValue);
+    if (env_long("HC_EMU_HOST_REGISTER_FAIL", 0)) {
+        if (env_long("HC_EMU_LOG", 0)) fprintf(stderr, "CUDA emulator: cudaHostRegister of %zu bytes: refused\n", size);
+        return fail(cudaErrorNotSupported);
+    }
+    for (const host_range &r : registered)
+        if (b < r.end && r.begin < e) return fail(cudaErrorHostMemoryAlreadyRegistered); /* pages are pinned whole */
+    for (const allocation &a : allocations)
+        if ((const char *)ptr < a.ptr + a.size && a.ptr < (const char *)ptr + size)
+            emu_abort("cudaHostRegister of device memory");
+    registered.push_back(host_range{b, e});
+    if (env_long("HC_EMU_LOG", 0)) fprintf(stderr, "CUDA emulator: cudaHostRegister of %zu bytes\n", size);
+    return cudaSuccess;
+}
+
+extern "C" cudaError_t cudaHostUnregister(void *ptr)
+{
+    const size_t page = (size_t)sysconf(_SC_PAGESIZE);
+    const char *b = (const char *)((uintptr_t)ptr / page * page);
+    std::lock_guard<std::mutex> hold(memory_lock);
+    for (size_t i = 0; i < registered.size(); i++)
+        if (registered[i].begin == b) {
+            registered.erase(registered.begin() + (long)i);
+            if (env_long("HC_EMU_LOG", 0)) fprintf(stderr, "CUDA emulator: cudaHostUnregister\n");
+            return cudaSuccess;
+        }
+    return fail(cudaErrorHostMemoryNotRegistered);
 }
 
 // ---- the threads of a block: fibers switched at barriers

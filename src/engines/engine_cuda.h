@@ -1,0 +1,28 @@
+/* engine_cuda.h: what the CUDA backend's host files share (engine_cuda_host.c runs the
+ * model; engine_cuda_tools.c runs single kernels for the tests and the benchmark): every
+ * CUDA call checked, a failure naming the call, the GPU and what to do about it. Only in
+ * builds with the CUDA backend (HC_HAVE_CUDA). */
+#ifndef HC_ENGINE_CUDA_H
+#define HC_ENGINE_CUDA_H
+
+#include <cuda_runtime_api.h>
+#include "hc_cuda.h"
+#include "model/hc_cuda_kernels.h"
+
+/* Fills err: "CUDA error on GPU d: CALL failed: ... [file:line]" and a hint; returns 1. */
+int hc_cuda_fail(hc_error *err, cudaError_t e, const char *call, int device, const char *file, int line);
+
+/* Adds the seconds between two recorded events to *to. */
+cudaError_t hc_cuda_add_elapsed(double *to, cudaEvent_t a, cudaEvent_t b);
+
+/* In a function with `int device`, `hc_error *err` and a `fail:` label. */
+#define CUDA_CHECK(call)                                                                   \
+    do {                                                                                   \
+        const cudaError_t e_ = (call);                                                     \
+        if (e_ != cudaSuccess) {                                                           \
+            hc_cuda_fail(err, e_, #call, device, __FILE__, __LINE__);                      \
+            goto fail;                                                                     \
+        }                                                                                  \
+    } while (0)
+
+#endif

@@ -1,0 +1,108 @@
+/* engine_cuda_tools.c: single kernels of the CUDA backend on host data, for the tests
+ * (tests/gpu/gpu_checks.c: percentiles, world sums and Philox against their host twins)
+ * and the benchmark; runs of the model are engine_cuda_host.c's. Compiled only when the
+ * build found nvcc (HC_HAVE_CUDA, mk/cuda.mk). */
+#ifdef HC_HAVE_CUDA
+
+#include <stdlib.h>
+#include "engine_cuda.h"
+
+int hc_cuda_percentiles_f(int ordinal, const float *x, size_t n, const double *p, int np, double *out,
+                          double *device_seconds, hc_error *err)
+{
+    const int device = ordinal;
+    float *d_x = NULL, *d_sorted = NULL;
+    double *d_p = NULL, *d_out = NULL;
+    void *d_temp = NULL;
+    size_t temp_bytes = 0;
+    cudaEvent_t start = NULL, stop = NULL;
+    int rc = 1;
+    if (n < 1 || np < 1 || np > HC_MAX_PERCENTILES)
+        return hc_fail(err, "hc_cuda_percentiles_f: need n >= 1 and 1 <= np <= %d", HC_MAX_PERCENTILES);
+    CUDA_CHECK(cudaSetDevice(device));
+    CUDA_CHECK(hc_cuda_sort_temp_bytes(n, &temp_bytes));
+    CUDA_CHECK(cudaMalloc((void **)&d_x, n * sizeof(float)));
+    CUDA_CHECK(cudaMalloc((void **)&d_sorted, n * sizeof(float)));
+    CUDA_CHECK(cudaMalloc(&d_temp, temp_bytes > 0 ? temp_bytes : 1));
+    CUDA_CHECK(cudaMalloc((void **)&d_p, (size_t)np * sizeof(double)));
+    CUDA_CHECK(cudaMalloc((void **)&d_out, (size_t)np * sizeof(double)));
+    CUDA_CHECK(cudaEventCreate(&start));
+    CUDA_CHECK(cudaEventCreate(&stop));
+    CUDA_CHECK(cudaMemcpy(d_x, x, n * sizeof(float), cudaMemcpyHostToDevice));
+    CUDA_CHECK(cudaMemcpy(d_p, p, (size_t)np * sizeof(double), cudaMemcpyHostToDevice));
+    CUDA_CHECK(cudaEventRecord(start, 0));
+    CUDA_CHECK(hc_cuda_launch_percentiles(d_x, d_sorted, n, d_temp, temp_bytes, d_p, np, d_out, 0));
+    CUDA_CHECK(cudaEventRecord(stop, 0));
+    CUDA_CHECK(cudaMemcpy(out, d_out, (size_t)np * sizeof(double), cudaMemcpyDeviceToHost));
+    if (device_seconds) {
+        *device_seconds = 0.0;
+        CUDA_CHECK(hc_cuda_add_elapsed(device_seconds, start, stop));
+    }
+    rc = 0;
+fail:
+    if (start) cudaEventDestroy(start);
+    if (stop) cudaEventDestroy(stop);
+    cudaFree(d_x);
+    cudaFree(d_sorted);
+    cudaFree(d_temp);
+    cudaFree(d_p);
+    cudaFree(d_out);
+    return rc;
+}
+
+int hc_cuda_world_sums(int ordinal, const double *partials, int n_worlds, int blocks_per_world, int n_steps, int width,
+                       int out_width, double *sums, hc_error *err)
+{
+    const int device = ordinal;
+    const size_t in = (size_t)n_worlds * (size_t)blocks_per_world * (size_t)(n_steps + 1) * (size_t)width;
+    const size_t out = (size_t)n_worlds * (size_t)(n_steps + 1) * (size_t)out_width;
+    const size_t scratch = hc_cuda_sums_scratch(n_worlds, blocks_per_world, n_steps, width);
+    double *d_partials = NULL, *d_scratch = NULL, *d_sums = NULL;
+    int rc = 1;
+    if (n_worlds < 1 || blocks_per_world < 1 || n_steps < 0 || width < HC_N_SUMS || out_width < width)
+        return hc_fail(err,
+                       "hc_cuda_world_sums: need n_worlds, blocks_per_world >= 1, n_steps >= 0 and "
+                       "%d <= width <= out_width",
+                       HC_N_SUMS);
+    CUDA_CHECK(cudaSetDevice(device));
+    CUDA_CHECK(cudaMalloc((void **)&d_partials, in * sizeof(double)));
+    if (scratch > 0) CUDA_CHECK(cudaMalloc((void **)&d_scratch, scratch * sizeof(double)));
+    CUDA_CHECK(cudaMalloc((void **)&d_sums, out * sizeof(double)));
+    CUDA_CHECK(cudaMemcpy(d_partials, partials, in * sizeof(double), cudaMemcpyHostToDevice));
+    CUDA_CHECK(hc_cuda_launch_world_sums(d_partials, d_scratch, n_worlds, blocks_per_world, n_steps, width, out_width,
+                                         d_sums, 0));
+    CUDA_CHECK(cudaMemcpy(sums, d_sums, out * sizeof(double), cudaMemcpyDeviceToHost));
+    rc = 0;
+fail:
+    cudaFree(d_partials);
+    cudaFree(d_scratch);
+    cudaFree(d_sums);
+    return rc;
+}
+
+int hc_cuda_philox(int ordinal, const uint32_t *in, int n, uint32_t *out_hc, uint32_t *out_curand, hc_error *err)
+{
+    const int device = ordinal;
+    uint32_t *d_in = NULL, *d_hc = NULL, *d_curand = NULL;
+    int rc = 1;
+    if (n < 1) return hc_fail(err, "hc_cuda_philox: need n >= 1");
+    CUDA_CHECK(cudaSetDevice(device));
+    CUDA_CHECK(cudaMalloc((void **)&d_in, (size_t)n * 6 * sizeof(uint32_t)));
+    CUDA_CHECK(cudaMalloc((void **)&d_hc, (size_t)n * 4 * sizeof(uint32_t)));
+    CUDA_CHECK(cudaMalloc((void **)&d_curand, (size_t)n * 4 * sizeof(uint32_t)));
+    CUDA_CHECK(cudaMemcpy(d_in, in, (size_t)n * 6 * sizeof(uint32_t), cudaMemcpyHostToDevice));
+    CUDA_CHECK(hc_cuda_launch_philox_kat(d_in, n, d_hc, d_curand, 0));
+    CUDA_CHECK(cudaMemcpy(out_hc, d_hc, (size_t)n * 4 * sizeof(uint32_t), cudaMemcpyDeviceToHost));
+    CUDA_CHECK(cudaMemcpy(out_curand, d_curand, (size_t)n * 4 * sizeof(uint32_t), cudaMemcpyDeviceToHost));
+    rc = 0;
+fail:
+    cudaFree(d_in);
+    cudaFree(d_hc);
+    cudaFree(d_curand);
+    return rc;
+}
+
+#else
+/* A build without nvcc has no CUDA backend. ISO C wants a declaration in every file. */
+typedef int hc_engine_cuda_tools_absent;
+#endif
