@@ -83,9 +83,9 @@ typedef struct {
     /* firm_stats runs: the horizon's firm changes to the host, on a stream of their own while
      * the next scenario runs (so not part of the wall time but overlapped with it) */
     double horizon_copy;
-    int pinned;           /* 1: that copy went to page-locked host memory (cudaHostRegister) */
-    int devices;          /* GPUs used */
-    int64_t launches;     /* chunks x scenarios, all GPUs together */
+    int pinned;       /* 1: that copy went to page-locked host memory (cudaHostRegister) */
+    int devices;      /* GPUs used */
+    int64_t launches; /* chunks x scenarios, all GPUs together */
 } hc_cuda_timing;
 
 /* Fills the worlds of res's slice for every model of plan p (no design), like hc_run_cpu, on the GPUs that

@@ -16,13 +16,13 @@ int hc_cuda_fail(hc_error *err, cudaError_t e, const char *call, int device, con
 cudaError_t hc_cuda_add_elapsed(double *to, cudaEvent_t a, cudaEvent_t b);
 
 /* In a function with `int device`, `hc_error *err` and a `fail:` label. */
-#define CUDA_CHECK(call)                                                                   \
-    do {                                                                                   \
-        const cudaError_t e_ = (call);                                                     \
-        if (e_ != cudaSuccess) {                                                           \
-            hc_cuda_fail(err, e_, #call, device, __FILE__, __LINE__);                      \
-            goto fail;                                                                     \
-        }                                                                                  \
+#define CUDA_CHECK(call) \
+    do { \
+        const cudaError_t e_ = (call); \
+        if (e_ != cudaSuccess) { \
+            hc_cuda_fail(err, e_, #call, device, __FILE__, __LINE__); \
+            goto fail; \
+        } \
     } while (0)
 
 #endif
