@@ -150,7 +150,7 @@ fi
 # ---- main comparison, per config; the rates of the first config predict the scaling runs
 thread_list=1
 ((THREADS > 1)) && thread_list="$THREADS 1"
-declare -A rate=() est_t=()
+declare -A rate=()
 for config in "${configs[@]}"; do
     manifest=
     for t in $thread_list; do
@@ -180,23 +180,24 @@ done
 
 # ---- scaling on the first config; how busy the machine was just before, for the table
 echo "{\"kind\": \"machine\", \"loadavg\": \"$(cut -d' ' -f1-3 /proc/loadavg)\", \"cpus\": $(nproc), \"busy\": $(report cpu-busy)}" >>"$results"
-impls=headcount
-[[ $NUMBA != 0 ]] && impls+=" numba"
-[[ $NUMPY != 0 ]] && impls+=" numpy"
+refs=
+[[ $NUMBA != 0 ]] && refs+=" numba"
+[[ $NUMPY != 0 ]] && refs+=" numpy"
+# skipped IMPL THREADS SECONDS: true, with the run recorded as skipped, when the predicted
+# SECONDS exceed BENCH_SCALING_MAX_SECONDS (the size's w, f and steps)
+skipped() {
+    "$PY" -c "import sys; sys.exit(0 if $3 > $SCALING_MAX_SECONDS else 1)" || return 1
+    echo "bench: scaling $w x $f, $1 $2 thread(s): skipped (about $3 s > BENCH_SCALING_MAX_SECONDS=$SCALING_MAX_SECONDS)"
+    echo "{\"kind\": \"scaling\", \"size\": $size, \"impl\": \"$1\", \"threads\": $2, \"worlds\": $w, \"firms\": $f, \"skipped\": true, \"config\": \"${configs[0]}\", \"steps\": $steps}" >>"$results"
+}
 for size in $SCALING_SIZES; do
     f=$FIRMS
     ((f > size)) && f=$size
     w=$(((size + f - 1) / f))
-    for impl in $impls; do
+    for impl in $refs; do
         for t in $thread_list; do
             [[ $impl == numpy && $t != 1 ]] && continue
-            est=$(report estimate "${rate[$impl$t]}" "$w" "$f" "$steps")
-            if "$PY" -c "import sys; sys.exit(0 if $est > $SCALING_MAX_SECONDS else 1)"; then
-                echo "bench: scaling $w x $f, $impl $t thread(s): skipped (about $est s > BENCH_SCALING_MAX_SECONDS=$SCALING_MAX_SECONDS)"
-                echo "{\"kind\": \"scaling\", \"size\": $size, \"impl\": \"$impl\", \"threads\": $t, \"worlds\": $w, \"firms\": $f, \"skipped\": true, \"config\": \"${configs[0]}\", \"steps\": $steps}" >>"$results"
-                continue
-            fi
-            [[ $impl == headcount ]] && continue # below: repeated and interleaved
+            skipped "$impl" "$t" "$(report estimate "${rate[$impl$t]}" "$w" "$f" "$steps")" && continue
             echo "bench: scaling $w x $f firms, $impl, $t thread(s)"
             py_run scaling "${configs[0]}" "$impl" "$scaling_manifest" "$w" "$f" "$t" "$size"
         done
@@ -205,19 +206,16 @@ for size in $SCALING_SIZES; do
     # after run, and repeat while a round fits BENCH_SCALING_REPEAT_SECONDS, so that other
     # work on a shared machine slows both sides alike; the table takes the best of each
     # (the least disturbed run) and prints the spread of the rounds' ratios.
-    round=0
-    for t in $thread_list; do est_t[$t]=$(report estimate "${rate[headcount$t]}" "$w" "$f" "$steps"); done
-    round_est=$("$PY" -c "print(sum(float(x) for x in '${est_t[*]}'.split() if x))")
+    hc_threads= round_est=0
+    for t in $thread_list; do
+        est=$(report estimate "${rate[headcount$t]}" "$w" "$f" "$steps")
+        skipped headcount "$t" "$est" && continue
+        hc_threads+=" $t"
+        round_est=$("$PY" -c "print($round_est + $est)")
+    done
     rounds=$("$PY" -c "print(max(1, min($SCALING_REPEATS, int($SCALING_REPEAT_SECONDS // max($round_est, 1e-9)))))")
-    while ((round < rounds)); do
-        round=$((round + 1))
-        for t in $thread_list; do
-            if "$PY" -c "import sys; sys.exit(0 if ${est_t[$t]} > $SCALING_MAX_SECONDS else 1)"; then
-                ((round == 1)) || continue
-                echo "bench: scaling $w x $f, headcount $t thread(s): skipped (about ${est_t[$t]} s > BENCH_SCALING_MAX_SECONDS=$SCALING_MAX_SECONDS)"
-                echo "{\"kind\": \"scaling\", \"size\": $size, \"impl\": \"headcount\", \"threads\": $t, \"worlds\": $w, \"firms\": $f, \"skipped\": true, \"config\": \"${configs[0]}\", \"steps\": $steps}" >>"$results"
-                continue
-            fi
+    for ((round = 1; round <= rounds; round++)); do
+        for t in $hc_threads; do
             echo "bench: scaling $w x $f firms, headcount, $t thread(s), round $round of $rounds"
             hc_run scaling "${configs[0]}" "$w" "$f" "$t" "$size"
         done
