@@ -135,19 +135,33 @@ static char *input_json(const hc_config *c, const char *key, int role, const cha
     return node ? cJSON_PrintUnformatted(node) : NULL;
 }
 
-static void describe_line(const hc_config *c, const char *label, const char *per, const hc_dist *d,
-                          const char *json, long long n, double *buf)
+/* The draws of `describe` (n of them, into buf): draw i takes its own stream of the
+ * config's seed, apart from every stream a run uses. */
+static void describe_rng(const hc_config *c, long long i, hc_rng *rng)
+{
+    hc_rng_init(rng, c->seed, (uint32_t)i, 0u, 0xFFFFu, 0u);
+}
+
+/* "label  per  p5  p50  p95" of the n draws in buf, without a line end. */
+static void print_draws(const char *label, const char *per, double *buf, long long n)
 {
     static const double p[3] = {5.0, 50.0, 95.0};
     double q[3];
+    hc_percentiles_d(buf, (size_t)n, p, 3, q);
+    printf("%-44s %-5s %12.4g %12.4g %12.4g", label, per, q[0], q[1], q[2]);
+}
+
+static void describe_line(const hc_config *c, const char *label, const char *per, const hc_dist *d,
+                          const char *json, long long n, double *buf)
+{
     long long i;
     for (i = 0; i < n; i++) {
         hc_rng rng;
-        hc_rng_init(&rng, c->seed, (uint32_t)i, 0u, 0xFFFFu, 0u);
+        describe_rng(c, i, &rng);
         buf[i] = hc_dist_sample(d, c->model.pool, &rng);
     }
-    hc_percentiles_d(buf, (size_t)n, p, 3, q);
-    printf("%-44s %-5s %12.4g %12.4g %12.4g   %s", label, per, q[0], q[1], q[2], json ? json : "");
+    print_draws(label, per, buf, n);
+    printf("   %s", json ? json : "");
     /* {"p5": a, "p95": b} without "dist": say which distribution the loader chose */
     if (json && json[0] == '{' && strstr(json, "\"dist\"") == NULL)
         printf("  (90 %% interval read as a %s)", hc_dist_kind_name(d->kind));
@@ -169,19 +183,16 @@ static void describe_line(const hc_config *c, const char *label, const char *per
  * of the first n firms of a world, as a run samples them (in proportion to employment). */
 static void describe_sizes(const hc_config *c, long long n, double *buf)
 {
-    static const double p[3] = {5.0, 50.0, 95.0};
-    double q[3];
     long long i;
     for (i = 0; i < n; i++) {
         const hc_dist size = hc_size_class_dist(&c->model, hc_size_class(&c->model, (uint32_t)i));
         hc_rng rng;
-        hc_rng_init(&rng, c->seed, (uint32_t)i, 0u, 0xFFFFu, 0u);
+        describe_rng(c, i, &rng);
         buf[i] = hc_dist_sample(&size, c->model.pool, &rng);
     }
-    hc_percentiles_d(buf, (size_t)n, p, 3, q);
-    printf("%-44s %-5s %12.4g %12.4g %12.4g   from the %d firms.size_classes (a Pareto of alpha %.3g in each; "
-           "the firms.headcount value is unused)\n",
-           "firms.headcount", "firm", q[0], q[1], q[2], c->model.n_size_classes, c->model.size_alpha);
+    print_draws("firms.headcount", "firm", buf, n);
+    printf("   from the %d firms.size_classes (a Pareto of alpha %.3g in each; the firms.headcount value is unused)\n",
+           c->model.n_size_classes, c->model.size_alpha);
 }
 
 /* Every input of one loaded config: its distribution and percentiles of its draws. */
