@@ -383,7 +383,18 @@ typedef struct {
     int n_pinned;      /* scenarios 0 .. n_pinned - 1 have their slice registered */
 } horizon_copy;
 
-static int64_t env_count(const char *name);
+/* An environment variable set to a whole number >= 1 (HC_CUDA_MAX_CHUNK_WORLDS,
+ * HC_CUDA_PIN_MIN_BYTES); else 0. */
+static int64_t env_count(const char *name)
+{
+    const char *s = getenv(name);
+    char *end;
+    long long v;
+    if (!s || !*s) return 0;
+    errno = 0;
+    v = strtoll(s, &end, 10);
+    return (errno == 0 && *end == '\0' && v >= 1) ? (int64_t)v : 0;
+}
 
 static int horizon_open(const hc_plan *p, hc_results *res, device_job *job, horizon_copy *h)
 {
@@ -602,19 +613,6 @@ fail:
     while (n_ev > 0) cudaEventDestroy(ev[--n_ev]);
     if (stream) cudaStreamDestroy(stream);
     return rc;
-}
-
-/* An environment variable set to a whole number >= 1 (HC_CUDA_MAX_CHUNK_WORLDS,
- * HC_CUDA_PIN_MIN_BYTES); else 0. */
-static int64_t env_count(const char *name)
-{
-    const char *s = getenv(name);
-    char *end;
-    long long v;
-    if (!s || !*s) return 0;
-    errno = 0;
-    v = strtoll(s, &end, 10);
-    return (errno == 0 && *end == '\0' && v >= 1) ? (int64_t)v : 0;
 }
 
 int hc_run_cuda(const hc_plan *p, const hc_cuda_options *o, hc_results *res, hc_cuda_timing *timing, hc_error *err)

@@ -281,9 +281,9 @@ extern "C" cudaError_t cudaEventElapsedTime(float *ms, cudaEvent_t start, cudaEv
     return cudaSuccess;
 }
 
-// Work is done when it is issued, so waiting on an event only checks that it exists and was
-// recorded on a stream of this device: an event waited for before it was ever recorded
-// would on a GPU not order anything (it counts as complete).
+// Work is done when it is issued, so there is nothing to wait for: synchronizing checks that
+// the event exists, and a stream's wait also that it was recorded (on a GPU an event never
+// recorded counts as complete, so a wait on it would order nothing).
 extern "C" cudaError_t cudaEventSynchronize(cudaEvent_t event)
 {
     if (!event) return fail(cudaErrorInvalidValue);
