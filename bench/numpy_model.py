@@ -292,7 +292,7 @@ class Model:
 
     def size_table(self, F):
         """Per firm index 0..F-1: its class j (hc_size_class) and the class weights w_j
-        (hc_model_size_weights) for F firms a world."""
+        (src/config/size_classes.c) for F firms a world."""
         c = self.size_classes
         emp = np.array([float(x["employees"]) for x in c])
         cum = np.cumsum(emp) / emp.sum()

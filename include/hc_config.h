@@ -40,6 +40,10 @@ extern const hc_input_spec hc_input_specs[HC_N_SCALAR_INPUTS];
 typedef enum { HC_ROLE_IN_WAGE = 0, HC_ROLE_IN_TOKENS, HC_N_ROLE_INPUTS } hc_role_input_id;
 extern const hc_input_spec hc_role_input_specs[HC_N_ROLE_INPUTS];
 
+/* n[j] = how many of firms 0..F-1 hc_size_class puts in class j, for each of the model's
+ * size classes; exact, in microseconds for any F < 2^32 (src/config/size_classes.c). */
+void hc_size_class_counts(const hc_model *m, int64_t F, int64_t *n);
+
 /* "normal", "lognormal", ... as in the config's "dist" field. */
 const char *hc_dist_kind_name(int kind);
 

@@ -596,6 +596,123 @@ static void bad_configs_should_fail_with_their_expected_message(void **state)
     print_message("%d malformed configs rejected as expected\n", n);
 }
 
+/* ---- size classes: src/config/size_classes.c counts the firms of each class without
+ * visiting them; the oracle visits them with hc_size_class. */
+
+#define SIZE_TABLES 6
+
+static int cmp_double(const void *a, const void *b)
+{
+    const double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Cumulative shares that the counts must get right: base.json's own, some that equal a
+ * u_k exactly (u_k <= c is the edge) or one step of u's grid below one, a repeated one
+ * and a zero. */
+static void size_tables(hc_model m[SIZE_TABLES], uint64_t k_hit)
+{
+    static const double base[] = {0.1716, 0.3333, 0.5, 0.7, 1.0};
+    const double golden = 0.6180339887498949;
+    double u[4], below[4];
+    int t, j;
+    for (j = 0; j < 4; j++) {
+        const double x = (double)(k_hit + (uint64_t)j * 7919u) * golden, x_below = nextafter(x, 0.0);
+        u[j] = x - floor(x);
+        below[j] = x_below - floor(x_below); /* one step of u's grid below u: u_k <= c just fails */
+    }
+    memset(m, 0, sizeof(hc_model) * SIZE_TABLES);
+    for (t = 0; t < SIZE_TABLES; t++) m[t].n_size_classes = 5;
+    memcpy(m[0].size_cum, base, sizeof base);
+    for (j = 0; j < 4; j++) m[1].size_cum[j] = u[j];
+    qsort(m[1].size_cum, 4, sizeof(double), cmp_double);
+    m[1].size_cum[4] = 1.0;
+    m[2].size_cum[0] = 0.0, m[2].size_cum[1] = u[0], m[2].size_cum[2] = u[0], m[2].size_cum[3] = nextafter(u[0], 1.0);
+    m[2].size_cum[4] = 1.0;
+    m[3].n_size_classes = 1;
+    m[3].size_cum[0] = 1.0;
+    m[4].size_cum[0] = 0.9, m[4].size_cum[1] = 0.2, m[4].size_cum[2] = 0.95, m[4].size_cum[3] = u[1]; /* not sorted */
+    m[4].size_cum[4] = 1.0;
+    for (j = 0; j < 4; j++) m[5].size_cum[j] = below[j];
+    qsort(m[5].size_cum, 4, sizeof(double), cmp_double);
+    m[5].size_cum[4] = 1.0;
+}
+
+/* Counts of firms [first, first + n) by visiting them, added to sum[t][j]. */
+static void size_visit(const hc_model m[SIZE_TABLES], uint64_t first, uint64_t n, int64_t sum[][HC_MAX_SIZE_CLASSES])
+{
+    uint64_t f;
+    int t;
+    for (f = first; f < first + n; f++)
+        for (t = 0; t < SIZE_TABLES; t++) sum[t][hc_size_class(&m[t], (uint32_t)f)]++;
+}
+
+static void size_expect(const hc_model m[SIZE_TABLES], int64_t F, int64_t want[][HC_MAX_SIZE_CLASSES])
+{
+    int64_t got[HC_MAX_SIZE_CLASSES];
+    int t, j;
+    for (t = 0; t < SIZE_TABLES; t++) {
+        hc_size_class_counts(&m[t], F, got);
+        for (j = 0; j < m[t].n_size_classes; j++)
+            if (got[j] != want[t][j])
+                fail_msg("table %d, F = %lld: class %d counted %lld firms, visiting finds %lld", t, (long long)F, j,
+                         (long long)got[j], (long long)want[t][j]);
+    }
+}
+
+/* Where the count could slip: k = F near where k g enters a new binade, a rounding tie
+ * (k = 2^v times an odd number below 64) or every 4099th. */
+static int size_checkpoint(uint64_t k)
+{
+    const uint64_t M = 5566755282872656ull;
+    __extension__ const unsigned __int128 lo = (unsigned __int128)(k - 1) * M, hi = (unsigned __int128)k * M;
+    int s;
+    if (k % 4099u == 0 || (k >> __builtin_ctzll(k)) < 64u) return 1;
+    for (s = 0; s < 40; s++)
+        if (lo < ((unsigned __int128)1 << (s + 52)) && hi >= ((unsigned __int128)1 << (s + 52))) return 1;
+    return 0;
+}
+
+/* Every checkpoint F up to 2^22 (and the F after it), then windows of 2^16 firms up to
+ * F = 2^32 - 1: the count's difference across a window equals the window visited. In
+ * each window some shares equal the u_k, or lie one step below it, of a firm k there: in
+ * the last binades, k = 2^27 o and 2^26 o (o odd) are rounding ties. */
+static void size_class_counts_should_equal_visiting_every_firm(void **state)
+{
+    const uint64_t M = 5566755282872656ull, small = 1ull << 22, window = 1ull << 16;
+    __extension__ const unsigned __int128 one = 1;
+    const uint64_t hits[] = {(1ull << 32) - 1 - window / 3, (1ull << 31) + 12345, (uint64_t)((one << 84) / M) + 3,
+                             (uint64_t)((one << 83) / M) + 1, 3000000017ull, 27ull << 27, 29ull << 27, 31ull << 27,
+                             27ull << 26, 41ull << 26, 51ull << 26};
+    hc_model m[SIZE_TABLES];
+    int64_t sum[SIZE_TABLES][HC_MAX_SIZE_CLASSES], before[SIZE_TABLES][HC_MAX_SIZE_CLASSES];
+    uint64_t f;
+    size_t e;
+    int t, j, checked = 0;
+    (void)state;
+    size_tables(m, 1234567);
+    memset(sum, 0, sizeof sum);
+    for (f = 0; f < small; f++) {
+        size_visit(m, f, 1, sum);
+        if (size_checkpoint(f + 1) || size_checkpoint(f + 2)) {
+            size_expect(m, (int64_t)(f + 1), sum);
+            checked++;
+        }
+    }
+    for (e = 0; e < sizeof hits / sizeof hits[0]; e++) {
+        const uint64_t end = hits[e] + window / 2 < (1ull << 32) - 1 ? hits[e] + window / 2 : (1ull << 32) - 1;
+        size_tables(m, hits[e]);
+        for (t = 0; t < SIZE_TABLES; t++) hc_size_class_counts(&m[t], (int64_t)(end - window), before[t]);
+        memset(sum, 0, sizeof sum);
+        size_visit(m, end - window, window, sum);
+        for (t = 0; t < SIZE_TABLES; t++)
+            for (j = 0; j < m[t].n_size_classes; j++) sum[t][j] += before[t][j];
+        size_expect(m, (int64_t)end, sum);
+        checked++;
+    }
+    assert_true(checked > 2000);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -633,6 +750,7 @@ int main(void)
         cmocka_unit_test_teardown(resolved_json_should_reload_to_the_same_model, teardown_cfg),
         cmocka_unit_test(failed_load_should_leave_nothing_to_free),
         cmocka_unit_test(bad_configs_should_fail_with_their_expected_message),
+        cmocka_unit_test(size_class_counts_should_equal_visiting_every_firm),
     };
     return cmocka_run_group_tests_name("config", tests, NULL, NULL);
 }

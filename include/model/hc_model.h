@@ -52,7 +52,7 @@ typedef struct {
     double size_max[HC_MAX_SIZE_CLASSES];   /* b_j */
     double size_firms[HC_MAX_SIZE_CLASSES]; /* N_j: real firms in the class */
     double size_cum[HC_MAX_SIZE_CLASSES];   /* sum_{i<=j} E_i / sum_i E_i, the last exactly 1 */
-    float size_weight[HC_MAX_SIZE_CLASSES]; /* w_f of a firm in class j, for the run's F (hc_model_size_weights) */
+    float size_weight[HC_MAX_SIZE_CLASSES]; /* w_f of a firm in class j, for the run's F (src/config/size_classes.c) */
     int32_t n_roles;
     int32_t steps_per_year; /* S */
     int32_t years;
@@ -187,27 +187,6 @@ HC_HD hc_dist hc_size_class_dist(const hc_model *m, int j)
     size.clip_lo = size.clip_hi = 0.0;
     return size;
 }
-
-#if !defined(__CUDA_ARCH__)
-/* w_j = (N_j / n_j) / (sum_i N_i / F') for a run of F firms per world, n_j the firms of
- * the F in class j and F' the sum of n_j over classes with n_j > 0 (so F' = F): the
- * weights average 1 over the sample. Host only, once per run (src/config/, when F is
- * known). A class no firm samples keeps weight 0. */
-static inline void hc_model_size_weights(hc_model *m, int64_t F)
-{
-    int64_t n[HC_MAX_SIZE_CLASSES] = {0}, f, sampled = 0;
-    double firms_total = 0.0;
-    int j;
-    for (f = 0; f < F && m->n_size_classes > 0; f++) n[hc_size_class(m, (uint32_t)f)]++;
-    for (j = 0; j < m->n_size_classes; j++) {
-        firms_total += n[j] > 0 ? m->size_firms[j] : 0.0; /* classes no firm samples stand for nobody */
-        sampled += n[j];
-    }
-    for (j = 0; j < m->n_size_classes; j++)
-        m->size_weight[j] = n[j] > 0 ? (float)((m->size_firms[j] / (double)n[j]) / (firms_total / (double)sampled))
-                                     : 0.0f;
-}
-#endif
 
 /* ---- firm: inputs, constants and state */
 

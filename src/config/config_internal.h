@@ -156,5 +156,7 @@ int cfg_validate_correlations(loader *L, const cJSON *root);
 /* size_classes.c: firms.size_classes into m's class table; returns the class count (0: none,
  * sizes come from firms.headcount) or -1 on an error. */
 int cfg_parse_size_classes(loader *L, const cJSON *firms, const cJSON *headcount, hc_model *m, support *sup);
+/* The size classes' weights for a run of F firms a world (once F is known: validate). */
+void cfg_size_weights(hc_model *m, int64_t F);
 
 #endif

@@ -561,6 +561,6 @@ int cfg_validate(loader *L, cJSON *root)
     if (validate_inputs(L, root) || validate_roles(L, root) || validate_output(L, root) ||
         cfg_validate_numeric_range(L, root) || cfg_validate_correlations(L, root))
         return 1;
-    hc_model_size_weights(&L->out->model, L->out->firms_per_world); /* F is known now */
+    cfg_size_weights(&L->out->model, L->out->firms_per_world); /* F is known now */
     return 0;
 }

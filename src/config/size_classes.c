@@ -71,3 +71,121 @@ int cfg_parse_size_classes(loader *L, const cJSON *firms, const cJSON *headcount
     m->input[HC_IN_HEADCOUNT].p[1] = sup->hi;
     return n;
 }
+
+/* ---- how many of a run's F firms fall in each class, counted without visiting them
+ *
+ * Firm f is in the first class whose cumulative share is >= u = frac(fl(k g)), k = f + 1
+ * (hc_size_class). Visiting the firms took 30 s at F = 2^32 - 1, on every load of the
+ * config. The count here is exact, in integers: g = M / 2^53 for the integer M, and
+ * where k g lies in [2^e, 2^(e+1)) the product is rounded to a multiple of 2^(e+1-53),
+ * so 2^53 fl(k g) = 2^s Q with s = e + 1 and Q = kM / 2^s rounded to nearest, ties to
+ * even. Over the k of one such binade, u <= c is (Q mod 2^(53-s)) <= C >> s with
+ * C = floor(c 2^53), and the number of k for which it holds is a difference of two sums
+ * of floors of linear functions of k. Those take O(log) steps each (floor_sum). The
+ * formula rounds the ties (kM an odd multiple of 2^(s-1)) up; the few of them, about 13
+ * a binade, are replayed in double and corrected. tests/unit_config.c checks the count
+ * against visiting every firm. */
+
+__extension__ typedef unsigned __int128 u128; /* kM reaches 2^85 */
+
+#define SIZE_GOLDEN 0.6180339887498949 /* as in hc_size_class */
+
+/* sum_{i=0}^{n-1} floor((a i + b) / m), everything unsigned: the Euclid-like reduction
+ * of the AtCoder Library's floor_sum. */
+static u128 floor_sum(u128 n, u128 m, u128 a, u128 b)
+{
+    u128 sum = 0;
+    for (;;) {
+        u128 y_max, t;
+        if (a >= m) {
+            sum += n * (n - 1) / 2 * (a / m);
+            a %= m;
+        }
+        if (b >= m) {
+            sum += n * (b / m);
+            b %= m;
+        }
+        y_max = a * n + b;
+        if (y_max < m) return sum;
+        n = y_max / m;
+        b = y_max % m;
+        t = m;
+        m = a;
+        a = t;
+    }
+}
+
+/* u_k <= c, as hc_size_class computes u_k. */
+static int size_u_at_most(uint64_t k, double c)
+{
+    const double x = (double)k * SIZE_GOLDEN;
+    return x - floor(x) <= c;
+}
+
+/* The number of k in [1, K] with u_k <= c. */
+static uint64_t size_count_at_most(uint64_t K, double c)
+{
+    const u128 two53 = (u128)1 << 53;
+    const uint64_t M = (uint64_t)ldexp(SIZE_GOLDEN, 53); /* exact: g has 53 bits */
+    const int z = __builtin_ctzll(M);
+    uint64_t C, count = 0;
+    int s;
+    if (c >= 1.0) return K; /* every u_k < 1 */
+    if (!(c >= 0.0)) return 0;
+    C = (uint64_t)ldexp(c, 53); /* floor: u_k is a multiple of 2^-53 */
+    for (s = 0; s <= 63; s++) {
+        /* The k whose k M lies in [2^(s+52), 2^(s+53)): k g in [2^(s-1), 2^s). */
+        const u128 lo_p = (u128)1 << (s + 52), hi_p = (u128)1 << (s + 53);
+        uint64_t k0 = (uint64_t)((lo_p + M - 1) / M), k1 = (uint64_t)((hi_p + M - 1) / M) - 1, n, v, o;
+        u128 h, D, first, second;
+        if (k0 > K) break;
+        if (k1 > K) k1 = K;
+        if (k0 > k1) continue;
+        n = k1 - k0 + 1;
+        h = s > 0 ? (u128)1 << (s - 1) : 0;
+        D = (u128)(C >> s) + 1; /* Q mod 2^(53-s) < D; D <= 2^(53-s) */
+        first = floor_sum(n, two53, M, (u128)k0 * M + h);
+        second = floor_sum(n, two53, M, (u128)k0 * M + h + 2 * two53 - (D << s)); /* + 2 keeps it >= 0 */
+        count += (uint64_t)(first + 2 * (u128)n - second);
+        if (s == 0 || s - 1 < z) continue; /* no ties: the products are exact */
+        v = (uint64_t)(s - 1 - z);         /* a tie: k = 2^v times an odd number */
+        for (o = ((k0 + (1ull << v) - 1) >> v) | 1u; (o << v) <= k1; o += 2) {
+            const uint64_t k = o << v;
+            const u128 Q = ((u128)k * M + h) >> s; /* the formula's, rounded up */
+            const int by_formula = (uint64_t)(Q & ((two53 >> s) - 1)) < D;
+            count += (uint64_t)(size_u_at_most(k, c) - by_formula);
+        }
+    }
+    return count;
+}
+
+void hc_size_class_counts(const hc_model *m, int64_t F, int64_t *n)
+{
+    double c = 0.0; /* the largest size_cum so far: hc_size_class takes the first class with size_cum >= u */
+    int64_t below = 0, at_most;
+    int j;
+    for (j = 0; j < m->n_size_classes; j++) {
+        c = fmax(c, m->size_cum[j]);
+        at_most = j == m->n_size_classes - 1 ? F : (int64_t)size_count_at_most((uint64_t)F, c); /* the last: the rest */
+        n[j] = at_most - below;
+        below = at_most;
+    }
+}
+
+/* w_j = (N_j / n_j) / (sum_i N_i / F') for a run of F firms per world, n_j the firms of
+ * the F in class j and F' the sum of n_j over classes with n_j > 0 (so F' = F): the
+ * weights average 1 over the sample. A class no firm samples keeps weight 0. */
+void cfg_size_weights(hc_model *m, int64_t F)
+{
+    int64_t n[HC_MAX_SIZE_CLASSES], sampled = 0;
+    double firms_total = 0.0;
+    int j;
+    hc_size_class_counts(m, F, n);
+    for (j = 0; j < m->n_size_classes; j++) {
+        firms_total += n[j] > 0 ? m->size_firms[j] : 0.0; /* classes no firm samples stand for nobody */
+        sampled += n[j];
+    }
+    for (j = 0; j < m->n_size_classes; j++)
+        m->size_weight[j] = n[j] > 0 ? (float)((m->size_firms[j] / (double)n[j]) / (firms_total / (double)sampled))
+                                     : 0.0f;
+}
