@@ -596,6 +596,19 @@ static void bad_configs_should_fail_with_their_expected_message(void **state)
     print_message("%d malformed configs rejected as expected\n", n);
 }
 
+/* Class totals past a double would make the shares NaN, and every class after the first
+ * NaN would sample no firm. */
+static void size_class_totals_past_a_double_should_fail(void **state)
+{
+    const hc_override employees[] = {{"firms.size_classes[0].employees", "1e308"},
+                                     {"firms.size_classes[1].employees", "1e308"}};
+    const hc_override firms[] = {{"firms.size_classes[0].firms", "1.7e308"}, {"firms.size_classes[2].firms", "1e308"}};
+    (void)state;
+    load_fails_with("configs/cuts.json", employees, 2,
+                    "configs/base.json: firms.size_classes: the classes' employees add up to more than a double holds");
+    load_fails_with("configs/cuts.json", firms, 2, "firms.size_classes: the classes' firms add up to more than a double");
+}
+
 /* ---- size classes: src/config/size_classes.c counts the firms of each class without
  * visiting them; the oracle visits them with hc_size_class. */
 
@@ -607,35 +620,63 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* Cumulative shares that the counts must get right: base.json's own, some that equal a
- * u_k exactly (u_k <= c is the edge) or one step of u's grid below one, a repeated one
- * and a zero. */
-static void size_tables(hc_model m[SIZE_TABLES], uint64_t k_hit)
+/* A rounding tie that rounds down: fl(k g) below k g by half its ulp (k M - 2^e mi =
+ * 2^(e-1), mi the 53-bit significand). The count's formula rounds ties up and corrects
+ * them; only those that round down need the correction. */
+static int size_tie_rounds_down(uint64_t k)
+{
+    const uint64_t M = 5566755282872656ull;
+    int e;
+    const double mant = frexp((double)k * 0.6180339887498949, &e);
+    const uint64_t mi = (uint64_t)ldexp(mant, 53);
+    __extension__ const unsigned __int128 exact = (unsigned __int128)k * M, rounded = (unsigned __int128)mi << e;
+    return e >= 1 && exact > rounded && exact - rounded == ((unsigned __int128)1 << (e - 1));
+}
+
+/* The next k after k with at most 6 significant bits: every tie is one (k = 2^(s-5) o,
+ * o odd, below 2^(s+1) in binade s). */
+static uint64_t size_next_few_bits(uint64_t k)
+{
+    const int bits = 64 - __builtin_clzll(k + 1);
+    const uint64_t step = bits > 6 ? 1ull << (bits - 6) : 1u;
+    return ((k + 1 + step - 1) / step) * step;
+}
+
+static double size_u(uint64_t k)
+{
+    const double x = (double)k * 0.6180339887498949;
+    return x - floor(x);
+}
+
+/* Cumulative shares that the counts must get right, around the firms k_hit - 7919 j:
+ * base.json's own; shares equal to a u_k (u_k <= c is the edge), one step of u's grid
+ * below one (u_k <= c just fails), one double below one (c 2^53 not a whole number); a
+ * repeated one, a zero, unsorted ones; and the u of the first four ties from tie_from
+ * on that round down. */
+static void size_tables(hc_model m[SIZE_TABLES], uint64_t k_hit, uint64_t tie_from)
 {
     static const double base[] = {0.1716, 0.3333, 0.5, 0.7, 1.0};
-    const double golden = 0.6180339887498949;
-    double u[4], below[4];
+    double u[4], grid_below[4], double_below[4], tie[4];
+    uint64_t k;
     int t, j;
     for (j = 0; j < 4; j++) {
-        const double x = (double)(k_hit + (uint64_t)j * 7919u) * golden, x_below = nextafter(x, 0.0);
+        const double x = (double)(k_hit - (uint64_t)j * 7919u) * 0.6180339887498949, x_below = nextafter(x, 0.0);
         u[j] = x - floor(x);
-        below[j] = x_below - floor(x_below); /* one step of u's grid below u: u_k <= c just fails */
+        grid_below[j] = x_below - floor(x_below);
+        double_below[j] = nextafter(u[j], 0.0);
     }
+    for (j = 0, k = tie_from; j < 4; k = size_next_few_bits(k))
+        if (size_tie_rounds_down(k)) tie[j++] = size_u(k);
     memset(m, 0, sizeof(hc_model) * SIZE_TABLES);
     for (t = 0; t < SIZE_TABLES; t++) m[t].n_size_classes = 5;
     memcpy(m[0].size_cum, base, sizeof base);
-    for (j = 0; j < 4; j++) m[1].size_cum[j] = u[j];
-    qsort(m[1].size_cum, 4, sizeof(double), cmp_double);
-    m[1].size_cum[4] = 1.0;
-    m[2].size_cum[0] = 0.0, m[2].size_cum[1] = u[0], m[2].size_cum[2] = u[0], m[2].size_cum[3] = nextafter(u[0], 1.0);
-    m[2].size_cum[4] = 1.0;
-    m[3].n_size_classes = 1;
-    m[3].size_cum[0] = 1.0;
-    m[4].size_cum[0] = 0.9, m[4].size_cum[1] = 0.2, m[4].size_cum[2] = 0.95, m[4].size_cum[3] = u[1]; /* not sorted */
-    m[4].size_cum[4] = 1.0;
-    for (j = 0; j < 4; j++) m[5].size_cum[j] = below[j];
-    qsort(m[5].size_cum, 4, sizeof(double), cmp_double);
-    m[5].size_cum[4] = 1.0;
+    memcpy(m[1].size_cum, u, sizeof u);
+    memcpy(m[2].size_cum, grid_below, sizeof grid_below);
+    memcpy(m[3].size_cum, double_below, sizeof double_below);
+    memcpy(m[4].size_cum, tie, sizeof tie);
+    for (t = 1; t <= 4; t++) qsort(m[t].size_cum, 4, sizeof(double), cmp_double);
+    m[5].size_cum[0] = 0.0, m[5].size_cum[1] = u[0], m[5].size_cum[2] = u[0], m[5].size_cum[3] = 0.2; /* unsorted */
+    for (t = 1; t < SIZE_TABLES; t++) m[t].size_cum[4] = 1.0;
 }
 
 /* Counts of firms [first, first + n) by visiting them, added to sum[t][j]. */
@@ -674,23 +715,20 @@ static int size_checkpoint(uint64_t k)
 }
 
 /* Every checkpoint F up to 2^22 (and the F after it), then windows of 2^16 firms up to
- * F = 2^32 - 1: the count's difference across a window equals the window visited. In
- * each window some shares equal the u_k, or lie one step below it, of a firm k there: in
- * the last binades, k = 2^27 o and 2^26 o (o odd) are rounding ties. */
+ * F = 2^32 - 1: the count's difference across a window equals the window visited. The
+ * windows lie at the largest F, at binade starts, and around the first tie that rounds
+ * down in each binade from 2^20 firms on, with that tie's u among the shares. */
 static void size_class_counts_should_equal_visiting_every_firm(void **state)
 {
-    const uint64_t M = 5566755282872656ull, small = 1ull << 22, window = 1ull << 16;
+    const uint64_t M = 5566755282872656ull, small = 1ull << 22, window = 1ull << 16, last = (1ull << 32) - 1;
     __extension__ const unsigned __int128 one = 1;
-    const uint64_t hits[] = {(1ull << 32) - 1 - window / 3, (1ull << 31) + 12345, (uint64_t)((one << 84) / M) + 3,
-                             (uint64_t)((one << 83) / M) + 1, 3000000017ull, 27ull << 27, 29ull << 27, 31ull << 27,
-                             27ull << 26, 41ull << 26, 51ull << 26};
+    uint64_t hits[64][2]; /* window centre, first tie of the tie table */
     hc_model m[SIZE_TABLES];
     int64_t sum[SIZE_TABLES][HC_MAX_SIZE_CLASSES], before[SIZE_TABLES][HC_MAX_SIZE_CLASSES];
-    uint64_t f;
-    size_t e;
-    int t, j, checked = 0;
+    uint64_t f, k;
+    int e, n_hits = 0, s, t, j, checked = 0, ties = 0;
     (void)state;
-    size_tables(m, 1234567);
+    size_tables(m, 1234567, 20); /* ties 29, 33, 37, 41: 29 is the last k of its binade */
     memset(sum, 0, sizeof sum);
     for (f = 0; f < small; f++) {
         size_visit(m, f, 1, sum);
@@ -699,9 +737,19 @@ static void size_class_counts_should_equal_visiting_every_firm(void **state)
             checked++;
         }
     }
-    for (e = 0; e < sizeof hits / sizeof hits[0]; e++) {
-        const uint64_t end = hits[e] + window / 2 < (1ull << 32) - 1 ? hits[e] + window / 2 : (1ull << 32) - 1;
-        size_tables(m, hits[e]);
+    hits[n_hits][0] = last - window / 2, hits[n_hits++][1] = last - window;
+    hits[n_hits][0] = (1ull << 31) + 12345, hits[n_hits++][1] = 1ull << 31;
+    hits[n_hits][0] = 3000000017ull, hits[n_hits++][1] = 3000000017ull;
+    for (s = 20; s <= 32; s++) {
+        const uint64_t start = (uint64_t)(((one << (s + 52)) + M - 1) / M); /* the first k of binade s */
+        hits[n_hits][0] = start, hits[n_hits++][1] = start;
+        for (k = start; !size_tie_rounds_down(k); k = size_next_few_bits(k)) {
+        }
+        if (k + window / 2 <= last) hits[n_hits][0] = k, hits[n_hits++][1] = k, ties++;
+    }
+    for (e = 0; e < n_hits; e++) {
+        const uint64_t end = hits[e][0] + window / 2 < last ? hits[e][0] + window / 2 : last;
+        size_tables(m, end - window / 3, hits[e][1]);
         for (t = 0; t < SIZE_TABLES; t++) hc_size_class_counts(&m[t], (int64_t)(end - window), before[t]);
         memset(sum, 0, sizeof sum);
         size_visit(m, end - window, window, sum);
@@ -710,6 +758,7 @@ static void size_class_counts_should_equal_visiting_every_firm(void **state)
         size_expect(m, (int64_t)end, sum);
         checked++;
     }
+    assert_true(ties >= 10); /* windows around a tie that rounds down, in most binades */
     assert_true(checked > 2000);
 }
 
@@ -751,6 +800,7 @@ int main(void)
         cmocka_unit_test(failed_load_should_leave_nothing_to_free),
         cmocka_unit_test(bad_configs_should_fail_with_their_expected_message),
         cmocka_unit_test(size_class_counts_should_equal_visiting_every_firm),
+        cmocka_unit_test(size_class_totals_past_a_double_should_fail),
     };
     return cmocka_run_group_tests_name("config", tests, NULL, NULL);
 }

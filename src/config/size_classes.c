@@ -1,6 +1,7 @@
 /* size_classes.c: firms.size_classes and firms.size_alpha (docs/model.md "Firm sizes:
  * size classes"), read into the model's class table. Owns that one section of the schema;
  * calls fields.c and messages.c. */
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include "config_internal.h"
@@ -59,6 +60,13 @@ int cfg_parse_size_classes(loader *L, const cJSON *firms, const cJSON *headcount
         sup->hi = fmax(sup->hi, m->size_max[n]);
         n++;
     }
+    /* The shares and the weights divide by these totals: past a double they would be NaN */
+    for (j = 0, x = 0.0; j < n; j++) x += m->size_firms[j];
+    if (!isfinite(employees_total) || !isfinite(x))
+        return cfg_fail_at(L, list, "firms.size_classes",
+                           "the classes' %s add up to more than a double holds; expected a total of at most %.2g",
+                           isfinite(x) ? "employees" : "firms", DBL_MAX),
+               -1;
     for (j = 0, x = 0.0; j < n; j++) {
         x += employees[j];
         m->size_cum[j] = j == n - 1 ? 1.0 : x / employees_total; /* the last exactly 1: every u_f < 1 finds a class */
@@ -161,11 +169,13 @@ static uint64_t size_count_at_most(uint64_t K, double c)
 
 void hc_size_class_counts(const hc_model *m, int64_t F, int64_t *n)
 {
-    double c = 0.0; /* the largest size_cum so far: hc_size_class takes the first class with size_cum >= u */
+    /* The largest size_cum so far: hc_size_class takes the first class with size_cum >= u,
+     * and a NaN, which no u exceeds, as +inf (the loader makes neither a NaN nor a share below 0) */
+    double c = -INFINITY;
     int64_t below = 0, at_most;
     int j;
     for (j = 0; j < m->n_size_classes; j++) {
-        c = fmax(c, m->size_cum[j]);
+        c = isnan(m->size_cum[j]) ? INFINITY : fmax(c, m->size_cum[j]);
         at_most = j == m->n_size_classes - 1 ? F : (int64_t)size_count_at_most((uint64_t)F, c); /* the last: the rest */
         n[j] = at_most - below;
         below = at_most;
