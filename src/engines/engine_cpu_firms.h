@@ -238,6 +238,16 @@ static inline __attribute__((always_inline)) void block_ahead(const hc_model *m,
     }
 }
 
+/* Firm first + i of the block, from the first Philox blocks of its draws. Not inlined
+ * into the variants' flattened loop: there its speed depended on the code around it
+ * (docs/performance.md "What would go further"). Scalar code, one copy for every variant. */
+static __attribute__((noinline)) void sample_firm(const hc_cpu_world *cw, const uint32_t *ahead, int64_t first, int i,
+                                                  hc_firm *f)
+{
+    const hc_firm_blocks blocks = {ahead, HC_CPU_BLOCK, i};
+    hc_firm_sample_ahead(cw->m, cw->draw_id, (uint32_t)(first + i), cw->wi, f, &blocks);
+}
+
 /* Inlined into each variant below with everything it calls (flatten), so that each is
  * compiled whole for its instruction set. */
 static inline __attribute__((always_inline)) void firms_of_world(const hc_cpu_world *cw)
@@ -264,9 +274,8 @@ static inline __attribute__((always_inline)) void firms_of_world(const hc_cpu_wo
         if (hc_interrupted) return;
         block_ahead(m, cw->draw_id, (uint32_t)first, ahead);
         for (i = 0; i < n; i++) {
-            const hc_firm_blocks blocks = {&ahead[0][0], HC_CPU_BLOCK, i};
             hc_firm f;
-            hc_firm_sample_ahead(m, cw->draw_id, (uint32_t)(first + i), cw->wi, &f, &blocks);
+            sample_firm(cw, &ahead[0][0], first, i, &f);
             block_put(&block, i, &f);
         }
         for (i = n; i < HC_CPU_BLOCK; i++) { /* past the last firm: a copy of the first, computed and never added */
