@@ -613,6 +613,7 @@ static void size_class_totals_past_a_double_should_fail(void **state)
  * visiting them; the oracle visits them with hc_size_class. */
 
 #define SIZE_TABLES 6
+#define SIZE_M 5566755282872656ull /* g = SIZE_M / 2^53 (HC_SIZE_GOLDEN) */
 
 static int cmp_double(const void *a, const void *b)
 {
@@ -625,9 +626,9 @@ static int cmp_double(const void *a, const void *b)
  * them; only those that round down need the correction. */
 static int size_tie_rounds_down(uint64_t k)
 {
-    const uint64_t M = 5566755282872656ull;
+    const uint64_t M = SIZE_M;
     int e;
-    const double mant = frexp((double)k * 0.6180339887498949, &e);
+    const double mant = frexp((double)k * HC_SIZE_GOLDEN, &e);
     const uint64_t mi = (uint64_t)ldexp(mant, 53);
     __extension__ const unsigned __int128 exact = (unsigned __int128)k * M, rounded = (unsigned __int128)mi << e;
     return e >= 1 && exact > rounded && exact - rounded == ((unsigned __int128)1 << (e - 1));
@@ -642,12 +643,6 @@ static uint64_t size_next_few_bits(uint64_t k)
     return ((k + 1 + step - 1) / step) * step;
 }
 
-static double size_u(uint64_t k)
-{
-    const double x = (double)k * 0.6180339887498949;
-    return x - floor(x);
-}
-
 /* Cumulative shares that the counts must get right, around the firms k_hit - 7919 j:
  * base.json's own; shares equal to a u_k (u_k <= c is the edge), one step of u's grid
  * below one (u_k <= c just fails), one double below one (c 2^53 not a whole number); a
@@ -660,13 +655,14 @@ static void size_tables(hc_model m[SIZE_TABLES], uint64_t k_hit, uint64_t tie_fr
     uint64_t k;
     int t, j;
     for (j = 0; j < 4; j++) {
-        const double x = (double)(k_hit - (uint64_t)j * 7919u) * 0.6180339887498949, x_below = nextafter(x, 0.0);
-        u[j] = x - floor(x);
+        const uint64_t k_j = k_hit - (uint64_t)j * 7919u;
+        const double x_below = nextafter((double)k_j * HC_SIZE_GOLDEN, 0.0);
+        u[j] = hc_size_u((uint32_t)(k_j - 1));
         grid_below[j] = x_below - floor(x_below);
         double_below[j] = nextafter(u[j], 0.0);
     }
     for (j = 0, k = tie_from; j < 4; k = size_next_few_bits(k))
-        if (size_tie_rounds_down(k)) tie[j++] = size_u(k);
+        if (size_tie_rounds_down(k)) tie[j++] = hc_size_u((uint32_t)(k - 1));
     memset(m, 0, sizeof(hc_model) * SIZE_TABLES);
     for (t = 0; t < SIZE_TABLES; t++) m[t].n_size_classes = 5;
     memcpy(m[0].size_cum, base, sizeof base);
@@ -705,7 +701,7 @@ static void size_expect(const hc_model m[SIZE_TABLES], int64_t F, int64_t want[]
  * (k = 2^v times an odd number below 64) or every 4099th. */
 static int size_checkpoint(uint64_t k)
 {
-    const uint64_t M = 5566755282872656ull;
+    const uint64_t M = SIZE_M;
     __extension__ const unsigned __int128 lo = (unsigned __int128)(k - 1) * M, hi = (unsigned __int128)k * M;
     int s;
     if (k % 4099u == 0 || (k >> __builtin_ctzll(k)) < 64u) return 1;
@@ -720,7 +716,7 @@ static int size_checkpoint(uint64_t k)
  * down in each binade from 2^20 firms on, with that tie's u among the shares. */
 static void size_class_counts_should_equal_visiting_every_firm(void **state)
 {
-    const uint64_t M = 5566755282872656ull, small = 1ull << 22, window = 1ull << 16, last = (1ull << 32) - 1;
+    const uint64_t M = SIZE_M, small = 1ull << 22, window = 1ull << 16, last = (1ull << 32) - 1;
     __extension__ const unsigned __int128 one = 1;
     uint64_t hits[64][2]; /* window centre, first tie of the tie table */
     hc_model m[SIZE_TABLES];

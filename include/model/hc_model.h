@@ -158,14 +158,21 @@ HC_HD void hc_world_path(const hc_model *m, uint32_t world, const hc_world_input
 
 /* ---- firm sizes: size classes (docs/model.md "Firm sizes") */
 
-/* The class of firm `firm` (0-based): the first whose cumulative employment share is
- * >= u_f = frac((firm + 1) g), g = (sqrt(5) - 1) / 2. In double, exact IEEE operations
+#define HC_SIZE_GOLDEN 0.6180339887498949 /* g = (sqrt(5) - 1) / 2 */
+
+/* u_f = frac((firm + 1) g) of firm `firm` (0-based). In double, exact IEEE operations
  * only (a product and a floor), so host and device agree. */
+HC_HD double hc_size_u(uint32_t firm)
+{
+    const double x = ((double)firm + 1.0) * HC_SIZE_GOLDEN;
+    return x - floor(x);
+}
+
+/* The class of firm `firm` (0-based): the first whose cumulative employment share is
+ * >= u_f (src/config/size_classes.c counts a run's firms per class without this loop). */
 HC_HD int hc_size_class(const hc_model *m, uint32_t firm)
 {
-    const double golden = 0.6180339887498949; /* (sqrt(5) - 1) / 2 */
-    const double x = ((double)firm + 1.0) * golden;
-    const double u = x - floor(x);
+    const double u = hc_size_u(firm);
     int j = 0;
     while (j < m->n_size_classes - 1 && m->size_cum[j] < u) j++;
     return j;

@@ -18,7 +18,7 @@ int cfg_parse_size_classes(loader *L, const cJSON *firms, const cJSON *headcount
 {
     const cJSON *list = firms != NULL ? cJSON_GetObjectItemCaseSensitive(firms, "size_classes") : NULL, *c;
     const cJSON *alpha = firms != NULL ? cJSON_GetObjectItemCaseSensitive(firms, "size_alpha") : NULL;
-    double employees_total = 0.0, employees[HC_MAX_SIZE_CLASSES], x;
+    double employees_total = 0.0, firms_total = 0.0, employees[HC_MAX_SIZE_CLASSES], x;
     char d[128], path[CFG_PATH];
     int n = 0, j;
     m->n_size_classes = 0;
@@ -56,16 +56,16 @@ int cfg_parse_size_classes(loader *L, const cJSON *firms, const cJSON *headcount
             return -1;
         employees[n] = x;
         employees_total += x;
+        firms_total += m->size_firms[n];
         sup->lo = fmin(sup->lo, m->size_min[n]);
         sup->hi = fmax(sup->hi, m->size_max[n]);
         n++;
     }
     /* The shares and the weights divide by these totals: past a double they would be NaN */
-    for (j = 0, x = 0.0; j < n; j++) x += m->size_firms[j];
-    if (!isfinite(employees_total) || !isfinite(x))
+    if (!isfinite(employees_total) || !isfinite(firms_total))
         return cfg_fail_at(L, list, "firms.size_classes",
                            "the classes' %s add up to more than a double holds; expected a total of at most %.2g",
-                           isfinite(x) ? "employees" : "firms", DBL_MAX),
+                           isfinite(firms_total) ? "employees" : "firms", DBL_MAX),
                -1;
     for (j = 0, x = 0.0; j < n; j++) {
         x += employees[j];
@@ -96,8 +96,6 @@ int cfg_parse_size_classes(loader *L, const cJSON *firms, const cJSON *headcount
 
 __extension__ typedef unsigned __int128 u128; /* kM reaches 2^85 */
 
-#define SIZE_GOLDEN 0.6180339887498949 /* as in hc_size_class */
-
 /* sum_{i=0}^{n-1} floor((a i + b) / m), everything unsigned: the Euclid-like reduction
  * of the AtCoder Library's floor_sum. */
 static u128 floor_sum(u128 n, u128 m, u128 a, u128 b)
@@ -123,18 +121,11 @@ static u128 floor_sum(u128 n, u128 m, u128 a, u128 b)
     }
 }
 
-/* u_k <= c, as hc_size_class computes u_k. */
-static int size_u_at_most(uint64_t k, double c)
-{
-    const double x = (double)k * SIZE_GOLDEN;
-    return x - floor(x) <= c;
-}
-
 /* The number of k in [1, K] with u_k <= c. */
 static uint64_t size_count_at_most(uint64_t K, double c)
 {
     const u128 two53 = (u128)1 << 53;
-    const uint64_t M = (uint64_t)ldexp(SIZE_GOLDEN, 53); /* exact: g has 53 bits */
+    const uint64_t M = (uint64_t)ldexp(HC_SIZE_GOLDEN, 53); /* exact: g has 53 bits */
     const int z = __builtin_ctzll(M);
     uint64_t C, count = 0;
     int s;
@@ -155,13 +146,13 @@ static uint64_t size_count_at_most(uint64_t K, double c)
         first = floor_sum(n, two53, M, (u128)k0 * M + h);
         second = floor_sum(n, two53, M, (u128)k0 * M + h + 2 * two53 - (D << s)); /* + 2 keeps it >= 0 */
         count += (uint64_t)(first + 2 * (u128)n - second);
-        if (s == 0 || s - 1 < z) continue; /* no ties: the products are exact */
-        v = (uint64_t)(s - 1 - z);         /* a tie: k = 2^v times an odd number */
+        if (s - 1 < z) continue;   /* no ties: the products are exact */
+        v = (uint64_t)(s - 1 - z); /* a tie: k = 2^v times an odd number */
         for (o = ((k0 + (1ull << v) - 1) >> v) | 1u; (o << v) <= k1; o += 2) {
             const uint64_t k = o << v;
             const u128 Q = ((u128)k * M + h) >> s; /* the formula's, rounded up */
             const int by_formula = (uint64_t)(Q & ((two53 >> s) - 1)) < D;
-            count += (uint64_t)(size_u_at_most(k, c) - by_formula);
+            count += (uint64_t)((hc_size_u((uint32_t)(k - 1)) <= c) - by_formula); /* firm k - 1 */
         }
     }
     return count;
