@@ -85,10 +85,6 @@ int hc_chart_images_available(void);
 int hc_chart_images_state(void);
 int hc_chart_images(const char *charts_dir, const char *svg_name, hc_file_list *files, hc_error *err);
 
-/* A "nice" tick step (1, 2, 2.5 or 5 times a power of ten) giving about `target`
- * intervals over span. */
-double hc_chart_nice_step(double span, double target);
-
 /* s with &, <, > and " escaped, for SVG and HTML text and attribute values. */
 void hc_put_xml_escaped(FILE *f, const char *s);
 /* One SVG <text> element at (x, y), its text XML-escaped; every chart writes text with it. */

@@ -34,9 +34,13 @@ typedef struct {
      * (the first scenario's output.percentiles), mean and sd, computed by the backend (the
      * CUDA backend's device statistics, asked for by hc_sim_options.firm_stats): the same
      * bits as src/analysis/bands.c computes from firm_change, which then holds the horizon
-     * year only (zeros before it). */
+     * year at most (zeros before it). */
     double *firm_stats;
     int firm_stats_np;
+    /* NULL, or the horizon year's firm-sampling shares and histogram computed by the backend
+     * (the same device statistics; include/hc_firm_share.h): firm_change then holds no year
+     * unless the horizon's was asked for (hc_sim_options.firm_changes_at_horizon). */
+    struct hc_firm_horizon *firm_horizon;
     double simulate_seconds; /* wall time of the simulation proper */
     int threads;             /* threads the backend used */
     int ranks;               /* MPI ranks that shared the worlds (src/engines/mpi_run.c); 0: one process */

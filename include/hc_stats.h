@@ -7,6 +7,7 @@
 #ifndef HC_STATS_H
 #define HC_STATS_H
 
+#include <math.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "model/hc_defs.h"
@@ -28,6 +29,21 @@ void hc_mean_sd(const double *x, size_t n, double *mean, double *sd);
  * HC_MEAN_FANOUT values, that is index order. */
 #define HC_MEAN_FANOUT 64
 void hc_mean_sd_f(const float *x, size_t n, double *mean, double *sd);
+/* The sum, in double and in that tree, of x[0], x[stride], ... x[(n - 1) * stride]. */
+double hc_tree_sum_f(const float *x, size_t n, size_t stride);
+
+/* A round step (1, 2, 2.5 or 5 times a power of ten) that cuts `span` into at most about
+ * `target` pieces: axis ticks, histogram bins. */
+double hc_nice_step(double span, double target);
+
+/* The bin of v among bins of width `step` from x0, before clamping to the bins there are:
+ * floor((v - x0) / step), in double. It never decreases as v grows, so a sorted array's
+ * count below bin k is a binary search (the device's way, kernels/firm_stats.cu) and equals
+ * the per-value count (src/analysis/firm_share.c). */
+HC_HD double hc_bin_index(float v, double x0, double step)
+{
+    return floor(((double)v - x0) / step);
+}
 
 /* A value with its index, for qsort with ties broken by index: the same order on every
  * machine and every qsort implementation (ranks, Iman-Conover reordering). */

@@ -147,6 +147,21 @@ static double tree_total(mean_tree *t)
     return t->acc[t->top];
 }
 
+double hc_tree_sum_f(const float *x, size_t n, size_t stride)
+{
+    mean_tree t;
+    size_t i;
+    tree_start(&t, n);
+    for (i = 0; i < n; i++) tree_add(&t, (double)x[i * stride]);
+    return tree_total(&t);
+}
+
+double hc_nice_step(double span, double target)
+{
+    const double raw = span / target, mag = pow(10.0, floor(log10(raw))), r = raw / mag;
+    return mag * (r <= 1.0 ? 1.0 : r <= 2.0 ? 2.0 : r <= 2.5 ? 2.5 : r <= 5.0 ? 5.0 : 10.0);
+}
+
 void hc_mean_sd_f(const float *x, size_t n, double *mean, double *sd)
 {
     mean_tree t;

@@ -150,7 +150,7 @@ int hc_write_tornado_chart(const char *charts_dir, const hc_config *cfg, int s, 
         }
     for (i = 0; i < shown; i++) reach = fmax(reach, fabs(bars[order[i]].effect) + Z95 * bars[order[i]].se);
     if (!(reach > 0.0)) reach = 1.0;
-    step = hc_chart_nice_step(reach, 3);
+    step = hc_nice_step(reach, 3);
     reach = ceil(reach / step - 1e-9) * step;
     snprintf(stem, sizeof(stem), "tornado_%s", cfg[s].name);
     if (strlen(stem) + 12 >= sizeof(files->name[0])) snprintf(stem, sizeof(stem), "tornado_%d", s + 1);

@@ -57,6 +57,8 @@ void hc_results_free(hc_results *r)
     free(r->shrinking);
     free(r->firm_stats);
     r->firm_stats = NULL;
+    free(r->firm_horizon);
+    r->firm_horizon = NULL;
     r->sums = NULL;
     r->firm_change = NULL;
     r->shrinking = NULL;

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include "hc_chart.h"
 #include "hc_export.h"
+#include "hc_firm_share.h"
 #include "hc_stats.h"
 
 /* ---- frame: the canvas and the plot area inside it, in SVG user units */
@@ -85,17 +86,6 @@ static void line(FILE *f, double x1, double y1, double x2, double y2, const char
 }
 
 /* A "nice" step (1, 2, 2.5 or 5 times a power of ten) giving about `target` intervals. */
-static double nice_step(double span, double target)
-{
-    const double raw = span / target, mag = pow(10.0, floor(log10(raw))), r = raw / mag;
-    return mag * (r <= 1.0 ? 1.0 : r <= 2.0 ? 2.0 : r <= 2.5 ? 2.5 : r <= 5.0 ? 5.0 : 10.0);
-}
-
-double hc_chart_nice_step(double span, double target)
-{
-    return nice_step(span, target);
-}
-
 /* An axis: the range shown, and ticks at the multiples of `step` inside it. */
 typedef struct {
     double lo, hi, step;
@@ -117,7 +107,7 @@ static void axis_fit(axis *a, double lo, double hi, double target)
         lo -= pad;
         hi += pad;
     }
-    a->step = nice_step(hi - lo, target);
+    a->step = hc_nice_step(hi - lo, target);
     a->lo = floor(lo / a->step + 1e-9) * a->step;
     a->hi = ceil(hi / a->step - 1e-9) * a->step;
     a->decimals = decimals_for(a->step);
@@ -128,7 +118,7 @@ static void axis_fixed(axis *a, double lo, double hi, double target)
 {
     a->lo = lo;
     a->hi = hi;
-    a->step = nice_step(hi - lo, target);
+    a->step = hc_nice_step(hi - lo, target);
     a->decimals = decimals_for(a->step);
 }
 
@@ -574,53 +564,29 @@ static int write_fan(const char *charts_dir, const fan_def *fd, const char *subt
     return hc_chart_commit(f, failed, tmp, charts_dir, name, files, err);
 }
 
-/* Histogram of firm-level change at the horizon, over the range that holds the middle
- * 98 % of firms of every scenario; the rest are counted in the end bins. */
+/* Histogram of firm-level change at the horizon (hc_horizon_firm_histogram: the range
+ * holds the middle 98 % of firms of every scenario; the rest are counted in the end bins). */
 static int write_firm_histogram(const char *charts_dir, const hc_results *r, const hc_config *cfg, int S,
                                 hc_file_list *files, hc_error *err)
 {
     const size_t N = (size_t)r->worlds * (size_t)r->firms;
-    const int bins_target = 40;
-    const double p_range[2] = {1.0, 99.0};
-    double lo = INFINITY, hi = -INFINITY, step, x0, x1, q[2];
-    double *counts = NULL;
-    float *scratch = (float *)malloc(N * sizeof(float));
+    double counts[HC_FIRM_HIST_MAX_SCENARIOS][HC_FIRM_HIST_MAX_BINS];
+    hc_firm_histogram *hist = (hc_firm_histogram *)malloc(sizeof(*hist));
     hc_hist_series hs[HC_COMPARE_MAX_SCENARIOS];
     hc_chart_spec spec;
     char sub[600], tmp[4400], name[128];
-    int n_bins, failed, s;
+    int failed, s, k;
     FILE *f;
-    if (!scratch) return hc_fail(err, "out of memory drawing the firm histogram");
-    for (s = 0; s < S; s++) {
-        memcpy(scratch, hc_results_firm_change(r, s, r->years), N * sizeof(float));
-        hc_percentiles_f(scratch, N, p_range, 2, q);
-        if (q[0] < lo) lo = q[0];
-        if (q[1] > hi) hi = q[1];
+    if (!hist) return hc_fail(err, "out of memory drawing the firm histogram");
+    if (hc_horizon_firm_histogram(r, S, hist, err)) {
+        free(hist);
+        return 1;
     }
-    free(scratch);
-    if (!(hi > lo)) {
-        lo -= 1.0;
-        hi += 1.0;
-    }
-    step = nice_step(hi - lo, bins_target);
-    x0 = floor(lo / step + 1e-9) * step;
-    x1 = ceil(hi / step - 1e-9) * step;
-    if (!(x1 > x0)) x1 = x0 + step;
-    n_bins = (int)floor((x1 - x0) / step + 0.5);
-    counts = (double *)calloc((size_t)S * (size_t)n_bins, sizeof(double));
-    if (!counts) return hc_fail(err, "out of memory drawing the firm histogram");
     for (s = 0; s < S; s++) {
-        const float *v = hc_results_firm_change(r, s, r->years);
-        size_t i;
-        for (i = 0; i < N; i++) {
-            int bin = (int)floor(((double)v[i] - x0) / step);
-            if (bin < 0) bin = 0;
-            if (bin >= n_bins) bin = n_bins - 1;
-            counts[(size_t)s * (size_t)n_bins + (size_t)bin] += 1.0;
-        }
+        for (k = 0; k < hist->n_bins; k++) counts[s][k] = (double)hist->counts[s][k];
         hs[s].name = hc_scenario_label(&cfg[s]);
         hs[s].colour = s;
-        hs[s].counts = counts + (size_t)s * (size_t)n_bins;
+        hs[s].counts = counts[s];
         hs[s].total = (double)N;
     }
     {
@@ -635,7 +601,7 @@ static int write_firm_histogram(const char *charts_dir, const hc_results *r, con
         }
         count[o] = '\0';
         snprintf(sub, sizeof(sub), "All %s firms of each scenario, %d; bins of %g points", count,
-                 cfg[0].start_year + cfg[0].years, step);
+                 cfg[0].start_year + cfg[0].years, hist->step);
     }
     memset(&spec, 0, sizeof(spec));
     spec.title = "Firm-level change in headcount at the horizon";
@@ -644,11 +610,11 @@ static int write_firm_histogram(const char *charts_dir, const hc_results *r, con
     spec.x_label = "Change in a firm's headcount since the start (%)";
     spec.mid_label = "The end bins also hold the firms beyond them (at most 1 % of a scenario per side).";
     if (hc_chart_open(charts_dir, "firm_change_histogram", name, sizeof(name), tmp, sizeof(tmp), &f, err)) {
-        free(counts);
+        free(hist);
         return 1;
     }
-    failed = hc_svg_histogram(f, &spec, x0, x1, n_bins, hs, S);
-    free(counts);
+    failed = hc_svg_histogram(f, &spec, hist->x0, hist->x1, hist->n_bins, hs, S);
+    free(hist);
     return hc_chart_commit(f, failed, tmp, charts_dir, name, files, err);
 }
 

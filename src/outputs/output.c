@@ -39,7 +39,7 @@ void hc_print_firm_share(FILE *out, const hc_results *r, const hc_config *cfg, i
                  "docs/uncertainty.md):\n%s",
             markdown ? "" : "\n", (long long)r->firms, markdown ? "\n" : "");
     for (s = 0; s < r->n_scenarios; s++) {
-        const double share = hc_firm_sampling_share(r, s, r->years);
+        const double share = hc_horizon_firm_share(r, s);
         if (share < 0.0) fprintf(out, "%s%s: not estimated (fewer than 2 firms or worlds, or no spread)\n",
                                  markdown ? "- " : "  ", hc_scenario_label(&cfg[s]));
         else fprintf(out, "%s%s: %.1f %%\n", markdown ? "- " : "  ", hc_scenario_label(&cfg[s]), 100.0 * share);
