@@ -271,7 +271,10 @@ static int bench(char **paths, int n_cfg, const long long *sizes, int n_sizes, l
         memset(&res, 0, sizeof(res));
         memset(&o, 0, sizeof(o));
         o.profile = 1;
-        o.firm_stats = 1; /* as `headcount run`: statistics on the device, the horizon's changes copied */
+        /* as `headcount run --trace-percentiles`: statistics on the device, and the horizon's
+         * firm changes copied (timed apart; without traced firms no firm change crosses) */
+        o.firm_stats = 1;
+        o.firm_changes_at_horizon = 1;
         if (load(paths, n_cfg, worlds, firms, years, cfg)) return 1;
         if (alloc(cfg, n_cfg, &res)) {
             ok = 0;
@@ -308,11 +311,12 @@ static int bench(char **paths, int n_cfg, const long long *sizes, int n_sizes, l
     }
     printf("\nfirm-steps/s: scenarios x firms x steps over the wall time of the simulation (copies included); "
            "of roofline: the steps kernel's time against the bound above. Firm stats: the percentiles, mean and "
-           "sd of %d scenario(s) x %d years on the device (\"host\": the run did not fit one chunk of one GPU, "
+           "sd of %d scenario(s) x %d years, and the horizon's firm-sampling share and histogram, on the device (\"host\": the run did not fit one chunk of one GPU, "
            "and the host computes them after copying every firm change; its selection does %.3g values/s). "
            "Copy back: the world sums and the statistics (and every firm change on the host path). Horizon copy: "
            "the horizon's firm changes, on a stream of their own beside the next scenario's work (page-locked "
-           "host memory where the slice is at least 64 MiB and the host allows it).\n",
+           "host memory where the slice is at least 64 MiB and the host allows it); only runs with traced firms "
+           "(--trace-percentiles) copy them.\n",
            n_cfg, years + 1, host_pct_rate);
     return 0;
 }

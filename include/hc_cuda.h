@@ -62,12 +62,14 @@ typedef struct {
     /* Also time firm sampling alone, with an extra launch that samples every firm and
      * takes no step (make bench-gpu); the results are unchanged. */
     int profile;
-    /* The caller reads firm changes at the horizon only and takes the firm statistics from
-     * res->firm_stats when it is filled (hc_sim_options.firm_stats): they are then computed
-     * on the GPU (kernels/firm_stats.cu) and only they and the horizon's changes are copied
-     * back. Only where every world runs in one chunk on one GPU: a chunked or multi-GPU run
-     * copies every firm change, and src/analysis/bands.c computes them on the host. */
+    /* The caller takes the firm statistics from res->firm_stats and res->firm_horizon when
+     * they are filled (hc_sim_options.firm_stats): they are then computed on the GPU
+     * (kernels/firm_stats.cu) and only they cross to the host, no firm change. Only where
+     * every world runs in one chunk on one GPU: a chunked or multi-GPU run copies every firm
+     * change, and src/analysis/ computes them on the host. */
     int firm_stats;
+    /* With firm_stats: copy the horizon year's firm changes to res too (traced firms). */
+    int firm_changes_at_horizon;
 } hc_cuda_options;
 
 /* Where a run's device time went, in seconds, summed over chunks, scenarios and GPUs
@@ -78,10 +80,12 @@ typedef struct {
     double firm_sampling; /* firm inputs alone: only with hc_cuda_options.profile */
     double firm_steps;    /* the model kernel: firm sampling, every step, block sums */
     double reduction;     /* block sums to world sums (kernels/world_sums.cu's fixed tree) */
-    double firm_stats;    /* firm percentiles, mean and sd on the device (firm_stats runs only) */
+    double firm_stats;    /* firm percentiles, mean and sd, the horizon's share and histogram on the device
+                             (firm_stats runs only) */
     double copy_back;     /* sums and firm changes to the host (on the run's stream) */
-    /* firm_stats runs: the horizon's firm changes to the host, on a stream of their own while
-     * the next scenario runs (so not part of the wall time but overlapped with it) */
+    /* firm_changes_at_horizon runs: the horizon's firm changes to the host, on a stream of
+     * their own while the next scenario runs (so not part of the wall time but overlapped
+     * with it) */
     double horizon_copy;
     int pinned;       /* 1: that copy went to page-locked host memory (cudaHostRegister) */
     int devices;      /* GPUs used */

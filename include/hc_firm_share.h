@@ -37,7 +37,7 @@ double hc_firm_share_of_halves(const double *halves, int64_t worlds, int64_t fir
 #define HC_FIRM_HIST_P_LO 1.0
 #define HC_FIRM_HIST_P_HI 99.0
 #define HC_FIRM_HIST_BINS_TARGET 40
-#define HC_FIRM_HIST_MAX_BINS 64 /* the target plus the range rounded out to whole bins, and room */
+#define HC_FIRM_HIST_MAX_BINS 64      /* the target plus the range rounded out to whole bins, and room */
 #define HC_FIRM_HIST_MAX_SCENARIOS 16 /* cmd_run's limit, HC_COMPARE_MAX_SCENARIOS */
 
 typedef struct {

@@ -18,10 +18,12 @@ typedef struct {
     int quiet;           /* no notices on stderr */
     int n_devices;       /* --devices: GPUs devices[0..n_devices) (CUDA numbers); 0: every usable GPU */
     int devices[HC_SIM_MAX_DEVICES];
-    /* 1: the caller reads firm changes at the horizon only (charts, traced firms) and takes
-     * the firm statistics from res->firm_stats where the backend fills it: the CUDA backend
-     * on one GPU, in one process (hc_cuda_options.firm_stats). 0: every firm change. */
+    /* 1: the caller reads no firm change (but the horizon's with firm_changes_at_horizon)
+     * and takes the firm statistics from res->firm_stats and res->firm_horizon where the
+     * backend fills them: the CUDA backend on one GPU, in one process
+     * (hc_cuda_options.firm_stats). 0: every firm change. */
     int firm_stats;
+    int firm_changes_at_horizon; /* with firm_stats: the caller reads the horizon's (traced firms) */
 } hc_sim_options;
 
 /* Fills res with plan p on the backend `o` asks for: all of p's worlds, or under MPI

@@ -58,6 +58,13 @@ extern "C" cudaError_t hc_cuda_launch_percentiles(const float *d_x, float *d_sor
     if (temp_bytes < need) return cudaErrorInvalidValue;
     e = cub::DeviceRadixSort::SortKeys(d_temp, temp_bytes, d_x, d_sorted, n, 0, (int)(sizeof(float) * 8), stream);
     if (e != cudaSuccess) return e;
+    return hc_cuda_launch_percentile_pick(d_sorted, n, d_p, np, d_out, stream);
+}
+
+extern "C" cudaError_t hc_cuda_launch_percentile_pick(const float *d_sorted, size_t n, const double *d_p, int np,
+                                                      double *d_out, cudaStream_t stream)
+{
+    if (!d_sorted || !d_p || !d_out || n < 1 || np < 1 || np > HC_MAX_PERCENTILES) return cudaErrorInvalidValue;
     (void)cudaGetLastError(); /* see hc_cuda_kernels.h: only this launch's error counts */
     hc_percentile_pick_kernel<<<1, HC_MAX_PERCENTILES, 0, stream>>>(d_sorted, n, d_p, np, d_out);
     return cudaGetLastError();

@@ -237,6 +237,19 @@ SOURCE_DATE_EPOCH=1700000000 HC_EMU_DEVICES=1 "$EMU" run "${stats[@]}" --backend
     [ -s "$TMP/st_dev/firms.csv" ] && [ -s "$TMP/st_dev/traced_firms.csv" ] &&
     diff -r -q -x manifest.json -x report.html "$TMP/st_dev" "$TMP/st_host" >/dev/null
 ok $? "emulated GPU: firm statistics computed on the device give the same bytes as the host's"
+# Without --trace-percentiles no firm change crosses at all (the largest copy to the host
+# is smaller than one year of them, 36,000 bytes; the host-statistics run copies them):
+# the horizon's firm-sampling share and histogram come from the device too, the same bytes.
+untraced=(--quiet --force --worlds 3 --firms 3000 --years 2 "${CONFIGS[@]}")
+SOURCE_DATE_EPOCH=1700000000 HC_EMU_DEVICES=1 HC_EMU_LOG=3 "$EMU" run "${untraced[@]}" --backend cuda \
+    -o "$TMP/nt_dev" 2>"$TMP/nt_dev.err" &&
+    SOURCE_DATE_EPOCH=1700000000 HC_EMU_DEVICES=1 HC_EMU_LOG=3 HC_CUDA_MAX_CHUNK_WORLDS=2 "$EMU" run "${untraced[@]}" \
+        --backend cuda -o "$TMP/nt_host" 2>"$TMP/nt_host.err" &&
+    [ "$(sed -n 's/^CUDA emulator: \([0-9]*\) bytes to the host$/\1/p' "$TMP/nt_dev.err" | sort -n | tail -1)" -lt 36000 ] &&
+    grep -q '^CUDA emulator: 24000 bytes to the host$' "$TMP/nt_host.err" &&
+    grep -q 'firm_change_histogram' "$TMP/nt_dev/manifest.json" &&
+    diff -r -q -x manifest.json -x report.html "$TMP/nt_dev" "$TMP/nt_host" >/dev/null
+ok $? "emulated GPU: with no traced firms no firm change crosses, and the share and histogram are the host's bytes"
 # ... and the horizon's firm changes that still cross (on their own stream, beside the next
 # scenario): into page-locked memory (every slice pinned: HC_CUDA_PIN_MIN_BYTES=1; one
 # registration per scenario, each undone), or pageable where the host refuses to pin;

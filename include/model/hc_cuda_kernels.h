@@ -115,6 +115,25 @@ static inline size_t hc_cuda_firm_stats_scratch(int64_t n)
 cudaError_t hc_cuda_launch_firm_stats(const float *d_x, int64_t n, const hc_cuda_firm_stats_buffers *b,
                                       const double *d_p, int np, double *d_out, cudaStream_t stream);
 
+/* The horizon's firm-sampling share (src/analysis/firm_share.c) on the device:
+ * d_halves[2 w + h] = world w's sum of its even (h 0) or odd (h 1) firms' d_x, each added
+ * in hc_tree_sum_f's tree, the same bits. Its first level takes d_level,
+ * n_worlds * hc_cuda_firm_halves_nodes(firms) * 2 doubles, and its upper levels
+ * d_scratch, hc_cuda_sums_scratch(n_worlds, nodes, 0, 2) doubles (NULL when 0). */
+static inline int hc_cuda_firm_halves_nodes(int64_t firms)
+{
+    return (int)((firms + 2 * HC_CUDA_SUMS_FANOUT - 1) / (2 * HC_CUDA_SUMS_FANOUT));
+}
+cudaError_t hc_cuda_launch_firm_halves(const float *d_x, int n_worlds, int64_t firms, double *d_level,
+                                       double *d_scratch, double *d_halves, cudaStream_t stream);
+
+/* The horizon's histogram (src/analysis/firm_share.c) from each scenario's sorted firm
+ * changes (d_sorted[s * n .. (s + 1) * n)): d_below[s * (n_bins + 1) + k] = how many fall in
+ * bins below k (hc_bin_index, hc_stats.h), k = 0 .. n_bins; bin b then holds
+ * below[b + 1] - below[b], the end bins also what lies beyond them. */
+cudaError_t hc_cuda_launch_firm_bins_below(const float *d_sorted, int64_t n, int n_scenarios, double x0, double step,
+                                           int n_bins, unsigned long long *d_below, cudaStream_t stream);
+
 /* kernels/percentiles.cu: bytes of CUB temporary storage to sort n floats. */
 cudaError_t hc_cuda_sort_temp_bytes(size_t n, size_t *bytes);
 /* Sorts d_x[0..n) into d_sorted (d_x unchanged), then d_out[j] = percentile d_p[j] of it,
@@ -122,6 +141,9 @@ cudaError_t hc_cuda_sort_temp_bytes(size_t n, size_t *bytes);
 cudaError_t hc_cuda_launch_percentiles(const float *d_x, float *d_sorted, size_t n, void *d_temp,
                                        size_t temp_bytes, const double *d_p, int np, double *d_out,
                                        cudaStream_t stream);
+/* The pick alone, from d_sorted[0..n) already sorted. */
+cudaError_t hc_cuda_launch_percentile_pick(const float *d_sorted, size_t n, const double *d_p, int np, double *d_out,
+                                           cudaStream_t stream);
 
 /* kernels/philox_kat.cu: d_in[6 i ..] = ctr[4], key[2]; d_hc[4 i ..] and d_curand[4 i ..]
  * the outputs of hc_philox4x32_10 and cuRAND's curand_Philox4x32_10. */

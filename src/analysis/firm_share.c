@@ -90,7 +90,10 @@ int hc_horizon_firm_histogram(const hc_results *r, int S, hc_firm_histogram *h, 
     int s;
     if (S < 1 || S > HC_FIRM_HIST_MAX_SCENARIOS)
         return hc_fail(err, "internal error: a histogram of %d scenarios (1 to %d)", S, HC_FIRM_HIST_MAX_SCENARIOS);
-    if (r->firm_horizon && r->firm_horizon->histogram.n_scenarios == S) {
+    if (r->firm_horizon) { /* the backend's; its firm changes may not be there */
+        if (r->firm_horizon->histogram.n_scenarios != S)
+            return hc_fail(err, "internal error: the backend's firm histogram has %d scenarios, the run %d",
+                           r->firm_horizon->histogram.n_scenarios, S);
         *h = r->firm_horizon->histogram;
         return 0;
     }

@@ -468,10 +468,12 @@ static int plan_run(run_ctx *x)
     x->sim.quiet = a->quiet;
     x->sim.n_devices = a->n_devices;
     memcpy(x->sim.devices, a->devices, sizeof(int) * (size_t)a->n_devices);
-    /* What reads firm changes after the run: the firm histogram and --trace-percentiles the
-     * horizon's; a blend (its firms are its components') and --target-mcse (it appends
-     * worlds) every year's. Without those, a GPU may keep the others and send statistics. */
+    /* What reads firm changes after the run: --trace-percentiles the horizon's; a blend (its
+     * firms are its components') and --target-mcse (it appends worlds) every year's. The
+     * rest (firms.csv, the firm histogram, the firm-sampling share) reads statistics, which
+     * a GPU may compute itself and send instead of the firm changes. */
     x->sim.firm_stats = !has_blend(x) && a->unc.target_mcse <= 0.0;
+    x->sim.firm_changes_at_horizon = a->n_trace_p > 0;
     return CONTINUE;
 }
 

@@ -1,7 +1,7 @@
 /* engine_cuda.h: what the CUDA backend's host files share (engine_cuda_host.c runs the
- * model; engine_cuda_tools.c runs single kernels for the tests and the benchmark): every
- * CUDA call checked, a failure naming the call, the GPU and what to do about it. Only in
- * builds with the CUDA backend (HC_HAVE_CUDA). */
+ * model; engine_cuda_tools.c holds these errors and runs single kernels for the tests and
+ * the benchmark): every CUDA call checked, a failure naming the call, the GPU and what to
+ * do about it. Only in builds with the CUDA backend (HC_HAVE_CUDA). */
 #ifndef HC_ENGINE_CUDA_H
 #define HC_ENGINE_CUDA_H
 

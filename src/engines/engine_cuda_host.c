@@ -18,75 +18,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include "engine_cuda.h"
+#include "hc_firm_share.h"
 
-/* ---- errors: every CUDA call is checked, and a failure names the call, the GPU and what
- * to do about it */
-
-static const char *cuda_hint(cudaError_t e)
-{
-    switch (e) {
-    case cudaErrorMemoryAllocation:
-        return "the GPU ran out of memory: lower --firms or --worlds, or free the GPU (nvidia-smi lists "
-               "what holds it), or run with --backend cpu";
-    case cudaErrorNoDevice:
-    case cudaErrorInsufficientDriver:
-    case cudaErrorInitializationError:
-    case cudaErrorSystemDriverMismatch:
-    case cudaErrorCompatNotSupportedOnDevice:
-        return "no usable NVIDIA driver or GPU: install or update the driver (this build needs one for "
-               "CUDA 13), or run with --backend cpu";
-    case cudaErrorNoKernelImageForDevice:
-    case cudaErrorUnsupportedPtxVersion:
-    case cudaErrorInvalidPtx:
-        return "this build has code for compute capability 8.x and 9.0, and PTX for newer GPUs, which "
-               "needs a driver for CUDA 13: update the driver, or run with --backend cpu";
-    case cudaErrorInvalidDevice:
-        return "check the GPU numbers given to --devices against `headcount devices`";
-    case cudaErrorDevicesUnavailable:
-        return "the GPU is busy or in a prohibited compute mode (nvidia-smi -q shows it): pick another "
-               "with --devices, or run with --backend cpu";
-    case cudaErrorIllegalAddress:
-    case cudaErrorLaunchFailure:
-    case cudaErrorMisalignedAddress:
-    case cudaErrorIllegalInstruction:
-    case cudaErrorInvalidValue:
-        return "a kernel or its launch failed: this is a bug in headcount; please report it with the "
-               "command line, and run with --backend cpu meanwhile";
-    case cudaErrorLaunchTimeout:
-        return "the display watchdog stopped a kernel: run on a GPU that drives no display, or with "
-               "fewer --firms per world";
-    default:
-        return "run with --backend cpu, and report it with the command line if it persists";
-    }
-}
-
-int hc_cuda_fail(hc_error *err, cudaError_t e, const char *call, int device, const char *file, int line)
-{
-    char where[32] = "";
-    if (device >= 0) snprintf(where, sizeof(where), " on GPU %d", device);
-    return hc_fail(err, "CUDA error%s: %s failed: %s (%s) [%s:%d]\nhint: %s", where, call, cudaGetErrorString(e),
-                   cudaGetErrorName(e), file, line, cuda_hint(e));
-}
-
-cudaError_t hc_cuda_add_elapsed(double *to, cudaEvent_t a, cudaEvent_t b)
-{
-    float ms = 0.0f;
-    const cudaError_t e = cudaEventElapsedTime(&ms, a, b);
-    if (e == cudaSuccess) *to += (double)ms / 1000.0;
-    return e;
-}
-
-/* ---- devices */
-
-char *hc_cuda_reason(char *message)
-{
-    char *hint = strstr(message, "hint:");
-    if (hint) {
-        while (hint > message && (hint[-1] == ' ' || hint[-1] == '\n')) hint--;
-        *hint = '\0';
-    }
-    return message;
-}
+/* ---- the GPUs: listed, and picked for a run */
 
 /* The number of visible GPUs, or 1 with a one-line reason in err: the usual reasons
  * (no driver, no GPU) said plainly, since `--backend auto` prints it as a notice. */
@@ -184,7 +118,9 @@ typedef struct {
     int64_t begin, end;  /* worlds of res's slice (indices 0 .. res->worlds - 1) */
     int64_t *shrinking;  /* [scenario][year]: this GPU's counts, added to res at the end */
     int want_stats;      /* the firm statistics on this GPU if every world fits one chunk (alloc_with_stats) */
-    int device_stats;    /* ... and they do: res->firm_stats, and firm changes of the horizon year only */
+    int device_stats;    /* ... and they do: res->firm_stats and res->firm_horizon, no firm change ... */
+    int copy_horizon;    /* ... but the horizon year's when the caller reads them (traced firms) */
+    double *halves;      /* host: [world][2], one scenario's halves for the firm-sampling share */
     hc_cuda_timing timing;
     hc_error err;
     int rc;
@@ -202,9 +138,13 @@ typedef struct {
     unsigned long long *shrinking;
     /* with device statistics only: */
     hc_cuda_firm_stats_buffers stats;
-    double *percentiles; /* the np percentiles to compute */
+    double *percentiles; /* the np percentiles to compute, then HC_FIRM_HIST_P_LO and _HI */
     double *firm_stats;  /* [year][np + 2] of one scenario */
-    float *horizon;      /* the horizon's firm changes, while they cross to the host (horizon_copy) */
+    float *sorted_horizons; /* [scenario][firm]: each one's horizon changes, sorted (the histogram) */
+    double *ranges;         /* [scenario][2]: their HC_FIRM_HIST_P_LO-th and _HI-th percentiles */
+    unsigned long long *below; /* [scenario][HC_FIRM_HIST_MAX_BINS + 1] (hc_cuda_launch_firm_bins_below) */
+    double *halves_level, *halves_scratch, *halves; /* the share's (hc_cuda_launch_firm_halves) */
+    float *horizon; /* with job->copy_horizon: the horizon's changes, while they cross (horizon_copy) */
 } chunk_buffers;
 
 /* Device bytes one world of a chunk takes (chunk_buffers), with R roles at most. */
@@ -235,6 +175,12 @@ static void free_buffers(chunk_buffers *b)
     cudaFree(b->stats.d_scratch);
     cudaFree(b->percentiles);
     cudaFree(b->firm_stats);
+    cudaFree(b->sorted_horizons);
+    cudaFree(b->ranges);
+    cudaFree(b->below);
+    cudaFree(b->halves_level);
+    cudaFree(b->halves_scratch);
+    cudaFree(b->halves);
     cudaFree(b->horizon);
     memset(b, 0, sizeof(*b));
 }
@@ -260,34 +206,57 @@ static cudaError_t alloc_buffers(chunk_buffers *b, int64_t n, const hc_results *
     return e;
 }
 
-/* Device bytes of the firm statistics over n firms (a year of every world), np percentiles:
- * the sort's copy and temporary storage, the mean's tree, the results, and the horizon's
- * copy (horizon_copy). */
-static size_t stats_bytes(int64_t n, int np, const hc_results *res, size_t temp_bytes)
+/* Device bytes of the firm statistics over n firms of `worlds` worlds (a year of every
+ * world), np percentiles, S scenarios: the sort's copy and temporary storage, the mean's
+ * tree, the results, the horizon's share and histogram, and the horizon's copy
+ * (horizon_copy) when it crosses. */
+static size_t stats_bytes(int64_t n, int64_t worlds, int np, int S, int copy_horizon, const hc_results *res,
+                          size_t temp_bytes)
 {
-    return 2 * (size_t)n * sizeof(float) + temp_bytes +
-           ((size_t)hc_cuda_firm_stats_nodes(n) + hc_cuda_firm_stats_scratch(n) + (size_t)np +
-            (size_t)(res->years + 1) * (size_t)(np + 2)) *
-               sizeof(double);
+    const size_t halves = (size_t)worlds * (size_t)hc_cuda_firm_halves_nodes(res->firms) * 2 +
+                          hc_cuda_sums_scratch(worlds, hc_cuda_firm_halves_nodes(res->firms), 0, 2) +
+                          (size_t)worlds * 2;
+    return (1 + (size_t)S + (copy_horizon ? 1 : 0)) * (size_t)n * sizeof(float) + temp_bytes +
+           ((size_t)hc_cuda_firm_stats_nodes(n) + hc_cuda_firm_stats_scratch(n) + (size_t)np + 2 +
+            (size_t)(res->years + 1) * (size_t)(np + 2) + (size_t)S * 2 + halves) *
+               sizeof(double) +
+           (size_t)S * (HC_FIRM_HIST_MAX_BINS + 1) * sizeof(unsigned long long);
 }
 
-/* The statistics' buffers for n firms, the percentiles p[0 .. np) uploaded. */
-static cudaError_t alloc_stats(chunk_buffers *b, int64_t n, const double *p, int np, const hc_results *res)
+/* The statistics' buffers for n firms of `worlds` worlds, the percentiles p[0 .. np) and
+ * the histogram's range uploaded. */
+static cudaError_t alloc_stats(chunk_buffers *b, int64_t n, int64_t worlds, const double *p, int np, int S,
+                               int copy_horizon, const hc_results *res)
 {
     const size_t scratch = hc_cuda_firm_stats_scratch(n);
+    const int nodes = hc_cuda_firm_halves_nodes(res->firms);
+    const size_t halves_scratch = hc_cuda_sums_scratch(worlds, nodes, 0, 2);
+    double all_p[HC_MAX_PERCENTILES + 2];
     hc_cuda_firm_stats_buffers *sb = &b->stats;
     cudaError_t e;
+    memcpy(all_p, p, (size_t)np * sizeof(double));
+    all_p[np] = HC_FIRM_HIST_P_LO;
+    all_p[np + 1] = HC_FIRM_HIST_P_HI;
     if ((e = hc_cuda_sort_temp_bytes((size_t)n, &sb->temp_bytes)) != cudaSuccess ||
         (e = cudaMalloc((void **)&sb->d_sorted, (size_t)n * sizeof(float))) != cudaSuccess ||
         (e = cudaMalloc(&sb->d_temp, sb->temp_bytes > 0 ? sb->temp_bytes : 1)) != cudaSuccess ||
         (e = cudaMalloc((void **)&sb->d_level, (size_t)hc_cuda_firm_stats_nodes(n) * sizeof(double))) != cudaSuccess ||
         (scratch > 0 && (e = cudaMalloc((void **)&sb->d_scratch, scratch * sizeof(double))) != cudaSuccess) ||
-        (e = cudaMalloc((void **)&b->percentiles, (size_t)np * sizeof(double))) != cudaSuccess ||
+        (e = cudaMalloc((void **)&b->percentiles, (size_t)(np + 2) * sizeof(double))) != cudaSuccess ||
         (e = cudaMalloc((void **)&b->firm_stats, (size_t)(res->years + 1) * (size_t)(np + 2) * sizeof(double))) !=
             cudaSuccess ||
-        (e = cudaMalloc((void **)&b->horizon, (size_t)n * sizeof(float))) != cudaSuccess)
+        (e = cudaMalloc((void **)&b->sorted_horizons, (size_t)S * (size_t)n * sizeof(float))) != cudaSuccess ||
+        (e = cudaMalloc((void **)&b->ranges, (size_t)S * 2 * sizeof(double))) != cudaSuccess ||
+        (e = cudaMalloc((void **)&b->below, (size_t)S * (HC_FIRM_HIST_MAX_BINS + 1) * sizeof(unsigned long long))) !=
+            cudaSuccess ||
+        (e = cudaMalloc((void **)&b->halves_level, (size_t)worlds * (size_t)nodes * 2 * sizeof(double))) !=
+            cudaSuccess ||
+        (halves_scratch > 0 &&
+         (e = cudaMalloc((void **)&b->halves_scratch, halves_scratch * sizeof(double))) != cudaSuccess) ||
+        (e = cudaMalloc((void **)&b->halves, (size_t)worlds * 2 * sizeof(double))) != cudaSuccess ||
+        (copy_horizon && (e = cudaMalloc((void **)&b->horizon, (size_t)n * sizeof(float))) != cudaSuccess))
         return e;
-    return cudaMemcpy(b->percentiles, p, (size_t)np * sizeof(double), cudaMemcpyHostToDevice);
+    return cudaMemcpy(b->percentiles, all_p, (size_t)(np + 2) * sizeof(double), cudaMemcpyHostToDevice);
 }
 
 /* The smallest build of the model kernel that holds the scenario's roles (HC_ROLE_CAPS,
@@ -311,14 +280,14 @@ static int alloc_with_stats(const hc_plan *p, const hc_results *res, int R, size
                             chunk_buffers *buf)
 {
     const int64_t worlds = job->end - job->begin, n = worlds * res->firms;
-    const int np = p->models[0].n_percentiles;
+    const int np = p->models[0].n_percentiles, S = p->n_models;
     size_t temp = 0;
-    if (!job->want_stats || np < 1 || hc_cuda_firm_stats_nodes(n) > INT32_MAX ||
+    if (!job->want_stats || np < 1 || S > HC_FIRM_HIST_MAX_SCENARIOS || hc_cuda_firm_stats_nodes(n) > INT32_MAX ||
         hc_cuda_sort_temp_bytes((size_t)n, &temp) != cudaSuccess ||
-        (size_t)worlds * bytes_per_world(res, R) + stats_bytes(n, np, res, temp) > budget)
+        (size_t)worlds * bytes_per_world(res, R) + stats_bytes(n, worlds, np, S, job->copy_horizon, res, temp) > budget)
         return 0;
     if (alloc_buffers(buf, worlds, res, R) == cudaSuccess &&
-        alloc_stats(buf, n, p->models[0].percentiles, np, res) == cudaSuccess) {
+        alloc_stats(buf, n, worlds, p->models[0].percentiles, np, S, job->copy_horizon, res) == cudaSuccess) {
         job->device_stats = 1;
         return 1;
     }
@@ -369,12 +338,12 @@ fail:
 
 /* ---- the horizon's firm changes, crossing while the next scenario runs
  *
- * With device statistics only the horizon's firm changes go to the host (histogram, traced
- * firms, the firm-sampling share). The next scenario's steps overwrite them, so they are
- * copied on the device (buf->horizon) and from there on a stream of their own while the
- * next scenario computes: into page-locked memory (res's slice registered: one DMA at the
- * link's speed) where the slice is at least HC_CUDA_PIN_MIN_BYTES (64 MiB) and the host
- * allows it, else pageable; the same bytes either way. */
+ * With device statistics no firm change goes to the host unless the caller reads the
+ * horizon's (job->copy_horizon: traced firms). The next scenario's steps overwrite them,
+ * so they are copied on the device (buf->horizon) and from there on a stream of their own
+ * while the next scenario computes: into page-locked memory (res's slice registered: one
+ * DMA at the link's speed) where the slice is at least HC_CUDA_PIN_MIN_BYTES (64 MiB) and
+ * the host allows it, else pageable; the same bytes either way. */
 enum { H_READY, H_START, H_DONE, N_H_EV }; /* device copy made (run's stream); the host copy's span */
 typedef struct {
     cudaStream_t stream;
@@ -464,6 +433,59 @@ static void horizon_close(const hc_plan *p, hc_results *res, horizon_copy *h)
     memset(h, 0, sizeof(*h));
 }
 
+/* ---- the horizon's share and histogram on the device (with device statistics)
+ *
+ * Scenario s's firm-sampling share: each world's half sums on the device, finished on the
+ * host (hc_firm_share_of_halves) from 2 doubles a world. The histogram's bins need every
+ * scenario's range, so each scenario's sorted horizon changes stay on the device
+ * (buf->sorted_horizons, where the firm statistics' sort writes them) until the last one;
+ * then each bin's count is a difference of two binary searches (horizon_histogram). The
+ * same bits as src/analysis/firm_share.c computes from the firm changes. */
+static int horizon_scenario(const hc_plan *p, int s, int n, const float *d_horizon, device_job *job,
+                            const chunk_buffers *buf, const hc_results *res, cudaStream_t stream)
+{
+    const int device = job->device, np = p->models[0].n_percentiles;
+    const size_t len = (size_t)n * (size_t)res->firms;
+    hc_error *err = &job->err;
+    CUDA_CHECK(hc_cuda_launch_percentile_pick(buf->sorted_horizons + (size_t)s * len, len, buf->percentiles + np, 2,
+                                              buf->ranges + 2 * s, stream));
+    CUDA_CHECK(hc_cuda_launch_firm_halves(d_horizon, n, res->firms, buf->halves_level, buf->halves_scratch,
+                                          buf->halves, stream));
+    CUDA_CHECK(cudaMemcpyAsync(job->halves, buf->halves, (size_t)n * 2 * sizeof(double), cudaMemcpyDeviceToHost,
+                               stream));
+    return 0;
+fail:
+    return 1;
+}
+
+static int horizon_histogram(const hc_plan *p, hc_results *res, device_job *job, const chunk_buffers *buf,
+                             cudaStream_t stream)
+{
+    const int device = job->device, S = p->n_models;
+    const uint64_t len = (uint64_t)res->worlds * (uint64_t)res->firms;
+    double ranges[HC_FIRM_HIST_MAX_SCENARIOS][2];
+    unsigned long long below[HC_FIRM_HIST_MAX_SCENARIOS * (HC_FIRM_HIST_MAX_BINS + 1)];
+    hc_firm_histogram *h = &res->firm_horizon->histogram;
+    hc_error *err = &job->err;
+    int s, b;
+    CUDA_CHECK(cudaMemcpyAsync(ranges, buf->ranges, (size_t)S * sizeof(ranges[0]), cudaMemcpyDeviceToHost, stream));
+    CUDA_CHECK(cudaStreamSynchronize(stream));
+    hc_firm_histogram_bins((const double(*)[2])ranges, S, h);
+    CUDA_CHECK(hc_cuda_launch_firm_bins_below(buf->sorted_horizons, (int64_t)len, S, h->x0, h->step, h->n_bins,
+                                              buf->below, stream));
+    CUDA_CHECK(cudaMemcpyAsync(below, buf->below, (size_t)S * (size_t)(h->n_bins + 1) * sizeof(below[0]),
+                               cudaMemcpyDeviceToHost, stream));
+    CUDA_CHECK(cudaStreamSynchronize(stream));
+    for (s = 0; s < S; s++) { /* the end bins hold what lies beyond them, as the host clamps */
+        const unsigned long long *row = below + (size_t)s * (size_t)(h->n_bins + 1);
+        for (b = 0; b < h->n_bins; b++)
+            h->counts[s][b] = (int64_t)((b + 1 == h->n_bins ? len : row[b + 1]) - (b == 0 ? 0 : row[b]));
+    }
+    return 0;
+fail:
+    return 1;
+}
+
 /* Scenario s over worlds w0 .. w0 + n - 1: the world paths, the firms, the world sums, and
  * the copies back into res, timed by the events ev; adds the chunk's firms below their
  * start to job->shrinking. `shrinking` is host scratch of years + 1 counts. */
@@ -506,10 +528,16 @@ static int run_chunk(const hc_plan *p, int s, int64_t w0, int n, int profile, hc
     CUDA_CHECK(hc_cuda_launch_world_sums(buf->partials, buf->sums_scratch, n, hc_cuda_blocks_per_world(F), T,
                                          hc_sums_width(m->n_roles), res->n_sums, buf->sums, stream));
     CUDA_CHECK(cudaEventRecord(ev[EV_REDUCED], stream));
-    for (y = 0; job->device_stats && y < Y1; y++) /* every world is in this chunk (alloc_with_stats) */
-        CUDA_CHECK(hc_cuda_launch_firm_stats(buf->firm_change + (size_t)y * year_len, (int64_t)year_len, &buf->stats,
+    for (y = 0; job->device_stats && y < Y1; y++) { /* every world is in this chunk (alloc_with_stats) */
+        hc_cuda_firm_stats_buffers sb = buf->stats;
+        if (y == Y1 - 1) sb.d_sorted = buf->sorted_horizons + (size_t)s * year_len; /* kept: horizon_histogram */
+        CUDA_CHECK(hc_cuda_launch_firm_stats(buf->firm_change + (size_t)y * year_len, (int64_t)year_len, &sb,
                                              buf->percentiles, res->firm_stats_np,
                                              buf->firm_stats + (size_t)y * (size_t)(res->firm_stats_np + 2), stream));
+    }
+    if (job->device_stats &&
+        horizon_scenario(p, s, n, buf->firm_change + (size_t)(Y1 - 1) * year_len, job, buf, res, stream))
+        goto fail;
     CUDA_CHECK(cudaEventRecord(ev[EV_STATS], stream));
     CUDA_CHECK(cudaMemcpyAsync(hc_results_sums(res, s, w0, 0), buf->sums,
                                (size_t)n * (size_t)(T + 1) * (size_t)res->n_sums * sizeof(double), cudaMemcpyDeviceToHost,
@@ -519,9 +547,10 @@ static int run_chunk(const hc_plan *p, int s, int64_t w0, int n, int profile, hc
                                    buf->firm_stats, (size_t)Y1 * (size_t)(res->firm_stats_np + 2) * sizeof(double),
                                    cudaMemcpyDeviceToHost, stream));
     /* The firm changes cross only where the host reads them: with device statistics, the
-     * horizon's (charts, traced firms), beside the next scenario; else every year's
-     * (bands.c's statistics). */
-    if (job->device_stats && horizon_send(s, buf->firm_change + (size_t)(Y1 - 1) * year_len, res, job, buf, stream, h))
+     * horizon's if asked for (traced firms), beside the next scenario; else every year's
+     * (src/analysis/'s statistics). */
+    if (job->copy_horizon && job->device_stats &&
+        horizon_send(s, buf->firm_change + (size_t)(Y1 - 1) * year_len, res, job, buf, stream, h))
         goto fail;
     for (y = 0; !job->device_stats && y < Y1; y++)
         CUDA_CHECK(cudaMemcpyAsync(hc_results_firm_change(res, s, y) + (size_t)w0 * (size_t)F,
@@ -532,11 +561,13 @@ static int run_chunk(const hc_plan *p, int s, int64_t w0, int n, int profile, hc
     CUDA_CHECK(cudaEventRecord(ev[EV_COPIED], stream));
     CUDA_CHECK(cudaStreamSynchronize(stream));
 
-    if (job->device_stats) /* the device left each year's variance (hc_cuda_launch_firm_stats) */
+    if (job->device_stats) { /* the device left each year's variance (hc_cuda_launch_firm_stats) */
         for (y = 0; y < Y1; y++) {
             double *row = res->firm_stats + ((size_t)s * (size_t)Y1 + (size_t)y) * (size_t)(res->firm_stats_np + 2);
             row[res->firm_stats_np + 1] = sqrt(row[res->firm_stats_np + 1]);
         }
+        res->firm_horizon->share[s] = hc_firm_share_of_halves(job->halves, n, F);
+    }
     CUDA_CHECK(hc_cuda_add_elapsed(&job->timing.world_paths, ev[EV_START], ev[EV_PATHS]));
     CUDA_CHECK(hc_cuda_add_elapsed(&job->timing.firm_sampling, ev[EV_PATHS], ev[EV_SAMPLED]));
     CUDA_CHECK(hc_cuda_add_elapsed(&job->timing.firm_steps, ev[EV_SAMPLED], ev[EV_STEPPED]));
@@ -584,12 +615,14 @@ static int run_device(const hc_plan *p, int64_t max_chunk, int profile, hc_resul
         n_ev++;
     }
     if (alloc_chunk(p, res, R, max_chunk, job, &buf, &chunk)) goto fail;
-    if (job->device_stats && horizon_open(p, res, job, &h)) goto fail;
+    if (job->copy_horizon && job->device_stats && horizon_open(p, res, job, &h)) goto fail;
     if (job->device_stats) {
         res->firm_stats_np = p->models[0].n_percentiles;
         res->firm_stats = (double *)calloc(
             (size_t)p->n_models * (size_t)(res->years + 1) * (size_t)(res->firm_stats_np + 2), sizeof(double));
-        if (!res->firm_stats) {
+        res->firm_horizon = (struct hc_firm_horizon *)calloc(1, sizeof(*res->firm_horizon));
+        job->halves = (double *)malloc((size_t)res->worlds * 2 * sizeof(double));
+        if (!res->firm_stats || !res->firm_horizon || !job->halves) {
             hc_fail(err, "out of memory");
             goto fail;
         }
@@ -605,11 +638,14 @@ static int run_device(const hc_plan *p, int64_t max_chunk, int profile, hc_resul
         }
     }
     if (horizon_wait(job, &h)) goto fail;
+    if (job->device_stats && horizon_histogram(p, res, job, &buf, stream)) goto fail;
     rc = 0;
 fail:
     horizon_close(p, res, &h); /* the copy in flight reads buf */
     free_buffers(&buf);
     free(shrinking);
+    free(job->halves);
+    job->halves = NULL;
     while (n_ev > 0) cudaEventDestroy(ev[--n_ev]);
     if (stream) cudaStreamDestroy(stream);
     return rc;
@@ -645,12 +681,15 @@ int hc_run_cuda(const hc_plan *p, const hc_cuda_options *o, hc_results *res, hc_
     if (n_dev < 1) return 1;
     if (n_dev > res->worlds) n_dev = (int)res->worlds; /* every GPU gets at least one world */
 
-    free(res->firm_stats); /* filled again below, or left to bands.c */
+    free(res->firm_stats); /* filled again below, or left to src/analysis/ */
     res->firm_stats = NULL;
+    free(res->firm_horizon);
+    res->firm_horizon = NULL;
     jobs = (device_job *)calloc((size_t)n_dev, sizeof(device_job));
     if (!jobs) return hc_fail(err, "out of memory");
     /* Statistics over every firm need them on one GPU; a run split across GPUs copies them. */
     jobs[0].want_stats = o->firm_stats && n_dev == 1;
+    jobs[0].copy_horizon = o->firm_changes_at_horizon;
     for (d = 0; d < n_dev; d++) {
         jobs[d].device = devices[d];
         jobs[d].begin = res->worlds * d / n_dev;

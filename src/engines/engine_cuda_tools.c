@@ -1,11 +1,83 @@
-/* engine_cuda_tools.c: single kernels of the CUDA backend on host data, for the tests
- * (tests/gpu/gpu_checks.c: percentiles, world sums and Philox against their host twins)
- * and the benchmark; runs of the model are engine_cuda_host.c's. Compiled only when the
- * build found nvcc (HC_HAVE_CUDA, mk/cuda.mk). */
+/* engine_cuda_tools.c: what the CUDA backend's host files share: its errors (every call
+ * checked, a failure naming the call, the GPU and what to do about it; engine_cuda.h) and
+ * single kernels on host data, for the tests (tests/gpu/gpu_checks.c: percentiles, world
+ * sums and Philox against their host twins) and the benchmark; runs of the model are
+ * engine_cuda_host.c's. Compiled only when the build found nvcc (HC_HAVE_CUDA, mk/cuda.mk). */
 #ifdef HC_HAVE_CUDA
 
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include "engine_cuda.h"
+
+/* ---- errors: every CUDA call is checked, and a failure names the call, the GPU and what
+ * to do about it */
+
+static const char *cuda_hint(cudaError_t e)
+{
+    switch (e) {
+    case cudaErrorMemoryAllocation:
+        return "the GPU ran out of memory: lower --firms or --worlds, or free the GPU (nvidia-smi lists "
+               "what holds it), or run with --backend cpu";
+    case cudaErrorNoDevice:
+    case cudaErrorInsufficientDriver:
+    case cudaErrorInitializationError:
+    case cudaErrorSystemDriverMismatch:
+    case cudaErrorCompatNotSupportedOnDevice:
+        return "no usable NVIDIA driver or GPU: install or update the driver (this build needs one for "
+               "CUDA 13), or run with --backend cpu";
+    case cudaErrorNoKernelImageForDevice:
+    case cudaErrorUnsupportedPtxVersion:
+    case cudaErrorInvalidPtx:
+        return "this build has code for compute capability 8.x and 9.0, and PTX for newer GPUs, which "
+               "needs a driver for CUDA 13: update the driver, or run with --backend cpu";
+    case cudaErrorInvalidDevice:
+        return "check the GPU numbers given to --devices against `headcount devices`";
+    case cudaErrorDevicesUnavailable:
+        return "the GPU is busy or in a prohibited compute mode (nvidia-smi -q shows it): pick another "
+               "with --devices, or run with --backend cpu";
+    case cudaErrorIllegalAddress:
+    case cudaErrorLaunchFailure:
+    case cudaErrorMisalignedAddress:
+    case cudaErrorIllegalInstruction:
+    case cudaErrorInvalidValue:
+        return "a kernel or its launch failed: this is a bug in headcount; please report it with the "
+               "command line, and run with --backend cpu meanwhile";
+    case cudaErrorLaunchTimeout:
+        return "the display watchdog stopped a kernel: run on a GPU that drives no display, or with "
+               "fewer --firms per world";
+    default:
+        return "run with --backend cpu, and report it with the command line if it persists";
+    }
+}
+
+int hc_cuda_fail(hc_error *err, cudaError_t e, const char *call, int device, const char *file, int line)
+{
+    char where[32] = "";
+    if (device >= 0) snprintf(where, sizeof(where), " on GPU %d", device);
+    return hc_fail(err, "CUDA error%s: %s failed: %s (%s) [%s:%d]\nhint: %s", where, call, cudaGetErrorString(e),
+                   cudaGetErrorName(e), file, line, cuda_hint(e));
+}
+
+cudaError_t hc_cuda_add_elapsed(double *to, cudaEvent_t a, cudaEvent_t b)
+{
+    float ms = 0.0f;
+    const cudaError_t e = cudaEventElapsedTime(&ms, a, b);
+    if (e == cudaSuccess) *to += (double)ms / 1000.0;
+    return e;
+}
+
+/* ---- devices */
+
+char *hc_cuda_reason(char *message)
+{
+    char *hint = strstr(message, "hint:");
+    if (hint) {
+        while (hint > message && (hint[-1] == ' ' || hint[-1] == '\n')) hint--;
+        *hint = '\0';
+    }
+    return message;
+}
 
 int hc_cuda_percentiles_f(int ordinal, const float *x, size_t n, const double *p, int np, double *out,
                           double *device_seconds, hc_error *err)

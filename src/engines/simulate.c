@@ -72,6 +72,7 @@ static int choose_backend(const hc_plan *p, const hc_sim_options *o, hc_backend 
         memcpy(co->devices, o->devices, sizeof(int) * (size_t)co->n_devices);
         /* Under MPI a rank holds a block of the worlds, and rank 0 gathers every firm change. */
         co->firm_stats = o->firm_stats && hc_mpi_size() == 1;
+        co->firm_changes_at_horizon = o->firm_changes_at_horizon;
         if ((n_usable = hc_cuda_select_devices(co->devices, co->n_devices, chosen, &why)) > 0) {
             /* GPUs named with --devices are every rank's; else each rank takes its share */
             if (co->n_devices == 0 && hc_mpi_local_size() > 1) take_node_share(chosen, n_usable, co);

@@ -14,6 +14,7 @@
 #include <string.h>
 #include "hc_config.h"
 #include "hc_engine.h"
+#include "hc_firm_share.h"
 #include "hc_stats.h"
 #ifdef HC_HAVE_CUDA
 #include "hc_cuda.h"
@@ -440,6 +441,38 @@ static int all_zero(const float *x, size_t n)
     return 1;
 }
 
+/* The horizon's share and histogram from the device (res->firm_horizon) against the host's
+ * from every firm change (src/analysis/firm_share.c), bit for bit. */
+static int same_horizon(const hc_results *all, const hc_results *dev)
+{
+    hc_firm_histogram *host = (hc_firm_histogram *)malloc(sizeof(*host));
+    hc_error err;
+    int s, bad = 0;
+    if (!host || !dev->firm_horizon || hc_horizon_firm_histogram(all, all->n_scenarios, host, &err)) {
+        printf("# no horizon statistics\n");
+        free(host);
+        return 0;
+    }
+    for (s = 0; s < all->n_scenarios; s++) {
+        const double share = hc_firm_sampling_share(all, s, all->years);
+        if (memcmp(&share, &dev->firm_horizon->share[s], sizeof(share)) != 0 && bad++ < 5)
+            printf("# scenario %d: firm-sampling share host %.17g, device %.17g\n", s, share,
+                   dev->firm_horizon->share[s]);
+    }
+    {
+        const hc_firm_histogram *d = &dev->firm_horizon->histogram;
+        if ((d->n_scenarios != host->n_scenarios || d->n_bins != host->n_bins || d->x0 != host->x0 ||
+             d->step != host->step || d->x1 != host->x1 || memcmp(d->counts, host->counts, sizeof(host->counts))) &&
+            bad++ < 5)
+            printf("# histogram: host %d bins of %g from %.17g, device %d of %g from %.17g, or other counts\n",
+                   host->n_bins, host->step, host->x0, d->n_bins, d->step, d->x0);
+    }
+    free(host);
+    return bad == 0;
+}
+
+/* With firm_stats, twice: the horizon's firm changes asked for (firm_changes_at_horizon:
+ * they cross, no other year does) and not (no firm change crosses). */
 static int check_device_stats(const reference *ref, const hc_cuda_options *single, const hc_results *all)
 {
     const hc_config *c = &ref->cfg[0];
@@ -448,39 +481,45 @@ static int check_device_stats(const reference *ref, const hc_cuda_options *singl
     hc_results dev;
     float *scratch = (float *)malloc(N * sizeof(float));
     double host[HC_MAX_PERCENTILES + 2];
-    int s, y, bad = 0, rows = 0;
-    memset(&dev, 0, sizeof(dev));
-    o.firm_stats = 1;
-    if (!scratch || !all->sums || run_gpu(ref, &o, &dev) || !dev.firm_stats || dev.firm_stats_np != c->n_percentiles) {
-        printf("# no device statistics\n");
-        free(scratch);
-        hc_results_free(&dev);
-        return 0;
-    }
-    for (s = 0; s < all->n_scenarios; s++)
-        for (y = 0; y <= all->years; y++) {
-            const double *got = dev.firm_stats +
-                                ((size_t)s * (size_t)(all->years + 1) + (size_t)y) * (size_t)(c->n_percentiles + 2);
-            const float *change = hc_results_firm_change(all, s, y);
-            memcpy(scratch, change, N * sizeof(float));
-            hc_percentiles_f(scratch, N, c->percentiles, c->n_percentiles, host);
-            hc_mean_sd_f(change, N, &host[c->n_percentiles], &host[c->n_percentiles + 1]);
-            rows++;
-            if (memcmp(host, got, (size_t)(c->n_percentiles + 2) * sizeof(double)) != 0 && bad++ < 5)
-                printf("# scenario %d year %d: host mean %.17g sd %.17g, device mean %.17g sd %.17g\n", s, y,
-                       host[c->n_percentiles], host[c->n_percentiles + 1], got[c->n_percentiles],
-                       got[c->n_percentiles + 1]);
-            if (y == all->years ? memcmp(change, hc_results_firm_change(&dev, s, y), N * sizeof(float)) != 0
-                                : !all_zero(hc_results_firm_change(&dev, s, y), N)) {
-                if (bad++ < 5)
-                    printf("# scenario %d year %d: the firm changes were%s copied\n", s, y,
-                           y < all->years ? "" : " not");
-            }
+    int s, y, bad = 0, rows = 0, copy;
+    for (copy = 0; copy < 2; copy++) {
+        memset(&dev, 0, sizeof(dev));
+        o.firm_stats = 1;
+        o.firm_changes_at_horizon = copy;
+        if (!scratch || !all->sums || run_gpu(ref, &o, &dev) || !dev.firm_stats ||
+            dev.firm_stats_np != c->n_percentiles) {
+            printf("# no device statistics\n");
+            free(scratch);
+            hc_results_free(&dev);
+            return 0;
         }
-    if (memcmp(all->sums, dev.sums, n_sums(all) * sizeof(double)) != 0 && bad++ < 5) printf("# the sums differ\n");
-    printf("# %d scenario-years of %zu firms: device statistics compared bit for bit\n", rows, N);
+        for (s = 0; s < all->n_scenarios; s++)
+            for (y = 0; y <= all->years; y++) {
+                const double *got = dev.firm_stats + ((size_t)s * (size_t)(all->years + 1) + (size_t)y) *
+                                                         (size_t)(c->n_percentiles + 2);
+                const float *change = hc_results_firm_change(all, s, y);
+                memcpy(scratch, change, N * sizeof(float));
+                hc_percentiles_f(scratch, N, c->percentiles, c->n_percentiles, host);
+                hc_mean_sd_f(change, N, &host[c->n_percentiles], &host[c->n_percentiles + 1]);
+                rows++;
+                if (memcmp(host, got, (size_t)(c->n_percentiles + 2) * sizeof(double)) != 0 && bad++ < 5)
+                    printf("# scenario %d year %d: host mean %.17g sd %.17g, device mean %.17g sd %.17g\n", s, y,
+                           host[c->n_percentiles], host[c->n_percentiles + 1], got[c->n_percentiles],
+                           got[c->n_percentiles + 1]);
+                if (copy && y == all->years ? memcmp(change, hc_results_firm_change(&dev, s, y), N * sizeof(float)) != 0
+                                            : !all_zero(hc_results_firm_change(&dev, s, y), N)) {
+                    if (bad++ < 5)
+                        printf("# scenario %d year %d: the firm changes were%s copied\n", s, y,
+                               copy && y == all->years ? " not" : "");
+                }
+            }
+        if (!same_horizon(all, &dev)) bad++;
+        if (memcmp(all->sums, dev.sums, n_sums(all) * sizeof(double)) != 0 && bad++ < 5) printf("# the sums differ\n");
+        hc_results_free(&dev);
+    }
+    printf("# %d scenario-years of %zu firms: device statistics compared bit for bit, with and without the "
+           "horizon's firm changes\n", rows, N);
     free(scratch);
-    hc_results_free(&dev);
     return bad == 0 && rows > 0;
 }
 

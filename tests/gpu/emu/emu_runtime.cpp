@@ -9,7 +9,8 @@
  *   HC_EMU_REPORT_KIB     free memory cudaMemGetInfo reports instead of the truth, to make
  *                         the backend's first allocation fail and its chunk shrink
  *   HC_EMU_LOG            1: say on stderr when an allocation fails; 2: also the first
- *                         kernel each emulated GPU runs (which GPUs a process used)
+ *                         kernel each emulated GPU runs (which GPUs a process used); 3: also
+ *                         the bytes of every copy to the host (what crosses PCIe)
  *   HC_EMU_SCHEDULE       order the threads of a block run between barriers: forward
  *                         (default), reverse or random */
 #include <setjmp.h>
@@ -207,6 +208,8 @@ extern "C" cudaError_t cudaMemcpy(void *dst, const void *src, size_t count, enum
     if ((dst_dev && !on_device(dst, count)) || (src_dev && !on_device(src, count)) || (!dst_dev && on_device(dst, 1)) ||
         (!src_dev && on_device(src, 1)))
         emu_abort("cudaMemcpy: a range is not where its kind says (or runs past a device buffer)");
+    if (kind == cudaMemcpyDeviceToHost && env_long("HC_EMU_LOG", 0) >= 3)
+        fprintf(stderr, "CUDA emulator: %zu bytes to the host\n", count);
     memcpy(dst, src, count);
     return cudaSuccess;
 }
