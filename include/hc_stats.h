@@ -16,6 +16,8 @@
  * Reorders x in place (selection, O(n) per distinct percentile, no full sort). */
 void hc_percentiles_d(double *x, size_t n, const double *p, int np, double *out); /* np <= 64 */
 void hc_percentiles_f(float *x, size_t n, const double *p, int np, double *out);
+/* The k-th smallest of x[0..n) (k < n), by the same selection; reorders x. */
+float hc_select_f(float *x, size_t n, size_t k);
 
 /* Mean, and the sample standard deviation (n - 1 in the denominator; 0 when n = 1),
  * summed in index order. */

@@ -350,6 +350,57 @@ static void pick_should_take_the_nearest_rank_with_ties_by_world_then_firm(void 
     hc_results_free(&res);
 }
 
+/* The reference the selection replaced: every (value, index) pair sorted. */
+typedef struct {
+    float v;
+    int64_t i;
+} ranked_pair;
+
+static int cmp_pair(const void *a, const void *b)
+{
+    const ranked_pair *x = (const ranked_pair *)a, *y = (const ranked_pair *)b;
+    if (x->v != y->v) return x->v < y->v ? -1 : 1;
+    return (x->i > y->i) - (x->i < y->i);
+}
+
+static void pick_should_equal_sorting_every_pair_with_many_ties_and_signed_zeros(void **state)
+{
+    enum { W = 7, F = 1301, N = W * F, NP = 16 };
+    hc_results res;
+    hc_traced_firm out[NP];
+    ranked_pair *sorted = (ranked_pair *)malloc(N * sizeof(*sorted));
+    double p[NP];
+    hc_error err;
+    uint64_t x = 0x9E3779B97F4A7C15ull;
+    int64_t i;
+    int k, round;
+    (void)state;
+    assert_non_null(sorted);
+    for (k = 0; k < NP; k++) p[k] = k == NP - 1 ? 100.0 : 100.0 * k / 15.3;
+    assert_int_equal(hc_results_alloc(&res, 1, 3, W, F, 4, 4, 1, 1, &err), 0);
+    for (round = 0; round < 3; round++) { /* few distinct values; then signed zeros; then all distinct */
+        float *change = hc_results_firm_change(&res, 0, 1);
+        for (i = 0; i < N; i++) {
+            x = x * 6364136223846793005ull + 1442695040888963407ull;
+            change[i] = round == 0   ? (float)((x >> 33) % 9) - 4.0f
+                        : round == 1 ? ((x >> 33) % 3 == 0 ? 1.0f : (x >> 33) % 3 == 1 ? -0.0f : 0.0f)
+                                     : (float)(x >> 40) * 1e-3f - 8000.0f;
+            sorted[i].v = change[i];
+            sorted[i].i = i;
+        }
+        qsort(sorted, N, sizeof(*sorted), cmp_pair);
+        assert_int_equal(hc_trace_pick(&res, 0, p, NP, out, &err), 0);
+        for (k = 0; k < NP; k++) {
+            const ranked_pair *want = &sorted[(int64_t)floor((double)(N - 1) * p[k] / 100.0 + 0.5)];
+            assert_int_equal(out[k].world, 3 + want->i / F);
+            assert_int_equal(out[k].firm, want->i % F);
+            assert_true(same_bits(out[k].change_pct, want->v)); /* the firm's own zero, -0 or +0 */
+        }
+    }
+    free(sorted);
+    hc_results_free(&res);
+}
+
 static void percentile_lists_should_parse_or_fail_clearly(void **state)
 {
     double p[HC_TRACE_MAX_PERCENTILES];
@@ -381,6 +432,7 @@ int main(void)
         cmocka_unit_test(tentative_adoption_and_budget_should_explain_every_capped_step),
         cmocka_unit_test(headcount_components_should_add_up),
         cmocka_unit_test(pick_should_take_the_nearest_rank_with_ties_by_world_then_firm),
+        cmocka_unit_test(pick_should_equal_sorting_every_pair_with_many_ties_and_signed_zeros),
         cmocka_unit_test(percentile_lists_should_parse_or_fail_clearly),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

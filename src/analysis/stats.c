@@ -91,6 +91,12 @@ static void virtual_index(size_t n, double p, ptrdiff_t *i, double *g)
 HC_DEFINE_PERCENTILES(hc_percentiles_d, double)
 HC_DEFINE_PERCENTILES(hc_percentiles_f, float)
 
+float hc_select_f(float *x, size_t n, size_t k)
+{
+    hc_percentiles_f_select(x, 0, (ptrdiff_t)n - 1, (ptrdiff_t)k);
+    return x[k];
+}
+
 /* Two passes (mean, then squared deviations) in index order, in double. */
 #define HC_DEFINE_MEAN_SD(NAME, T)                                                         \
     void NAME(const T *x, size_t n, double *mean, double *sd)                              \

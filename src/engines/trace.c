@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "hc_outdir.h"
+#include "hc_stats.h"
 #include "hc_trace.h"
 
 int hc_trace_firm(const hc_config *cfg, uint32_t world, uint32_t firm, hc_trace *tr, hc_error *err)
@@ -295,40 +296,34 @@ int hc_trace_parse_percentiles(const char *s, double *p, int *np, hc_error *err)
     }
 }
 
-typedef struct {
-    float v;
-    int64_t i; /* world index * firms + firm: the tie-break */
-} ranked;
-
-static int cmp_ranked(const void *a, const void *b)
-{
-    const ranked *x = (const ranked *)a, *y = (const ranked *)b;
-    if (x->v != y->v) return x->v < y->v ? -1 : 1;
-    return (x->i > y->i) - (x->i < y->i);
-}
-
+/* The firm at rank floor((N - 1) p / 100 + 0.5) of the horizon's changes, ordered by value
+ * (as `<` orders floats: -0 and +0 tie) and ties by index (world index * firms + firm):
+ * the value by selection (hc_select_f, O(N)), then the firm among those with that value,
+ * by one scan in index order. The same firm as sorting every (value, index) pair, in
+ * O(N) a percentile and 4 bytes a firm rather than O(N log N) and 16. */
 int hc_trace_pick(const hc_results *r, int s, const double *p, int np, hc_traced_firm *out, hc_error *err)
 {
     const int64_t N = r->worlds * r->firms;
     const float *change = hc_results_firm_change(r, s, r->years);
-    ranked *x = (ranked *)malloc((size_t)N * sizeof(*x));
+    float *scratch = (float *)malloc((size_t)N * sizeof(*scratch));
     int64_t i;
     int k;
-    if (!x) return hc_fail(err, "out of memory ranking %lld firms", (long long)N);
-    for (i = 0; i < N; i++) {
-        x[i].v = change[i];
-        x[i].i = i;
-    }
-    qsort(x, (size_t)N, sizeof(*x), cmp_ranked);
+    if (!scratch) return hc_fail(err, "out of memory ranking %lld firms", (long long)N);
+    memcpy(scratch, change, (size_t)N * sizeof(*scratch));
     for (k = 0; k < np; k++) {
         const int64_t rank = (int64_t)floor((double)(N - 1) * p[k] / 100.0 + 0.5);
+        const float v = hc_select_f(scratch, (size_t)N, (size_t)rank);
+        int64_t below = 0, pick = -1;
+        for (i = 0; i < N; i++) below += change[i] < v;
+        for (i = 0; i < N && pick < 0; i++)
+            if (change[i] == v && below++ == rank) pick = i;
         out[k].scenario = s;
         out[k].percentile = p[k];
-        out[k].world = r->world_begin + x[rank].i / r->firms;
-        out[k].firm = x[rank].i % r->firms;
-        out[k].change_pct = x[rank].v;
+        out[k].world = r->world_begin + pick / r->firms;
+        out[k].firm = pick % r->firms;
+        out[k].change_pct = change[pick];
     }
-    free(x);
+    free(scratch);
     return 0;
 }
 
