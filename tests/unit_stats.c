@@ -219,6 +219,49 @@ static void float_mean_and_sd_should_add_in_their_fixed_tree(void **state)
     free(v);
 }
 
+/* The firm-sampling share's halves (hc_tree_sum_f over every stride-th value) in the same
+ * tree; and a last node of zeros, which the device's tree over the odd firms may have
+ * where the host's does not (kernels/firm_stats.cu), changes no bit. */
+static void strided_tree_sums_should_add_in_the_same_tree_and_ignore_a_zero_node(void **state)
+{
+    static const size_t sizes[] = {1, 2, 63, 64, 65, 4096, 4097, 262144, 262145};
+    const size_t max_n = 262145 * 3 + 64;
+    float *x = (float *)malloc(max_n * sizeof(float));
+    double *v = (double *)malloc(max_n * sizeof(double));
+    uint64_t z = 777;
+    size_t i, k, stride;
+    (void)state;
+    assert_non_null(x);
+    assert_non_null(v);
+    for (i = 0; i < max_n; i++) {
+        z = z * 6364136223846793005ull + 1442695040888963407ull;
+        x[i] = (float)(((double)(z >> 11) * 0x1.0p-53 - 0.4) * pow(10.0, (double)(i % 7) - 3.0));
+    }
+    for (stride = 1; stride <= 3; stride++)
+        for (k = 0; k < sizeof(sizes) / sizeof(sizes[0]); k++) {
+            const size_t n = sizes[k];
+            const double got = hc_tree_sum_f(x, n, stride);
+            double want;
+            for (i = 0; i < n; i++) v[i] = (double)x[i * stride];
+            want = level_sum(v, n);
+            assert_true(memcmp(&got, &want, sizeof(double)) == 0);
+        }
+    for (k = 0; k < sizeof(sizes) / sizeof(sizes[0]); k++) {
+        const size_t n = sizes[k];
+        const double without = hc_tree_sum_f(x, n, 1);
+        float *padded = (float *)malloc((n + 64) * sizeof(float));
+        double with;
+        assert_non_null(padded);
+        memcpy(padded, x, n * sizeof(float));
+        for (i = n; i < n + 64; i++) padded[i] = 0.0f;
+        with = hc_tree_sum_f(padded, n + 64, 1);
+        assert_true(memcmp(&with, &without, sizeof(double)) == 0);
+        free(padded);
+    }
+    free(x);
+    free(v);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -226,6 +269,7 @@ int main(void)
         cmocka_unit_test(percentiles_should_not_depend_on_the_order_asked),
         cmocka_unit_test(mean_and_sd_should_match_closed_forms),
         cmocka_unit_test(float_mean_and_sd_should_add_in_their_fixed_tree),
+        cmocka_unit_test(strided_tree_sums_should_add_in_the_same_tree_and_ignore_a_zero_node),
     };
     return cmocka_run_group_tests(tests, setup_numpy, teardown_numpy);
 }

@@ -72,12 +72,16 @@ void hc_firm_histogram_bins(const double (*ranges)[2], int S, hc_firm_histogram 
     h->x1 = ceil(hi / h->step - 1e-9) * h->step;
     if (!(h->x1 > h->x0)) h->x1 = h->x0 + h->step;
     h->n_bins = (int)floor((h->x1 - h->x0) / h->step + 0.5);
-    if (h->n_bins > HC_FIRM_HIST_MAX_BINS) h->n_bins = HC_FIRM_HIST_MAX_BINS; /* not reached: about 42 at most */
+    if (h->n_bins > HC_FIRM_HIST_MAX_BINS) { /* not reached: 42 at most */
+        h->n_bins = HC_FIRM_HIST_MAX_BINS;
+        h->x1 = h->x0 + h->n_bins * h->step;
+    }
 }
 
 double hc_horizon_firm_share(const hc_results *r, int s)
 {
-    if (r->firm_horizon && s < HC_FIRM_HIST_MAX_SCENARIOS) return r->firm_horizon->share[s];
+    if (r->firm_horizon) /* the backend's; its firm changes may not be there (it holds <= 16 scenarios) */
+        return s < HC_FIRM_HIST_MAX_SCENARIOS ? r->firm_horizon->share[s] : -1.0;
     return hc_firm_sampling_share(r, s, r->years);
 }
 

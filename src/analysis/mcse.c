@@ -22,6 +22,12 @@ int hc_results_append(hc_results *dst, const hc_results *more, hc_error *err)
     double *sums = (double *)malloc((size_t)slots * (size_t)W * per_world * sizeof(double));
     float *change = (float *)malloc((size_t)slots * years * (size_t)W * (size_t)F * sizeof(float));
     int s;
+    if (dst->firm_stats || dst->firm_horizon || more->firm_stats || more->firm_horizon) {
+        free(sums);
+        free(change);
+        return hc_fail(err, "internal error: adding worlds to a run whose firm statistics came from the backend "
+                            "(its firm changes are not all there)");
+    }
     size_t y;
     if (!sums || !change) {
         free(sums);

@@ -169,7 +169,6 @@ static void free_buffers(chunk_buffers *b)
     cudaFree(b->sums);
     cudaFree(b->firm_change);
     cudaFree(b->shrinking);
-    cudaFree(b->stats.d_sorted);
     cudaFree(b->stats.d_temp);
     cudaFree(b->stats.d_level);
     cudaFree(b->stats.d_scratch);
@@ -207,16 +206,17 @@ static cudaError_t alloc_buffers(chunk_buffers *b, int64_t n, const hc_results *
 }
 
 /* Device bytes of the firm statistics over n firms of `worlds` worlds (a year of every
- * world), np percentiles, S scenarios: the sort's copy and temporary storage, the mean's
- * tree, the results, the horizon's share and histogram, and the horizon's copy
- * (horizon_copy) when it crosses. */
+ * world), np percentiles, S scenarios: the sort's copies (one a scenario, where its
+ * horizon stays sorted for the histogram) and temporary storage, the mean's tree, the
+ * results, the horizon's share and histogram, and the horizon's copy (horizon_copy) when
+ * it crosses. */
 static size_t stats_bytes(int64_t n, int64_t worlds, int np, int S, int copy_horizon, const hc_results *res,
                           size_t temp_bytes)
 {
     const size_t halves = (size_t)worlds * (size_t)hc_cuda_firm_halves_nodes(res->firms) * 2 +
                           hc_cuda_sums_scratch(worlds, hc_cuda_firm_halves_nodes(res->firms), 0, 2) +
                           (size_t)worlds * 2;
-    return (1 + (size_t)S + (copy_horizon ? 1 : 0)) * (size_t)n * sizeof(float) + temp_bytes +
+    return ((size_t)S + (copy_horizon ? 1 : 0)) * (size_t)n * sizeof(float) + temp_bytes +
            ((size_t)hc_cuda_firm_stats_nodes(n) + hc_cuda_firm_stats_scratch(n) + (size_t)np + 2 +
             (size_t)(res->years + 1) * (size_t)(np + 2) + (size_t)S * 2 + halves) *
                sizeof(double) +
@@ -237,8 +237,8 @@ static cudaError_t alloc_stats(chunk_buffers *b, int64_t n, int64_t worlds, cons
     memcpy(all_p, p, (size_t)np * sizeof(double));
     all_p[np] = HC_FIRM_HIST_P_LO;
     all_p[np + 1] = HC_FIRM_HIST_P_HI;
+    /* sb->d_sorted stays NULL: each scenario sorts into its slot of sorted_horizons (run_chunk) */
     if ((e = hc_cuda_sort_temp_bytes((size_t)n, &sb->temp_bytes)) != cudaSuccess ||
-        (e = cudaMalloc((void **)&sb->d_sorted, (size_t)n * sizeof(float))) != cudaSuccess ||
         (e = cudaMalloc(&sb->d_temp, sb->temp_bytes > 0 ? sb->temp_bytes : 1)) != cudaSuccess ||
         (e = cudaMalloc((void **)&sb->d_level, (size_t)hc_cuda_firm_stats_nodes(n) * sizeof(double))) != cudaSuccess ||
         (scratch > 0 && (e = cudaMalloc((void **)&sb->d_scratch, scratch * sizeof(double))) != cudaSuccess) ||
@@ -530,7 +530,7 @@ static int run_chunk(const hc_plan *p, int s, int64_t w0, int n, int profile, hc
     CUDA_CHECK(cudaEventRecord(ev[EV_REDUCED], stream));
     for (y = 0; job->device_stats && y < Y1; y++) { /* every world is in this chunk (alloc_with_stats) */
         hc_cuda_firm_stats_buffers sb = buf->stats;
-        if (y == Y1 - 1) sb.d_sorted = buf->sorted_horizons + (size_t)s * year_len; /* kept: horizon_histogram */
+        sb.d_sorted = buf->sorted_horizons + (size_t)s * year_len; /* the horizon, sorted last, stays there */
         CUDA_CHECK(hc_cuda_launch_firm_stats(buf->firm_change + (size_t)y * year_len, (int64_t)year_len, &sb,
                                              buf->percentiles, res->firm_stats_np,
                                              buf->firm_stats + (size_t)y * (size_t)(res->firm_stats_np + 2), stream));
@@ -738,6 +738,12 @@ int hc_run_cuda(const hc_plan *p, const hc_cuda_options *o, hc_results *res, hc_
     res->threads = n_dev;
     res->simulate_seconds = omp_get_wtime() - t0;
 done:
+    if (rc) { /* a failed run leaves no half-filled statistics for anyone to trust */
+        free(res->firm_stats);
+        res->firm_stats = NULL;
+        free(res->firm_horizon);
+        res->firm_horizon = NULL;
+    }
     if (jobs)
         for (d = 0; d < n_dev; d++) free(jobs[d].shrinking);
     free(jobs);

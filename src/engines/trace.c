@@ -317,6 +317,11 @@ int hc_trace_pick(const hc_results *r, int s, const double *p, int np, hc_traced
         for (i = 0; i < N; i++) below += change[i] < v;
         for (i = 0; i < N && pick < 0; i++)
             if (change[i] == v && below++ == rank) pick = i;
+        if (pick < 0) { /* only a NaN among the changes could leave none (the bands refuse them) */
+            free(scratch);
+            return hc_fail(err, "internal error: no firm at the %g-th percentile of scenario %d's firm changes", p[k],
+                           s);
+        }
         out[k].scenario = s;
         out[k].percentile = p[k];
         out[k].world = r->world_begin + pick / r->firms;

@@ -85,7 +85,6 @@ static void line(FILE *f, double x1, double y1, double x2, double y2, const char
             x2, y2, stroke, width);
 }
 
-/* A "nice" step (1, 2, 2.5 or 5 times a power of ten) giving about `target` intervals. */
 /* An axis: the range shown, and ticks at the multiples of `step` inside it. */
 typedef struct {
     double lo, hi, step;
