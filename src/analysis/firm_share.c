@@ -24,7 +24,7 @@ static void share_add(share_sums *a, double even, double odd, int64_t firms)
 static double share_of(const share_sums *a, int64_t worlds, int64_t firms)
 {
     const double n_even = (double)((firms + 1) / 2), n_odd = (double)(firms / 2), W = (double)worlds;
-    const double within = a->within * n_even * n_odd / ((double)firms * (double)firms) / W;
+    const double within = a->within * (n_even * n_odd / ((double)firms * (double)firms) / W);
     const double mean = a->sum / W, total = (a->sum_sq / W - mean * mean) * W / (W - 1.0);
     if (!(total > 0.0)) return -1.0;
     return within >= total ? 1.0 : within / total;
