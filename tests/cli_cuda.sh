@@ -235,6 +235,8 @@ stats=(--quiet --force --worlds 3 --firms 3000 --years 2 --trace-percentiles 10,
 SOURCE_DATE_EPOCH=1700000000 HC_EMU_DEVICES=1 "$EMU" run "${stats[@]}" --backend cuda -o "$TMP/st_dev" 2>/dev/null &&
     SOURCE_DATE_EPOCH=1700000000 HC_EMU_DEVICES=1 HC_CUDA_MAX_CHUNK_WORLDS=2 "$EMU" run "${stats[@]}" --backend cuda -o "$TMP/st_host" 2>/dev/null &&
     [ -s "$TMP/st_dev/firms.csv" ] && [ -s "$TMP/st_dev/traced_firms.csv" ] &&
+    grep -q '"firm_statistics":[[:space:]]*"device"' "$TMP/st_dev/manifest.json" &&
+    grep -q '"firm_statistics":[[:space:]]*"host"' "$TMP/st_host/manifest.json" &&
     diff -r -q -x manifest.json -x report.html "$TMP/st_dev" "$TMP/st_host" >/dev/null
 ok $? "emulated GPU: firm statistics computed on the device give the same bytes as the host's"
 # Without --trace-percentiles no firm change crosses at all (the largest copy to the host
