@@ -53,6 +53,9 @@ size_t hc_results_bytes(int n_scenarios, int64_t worlds, int64_t firms, int n_st
 int hc_results_alloc(hc_results *r, int n_scenarios, int64_t world_begin, int64_t worlds, int64_t firms, int n_steps,
                      int steps_per_year, int years, int roles, hc_error *err);
 void hc_results_free(hc_results *r);
+/* Frees what a backend may fill beside the firm changes (firm_stats, firm_horizon): before
+ * a run of r, after a failed one, and in hc_results_free. */
+void hc_results_drop_backend_stats(hc_results *r);
 
 /* w is the index within this slice (0 .. worlds - 1); the world's id is world_begin + w. */
 static inline double *hc_results_sums(const hc_results *r, int s, int64_t w, int t)

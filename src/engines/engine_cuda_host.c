@@ -681,10 +681,7 @@ int hc_run_cuda(const hc_plan *p, const hc_cuda_options *o, hc_results *res, hc_
     if (n_dev < 1) return 1;
     if (n_dev > res->worlds) n_dev = (int)res->worlds; /* every GPU gets at least one world */
 
-    free(res->firm_stats); /* filled again below, or left to src/analysis/ */
-    res->firm_stats = NULL;
-    free(res->firm_horizon);
-    res->firm_horizon = NULL;
+    hc_results_drop_backend_stats(res); /* filled again below, or left to src/analysis/ */
     jobs = (device_job *)calloc((size_t)n_dev, sizeof(device_job));
     if (!jobs) return hc_fail(err, "out of memory");
     /* Statistics over every firm need them on one GPU; a run split across GPUs copies them. */
@@ -738,12 +735,7 @@ int hc_run_cuda(const hc_plan *p, const hc_cuda_options *o, hc_results *res, hc_
     res->threads = n_dev;
     res->simulate_seconds = omp_get_wtime() - t0;
 done:
-    if (rc) { /* a failed run leaves no half-filled statistics for anyone to trust */
-        free(res->firm_stats);
-        res->firm_stats = NULL;
-        free(res->firm_horizon);
-        res->firm_horizon = NULL;
-    }
+    if (rc) hc_results_drop_backend_stats(res); /* no half-filled statistics for anyone to trust */
     if (jobs)
         for (d = 0; d < n_dev; d++) free(jobs[d].shrinking);
     free(jobs);

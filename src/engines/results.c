@@ -50,15 +50,20 @@ int hc_results_alloc(hc_results *r, int n_scenarios, int64_t world_begin, int64_
     return 0;
 }
 
+void hc_results_drop_backend_stats(hc_results *r)
+{
+    free(r->firm_stats);
+    r->firm_stats = NULL;
+    free(r->firm_horizon);
+    r->firm_horizon = NULL;
+}
+
 void hc_results_free(hc_results *r)
 {
     free(r->sums);
     free(r->firm_change);
     free(r->shrinking);
-    free(r->firm_stats);
-    r->firm_stats = NULL;
-    free(r->firm_horizon);
-    r->firm_horizon = NULL;
+    hc_results_drop_backend_stats(r);
     r->sums = NULL;
     r->firm_change = NULL;
     r->shrinking = NULL;

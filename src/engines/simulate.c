@@ -5,7 +5,6 @@
  * backends (hc_engine.h, hc_cuda.h) and src/engines/mpi_run.c, which calls the chosen backend
  * and never back here. */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include "hc_mpi.h"
 #include "hc_run.h"
@@ -116,11 +115,7 @@ int hc_simulate(const hc_plan *p, const hc_sim_options *o, hc_results *res, hc_e
     char co; /* no CUDA options in this build */
 #endif
     if (choose_backend(p, o, &b, &co, err)) return hc_mpi_size() > 1 ? hc_mpi_name_rank(err) : 1;
-    /* What a backend may fill beside the firm changes, from an earlier run of res: gone. */
-    free(res->firm_stats);
-    res->firm_stats = NULL;
-    free(res->firm_horizon);
-    res->firm_horizon = NULL;
+    hc_results_drop_backend_stats(res); /* what a backend left from an earlier run of res */
     /* Under MPI each rank runs its block on b, and rank 0 gathers (src/engines/mpi_run.c). */
     if (hc_mpi_size() > 1) return hc_mpi_run(&b, p, res, err);
     return b.run(&b, p, res, err);

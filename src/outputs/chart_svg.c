@@ -563,6 +563,8 @@ static int write_fan(const char *charts_dir, const fan_def *fd, const char *subt
     return hc_chart_commit(f, failed, tmp, charts_dir, name, files, err);
 }
 
+_Static_assert(HC_FIRM_HIST_MAX_SCENARIOS == HC_COMPARE_MAX_SCENARIOS, "the histogram holds every scenario of a run");
+
 /* Histogram of firm-level change at the horizon (hc_horizon_firm_histogram: the range
  * holds the middle 98 % of firms of every scenario; the rest are counted in the end bins). */
 static int write_firm_histogram(const char *charts_dir, const hc_results *r, const hc_config *cfg, int S,
