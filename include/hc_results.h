@@ -41,6 +41,9 @@ typedef struct {
      * (the same device statistics; include/hc_firm_share.h): firm_change then holds no year
      * unless the horizon's was asked for (hc_sim_options.firm_changes_at_horizon). */
     struct hc_firm_horizon *firm_horizon;
+    /* NULL, or why a backend asked for device statistics left them to the host (a static
+     * text: "the worlds run in chunks"...): every firm change then crossed back. */
+    const char *firm_stats_host_why;
     double simulate_seconds; /* wall time of the simulation proper */
     int threads;             /* threads the backend used */
     int ranks;               /* MPI ranks that shared the worlds (src/engines/mpi_run.c); 0: one process */

@@ -239,6 +239,18 @@ SOURCE_DATE_EPOCH=1700000000 HC_EMU_DEVICES=1 "$EMU" run "${stats[@]}" --backend
     grep -q '"firm_statistics":[[:space:]]*"host"' "$TMP/st_host/manifest.json" &&
     diff -r -q -x manifest.json -x report.html "$TMP/st_dev" "$TMP/st_host" >/dev/null
 ok $? "emulated GPU: firm statistics computed on the device give the same bytes as the host's"
+# A GPU run that asked for device statistics and could not have them says so, on stderr
+# and in the manifest; one that had them says nothing.
+grep -q '"firm_statistics_why":[[:space:]]*"the worlds run in chunks' "$TMP/st_host/manifest.json" &&
+    ! grep -q '"firm_statistics_why"' "$TMP/st_dev/manifest.json" &&
+    SOURCE_DATE_EPOCH=1700000000 HC_EMU_DEVICES=1 HC_CUDA_MAX_CHUNK_WORLDS=2 "$EMU" run "${stats[@]:1}" --backend cuda \
+        -o "$TMP/st_note" 2>"$TMP/st_note.err" >/dev/null &&
+    grep -q '^headcount: the firm statistics were computed on the host, not on the GPU: the worlds run in chunks' \
+        "$TMP/st_note.err" &&
+    SOURCE_DATE_EPOCH=1700000000 HC_EMU_DEVICES=1 "$EMU" run "${stats[@]:1}" --backend cuda -o "$TMP/st_quiet" \
+        2>"$TMP/st_quiet.err" >/dev/null &&
+    ! grep -q 'firm statistics were computed on the host' "$TMP/st_quiet.err"
+ok $? "emulated GPU: a run whose firm statistics fell back to the host says why (stderr, manifest.json)"
 # Without --trace-percentiles no firm change crosses at all (the largest copy to the host
 # is smaller than one year of them, 36,000 bytes; the host-statistics run copies them):
 # the horizon's firm-sampling share and histogram come from the device too, the same bytes.

@@ -496,6 +496,9 @@ static int simulate_run(run_ctx *x)
                                  a->quiet);
     failed = hc_blend_simulate(&x->blend_run, &x->plan, &x->sim, &x->res, &err); /* = hc_simulate without blends */
     hc_progress_stop(progress);
+    if (!failed && !a->quiet && x->res.firm_stats_host_why) /* the run was slower than it might have been */
+        fprintf(stderr, "headcount: the firm statistics were computed on the host, not on the GPU: %s; every year's "
+                        "firm changes crossed to the host\n", x->res.firm_stats_host_why);
     if (!failed && a->unc.target_mcse > 0.0) { /* more worlds until the headline medians are precise enough */
         failed = hc_mcse_run_to_target(&x->blend_run, &x->plan, x->have_design ? &x->design : NULL, &x->sim,
                                        a->unc.target_mcse, a->unc.max_worlds, &x->res, &x->target, &err);

@@ -120,6 +120,7 @@ typedef struct {
     int want_stats;      /* the firm statistics on this GPU if every world fits one chunk (alloc_with_stats) */
     int device_stats;    /* ... and they do: res->firm_stats and res->firm_horizon, no firm change ... */
     int copy_horizon;    /* ... but the horizon year's when the caller reads them (traced firms) */
+    const char *stats_why; /* ... or why they do not (static text; NULL: none to compute) */
     double *halves;      /* host: [world][2], one scenario's halves for the firm-sampling share */
     hc_cuda_timing timing;
     hc_error err;
@@ -282,13 +283,22 @@ static int alloc_with_stats(const hc_plan *p, const hc_results *res, int R, size
     const int64_t worlds = job->end - job->begin, n = worlds * res->firms;
     const int np = p->models[0].n_percentiles, S = p->n_models;
     size_t temp = 0;
-    if (!job->want_stats || np < 1 || S > HC_FIRM_HIST_MAX_SCENARIOS || hc_cuda_firm_stats_nodes(n) > INT32_MAX ||
-        hc_cuda_sort_temp_bytes((size_t)n, &temp) != cudaSuccess ||
-        (size_t)worlds * bytes_per_world(res, R) + stats_bytes(n, worlds, np, S, job->copy_horizon, res, temp) > budget)
+    if (!job->want_stats || np < 1) return 0; /* no statistics of firms to compute */
+    if (S > HC_FIRM_HIST_MAX_SCENARIOS) {
+        job->stats_why = "more scenarios than the device statistics hold (16)";
+        return 0;
+    }
+    if (hc_cuda_firm_stats_nodes(n) > INT32_MAX || hc_cuda_sort_temp_bytes((size_t)n, &temp) != cudaSuccess) {
+        job->stats_why = "too many firms for the device statistics' sort";
+        return 0;
+    }
+    job->stats_why = "the worlds and the statistics' buffers do not fit in the GPU's free memory together";
+    if ((size_t)worlds * bytes_per_world(res, R) + stats_bytes(n, worlds, np, S, job->copy_horizon, res, temp) > budget)
         return 0;
     if (alloc_buffers(buf, worlds, res, R) == cudaSuccess &&
         alloc_stats(buf, n, worlds, p->models[0].percentiles, np, S, job->copy_horizon, res) == cudaSuccess) {
         job->device_stats = 1;
+        job->stats_why = NULL;
         return 1;
     }
     free_buffers(buf);
@@ -316,6 +326,8 @@ static int alloc_chunk(const hc_plan *p, const hc_results *res, int R, int64_t m
     if (max_chunk > 0 && *chunk > max_chunk) *chunk = max_chunk;
     if (*chunk > INT_MAX / blocks_per_world) *chunk = INT_MAX / blocks_per_world; /* grid size */
     if (*chunk == worlds && alloc_with_stats(p, res, R, budget, job, buf)) return 0;
+    if (*chunk < worlds && job->want_stats && p->models[0].n_percentiles > 0)
+        job->stats_why = "the worlds run in chunks (they do not all fit on the GPU at once, or a chunk size was set)";
     for (;;) {
         cudaError_t e;
         if (*chunk < 1)
@@ -731,6 +743,8 @@ int hc_run_cuda(const hc_plan *p, const hc_cuda_options *o, hc_results *res, hc_
         }
         timing->devices = n_dev;
     }
+    if (o->firm_stats && !res->firm_stats && p->models[0].n_percentiles > 0)
+        res->firm_stats_host_why = n_dev > 1 ? "the worlds are split across GPUs" : jobs[0].stats_why;
     res->backend = "cuda";
     res->threads = n_dev;
     res->simulate_seconds = omp_get_wtime() - t0;

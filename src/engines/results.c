@@ -56,6 +56,7 @@ void hc_results_drop_backend_stats(hc_results *r)
     r->firm_stats = NULL;
     free(r->firm_horizon);
     r->firm_horizon = NULL;
+    r->firm_stats_host_why = NULL;
 }
 
 void hc_results_free(hc_results *r)

@@ -125,6 +125,7 @@ int hc_write_manifest(const char *dir, const hc_results *r, const hc_config *cfg
     /* where firms.csv's statistics and the horizon's share and histogram were computed: the
      * same bits either way, but "host" on a GPU run means every firm change was copied */
     cJSON_AddStringToObject(root, "firm_statistics", r->firm_stats ? "device" : "host");
+    if (r->firm_stats_host_why) cJSON_AddStringToObject(root, "firm_statistics_why", r->firm_stats_host_why);
     cJSON_AddNumberToObject(root, "threads", r->threads);
     cJSON_AddNumberToObject(root, "ranks", r->ranks > 0 ? r->ranks : 1); /* MPI processes, threads each */
     cJSON_AddNumberToObject(root, "seed", (double)cfg[0].seed);
