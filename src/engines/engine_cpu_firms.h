@@ -365,17 +365,36 @@ static inline __attribute__((always_inline)) void firms_of_world(const hc_cpu_wo
 }
 
 #ifdef HC_CPU_X86
+/* The vector variants are scheduled before register allocation, with register pressure in
+ * view (gcc -fschedule-insns -fsched-pressure, which x86 leaves off by default). The step
+ * is one straight block of about 6,500 vector instructions, mostly the long dependency
+ * chains of 40 normal CDFs, which in source order come one after another (most likely why
+ * the out-of-order core stalled: it sees a few hundred instructions at once). Measured
+ * with cpu_bench (docs/performance.md "CPU"): a firm-step took 119-125 ns with AVX-512
+ * against 89-95 with the scheduling, and 182-202 against 132-140 with AVX2. The vector
+ * instructions on the stack stayed about as many (1,849 against 1,793 with AVX-512): the
+ * order is what changed. Scheduling only reorders instructions, so every float operation
+ * and every bit stays (tests/unit_engine_variants.c). Not for the generic variant: with
+ * SSE2's 16 registers it measured slower (413-435 ns against 335-355). A function
+ * attribute because all of a capacity's variants share one object; gcc appends its options
+ * to the command line's. */
+#if defined(__clang__)
+#define HC_CPU_SCHEDULED unused /* clang has neither option nor this attribute */
+#else
+#define HC_CPU_SCHEDULED optimize("schedule-insns", "sched-pressure")
+#endif
 #ifdef HC_ROLE_LOOPS_UNROLLED
 /* No "fma" in any target: with -ffp-contract=off gcc would not fuse anyway, and this way
  * no instruction that rounds once for two operations is even available. */
-__attribute__((target("avx512f,avx512vl,avx512dq,avx512bw,prefer-vector-width=512"), flatten))
+__attribute__((target("avx512f,avx512vl,avx512dq,avx512bw,prefer-vector-width=512"), flatten, HC_CPU_SCHEDULED))
 void HC_CPU_NAME(HC_FIRM_ROLE_CAP, _avx512)(const hc_cpu_world *cw)
 {
     firms_of_world(cw);
 }
 #endif
 
-__attribute__((target("avx2"), flatten)) void HC_CPU_NAME(HC_FIRM_ROLE_CAP, _avx2)(const hc_cpu_world *cw)
+__attribute__((target("avx2"), flatten, HC_CPU_SCHEDULED))
+void HC_CPU_NAME(HC_FIRM_ROLE_CAP, _avx2)(const hc_cpu_world *cw)
 {
     firms_of_world(cw);
 }
