@@ -643,6 +643,46 @@ static void beta_should_match_shapes_on_the_rescaled_range(void **state)
     }
 }
 
+/* Marsaglia and Tsang's acceptance test without the squeeze, as hc_gamma_unit computes it. */
+static int gamma_logs_accept(double d, double z, double u)
+{
+    const double c = 1.0 / sqrt(9.0 * d), v1 = 1.0 + c * z, v = v1 * v1 * v1;
+    return log(u) < 0.5 * z * z + d - d * v + d * log(v);
+}
+
+/* The squeeze (hc_gamma_squeeze) must never accept a try the logarithms reject, for any
+ * uniform the generator makes: at each z, the largest one it accepts (a binary search
+ * over the 2^32 values of hc_u01_open_open) must pass the logarithms too. z from 1e-8 to
+ * 3 on both sides, where the two boundaries come closest (z near 0) included; d from
+ * the smallest the boost leaves (2/3) to the squeeze's limit. A squeeze constant below
+ * 1 / (108 d), 0.0139 at d = 2/3, fails here. */
+static void gamma_squeeze_should_decide_as_the_logarithms_do(void **state)
+{
+    static const double ds[] = {2.0 / 3.0, 0.7, 1.0, 2.0, 5.0, 30.0, 1000.0, 9999.0};
+    int bad = 0, checked = 0;
+    (void)state;
+    for (size_t j = 0; j < sizeof ds / sizeof ds[0]; j++)
+        for (int sign = -1; sign <= 1; sign += 2)
+            for (double e = -8.0; e <= 0.48; e += 0.01) {
+                const double d = ds[j], z = sign * pow(10.0, e), c = 1.0 / sqrt(9.0 * d);
+                uint64_t lo = 0, hi = UINT32_MAX;
+                if (1.0 + c * z <= 0.0 || !hc_gamma_squeeze(d, z, hc_u01_open_open(0))) continue;
+                while (lo < hi) { /* the largest k whose uniform the squeeze accepts */
+                    const uint64_t mid = lo + (hi - lo + 1) / 2;
+                    if (hc_gamma_squeeze(d, z, hc_u01_open_open((uint32_t)mid)))
+                        lo = mid;
+                    else
+                        hi = mid - 1;
+                }
+                checked++;
+                if (!gamma_logs_accept(d, z, hc_u01_open_open((uint32_t)lo)) && bad++ < 5)
+                    print_message("squeeze accepts u = %.17g at d = %g, z = %g; the logarithms reject it\n",
+                                  hc_u01_open_open((uint32_t)lo), d, z);
+            }
+    assert_true(checked > 10000);
+    assert_int_equal(bad, 0);
+}
+
 static void gamma_should_match_shape_and_scale(void **state)
 {
     static const double cases[][2] = {{0.3, 2.0}, {1.0, 1.0}, {4.5, 0.5}, {50.0, 0.1}};
@@ -868,6 +908,7 @@ int main(void)
         cmocka_unit_test(triangular_should_match_min_mode_max),
         cmocka_unit_test(pert_should_match_min_mode_max_with_lambda_4),
         cmocka_unit_test(beta_should_match_shapes_on_the_rescaled_range),
+        cmocka_unit_test(gamma_squeeze_should_decide_as_the_logarithms_do),
         cmocka_unit_test(gamma_should_match_shape_and_scale),
         cmocka_unit_test(pareto_should_match_alpha_and_min_when_unbounded),
         cmocka_unit_test(pareto_should_match_alpha_min_and_max_when_bounded),
