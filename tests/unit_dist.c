@@ -643,13 +643,6 @@ static void beta_should_match_shapes_on_the_rescaled_range(void **state)
     }
 }
 
-/* Marsaglia and Tsang's acceptance test without the squeeze, as hc_gamma_unit computes it. */
-static int gamma_logs_accept(double d, double z, double u)
-{
-    const double c = 1.0 / sqrt(9.0 * d), v1 = 1.0 + c * z, v = v1 * v1 * v1;
-    return log(u) < 0.5 * z * z + d - d * v + d * log(v);
-}
-
 /* The squeeze (hc_gamma_squeeze) must never accept a try the logarithms reject, for any
  * uniform the generator makes: at each z, the largest one it accepts (a binary search
  * over the 2^32 values of hc_u01_open_open) must pass the logarithms too. z from 1e-8 to
@@ -664,9 +657,10 @@ static void gamma_squeeze_should_decide_as_the_logarithms_do(void **state)
     for (size_t j = 0; j < sizeof ds / sizeof ds[0]; j++)
         for (int sign = -1; sign <= 1; sign += 2)
             for (double e = -8.0; e <= 0.48; e += 0.01) {
-                const double d = ds[j], z = sign * pow(10.0, e), c = 1.0 / sqrt(9.0 * d);
+                const double d = ds[j], z = sign * pow(10.0, e), c = 1.0 / sqrt(9.0 * d), v1 = 1.0 + c * z;
+                const double v = v1 * v1 * v1; /* as hc_gamma_unit computes it */
                 uint64_t lo = 0, hi = UINT32_MAX;
-                if (1.0 + c * z <= 0.0 || !hc_gamma_squeeze(d, z, hc_u01_open_open(0))) continue;
+                if (v1 <= 0.0 || !hc_gamma_squeeze(d, z, hc_u01_open_open(0))) continue;
                 while (lo < hi) { /* the largest k whose uniform the squeeze accepts */
                     const uint64_t mid = lo + (hi - lo + 1) / 2;
                     if (hc_gamma_squeeze(d, z, hc_u01_open_open((uint32_t)mid)))
@@ -675,7 +669,7 @@ static void gamma_squeeze_should_decide_as_the_logarithms_do(void **state)
                         hi = mid - 1;
                 }
                 checked++;
-                if (!gamma_logs_accept(d, z, hc_u01_open_open((uint32_t)lo)) && bad++ < 5)
+                if (!hc_gamma_logs_accept(d, z, v, hc_u01_open_open((uint32_t)lo)) && bad++ < 5)
                     print_message("squeeze accepts u = %.17g at d = %g, z = %g; the logarithms reject it\n",
                                   hc_u01_open_open((uint32_t)lo), d, z);
             }

@@ -106,11 +106,18 @@ HC_HD double hc_normal_quantile(double p)
  * makes. The logarithm test's rounding error is a few ulps of d (below 4.4e-15 d, with a
  * 10x margin); the boundaries, at least 0.019 z^4 apart, come that close only where z^4
  * is below 2.3e-13 d; and there every u between them lies above about 1 - 1e-14 d, beyond
- * the largest uniform, 1 - 2^-33, while d < 1e4. Above that the logarithms decide alone. tests/unit_dist.c tries the largest u the
- * squeeze accepts. So the squeeze changes no draw, only time. */
+ * the largest uniform, 1 - 2^-33, while d < 1e4. Above that the logarithms decide alone.
+ * tests/unit_dist.c tries the largest u the squeeze accepts. So the squeeze changes no
+ * draw, only time. */
 HC_HD int hc_gamma_squeeze(double d, double z, double u)
 {
     return d < 1e4 && u < 1.0 - 0.0331 * (z * z) * (z * z);
+}
+
+/* Marsaglia and Tsang's acceptance test itself, for a try z, v = (1 + c z)^3 and u. */
+HC_HD int hc_gamma_logs_accept(double d, double z, double v, double u)
+{
+    return log(u) < 0.5 * z * z + d - d * v + d * log(v);
 }
 
 HC_HD double hc_gamma_unit(double shape, hc_rng *rng)
@@ -130,7 +137,7 @@ HC_HD double hc_gamma_unit(double shape, hc_rng *rng)
         v = v * v * v;
         u = hc_rng_uniform(rng);
         if (hc_gamma_squeeze(d, z, u)) return boost * d * v;
-        if (log(u) < 0.5 * z * z + d - d * v + d * log(v)) return boost * d * v;
+        if (hc_gamma_logs_accept(d, z, v, u)) return boost * d * v;
     }
     return boost * d; /* unreachable in practice: the mode of the proposal */
 }

@@ -299,8 +299,9 @@ int hc_trace_parse_percentiles(const char *s, double *p, int *np, hc_error *err)
 /* The firm at rank floor((N - 1) p / 100 + 0.5) of the horizon's changes, ordered by value
  * (as `<` orders floats: -0 and +0 tie) and ties by index (world index * firms + firm):
  * the value by selection (hc_select_f, O(N)), then the firm among those with that value,
- * by two scans in index order (the smaller values counted, then the equal ones). The same firm as sorting every (value, index) pair, in
- * O(N) a percentile and 4 bytes a firm rather than O(N log N) and 16. */
+ * by two scans in index order (the smaller values counted, then the equal ones). The same
+ * firm as sorting every (value, index) pair, in O(N) a percentile and 4 bytes a firm
+ * rather than O(N log N) and 16. */
 int hc_trace_pick(const hc_results *r, int s, const double *p, int np, hc_traced_firm *out, hc_error *err)
 {
     const int64_t N = r->worlds * r->firms;
