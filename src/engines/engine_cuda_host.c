@@ -117,7 +117,7 @@ typedef struct {
     int device;          /* CUDA ordinal */
     int64_t begin, end;  /* worlds of res's slice (indices 0 .. res->worlds - 1) */
     int64_t *shrinking;  /* [scenario][year]: this GPU's counts, added to res at the end */
-    int want_stats;      /* the firm statistics on this GPU if every world fits one chunk (alloc_with_stats) */
+    int want_stats;      /* the firm statistics (with percentiles) on this GPU if every world fits one chunk */
     int device_stats;    /* ... and they do: res->firm_stats and res->firm_horizon, no firm change ... */
     int copy_horizon;    /* ... but the horizon year's when the caller reads them (traced firms) */
     const char *stats_why; /* ... or why they do not (static text; NULL: none to compute) */
@@ -283,7 +283,7 @@ static int alloc_with_stats(const hc_plan *p, const hc_results *res, int R, size
     const int64_t worlds = job->end - job->begin, n = worlds * res->firms;
     const int np = p->models[0].n_percentiles, S = p->n_models;
     size_t temp = 0;
-    if (!job->want_stats || np < 1) return 0; /* no statistics of firms to compute */
+    if (!job->want_stats) return 0;
     if (S > HC_FIRM_HIST_MAX_SCENARIOS) {
         job->stats_why = "more scenarios than the device statistics hold (16)";
         return 0;
@@ -326,7 +326,7 @@ static int alloc_chunk(const hc_plan *p, const hc_results *res, int R, int64_t m
     if (max_chunk > 0 && *chunk > max_chunk) *chunk = max_chunk;
     if (*chunk > INT_MAX / blocks_per_world) *chunk = INT_MAX / blocks_per_world; /* grid size */
     if (*chunk == worlds && alloc_with_stats(p, res, R, budget, job, buf)) return 0;
-    if (*chunk < worlds && job->want_stats && p->models[0].n_percentiles > 0)
+    if (*chunk < worlds && job->want_stats)
         job->stats_why = "the worlds run in chunks (they do not all fit on the GPU at once, or a chunk size was set)";
     for (;;) {
         cudaError_t e;
@@ -669,6 +669,7 @@ int hc_run_cuda(const hc_plan *p, const hc_cuda_options *o, hc_results *res, hc_
     int devices[HC_CUDA_MAX_DEVICES], n_dev, d, s, y, rc = 0;
     device_job *jobs = NULL;
     int64_t max_chunk;
+    int stats_wanted; /* the firm statistics on the device: asked for, with percentiles to compute */
     const double t0 = omp_get_wtime();
 
     if (!o) o = &defaults;
@@ -689,6 +690,7 @@ int hc_run_cuda(const hc_plan *p, const hc_cuda_options *o, hc_results *res, hc_
             return hc_fail(err, "scenario %s: %d roles, %d steps over %d years do not match the run's shape "
                            "(a bug: please report it)", p->models[s].name, m->n_roles, m->n_steps, m->years);
     }
+    stats_wanted = o->firm_stats && p->models[0].n_percentiles > 0; /* models[0]: checked above */
     n_dev = hc_cuda_select_devices(o->devices, o->n_devices, devices, err);
     if (n_dev < 1) return 1;
     if (n_dev > res->worlds) n_dev = (int)res->worlds; /* every GPU gets at least one world */
@@ -697,7 +699,7 @@ int hc_run_cuda(const hc_plan *p, const hc_cuda_options *o, hc_results *res, hc_
     jobs = (device_job *)calloc((size_t)n_dev, sizeof(device_job));
     if (!jobs) return hc_fail(err, "out of memory");
     /* Statistics over every firm need them on one GPU; a run split across GPUs copies them. */
-    jobs[0].want_stats = o->firm_stats && n_dev == 1;
+    jobs[0].want_stats = stats_wanted && n_dev == 1;
     jobs[0].copy_horizon = o->firm_changes_at_horizon;
     for (d = 0; d < n_dev; d++) {
         jobs[d].device = devices[d];
@@ -743,7 +745,7 @@ int hc_run_cuda(const hc_plan *p, const hc_cuda_options *o, hc_results *res, hc_
         }
         timing->devices = n_dev;
     }
-    if (o->firm_stats && !res->firm_stats && p->models[0].n_percentiles > 0)
+    if (stats_wanted && !res->firm_stats)
         res->firm_stats_host_why = n_dev > 1 ? "the worlds are split across GPUs" : jobs[0].stats_why;
     res->backend = "cuda";
     res->threads = n_dev;
