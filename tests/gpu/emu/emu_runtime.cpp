@@ -12,7 +12,18 @@
  *                         kernel each emulated GPU runs (which GPUs a process used); 3: also
  *                         the bytes of every copy to the host (what crosses PCIe)
  *   HC_EMU_SCHEDULE       order the threads of a block run between barriers: forward
- *                         (default), reverse or random */
+ *                         (default), reverse or random
+ *   HC_EMU_SKIP_WAITS     1: waits on events (cudaEventSynchronize, cudaStreamWaitEvent)
+ *                         order nothing, as if the host code left them out: the test that
+ *                         the queued copies below are live (their bytes then come out wrong)
+ *
+ * Work runs when it is issued, except a copy from the device into page-locked host memory
+ * on a stream, which on a GPU returns at once and lands later: it waits in its stream's
+ * queue until something orders it (a later operation on that stream, a synchronization
+ * of the stream or of an event recorded after it, another stream's wait on such an
+ * event), so as late as CUDA allows. A kernel that overwrites the copy's source before
+ * the copy is ordered, or host code that reads its destination too early, then sees the
+ * wrong bytes, as it could on a GPU. */
 #include <setjmp.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -22,7 +33,9 @@
 #include <time.h>
 #include <ucontext.h>
 #include <unistd.h>
+#include <algorithm>
 #include <atomic>
+#include <deque>
 #include <mutex>
 #include <vector>
 #include "cuda_runtime.h"
@@ -176,8 +189,20 @@ extern "C" cudaError_t cudaMalloc(void **ptr, size_t size)
     return cudaSuccess;
 }
 
+static bool copy_pending(const char *b, const char *e, bool dst);
+
 extern "C" cudaError_t cudaFree(void *ptr)
 {
+    if (ptr) {
+        size_t size = 0;
+        {
+            std::lock_guard<std::mutex> hold(memory_lock);
+            for (const allocation &a : allocations)
+                if (a.ptr == ptr) size = a.size;
+        }
+        if (copy_pending((const char *)ptr, (const char *)ptr + size, false))
+            emu_abort("cudaFree of a buffer that a queued copy has yet to read");
+    }
     std::lock_guard<std::mutex> hold(memory_lock);
     if (!ptr) return cudaSuccess;
     for (size_t i = 0; i < allocations.size(); i++)
@@ -199,105 +224,24 @@ static bool on_device(const void *p, size_t n)
     return false;
 }
 
-extern "C" cudaError_t cudaMemcpy(void *dst, const void *src, size_t count, enum cudaMemcpyKind kind)
+/* A copy's ranges where its kind says they are (the host's not on the device), or abort. */
+static void check_copy(void *dst, const void *src, size_t count, enum cudaMemcpyKind kind)
 {
     const bool dst_dev = kind == cudaMemcpyHostToDevice || kind == cudaMemcpyDeviceToDevice;
     const bool src_dev = kind == cudaMemcpyDeviceToHost || kind == cudaMemcpyDeviceToDevice;
-    if (kind != cudaMemcpyHostToDevice && kind != cudaMemcpyDeviceToHost && kind != cudaMemcpyDeviceToDevice)
-        return fail(cudaErrorInvalidValue);
     if ((dst_dev && !on_device(dst, count)) || (src_dev && !on_device(src, count)) || (!dst_dev && on_device(dst, 1)) ||
         (!src_dev && on_device(src, 1)))
         emu_abort("cudaMemcpy: a range is not where its kind says (or runs past a device buffer)");
     if (kind == cudaMemcpyDeviceToHost && env_long("HC_EMU_LOG", 0) >= 3)
         fprintf(stderr, "CUDA emulator: %zu bytes to the host\n", count);
+}
+
+extern "C" cudaError_t cudaMemcpy(void *dst, const void *src, size_t count, enum cudaMemcpyKind kind)
+{
+    if (kind != cudaMemcpyHostToDevice && kind != cudaMemcpyDeviceToHost && kind != cudaMemcpyDeviceToDevice)
+        return fail(cudaErrorInvalidValue);
+    check_copy(dst, src, count, kind);
     memcpy(dst, src, count);
-    return cudaSuccess;
-}
-
-extern "C" cudaError_t cudaMemcpyAsync(void *dst, const void *src, size_t count, enum cudaMemcpyKind kind,
-                                       cudaStream_t stream)
-{
-    (void)stream;
-    return cudaMemcpy(dst, src, count, kind);
-}
-
-extern "C" cudaError_t cudaMemsetAsync(void *dst, int value, size_t count, cudaStream_t stream)
-{
-    (void)stream;
-    if (!on_device(dst, count)) emu_abort("cudaMemsetAsync: not inside one device buffer");
-    memset(dst, value, count);
-    return cudaSuccess;
-}
-
-// ---- streams and events: everything runs at once, so they only need to exist
-
-struct hc_emu_stream {
-    int device;
-};
-struct hc_emu_event {
-    double seconds;
-};
-
-extern "C" cudaError_t cudaStreamCreateWithFlags(cudaStream_t *stream, unsigned int flags)
-{
-    (void)flags;
-    *stream = new hc_emu_stream{current_device};
-    return cudaSuccess;
-}
-
-extern "C" cudaError_t cudaStreamDestroy(cudaStream_t stream)
-{
-    delete stream;
-    return cudaSuccess;
-}
-
-extern "C" cudaError_t cudaStreamSynchronize(cudaStream_t stream)
-{
-    if (stream && stream->device != current_device) emu_abort("a stream used on another device than its own");
-    return cudaSuccess;
-}
-
-extern "C" cudaError_t cudaEventCreate(cudaEvent_t *event)
-{
-    *event = new hc_emu_event{0.0};
-    return cudaSuccess;
-}
-
-extern "C" cudaError_t cudaEventDestroy(cudaEvent_t event)
-{
-    delete event;
-    return cudaSuccess;
-}
-
-extern "C" cudaError_t cudaEventRecord(cudaEvent_t event, cudaStream_t stream)
-{
-    struct timespec ts;
-    (void)stream;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    event->seconds = (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-    return cudaSuccess;
-}
-
-extern "C" cudaError_t cudaEventElapsedTime(float *ms, cudaEvent_t start, cudaEvent_t end)
-{
-    *ms = (float)(1000.0 * (end->seconds - start->seconds));
-    return cudaSuccess;
-}
-
-// Work is done when it is issued, so there is nothing to wait for: synchronizing checks that
-// the event exists, and a stream's wait also that it was recorded (on a GPU an event never
-// recorded counts as complete, so a wait on it would order nothing).
-extern "C" cudaError_t cudaEventSynchronize(cudaEvent_t event)
-{
-    if (!event) return fail(cudaErrorInvalidValue);
-    return cudaSuccess;
-}
-
-extern "C" cudaError_t cudaStreamWaitEvent(cudaStream_t stream, cudaEvent_t event, unsigned int flags)
-{
-    if (!event || flags != 0) return fail(cudaErrorInvalidValue);
-    if (stream && stream->device != current_device) emu_abort("a stream used on another device than its own");
-    if (event->seconds == 0.0) emu_abort("cudaStreamWaitEvent on an event never recorded: it would order nothing");
     return cudaSuccess;
 }
 
@@ -313,13 +257,170 @@ struct host_range {
 std::vector<host_range> registered;
 } // namespace
 
+/* Whether [p, p + n) lies inside page-locked host memory. */
+static bool pinned(const void *p, size_t n)
+{
+    std::lock_guard<std::mutex> hold(memory_lock);
+    for (const host_range &r : registered)
+        if ((const char *)p >= r.begin && (const char *)p + n <= r.end) return true;
+    return false;
+}
+
+// ---- streams and events: a stream is its queue of copies not yet landed (see the top);
+// everything else given to it has run.
+
+namespace {
+struct pending_copy {
+    uint64_t seq; /* the stream's copy number */
+    void *dst;
+    const void *src;
+    size_t count;
+};
+std::mutex streams_lock; /* the queues: cudaFree and cudaHostUnregister look into every thread's */
+} // namespace
+
+struct hc_emu_stream {
+    int device;
+    uint64_t issued;                /* copies queued so far */
+    std::deque<pending_copy> queue; /* queued, not yet landed, oldest first */
+};
+struct hc_emu_event {
+    double seconds;
+    cudaStream_t stream; /* where it was last recorded (NULL: nowhere, or the default stream) */
+    uint64_t seq;        /* ... after that stream's copy number seq */
+};
+static std::vector<cudaStream_t> streams; /* the live ones */
+
+/* Lands the stream's queued copies up to copy number `upto`, oldest first. */
+static void land(cudaStream_t stream, uint64_t upto)
+{
+    if (!stream) return;
+    if (stream->device != current_device) emu_abort("a stream used on another device than its own");
+    std::lock_guard<std::mutex> hold(streams_lock);
+    while (!stream->queue.empty() && stream->queue.front().seq <= upto) {
+        const pending_copy &c = stream->queue.front();
+        memcpy(c.dst, c.src, c.count);
+        stream->queue.pop_front();
+    }
+}
+
+/* Whether a queued copy writes into [b, e) (dst) or reads from it (!dst). */
+static bool copy_pending(const char *b, const char *e, bool dst)
+{
+    std::lock_guard<std::mutex> hold(streams_lock);
+    for (cudaStream_t s : streams)
+        for (const pending_copy &c : s->queue) {
+            const char *p = (const char *)(dst ? c.dst : c.src);
+            if (p < e && b < p + c.count) return true;
+        }
+    return false;
+}
+
+extern "C" cudaError_t cudaMemcpyAsync(void *dst, const void *src, size_t count, enum cudaMemcpyKind kind,
+                                       cudaStream_t stream)
+{
+    if (kind != cudaMemcpyHostToDevice && kind != cudaMemcpyDeviceToHost && kind != cudaMemcpyDeviceToDevice)
+        return fail(cudaErrorInvalidValue);
+    check_copy(dst, src, count, kind);
+    if (stream && kind == cudaMemcpyDeviceToHost && pinned(dst, count)) { /* queued behind the stream's others */
+        std::lock_guard<std::mutex> hold(streams_lock);
+        stream->queue.push_back(pending_copy{++stream->issued, dst, src, count});
+        return cudaSuccess;
+    }
+    land(stream, UINT64_MAX); /* what the stream was given before runs first */
+    memcpy(dst, src, count);  /* to pageable memory CUDA returns only once the copy is done */
+    return cudaSuccess;
+}
+
+extern "C" cudaError_t cudaMemsetAsync(void *dst, int value, size_t count, cudaStream_t stream)
+{
+    land(stream, UINT64_MAX);
+    if (!on_device(dst, count)) emu_abort("cudaMemsetAsync: not inside one device buffer");
+    memset(dst, value, count);
+    return cudaSuccess;
+}
+
+extern "C" cudaError_t cudaStreamCreateWithFlags(cudaStream_t *stream, unsigned int flags)
+{
+    (void)flags;
+    *stream = new hc_emu_stream{current_device, 0, {}};
+    std::lock_guard<std::mutex> hold(streams_lock);
+    streams.push_back(*stream);
+    return cudaSuccess;
+}
+
+extern "C" cudaError_t cudaStreamDestroy(cudaStream_t stream)
+{
+    land(stream, UINT64_MAX); /* CUDA finishes a destroyed stream's work */
+    {
+        std::lock_guard<std::mutex> hold(streams_lock);
+        streams.erase(std::remove(streams.begin(), streams.end(), stream), streams.end());
+    }
+    delete stream;
+    return cudaSuccess;
+}
+
+extern "C" cudaError_t cudaStreamSynchronize(cudaStream_t stream)
+{
+    land(stream, UINT64_MAX);
+    return cudaSuccess;
+}
+
+extern "C" cudaError_t cudaEventCreate(cudaEvent_t *event)
+{
+    *event = new hc_emu_event{0.0, NULL, 0};
+    return cudaSuccess;
+}
+
+extern "C" cudaError_t cudaEventDestroy(cudaEvent_t event)
+{
+    delete event;
+    return cudaSuccess;
+}
+
+extern "C" cudaError_t cudaEventRecord(cudaEvent_t event, cudaStream_t stream)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    event->seconds = (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+    event->stream = stream;
+    event->seq = stream ? stream->issued : 0;
+    return cudaSuccess;
+}
+
+extern "C" cudaError_t cudaEventElapsedTime(float *ms, cudaEvent_t start, cudaEvent_t end)
+{
+    *ms = (float)(1000.0 * (end->seconds - start->seconds));
+    return cudaSuccess;
+}
+
+// Synchronizing on an event lands the copies queued before it was recorded; so does another
+// stream's wait on it (the emulator runs that stream's work at once). On a GPU an event never
+// recorded counts as complete, so a wait on it would order nothing: the emulator refuses it.
+extern "C" cudaError_t cudaEventSynchronize(cudaEvent_t event)
+{
+    if (!event) return fail(cudaErrorInvalidValue);
+    if (!env_long("HC_EMU_SKIP_WAITS", 0)) land(event->stream, event->seq);
+    return cudaSuccess;
+}
+
+extern "C" cudaError_t cudaStreamWaitEvent(cudaStream_t stream, cudaEvent_t event, unsigned int flags)
+{
+    if (!event || flags != 0) return fail(cudaErrorInvalidValue);
+    if (stream && stream->device != current_device) emu_abort("a stream used on another device than its own");
+    if (event->seconds == 0.0) emu_abort("cudaStreamWaitEvent on an event never recorded: it would order nothing");
+    if (!env_long("HC_EMU_SKIP_WAITS", 0)) land(event->stream, event->seq);
+    return cudaSuccess;
+}
+
 extern "C" cudaError_t cudaHostRegister(void *ptr, size_t size, unsigned int flags)
 {
     const size_t page = (size_t)sysconf(_SC_PAGESIZE);
     const char *b = (const char *)((uintptr_t)ptr / page * page);
     const char *e = (const char *)(((uintptr_t)ptr + size + page - 1) / page * page);
     std::lock_guard<std::mutex> hold(memory_lock);
-    if (!ptr || size == 0 || flags != cudaHostRegisterDefault) return fail(cudaErrorInvalidValue);
+    if (!ptr || size == 0 || (flags != cudaHostRegisterDefault && flags != cudaHostRegisterPortable))
+        return fail(cudaErrorInvalidValue);
     if (env_long("HC_EMU_HOST_REGISTER_FAIL", 0)) {
         if (env_long("HC_EMU_LOG", 0)) fprintf(stderr, "CUDA emulator: cudaHostRegister of %zu bytes: refused\n", size);
         return fail(cudaErrorNotSupported);
@@ -341,6 +442,8 @@ extern "C" cudaError_t cudaHostUnregister(void *ptr)
     std::lock_guard<std::mutex> hold(memory_lock);
     for (size_t i = 0; i < registered.size(); i++)
         if (registered[i].begin == b) {
+            if (copy_pending(registered[i].begin, registered[i].end, true))
+                emu_abort("cudaHostUnregister of memory that a queued copy has yet to land in");
             registered.erase(registered.begin() + (long)i);
             if (env_long("HC_EMU_LOG", 0)) fprintf(stderr, "CUDA emulator: cudaHostUnregister\n");
             return cudaSuccess;
@@ -508,7 +611,7 @@ void hc_emu_launch(unsigned grid, unsigned block, cudaStream_t stream, const std
     const size_t page = (size_t)sysconf(_SC_PAGESIZE);
     unsigned g, t;
     int w;
-    (void)stream;
+    land(stream, UINT64_MAX); /* what the stream was given before runs first */
     if (env_long("HC_EMU_LOG", 0) >= 2) {
         static std::atomic<bool> announced[64];
         if (current_device < 64 && !announced[current_device].exchange(true))
