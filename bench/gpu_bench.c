@@ -9,7 +9,10 @@
  * world by world (HC_CUDA_AGREEMENT_REL relative on every sum) or nothing is timed. Without a usable GPU it
  * prints "skipped: no GPU" and exits 0.
  *
- * usage: gpu_bench [--sizes N,N,...] [--worlds W] [--years Y] [--counts TSV] CONFIG...
+ * usage: gpu_bench [--sizes N,N,...] [--worlds W] [--years Y] [--counts TSV] [--host-stats] CONFIG...
+ *
+ * --host-stats: the runs take the host path (firm statistics computed by the host, so every
+ * firm change crosses, on its own stream beside the next launch), to time those copies.
  *   --counts  the SASS counts of scripts/sass_roofline.py (default build/cuda/sass_counts.tsv) */
 #include <math.h>
 #include <omp.h>
@@ -171,7 +174,7 @@ static double worst_sum_difference(const hc_results *a, const hc_results *b)
 }
 
 static int bench(char **paths, int n_cfg, const long long *sizes, int n_sizes, long long worlds, int years,
-                 const char *counts_path)
+                 const char *counts_path, int host_stats)
 {
     double counts[N_PIPES] = {0};
     hc_cuda_device dev[HC_CUDA_MAX_DEVICES];
@@ -256,8 +259,9 @@ static int bench(char **paths, int n_cfg, const long long *sizes, int n_sizes, l
         }
     }
     printf("\n| firms | worlds x firms | wall s | firm-steps/s | world paths s | firm sampling s | steps and block "
-           "sums s | reduction s | firm stats s | copy back s | horizon copy s | GPU / CPU | of roofline |\n");
-    printf("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+           "sums s | reduction s | firm stats s | copy back s | firm changes copy s | pin s | GPU / CPU | of roofline "
+           "|\n");
+    printf("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
 
     /* 3. Each size: a warm run (contexts, code) is not timed; the second is. */
     for (sz = 0; sz < n_sizes; sz++) {
@@ -272,8 +276,9 @@ static int bench(char **paths, int n_cfg, const long long *sizes, int n_sizes, l
         memset(&o, 0, sizeof(o));
         o.profile = 1;
         /* as `headcount run --trace-percentiles`: statistics on the device, and the horizon's
-         * firm changes copied (timed apart; without traced firms no firm change crosses) */
-        o.firm_stats = 1;
+         * firm changes copied (timed apart; without traced firms no firm change crosses);
+         * with --host-stats, as a run split across GPUs: every firm change copied */
+        o.firm_stats = !host_stats;
         o.firm_changes_at_horizon = 1;
         if (load(paths, n_cfg, worlds, firms, years, cfg)) return 1;
         if (alloc(cfg, n_cfg, &res)) {
@@ -291,17 +296,15 @@ static int bench(char **paths, int n_cfg, const long long *sizes, int n_sizes, l
             bound = roofline_of(&dev[devices[0]], counts, S).bound;
             steps = (double)n_cfg * (double)worlds * (double)firms * (double)(res.n_steps + 1);
             rate = steps / res.simulate_seconds;
-            char horizon[48];
-            if (res.firm_stats)
-                snprintf(horizon, sizeof(horizon), "%.4f (%s)", timing.horizon_copy,
-                         timing.pinned ? "pinned" : "pageable");
-            else
-                snprintf(horizon, sizeof(horizon), "in copy back");
-            printf("| %.0e | %lld x %lld | %.3f | %.3g | %.4f | %.4f | %.4f | %.4f | %s | %.4f | %s | %.1f | %.0f %% |\n",
+            char changes[48];
+            snprintf(changes, sizeof(changes), "%.4f (%s)", timing.changes_copy, timing.pinned ? "pinned" : "pageable");
+            printf("| %.0e | %lld x %lld | %.3f | %.3g | %.4f | %.4f | %.4f | %.4f | %s | %.4f | %s | %.4f | %.1f | "
+                   "%.0f %% |\n",
                    (double)sizes[sz], worlds, firms, res.simulate_seconds, rate, timing.world_paths,
                    timing.firm_sampling, timing.firm_steps, timing.reduction,
                    res.firm_stats ? stats_cell(timing.firm_stats, cell, sizeof(cell)) : "host", timing.copy_back,
-                   horizon, cpu_rate > 0 ? rate / cpu_rate : 0.0, bound > 0 ? 100.0 * (steps / timing.firm_steps) / bound : 0.0);
+                   changes, timing.pin, cpu_rate > 0 ? rate / cpu_rate : 0.0,
+                   bound > 0 ? 100.0 * (steps / timing.firm_steps) / bound : 0.0);
         } else {
             printf("| %.0e | %lld x %lld | failed (see above) |\n", (double)sizes[sz], worlds, firms);
         }
@@ -311,12 +314,14 @@ static int bench(char **paths, int n_cfg, const long long *sizes, int n_sizes, l
     }
     printf("\nfirm-steps/s: scenarios x firms x steps over the wall time of the simulation (copies included); "
            "of roofline: the steps kernel's time against the bound above. Firm stats: the percentiles, mean and "
-           "sd of %d scenario(s) x %d years, and the horizon's firm-sampling share and histogram, on the device (\"host\": the run did not fit one chunk of one GPU, "
+           "sd of %d scenario(s) x %d years, and the horizon's firm-sampling share and histogram, on the device "
+           "(\"host\": --host-stats, or the run did not fit one chunk of one GPU, "
            "and the host computes them after copying every firm change; its selection does %.3g values/s). "
-           "Copy back: the world sums and the statistics (and every firm change on the host path). Horizon copy: "
-           "the horizon's firm changes, on a stream of their own beside the next scenario's work (page-locked "
-           "host memory where the slice is at least 64 MiB and the host allows it); only runs with traced firms "
-           "(--trace-percentiles) copy them.\n",
+           "Copy back: the world sums and the statistics. Firm changes copy: the firm changes that cross, on a "
+           "stream of their own beside the next launch's work: the horizon's with device statistics (only runs "
+           "with traced firms, --trace-percentiles, copy them), every year's on the host path; into page-locked "
+           "host memory where it is at least 64 MiB and the host allows it. Pin: the host's time to page-lock "
+           "and unlock that memory.\n",
            n_cfg, years + 1, host_pct_rate);
     return 0;
 }
@@ -328,6 +333,7 @@ int main(int argc, char **argv)
     long long sizes[MAX_SIZES] = {1000000LL, 10000000LL, 100000000LL}, worlds = 100;
     int n_sizes = 3, years = 10, i = 1;
     const char *counts = "build/cuda/sass_counts.tsv";
+    int host_stats = 0;
     while (i < argc && strncmp(argv[i], "--", 2) == 0) {
         if (strcmp(argv[i], "--sizes") == 0 && i + 1 < argc) {
             char *p = argv[i + 1], *end;
@@ -344,6 +350,9 @@ int main(int argc, char **argv)
         } else if (strcmp(argv[i], "--counts") == 0 && i + 1 < argc) {
             counts = argv[i + 1];
             i += 2;
+        } else if (strcmp(argv[i], "--host-stats") == 0) {
+            host_stats = 1;
+            i++;
         } else if (strcmp(argv[i], "--years") == 0 && i + 1 < argc) {
             years = atoi(argv[i + 1]);
             i += 2;
@@ -353,7 +362,8 @@ int main(int argc, char **argv)
     }
     if (i >= argc || argc - i > MAX_CONFIGS || n_sizes < 1 || worlds < 1 || years < 1) {
         fprintf(stderr,
-                "usage: gpu_bench [--sizes N,N,...] [--worlds W] [--years Y] [--counts TSV] CONFIG... (at most %d)\n",
+                "usage: gpu_bench [--sizes N,N,...] [--worlds W] [--years Y] [--counts TSV] [--host-stats] CONFIG... "
+                "(at most %d)\n",
                 MAX_CONFIGS);
         return 2;
     }
@@ -363,7 +373,7 @@ int main(int argc, char **argv)
             return 2;
         }
 #ifdef HC_HAVE_CUDA
-    return bench(argv + i, argc - i, sizes, n_sizes, worlds, years, counts);
+    return bench(argv + i, argc - i, sizes, n_sizes, worlds, years, counts, host_stats);
 #else
     printf("skipped: no GPU (this build has no CUDA backend: nvcc was not found when it was built)\n");
     return 0;

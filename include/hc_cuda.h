@@ -82,12 +82,14 @@ typedef struct {
     double reduction;     /* block sums to world sums (kernels/world_sums.cu's fixed tree) */
     double firm_stats;    /* firm percentiles, mean and sd, the horizon's share and histogram on the device
                              (firm_stats runs only) */
-    double copy_back;     /* sums and firm changes to the host (on the run's stream) */
-    /* firm_changes_at_horizon runs: the horizon's firm changes to the host, on a stream of
-     * their own while the next scenario runs (so not part of the wall time but overlapped
-     * with it) */
-    double horizon_copy;
-    int pinned;       /* 1: that copy went to page-locked host memory (cudaHostRegister) */
+    double copy_back;     /* world sums and statistics to the host (on the run's stream) */
+    /* the firm changes that cross to the host, on a stream of their own beside the next
+     * launch's work (so overlapped with the wall time, not added to it): the horizon's in
+     * firm_changes_at_horizon runs with device statistics, every year's where the host
+     * computes the statistics (none otherwise) */
+    double changes_copy;
+    int pinned;       /* 1: they went to page-locked host memory (cudaHostRegister) */
+    double pin;       /* host seconds spent page-locking that memory (and unlocking it) */
     int devices;      /* GPUs used */
     int64_t launches; /* chunks x scenarios, all GPUs together */
 } hc_cuda_timing;

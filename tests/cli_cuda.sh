@@ -288,6 +288,23 @@ SOURCE_DATE_EPOCH=1700000000 HC_EMU_DEVICES=1 HC_EMU_LOG=1 HC_CUDA_PIN_MIN_BYTES
         --backend cuda -o "$TMP/st_skip" 2>/dev/null &&
     ! diff -r -q -x manifest.json -x report.html "$TMP/st_dev" "$TMP/st_skip" >/dev/null
 ok $? "emulated GPU: the horizon's changes copied to pinned or to pageable memory give the same bytes (wrong without the waits)"
+# The host path (chunks of one world, on one GPU and on two): every year's firm changes cross on a
+# stream of their own while the next launch writes the other set, into res's firm changes
+# page-locked once (216,000 bytes: 2 scenarios x 3 years x 9,000 firms) and unlocked after;
+# the bytes of the device-statistics run, and wrong with the waits ignored.
+host_path_pinned() { # VAR=VALUE...: the environment that puts the run on the host path
+    env SOURCE_DATE_EPOCH=1700000000 HC_EMU_LOG=1 HC_CUDA_PIN_MIN_BYTES=1 "$@" "$EMU" run "${stats[@]}" \
+        --backend cuda -o "$TMP/hp" 2>"$TMP/hp.err" &&
+        [ "$(grep -c 'cudaHostRegister of 216000 bytes$' "$TMP/hp.err")" = 1 ] &&
+        [ "$(grep -c 'cudaHostUnregister$' "$TMP/hp.err")" = 1 ] &&
+        diff -r -q -x manifest.json -x report.html "$TMP/st_dev" "$TMP/hp" >/dev/null &&
+        env SOURCE_DATE_EPOCH=1700000000 HC_EMU_SKIP_WAITS=1 HC_CUDA_PIN_MIN_BYTES=1 "$@" "$EMU" run "${stats[@]}" \
+            --backend cuda -o "$TMP/hp_skip" 2>/dev/null &&
+        ! diff -r -q -x manifest.json -x report.html "$TMP/st_dev" "$TMP/hp_skip" >/dev/null
+}
+host_path_pinned HC_EMU_DEVICES=1 HC_CUDA_MAX_CHUNK_WORLDS=1 &&
+    host_path_pinned HC_EMU_DEVICES=2 HC_CUDA_MAX_CHUNK_WORLDS=1
+ok $? "emulated GPU: the host path's firm changes cross pinned beside the next launch, the same bytes (and wrong without the waits)"
 # Free memory over-reported: 10 worlds of 5000 firms want some 570 KiB, the GPU has 200;
 # the first allocation fails and the chunk halves until it fits (2 worlds).
 big=(--quiet --force --worlds 10 --firms 5000 --years 1 "${CONFIGS[@]}")

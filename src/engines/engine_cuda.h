@@ -1,7 +1,8 @@
 /* engine_cuda.h: what the CUDA backend's host files share (engine_cuda_host.c runs the
- * model; engine_cuda_tools.c holds these errors and runs single kernels for the tests and
- * the benchmark): every CUDA call checked, a failure naming the call, the GPU and what to
- * do about it. Only in builds with the CUDA backend (HC_HAVE_CUDA). */
+ * model; engine_cuda_tools.c holds what is declared here and runs single kernels for the
+ * tests and the benchmark): every CUDA call checked, a failure naming the call, the GPU and
+ * what to do about it; the settings read from the environment; page-locked host memory.
+ * Only in builds with the CUDA backend (HC_HAVE_CUDA). */
 #ifndef HC_ENGINE_CUDA_H
 #define HC_ENGINE_CUDA_H
 
@@ -14,6 +15,17 @@ int hc_cuda_fail(hc_error *err, cudaError_t e, const char *call, int device, con
 
 /* Adds the seconds between two recorded events to *to. */
 cudaError_t hc_cuda_add_elapsed(double *to, cudaEvent_t a, cudaEvent_t b);
+
+/* An environment variable set to a whole number >= 1 (HC_CUDA_MAX_CHUNK_WORLDS,
+ * HC_CUDA_PIN_MIN_BYTES); else 0. */
+int64_t hc_cuda_env_count(const char *name);
+
+/* Page-locks [ptr, ptr + bytes) for copies from any GPU (cudaHostRegisterPortable), where it
+ * is at least HC_CUDA_PIN_MIN_BYTES (64 MiB by default) and the host allows it; adds the
+ * seconds it took to *seconds. 1 if it did, else 0: copies then go from pageable memory,
+ * the same bytes more slowly. hc_cuda_unpin_host undoes it, timed alike. */
+int hc_cuda_pin_host(void *ptr, size_t bytes, double *seconds);
+void hc_cuda_unpin_host(void *ptr, double *seconds);
 
 /* In a function with `int device`, `hc_error *err` and a `fail:` label. */
 #define CUDA_CHECK(call) \

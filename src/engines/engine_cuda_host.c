@@ -1,8 +1,9 @@
-/* engine_cuda_host.c: the CUDA backend's host side (hc_cuda.h). It picks the GPUs,
- * splits the worlds across them in contiguous ranges (one host thread per GPU), sizes
- * chunks of worlds from the free memory each GPU reports, launches the kernels of
- * kernels/ (hc_cuda_kernels.h) and copies the results into hc_results. It holds no model
- * code: the kernels run include/model/hc_model.h, as the CPU backend (src/engines/engine_cpu.c) does.
+/* engine_cuda_host.c: the CUDA backend's host side (hc_cuda.h). It takes the GPUs that
+ * engine_cuda_tools.c picks, splits the worlds across them in contiguous ranges (one host
+ * thread per GPU), sizes chunks of worlds from the free memory each GPU reports, launches
+ * the kernels of kernels/ (hc_cuda_kernels.h) and copies the results into hc_results. It
+ * holds no model code: the kernels run include/model/hc_model.h, as the CPU backend
+ * (src/engines/engine_cpu.c) does.
  *
  * Every world's numbers depend only on its id, and a world's firm sums are added on one
  * GPU in a fixed order, so neither the split across GPUs nor the chunking changes a bit.
@@ -10,7 +11,6 @@
 #ifdef HC_HAVE_CUDA
 
 #include <cuda_runtime_api.h>
-#include <errno.h>
 #include <limits.h>
 #include <math.h>
 #include <omp.h>
@@ -19,97 +19,6 @@
 #include <string.h>
 #include "engine_cuda.h"
 #include "hc_firm_share.h"
-
-/* ---- the GPUs: listed, and picked for a run */
-
-/* The number of visible GPUs, or 1 with a one-line reason in err: the usual reasons
- * (no driver, no GPU) said plainly, since `--backend auto` prints it as a notice. */
-static int count_devices(int *n, hc_error *err)
-{
-    const cudaError_t e = cudaGetDeviceCount(n);
-    if (e == cudaSuccess) return 0;
-    *n = 0;
-    if (e == cudaErrorNoDevice) return hc_fail(err, "the NVIDIA driver sees no GPU: cudaErrorNoDevice");
-    if (e == cudaErrorInsufficientDriver)
-        return hc_fail(err, "no NVIDIA driver, or one too old for CUDA 13: cudaErrorInsufficientDriver");
-    return hc_fail(err, "cudaGetDeviceCount failed: %s: %s", cudaGetErrorString(e), cudaGetErrorName(e));
-}
-
-int hc_cuda_list_devices(hc_cuda_device *dev, int max, int *count, int with_free, hc_error *err)
-{
-    int n = 0, device = -1;
-    *count = 0;
-    if (count_devices(&n, err)) return 1;
-    for (device = 0; device < n && device < max; device++) {
-        hc_cuda_device *d = &dev[device];
-        struct cudaDeviceProp prop;
-        memset(d, 0, sizeof(*d));
-        CUDA_CHECK(cudaGetDeviceProperties(&prop, device));
-        d->ordinal = device;
-        snprintf(d->name, sizeof(d->name), "%s", prop.name);
-        d->total_bytes = prop.totalGlobalMem;
-        d->cc_major = prop.major;
-        d->cc_minor = prop.minor;
-        d->sm_count = prop.multiProcessorCount;
-        CUDA_CHECK(cudaDeviceGetAttribute(&d->clock_khz, cudaDevAttrClockRate, device));
-        CUDA_CHECK(cudaDeviceGetAttribute(&d->memory_clock_khz, cudaDevAttrMemoryClockRate, device));
-        CUDA_CHECK(cudaDeviceGetAttribute(&d->memory_bus_bits, cudaDevAttrGlobalMemoryBusWidth, device));
-        d->usable = prop.major >= HC_CUDA_MIN_CC_MAJOR;
-        if (with_free) {
-            size_t free_bytes = 0, total_bytes = 0;
-            CUDA_CHECK(cudaSetDevice(device));
-            CUDA_CHECK(cudaMemGetInfo(&free_bytes, &total_bytes));
-            d->free_bytes = free_bytes;
-        }
-        *count = device + 1;
-    }
-    return 0;
-fail:
-    return 1;
-}
-
-int hc_cuda_select_devices(const int *listed, int n_listed, int *out, hc_error *err)
-{
-    hc_cuda_device dev[HC_CUDA_MAX_DEVICES];
-    hc_error why;
-    int n = 0, i, j, k = 0;
-    if (hc_cuda_list_devices(dev, HC_CUDA_MAX_DEVICES, &n, 0, &why)) {
-        hc_fail(err, "%s", hc_cuda_reason(why.message));
-        return 0;
-    }
-    if (n == 0) {
-        hc_fail(err, "no GPU is visible; CUDA_VISIBLE_DEVICES may hide them");
-        return 0;
-    }
-    if (n_listed > 0) {
-        for (i = 0; i < n_listed; i++) {
-            const int o = listed[i];
-            for (j = 0; j < i; j++)
-                if (listed[j] == o) {
-                    hc_fail(err, "GPU %d is listed twice", o);
-                    return 0;
-                }
-            if (o < 0 || o >= n) {
-                hc_fail(err, "there is no GPU %d (%d visible, numbered 0 to %d)",
-                        o, n, n - 1);
-                return 0;
-            }
-            if (!dev[o].usable) {
-                hc_fail(err, "GPU %d (%s) has compute capability %d.%d; headcount needs %d.0 or newer", o,
-                        dev[o].name, dev[o].cc_major, dev[o].cc_minor, HC_CUDA_MIN_CC_MAJOR);
-                return 0;
-            }
-            if (k < HC_CUDA_MAX_DEVICES) out[k++] = o;
-        }
-        return k;
-    }
-    for (i = 0; i < n; i++)
-        if (dev[i].usable && k < HC_CUDA_MAX_DEVICES) out[k++] = i;
-    if (k == 0)
-        hc_fail(err, "none of the %d visible GPU(s) has compute capability %d.0 or newer (GPU 0: %s, %d.%d)", n,
-                HC_CUDA_MIN_CC_MAJOR, dev[0].name, dev[0].cc_major, dev[0].cc_minor);
-    return k;
-}
 
 /* ---- one GPU's share of a run */
 
@@ -121,6 +30,8 @@ typedef struct {
     int device_stats;    /* ... and they do: res->firm_stats and res->firm_horizon, no firm change ... */
     int copy_horizon;    /* ... but the horizon year's when the caller reads them (traced firms) */
     const char *stats_why; /* ... or why they do not (static text; NULL: none to compute) */
+    int pin_changes;     /* without device statistics: page-lock res's firm changes here (the only GPU) */
+    int changes_pinned;  /* ... or hc_run_cuda did, for every GPU */
     double *halves;      /* host: [world][2], one scenario's halves for the firm-sampling share */
     hc_cuda_timing timing;
     hc_error err;
@@ -135,7 +46,8 @@ typedef struct {
     double *partials;
     double *sums_scratch; /* the world sums' tree (hc_cuda_sums_scratch); NULL when it needs none */
     double *sums;
-    float *firm_change;
+    float *firm_change; /* [set][year][world * firms + firm]: change_sets sets (change_copies) */
+    int change_sets;
     unsigned long long *shrinking;
     /* with device statistics only: */
     hc_cuda_firm_stats_buffers stats;
@@ -148,15 +60,16 @@ typedef struct {
     float *horizon; /* with job->copy_horizon: the horizon's changes, while they cross (horizon_copy) */
 } chunk_buffers;
 
-/* Device bytes one world of a chunk takes (chunk_buffers), with R roles at most. */
-static size_t bytes_per_world(const hc_results *res, int R)
+/* Device bytes one world of a chunk takes (chunk_buffers), with R roles at most and `sets`
+ * sets of firm changes. */
+static size_t bytes_per_world(const hc_results *res, int R, int sets)
 {
     const size_t T1 = (size_t)res->n_steps + 1, Y1 = (size_t)res->years + 1;
     const size_t blocks = (size_t)hc_cuda_blocks_per_world(res->firms);
     return sizeof(hc_world_inputs) + T1 * sizeof(hc_world_step) + T1 * (size_t)R * sizeof(float) +
            blocks * T1 * (size_t)hc_sums_width(R) * sizeof(double) +
            hc_cuda_sums_scratch(1, (int)blocks, res->n_steps, hc_sums_width(R)) * sizeof(double) +
-           T1 * (size_t)res->n_sums * sizeof(double) + Y1 * (size_t)res->firms * sizeof(float);
+           T1 * (size_t)res->n_sums * sizeof(double) + (size_t)sets * Y1 * (size_t)res->firms * sizeof(float);
 }
 
 static void free_buffers(chunk_buffers *b)
@@ -186,7 +99,7 @@ static void free_buffers(chunk_buffers *b)
 }
 
 /* Allocates buffers for n worlds; cudaErrorMemoryAllocation leaves nothing allocated. */
-static cudaError_t alloc_buffers(chunk_buffers *b, int64_t n, const hc_results *res, int R)
+static cudaError_t alloc_buffers(chunk_buffers *b, int64_t n, const hc_results *res, int R, int sets)
 {
     const size_t N = (size_t)n, T1 = (size_t)res->n_steps + 1, Y1 = (size_t)res->years + 1;
     const size_t blocks = (size_t)hc_cuda_blocks_per_world(res->firms);
@@ -200,9 +113,12 @@ static cudaError_t alloc_buffers(chunk_buffers *b, int64_t n, const hc_results *
             cudaSuccess ||
         (scratch > 0 && (e = cudaMalloc((void **)&b->sums_scratch, scratch * sizeof(double))) != cudaSuccess) ||
         (e = cudaMalloc((void **)&b->sums, N * T1 * (size_t)res->n_sums * sizeof(double))) != cudaSuccess ||
-        (e = cudaMalloc((void **)&b->firm_change, Y1 * N * (size_t)res->firms * sizeof(float))) != cudaSuccess ||
+        (e = cudaMalloc((void **)&b->firm_change, (size_t)sets * Y1 * N * (size_t)res->firms * sizeof(float))) !=
+            cudaSuccess ||
         (e = cudaMalloc((void **)&b->shrinking, Y1 * sizeof(unsigned long long))) != cudaSuccess)
         free_buffers(b);
+    else
+        b->change_sets = sets;
     return e;
 }
 
@@ -293,9 +209,10 @@ static int alloc_with_stats(const hc_plan *p, const hc_results *res, int R, size
         return 0;
     }
     job->stats_why = "the worlds and the statistics' buffers do not fit in the GPU's free memory together";
-    if ((size_t)worlds * bytes_per_world(res, R) + stats_bytes(n, worlds, np, S, job->copy_horizon, res, temp) > budget)
+    if ((size_t)worlds * bytes_per_world(res, R, 1) + stats_bytes(n, worlds, np, S, job->copy_horizon, res, temp) >
+        budget)
         return 0;
-    if (alloc_buffers(buf, worlds, res, R) == cudaSuccess &&
+    if (alloc_buffers(buf, worlds, res, R, 1) == cudaSuccess &&
         alloc_stats(buf, n, worlds, p->models[0].percentiles, np, S, job->copy_horizon, res) == cudaSuccess) {
         job->device_stats = 1;
         job->stats_why = NULL;
@@ -306,9 +223,23 @@ static int alloc_with_stats(const hc_plan *p, const hc_results *res, int R, size
     return 0;
 }
 
+/* Worlds of per_world bytes that fit in budget, at most `worlds` and max_chunk (when > 0),
+ * and few enough for the model kernel's grid. */
+static int64_t chunk_worlds(size_t budget, size_t per_world, int64_t worlds, int64_t max_chunk, int blocks_per_world)
+{
+    int64_t chunk = (int64_t)(budget / per_world);
+    if (chunk > worlds) chunk = worlds;
+    if (max_chunk > 0 && chunk > max_chunk) chunk = max_chunk;
+    if (chunk > INT_MAX / blocks_per_world) chunk = INT_MAX / blocks_per_world;
+    return chunk;
+}
+
 /* Allocates the buffers of a chunk of worlds on job->device and returns its size in
  * *chunk: as many worlds as fit in the free memory less 5 % and 64 MiB (allocation
- * granularity, other users of the GPU), halved while an allocation still fails. */
+ * granularity, other users of the GPU), halved while an allocation still fails. Without
+ * device statistics every launch's firm changes cross to the host, so two sets of them
+ * (change_copies) unless a launch has nothing to overlap (one scenario in one chunk) or
+ * one world does not fit with two. */
 static int alloc_chunk(const hc_plan *p, const hc_results *res, int R, int64_t max_chunk, device_job *job,
                        chunk_buffers *buf, int64_t *chunk)
 {
@@ -317,25 +248,32 @@ static int alloc_chunk(const hc_plan *p, const hc_results *res, int R, int64_t m
     const int64_t worlds = job->end - job->begin;
     const int blocks_per_world = hc_cuda_blocks_per_world(res->firms);
     size_t free_bytes = 0, total_bytes = 0, per_world, reserve, budget;
+    int sets = 2;
     CUDA_CHECK(cudaMemGetInfo(&free_bytes, &total_bytes));
-    per_world = bytes_per_world(res, R);
     reserve = ((size_t)64 << 20) + free_bytes / 20;
     budget = free_bytes > reserve ? free_bytes - reserve : 0;
-    *chunk = (int64_t)(budget / per_world);
-    if (*chunk > worlds) *chunk = worlds;
-    if (max_chunk > 0 && *chunk > max_chunk) *chunk = max_chunk;
-    if (*chunk > INT_MAX / blocks_per_world) *chunk = INT_MAX / blocks_per_world; /* grid size */
+    *chunk = chunk_worlds(budget, bytes_per_world(res, R, 1), worlds, max_chunk, blocks_per_world);
     if (*chunk == worlds && alloc_with_stats(p, res, R, budget, job, buf)) return 0;
     if (*chunk < worlds && job->want_stats)
         job->stats_why = "the worlds run in chunks (they do not all fit on the GPU at once, or a chunk size was set)";
+    if ((p->n_models == 1 && *chunk == worlds) ||
+        chunk_worlds(budget, bytes_per_world(res, R, 2), worlds, max_chunk, blocks_per_world) < 1)
+        sets = 1;
+    per_world = bytes_per_world(res, R, sets);
+    *chunk = chunk_worlds(budget, per_world, worlds, max_chunk, blocks_per_world);
     for (;;) {
         cudaError_t e;
+        if (*chunk < 1 && sets == 2) { /* the free memory was over-reported: one set, no overlap */
+            sets = 1;
+            per_world = bytes_per_world(res, R, 1);
+            *chunk = 1;
+        }
         if (*chunk < 1)
             return hc_fail(err, "GPU %d has %.1f MiB free, and one world of %lld firms over %d steps needs %.1f MiB "
                            "on it, besides a reserve of 64 MiB and 5 %%\nhint: lower --firms (or --years), or run with "
                            "--backend cpu", device, (double)free_bytes / 1048576.0, (long long)res->firms,
                            res->n_steps + 1, (double)per_world / 1048576.0);
-        e = alloc_buffers(buf, *chunk, res, R);
+        e = alloc_buffers(buf, *chunk, res, R, sets);
         if (e == cudaSuccess) return 0;
         if (e != cudaErrorMemoryAllocation) {
             hc_cuda_fail(err, e, "cudaMalloc (the buffers of a chunk of worlds)", device, __FILE__, __LINE__);
@@ -348,64 +286,93 @@ fail:
     return 1;
 }
 
-/* ---- the horizon's firm changes, crossing while the next scenario runs
+/* ---- firm changes crossing to the host on a stream of their own
  *
- * With device statistics no firm change goes to the host unless the caller reads the
- * horizon's (job->copy_horizon: traced firms). The next scenario's steps overwrite them,
- * so they are copied on the device (buf->horizon) and from there on a stream of their own
- * while the next scenario computes: into page-locked memory (res's slice registered: one
- * DMA at the link's speed) where the slice is at least HC_CUDA_PIN_MIN_BYTES (64 MiB) and
- * the host allows it, else pageable; the same bytes either way. */
-enum { H_READY, H_START, H_DONE, N_H_EV }; /* device copy made (run's stream); the host copy's span */
+ * Firm changes cross only where the host reads them, and then on a stream of their own
+ * while the GPU computes on:
+ * - with device statistics, the horizon's where traced firms need them (job->copy_horizon):
+ *   the next scenario's steps overwrite them, so they are first copied on the device
+ *   (buf->horizon) and cross from there (horizon_send, slot 0);
+ * - without (the host path: chunks, several GPUs), every year's of every launch: launches
+ *   write the sets of buf->firm_change in turn, so one launch's changes cross while the
+ *   next launch writes the other set (changes_send, slot = set).
+ * They land in page-locked memory (res's own, registered: one DMA at the link's speed, no
+ * staging copy) where it is at least HC_CUDA_PIN_MIN_BYTES (64 MiB) and the host allows it
+ * (hc_cuda_pin_host), else in pageable memory, where the copy holds the host thread until
+ * it is done and so overlaps nothing; the same bytes either way. */
+enum { C_READY, C_START, C_DONE, N_C_EV }; /* the buffer written (run's stream); the copy's span (its own) */
 typedef struct {
     cudaStream_t stream;
-    cudaEvent_t ev[N_H_EV];
-    int n_ev, pending; /* pending: a copy in flight, buf->horizon busy until H_DONE */
-    int n_pinned;      /* scenarios 0 .. n_pinned - 1 have their slice registered */
-} horizon_copy;
+    cudaEvent_t ev[2][N_C_EV]; /* per slot */
+    int n_ev;                  /* events created, slot by slot */
+    int pending[2];            /* a copy out of the slot's buffer in flight */
+    int n_pinned;              /* horizon: scenarios 0 .. n_pinned - 1 have their slice registered */
+    int pinned_all;            /* host path on the only GPU: res's firm changes registered here */
+} change_copies;
 
-/* An environment variable set to a whole number >= 1 (HC_CUDA_MAX_CHUNK_WORLDS,
- * HC_CUDA_PIN_MIN_BYTES); else 0. */
-static int64_t env_count(const char *name)
+/* The bytes of res's firm changes: every scenario's, every year's. */
+static size_t changes_bytes(const hc_plan *p, const hc_results *res)
 {
-    const char *s = getenv(name);
-    char *end;
-    long long v;
-    if (!s || !*s) return 0;
-    errno = 0;
-    v = strtoll(s, &end, 10);
-    return (errno == 0 && *end == '\0' && v >= 1) ? (int64_t)v : 0;
+    return (size_t)p->n_models * (size_t)(res->years + 1) * (size_t)res->worlds * (size_t)res->firms * sizeof(float);
 }
 
-static int horizon_open(const hc_plan *p, hc_results *res, device_job *job, horizon_copy *h)
+static int copies_open(const hc_plan *p, hc_results *res, device_job *job, change_copies *c)
 {
     const int device = job->device;
-    const size_t bytes = (size_t)res->worlds * (size_t)res->firms * sizeof(float);
-    const int64_t min = env_count("HC_CUDA_PIN_MIN_BYTES");
-    const int pin = bytes >= (min > 0 ? (size_t)min : (size_t)64 << 20);
+    const size_t horizon_bytes = (size_t)res->worlds * (size_t)res->firms * sizeof(float);
     hc_error *err = &job->err;
-    CUDA_CHECK(cudaStreamCreateWithFlags(&h->stream, cudaStreamNonBlocking));
-    for (; h->n_ev < N_H_EV; h->n_ev++) CUDA_CHECK(cudaEventCreate(&h->ev[h->n_ev]));
-    for (; pin && h->n_pinned < p->n_models; h->n_pinned++)
-        if (cudaHostRegister(hc_results_firm_change(res, h->n_pinned, res->years), bytes, cudaHostRegisterDefault)) {
-            (void)cudaGetLastError(); /* not sticky: the copies go from pageable memory instead */
-            break;
-        }
-    job->timing.pinned = pin && h->n_pinned == p->n_models;
+    CUDA_CHECK(cudaStreamCreateWithFlags(&c->stream, cudaStreamNonBlocking));
+    for (; c->n_ev < 2 * N_C_EV; c->n_ev++) CUDA_CHECK(cudaEventCreate(&c->ev[c->n_ev / N_C_EV][c->n_ev % N_C_EV]));
+    if (job->device_stats) {
+        while (c->n_pinned < p->n_models &&
+               hc_cuda_pin_host(hc_results_firm_change(res, c->n_pinned, res->years), horizon_bytes, &job->timing.pin))
+            c->n_pinned++;
+        job->timing.pinned = c->n_pinned == p->n_models;
+    } else { /* the host path */
+        if (job->pin_changes)
+            c->pinned_all = hc_cuda_pin_host(res->firm_change, changes_bytes(p, res), &job->timing.pin);
+        job->timing.pinned = c->pinned_all || job->changes_pinned;
+    }
     return 0;
 fail:
     return 1;
 }
 
-/* Waits for the copy in flight, if any, and adds its time. */
-static int horizon_wait(device_job *job, horizon_copy *h)
+/* Waits for the slot's copy in flight, if any, and adds its time. */
+static int copies_wait(device_job *job, change_copies *c, int slot)
 {
     const int device = job->device;
     hc_error *err = &job->err;
-    if (!h->pending) return 0;
-    CUDA_CHECK(cudaEventSynchronize(h->ev[H_DONE]));
-    CUDA_CHECK(hc_cuda_add_elapsed(&job->timing.horizon_copy, h->ev[H_START], h->ev[H_DONE]));
-    h->pending = 0;
+    if (!c->pending[slot]) return 0;
+    CUDA_CHECK(cudaEventSynchronize(c->ev[slot][C_DONE]));
+    CUDA_CHECK(hc_cuda_add_elapsed(&job->timing.changes_copy, c->ev[slot][C_START], c->ev[slot][C_DONE]));
+    c->pending[slot] = 0;
+    return 0;
+fail:
+    return 1;
+}
+
+/* Copies out of the slot's buffer, issued on c->stream between these two, start once
+ * `stream` has written it. */
+static int copies_begin(device_job *job, change_copies *c, int slot, cudaStream_t stream)
+{
+    const int device = job->device;
+    hc_error *err = &job->err;
+    if (copies_wait(job, c, slot)) goto fail; /* its events are recorded again below */
+    CUDA_CHECK(cudaEventRecord(c->ev[slot][C_READY], stream));
+    CUDA_CHECK(cudaStreamWaitEvent(c->stream, c->ev[slot][C_READY], 0));
+    CUDA_CHECK(cudaEventRecord(c->ev[slot][C_START], c->stream));
+    return 0;
+fail:
+    return 1;
+}
+
+static int copies_end(device_job *job, change_copies *c, int slot)
+{
+    const int device = job->device;
+    hc_error *err = &job->err;
+    CUDA_CHECK(cudaEventRecord(c->ev[slot][C_DONE], c->stream));
+    c->pending[slot] = 1;
     return 0;
 fail:
     return 1;
@@ -414,35 +381,55 @@ fail:
 /* Scenario s's horizon changes (`from`, on the device) to res, once the copy before has
  * left buf->horizon. */
 static int horizon_send(int s, const float *from, hc_results *res, device_job *job, const chunk_buffers *buf,
-                        cudaStream_t stream, horizon_copy *h)
+                        cudaStream_t stream, change_copies *c)
 {
     const int device = job->device;
     const size_t bytes = (size_t)res->worlds * (size_t)res->firms * sizeof(float);
     hc_error *err = &job->err;
-    if (h->pending) CUDA_CHECK(cudaStreamWaitEvent(stream, h->ev[H_DONE], 0));
+    if (c->pending[0]) CUDA_CHECK(cudaStreamWaitEvent(stream, c->ev[0][C_DONE], 0));
     CUDA_CHECK(cudaMemcpyAsync(buf->horizon, from, bytes, cudaMemcpyDeviceToDevice, stream));
-    CUDA_CHECK(cudaEventRecord(h->ev[H_READY], stream));
-    if (horizon_wait(job, h)) goto fail; /* its events are recorded again below */
-    CUDA_CHECK(cudaStreamWaitEvent(h->stream, h->ev[H_READY], 0));
-    CUDA_CHECK(cudaEventRecord(h->ev[H_START], h->stream));
+    if (copies_begin(job, c, 0, stream)) goto fail;
     CUDA_CHECK(cudaMemcpyAsync(hc_results_firm_change(res, s, res->years), buf->horizon, bytes, cudaMemcpyDeviceToHost,
-                               h->stream));
-    CUDA_CHECK(cudaEventRecord(h->ev[H_DONE], h->stream));
-    h->pending = 1;
-    return 0;
+                               c->stream));
+    return copies_end(job, c, 0);
 fail:
     return 1;
 }
 
-/* After the last scenario, or out of a failed run: nothing in flight, nothing registered. */
-static void horizon_close(const hc_plan *p, hc_results *res, horizon_copy *h)
+/* The host path: every year's firm changes of scenario s over worlds w0 .. w0 + n - 1, in
+ * the set `set` of buf->firm_change, to res. */
+static int changes_send(int s, int64_t w0, int n, int set, hc_results *res, device_job *job, const chunk_buffers *buf,
+                        cudaStream_t stream, change_copies *c)
+{
+    const int device = job->device;
+    const size_t year_len = (size_t)n * (size_t)res->firms;
+    const float *from = buf->firm_change + (size_t)set * (size_t)(res->years + 1) * year_len;
+    hc_error *err = &job->err;
+    int y;
+    if (copies_begin(job, c, set, stream)) goto fail;
+    for (y = 0; y <= res->years; y++)
+        CUDA_CHECK(cudaMemcpyAsync(hc_results_firm_change(res, s, y) + (size_t)w0 * (size_t)res->firms,
+                                   from + (size_t)y * year_len, year_len * sizeof(float), cudaMemcpyDeviceToHost,
+                                   c->stream));
+    return copies_end(job, c, set);
+fail:
+    return 1;
+}
+
+/* After the last launch, or out of a failed run: nothing in flight, nothing registered. */
+static void copies_close(const hc_plan *p, hc_results *res, device_job *job, change_copies *c)
 {
     int s;
-    if (h->stream) cudaStreamSynchronize(h->stream);
-    for (s = 0; s < h->n_pinned && s < p->n_models; s++) cudaHostUnregister(hc_results_firm_change(res, s, res->years));
-    while (h->n_ev > 0) cudaEventDestroy(h->ev[--h->n_ev]);
-    if (h->stream) cudaStreamDestroy(h->stream);
-    memset(h, 0, sizeof(*h));
+    if (c->stream) cudaStreamSynchronize(c->stream);
+    for (s = 0; s < c->n_pinned && s < p->n_models; s++)
+        hc_cuda_unpin_host(hc_results_firm_change(res, s, res->years), &job->timing.pin);
+    if (c->pinned_all) hc_cuda_unpin_host(res->firm_change, &job->timing.pin);
+    while (c->n_ev > 0) {
+        c->n_ev--;
+        cudaEventDestroy(c->ev[c->n_ev / N_C_EV][c->n_ev % N_C_EV]);
+    }
+    if (c->stream) cudaStreamDestroy(c->stream);
+    memset(c, 0, sizeof(*c));
 }
 
 /* ---- the horizon's share and histogram on the device (with device statistics)
@@ -498,12 +485,21 @@ fail:
     return 1;
 }
 
+/* What one GPU's launches share: the run's stream and the events that time its phases,
+ * the firm changes' copies, and host scratch for one launch's counts. */
+typedef struct {
+    cudaStream_t stream;
+    cudaEvent_t ev[N_EV];
+    int n_ev;
+    change_copies copies;
+    unsigned long long *shrinking; /* [year] */
+    int64_t launches;              /* so far: the host path's set of firm changes is launches % change_sets */
+} device_run;
+
 /* Scenario s over worlds w0 .. w0 + n - 1: the world paths, the firms, the world sums, and
- * the copies back into res, timed by the events ev; adds the chunk's firms below their
- * start to job->shrinking. `shrinking` is host scratch of years + 1 counts. */
+ * the copies back into res; adds the chunk's firms below their start to job->shrinking. */
 static int run_chunk(const hc_plan *p, int s, int64_t w0, int n, int profile, hc_results *res, device_job *job,
-                     const chunk_buffers *buf, cudaStream_t stream, cudaEvent_t *ev, horizon_copy *h,
-                     unsigned long long *shrinking)
+                     const chunk_buffers *buf, device_run *run)
 {
     const int device = job->device;
     hc_error *err = &job->err;
@@ -511,20 +507,27 @@ static int run_chunk(const hc_plan *p, int s, int64_t w0, int n, int profile, hc
     const int T = res->n_steps, Y1 = res->years + 1;
     const int64_t F = res->firms;
     const size_t year_len = (size_t)n * (size_t)F; /* a year of the chunk's firm changes on the device */
+    const int set = (int)(run->launches % buf->change_sets);
+    float *changes = buf->firm_change + (size_t)set * (size_t)Y1 * year_len;
     const uint32_t world_first = (uint32_t)(res->world_begin + w0);
+    cudaStream_t stream = run->stream;
+    cudaEvent_t *ev = run->ev;
     hc_cuda_firm_args a;
     int y;
     a.d_wi = buf->wi;
     a.d_steps = buf->steps;
     a.d_Kw = buf->Kw;
     a.d_partials = buf->partials;
-    a.d_firm_change = buf->firm_change;
+    a.d_firm_change = changes;
     a.d_shrinking = buf->shrinking;
     a.world_first = world_first;
     a.n_worlds = n;
     a.firms = F;
     a.last_step = T;
 
+    /* The host path: the set's changes of two launches ago must have left before the steps
+     * overwrite them. */
+    if (!job->device_stats && copies_wait(job, &run->copies, set)) goto fail;
     CUDA_CHECK(cudaEventRecord(ev[EV_START], stream));
     CUDA_CHECK(hc_cuda_launch_world_paths(m, world_first, n, buf->wi, buf->steps, buf->Kw, stream));
     CUDA_CHECK(cudaEventRecord(ev[EV_PATHS], stream));
@@ -537,18 +540,21 @@ static int run_chunk(const hc_plan *p, int s, int64_t w0, int n, int profile, hc
     CUDA_CHECK(cudaMemsetAsync(buf->shrinking, 0, (size_t)Y1 * sizeof(unsigned long long), stream));
     CUDA_CHECK(launch_firm_steps(m, &a, stream));
     CUDA_CHECK(cudaEventRecord(ev[EV_STEPPED], stream));
+    /* The firm changes cross only where the host reads them: without device statistics
+     * every year's, beside the rest of this launch and the next (src/analysis/'s
+     * statistics); with them the horizon's if asked for (traced firms), below. */
+    if (!job->device_stats && changes_send(s, w0, n, set, res, job, buf, stream, &run->copies)) goto fail;
     CUDA_CHECK(hc_cuda_launch_world_sums(buf->partials, buf->sums_scratch, n, hc_cuda_blocks_per_world(F), T,
                                          hc_sums_width(m->n_roles), res->n_sums, buf->sums, stream));
     CUDA_CHECK(cudaEventRecord(ev[EV_REDUCED], stream));
     for (y = 0; job->device_stats && y < Y1; y++) { /* every world is in this chunk (alloc_with_stats) */
         hc_cuda_firm_stats_buffers sb = buf->stats;
         sb.d_sorted = buf->sorted_horizons + (size_t)s * year_len; /* the horizon, sorted last, stays there */
-        CUDA_CHECK(hc_cuda_launch_firm_stats(buf->firm_change + (size_t)y * year_len, (int64_t)year_len, &sb,
-                                             buf->percentiles, res->firm_stats_np,
+        CUDA_CHECK(hc_cuda_launch_firm_stats(changes + (size_t)y * year_len, (int64_t)year_len, &sb, buf->percentiles,
+                                             res->firm_stats_np,
                                              buf->firm_stats + (size_t)y * (size_t)(res->firm_stats_np + 2), stream));
     }
-    if (job->device_stats &&
-        horizon_scenario(p, s, n, buf->firm_change + (size_t)(Y1 - 1) * year_len, job, buf, res, stream))
+    if (job->device_stats && horizon_scenario(p, s, n, changes + (size_t)(Y1 - 1) * year_len, job, buf, res, stream))
         goto fail;
     CUDA_CHECK(cudaEventRecord(ev[EV_STATS], stream));
     CUDA_CHECK(cudaMemcpyAsync(hc_results_sums(res, s, w0, 0), buf->sums,
@@ -558,17 +564,10 @@ static int run_chunk(const hc_plan *p, int s, int64_t w0, int n, int profile, hc
         CUDA_CHECK(cudaMemcpyAsync(res->firm_stats + (size_t)s * (size_t)Y1 * (size_t)(res->firm_stats_np + 2),
                                    buf->firm_stats, (size_t)Y1 * (size_t)(res->firm_stats_np + 2) * sizeof(double),
                                    cudaMemcpyDeviceToHost, stream));
-    /* The firm changes cross only where the host reads them: with device statistics, the
-     * horizon's if asked for (traced firms), beside the next scenario; else every year's
-     * (src/analysis/'s statistics). */
     if (job->copy_horizon && job->device_stats &&
-        horizon_send(s, buf->firm_change + (size_t)(Y1 - 1) * year_len, res, job, buf, stream, h))
+        horizon_send(s, changes + (size_t)(Y1 - 1) * year_len, res, job, buf, stream, &run->copies))
         goto fail;
-    for (y = 0; !job->device_stats && y < Y1; y++)
-        CUDA_CHECK(cudaMemcpyAsync(hc_results_firm_change(res, s, y) + (size_t)w0 * (size_t)F,
-                                   buf->firm_change + (size_t)y * year_len, year_len * sizeof(float),
-                                   cudaMemcpyDeviceToHost, stream));
-    CUDA_CHECK(cudaMemcpyAsync(shrinking, buf->shrinking, (size_t)Y1 * sizeof(unsigned long long),
+    CUDA_CHECK(cudaMemcpyAsync(run->shrinking, buf->shrinking, (size_t)Y1 * sizeof(unsigned long long),
                                cudaMemcpyDeviceToHost, stream));
     CUDA_CHECK(cudaEventRecord(ev[EV_COPIED], stream));
     CUDA_CHECK(cudaStreamSynchronize(stream));
@@ -587,11 +586,24 @@ static int run_chunk(const hc_plan *p, int s, int64_t w0, int n, int profile, hc
     CUDA_CHECK(hc_cuda_add_elapsed(&job->timing.firm_stats, ev[EV_REDUCED], ev[EV_STATS]));
     CUDA_CHECK(hc_cuda_add_elapsed(&job->timing.copy_back, ev[EV_STATS], ev[EV_COPIED]));
     job->timing.launches++;
-    for (y = 0; y < Y1; y++) job->shrinking[(size_t)s * (size_t)Y1 + (size_t)y] += (int64_t)shrinking[y];
+    run->launches++;
+    for (y = 0; y < Y1; y++) job->shrinking[(size_t)s * (size_t)Y1 + (size_t)y] += (int64_t)run->shrinking[y];
     if (p->worlds_done) __atomic_fetch_add(p->worlds_done, (int64_t)n, __ATOMIC_RELAXED); /* progress bar only */
     return 0;
 fail:
     return 1;
+}
+
+/* The firm statistics' host buffers, where the device computes them. */
+static int alloc_device_stats(const hc_plan *p, hc_results *res, device_job *job)
+{
+    res->firm_stats_np = p->models[0].n_percentiles;
+    const size_t rows = (size_t)p->n_models * (size_t)(res->years + 1);
+    res->firm_stats = (double *)calloc(rows * (size_t)(res->firm_stats_np + 2), sizeof(double));
+    res->firm_horizon = (struct hc_firm_horizon *)calloc(1, sizeof(*res->firm_horizon));
+    job->halves = (double *)malloc((size_t)res->worlds * 2 * sizeof(double));
+    if (!res->firm_stats || !res->firm_horizon || !job->halves) return hc_fail(&job->err, "out of memory");
+    return 0;
 }
 
 /* Worlds job->begin .. end - 1 of res, every scenario, on job->device, chunk by chunk. */
@@ -599,18 +611,15 @@ static int run_device(const hc_plan *p, int64_t max_chunk, int profile, hc_resul
 {
     const int device = job->device;
     hc_error *err = &job->err;
-    cudaStream_t stream = NULL;
-    cudaEvent_t ev[N_EV];
-    int n_ev = 0, R = 1, s, rc = 1;
+    int R = 1, s, rc = 1;
     chunk_buffers buf;
-    horizon_copy h;
-    unsigned long long *shrinking = NULL; /* one launch's counts, [year] */
+    device_run run;
     int64_t chunk, w0;
 
     memset(&buf, 0, sizeof(buf));
-    memset(&h, 0, sizeof(h));
-    shrinking = (unsigned long long *)malloc((size_t)(res->years + 1) * sizeof(unsigned long long));
-    if (!shrinking) {
+    memset(&run, 0, sizeof(run));
+    run.shrinking = (unsigned long long *)malloc((size_t)(res->years + 1) * sizeof(unsigned long long));
+    if (!run.shrinking) {
         hc_fail(err, "out of memory");
         goto fail;
     }
@@ -621,24 +630,11 @@ static int run_device(const hc_plan *p, int64_t max_chunk, int profile, hc_resul
         goto fail;
     }
     CUDA_CHECK(cudaSetDevice(device));
-    CUDA_CHECK(cudaStreamCreateWithFlags(&stream, cudaStreamNonBlocking));
-    for (n_ev = 0; n_ev < N_EV;) {
-        CUDA_CHECK(cudaEventCreate(&ev[n_ev]));
-        n_ev++;
-    }
+    CUDA_CHECK(cudaStreamCreateWithFlags(&run.stream, cudaStreamNonBlocking));
+    for (; run.n_ev < N_EV; run.n_ev++) CUDA_CHECK(cudaEventCreate(&run.ev[run.n_ev]));
     if (alloc_chunk(p, res, R, max_chunk, job, &buf, &chunk)) goto fail;
-    if (job->copy_horizon && job->device_stats && horizon_open(p, res, job, &h)) goto fail;
-    if (job->device_stats) {
-        res->firm_stats_np = p->models[0].n_percentiles;
-        res->firm_stats = (double *)calloc(
-            (size_t)p->n_models * (size_t)(res->years + 1) * (size_t)(res->firm_stats_np + 2), sizeof(double));
-        res->firm_horizon = (struct hc_firm_horizon *)calloc(1, sizeof(*res->firm_horizon));
-        job->halves = (double *)malloc((size_t)res->worlds * 2 * sizeof(double));
-        if (!res->firm_stats || !res->firm_horizon || !job->halves) {
-            hc_fail(err, "out of memory");
-            goto fail;
-        }
-    }
+    if ((job->copy_horizon || !job->device_stats) && copies_open(p, res, job, &run.copies)) goto fail;
+    if (job->device_stats && alloc_device_stats(p, res, job)) goto fail;
     for (w0 = job->begin; w0 < job->end; w0 += chunk) {
         const int n = (int)(job->end - w0 < chunk ? job->end - w0 : chunk);
         for (s = 0; s < p->n_models; s++) {
@@ -646,20 +642,20 @@ static int run_device(const hc_plan *p, int64_t max_chunk, int profile, hc_resul
                 hc_fail(err, "interrupted");
                 goto fail;
             }
-            if (run_chunk(p, s, w0, n, profile, res, job, &buf, stream, ev, &h, shrinking)) goto fail;
+            if (run_chunk(p, s, w0, n, profile, res, job, &buf, &run)) goto fail;
         }
     }
-    if (horizon_wait(job, &h)) goto fail;
-    if (job->device_stats && horizon_histogram(p, res, job, &buf, stream)) goto fail;
+    if (copies_wait(job, &run.copies, 0) || copies_wait(job, &run.copies, 1)) goto fail;
+    if (job->device_stats && horizon_histogram(p, res, job, &buf, run.stream)) goto fail;
     rc = 0;
 fail:
-    horizon_close(p, res, &h); /* the copy in flight reads buf */
+    copies_close(p, res, job, &run.copies); /* a copy in flight reads buf */
     free_buffers(&buf);
-    free(shrinking);
+    free(run.shrinking);
     free(job->halves);
     job->halves = NULL;
-    while (n_ev > 0) cudaEventDestroy(ev[--n_ev]);
-    if (stream) cudaStreamDestroy(stream);
+    while (run.n_ev > 0) cudaEventDestroy(run.ev[--run.n_ev]);
+    if (run.stream) cudaStreamDestroy(run.stream);
     return rc;
 }
 
@@ -670,10 +666,12 @@ int hc_run_cuda(const hc_plan *p, const hc_cuda_options *o, hc_results *res, hc_
     device_job *jobs = NULL;
     int64_t max_chunk;
     int stats_wanted; /* the firm statistics on the device: asked for, with percentiles to compute */
+    int pinned = 0;   /* res's firm changes page-locked here, for every GPU's copies */
+    double pin_seconds = 0.0;
     const double t0 = omp_get_wtime();
 
     if (!o) o = &defaults;
-    max_chunk = o->max_chunk_worlds > 0 ? o->max_chunk_worlds : env_count("HC_CUDA_MAX_CHUNK_WORLDS");
+    max_chunk = o->max_chunk_worlds > 0 ? o->max_chunk_worlds : hc_cuda_env_count("HC_CUDA_MAX_CHUNK_WORLDS");
     /* What the kernels assume, checked once here rather than found broken on a GPU. */
     if (p->design) /* the kernels draw every world's inputs themselves (src/engines/simulate.c keeps such runs off) */
         return hc_fail(err, "the CUDA backend does not read a world-input design yet");
@@ -698,10 +696,16 @@ int hc_run_cuda(const hc_plan *p, const hc_cuda_options *o, hc_results *res, hc_
     hc_results_drop_backend_stats(res); /* filled again below, or left to src/analysis/ */
     jobs = (device_job *)calloc((size_t)n_dev, sizeof(device_job));
     if (!jobs) return hc_fail(err, "out of memory");
-    /* Statistics over every firm need them on one GPU; a run split across GPUs copies them. */
+    /* Statistics over every firm need them on one GPU; a run split across GPUs copies every
+     * firm change, into memory page-locked once for all of them (the only GPU pins it
+     * itself if it takes that path: copies_open). */
     jobs[0].want_stats = stats_wanted && n_dev == 1;
     jobs[0].copy_horizon = o->firm_changes_at_horizon;
+    jobs[0].pin_changes = n_dev == 1;
+    if (n_dev > 1 && cudaSetDevice(devices[0]) == cudaSuccess)
+        pinned = hc_cuda_pin_host(res->firm_change, changes_bytes(p, res), &pin_seconds);
     for (d = 0; d < n_dev; d++) {
+        jobs[d].changes_pinned = pinned;
         jobs[d].device = devices[d];
         jobs[d].begin = res->worlds * d / n_dev;
         jobs[d].end = res->worlds * (d + 1) / n_dev;
@@ -739,8 +743,9 @@ int hc_run_cuda(const hc_plan *p, const hc_cuda_options *o, hc_results *res, hc_
             timing->reduction += jobs[d].timing.reduction;
             timing->firm_stats += jobs[d].timing.firm_stats;
             timing->copy_back += jobs[d].timing.copy_back;
-            timing->horizon_copy += jobs[d].timing.horizon_copy;
+            timing->changes_copy += jobs[d].timing.changes_copy;
             timing->pinned |= jobs[d].timing.pinned;
+            timing->pin += jobs[d].timing.pin;
             timing->launches += jobs[d].timing.launches;
         }
         timing->devices = n_dev;
@@ -751,6 +756,10 @@ int hc_run_cuda(const hc_plan *p, const hc_cuda_options *o, hc_results *res, hc_
     res->threads = n_dev;
     res->simulate_seconds = omp_get_wtime() - t0;
 done:
+    if (pinned) {
+        hc_cuda_unpin_host(res->firm_change, &pin_seconds);
+        if (timing) timing->pin += pin_seconds;
+    }
     if (rc) hc_results_drop_backend_stats(res); /* no half-filled statistics for anyone to trust */
     if (jobs)
         for (d = 0; d < n_dev; d++) free(jobs[d].shrinking);

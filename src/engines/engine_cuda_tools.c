@@ -1,10 +1,13 @@
 /* engine_cuda_tools.c: what the CUDA backend's host files share: its errors (every call
- * checked, a failure naming the call, the GPU and what to do about it; engine_cuda.h) and
- * single kernels on host data, for the tests (tests/gpu/gpu_checks.c: percentiles, world
- * sums and Philox against their host twins) and the benchmark; runs of the model are
- * engine_cuda_host.c's. Compiled only when the build found nvcc (HC_HAVE_CUDA, mk/cuda.mk). */
+ * checked, a failure naming the call, the GPU and what to do about it; engine_cuda.h), its
+ * settings from the environment and page-locked host memory, the GPUs listed and picked for
+ * a run (hc_cuda.h), and single kernels on host data, for the tests (tests/gpu/gpu_checks.c:
+ * percentiles, world sums and Philox against their host twins) and the benchmark; runs of
+ * the model are engine_cuda_host.c's. Compiled only when the build found nvcc (HC_HAVE_CUDA, mk/cuda.mk). */
 #ifdef HC_HAVE_CUDA
 
+#include <errno.h>
+#include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,8 +70,6 @@ cudaError_t hc_cuda_add_elapsed(double *to, cudaEvent_t a, cudaEvent_t b)
     return e;
 }
 
-/* ---- devices */
-
 char *hc_cuda_reason(char *message)
 {
     char *hint = strstr(message, "hint:");
@@ -78,6 +79,131 @@ char *hc_cuda_reason(char *message)
     }
     return message;
 }
+
+/* ---- settings from the environment; page-locked host memory */
+
+int64_t hc_cuda_env_count(const char *name)
+{
+    const char *s = getenv(name);
+    char *end;
+    long long v;
+    if (!s || !*s) return 0;
+    errno = 0;
+    v = strtoll(s, &end, 10);
+    return (errno == 0 && *end == '\0' && v >= 1) ? (int64_t)v : 0;
+}
+
+int hc_cuda_pin_host(void *ptr, size_t bytes, double *seconds)
+{
+    const int64_t min = hc_cuda_env_count("HC_CUDA_PIN_MIN_BYTES");
+    const double t0 = omp_get_wtime();
+    if (bytes < (min > 0 ? (size_t)min : (size_t)64 << 20)) return 0;
+    if (cudaHostRegister(ptr, bytes, cudaHostRegisterPortable) != cudaSuccess) {
+        (void)cudaGetLastError(); /* not sticky */
+        return 0;
+    }
+    *seconds += omp_get_wtime() - t0;
+    return 1;
+}
+
+void hc_cuda_unpin_host(void *ptr, double *seconds)
+{
+    const double t0 = omp_get_wtime();
+    cudaHostUnregister(ptr);
+    *seconds += omp_get_wtime() - t0;
+}
+
+/* ---- the GPUs: listed, and picked for a run */
+
+/* The number of visible GPUs, or 1 with a one-line reason in err: the usual reasons
+ * (no driver, no GPU) said plainly, since `--backend auto` prints it as a notice. */
+static int count_devices(int *n, hc_error *err)
+{
+    const cudaError_t e = cudaGetDeviceCount(n);
+    if (e == cudaSuccess) return 0;
+    *n = 0;
+    if (e == cudaErrorNoDevice) return hc_fail(err, "the NVIDIA driver sees no GPU: cudaErrorNoDevice");
+    if (e == cudaErrorInsufficientDriver)
+        return hc_fail(err, "no NVIDIA driver, or one too old for CUDA 13: cudaErrorInsufficientDriver");
+    return hc_fail(err, "cudaGetDeviceCount failed: %s: %s", cudaGetErrorString(e), cudaGetErrorName(e));
+}
+
+int hc_cuda_list_devices(hc_cuda_device *dev, int max, int *count, int with_free, hc_error *err)
+{
+    int n = 0, device = -1;
+    *count = 0;
+    if (count_devices(&n, err)) return 1;
+    for (device = 0; device < n && device < max; device++) {
+        hc_cuda_device *d = &dev[device];
+        struct cudaDeviceProp prop;
+        memset(d, 0, sizeof(*d));
+        CUDA_CHECK(cudaGetDeviceProperties(&prop, device));
+        d->ordinal = device;
+        snprintf(d->name, sizeof(d->name), "%s", prop.name);
+        d->total_bytes = prop.totalGlobalMem;
+        d->cc_major = prop.major;
+        d->cc_minor = prop.minor;
+        d->sm_count = prop.multiProcessorCount;
+        CUDA_CHECK(cudaDeviceGetAttribute(&d->clock_khz, cudaDevAttrClockRate, device));
+        CUDA_CHECK(cudaDeviceGetAttribute(&d->memory_clock_khz, cudaDevAttrMemoryClockRate, device));
+        CUDA_CHECK(cudaDeviceGetAttribute(&d->memory_bus_bits, cudaDevAttrGlobalMemoryBusWidth, device));
+        d->usable = prop.major >= HC_CUDA_MIN_CC_MAJOR;
+        if (with_free) {
+            size_t free_bytes = 0, total_bytes = 0;
+            CUDA_CHECK(cudaSetDevice(device));
+            CUDA_CHECK(cudaMemGetInfo(&free_bytes, &total_bytes));
+            d->free_bytes = free_bytes;
+        }
+        *count = device + 1;
+    }
+    return 0;
+fail:
+    return 1;
+}
+
+int hc_cuda_select_devices(const int *listed, int n_listed, int *out, hc_error *err)
+{
+    hc_cuda_device dev[HC_CUDA_MAX_DEVICES];
+    hc_error why;
+    int n = 0, i, j, k = 0;
+    if (hc_cuda_list_devices(dev, HC_CUDA_MAX_DEVICES, &n, 0, &why)) {
+        hc_fail(err, "%s", hc_cuda_reason(why.message));
+        return 0;
+    }
+    if (n == 0) {
+        hc_fail(err, "no GPU is visible; CUDA_VISIBLE_DEVICES may hide them");
+        return 0;
+    }
+    if (n_listed > 0) {
+        for (i = 0; i < n_listed; i++) {
+            const int o = listed[i];
+            for (j = 0; j < i; j++)
+                if (listed[j] == o) {
+                    hc_fail(err, "GPU %d is listed twice", o);
+                    return 0;
+                }
+            if (o < 0 || o >= n) {
+                hc_fail(err, "there is no GPU %d (%d visible, numbered 0 to %d)", o, n, n - 1);
+                return 0;
+            }
+            if (!dev[o].usable) {
+                hc_fail(err, "GPU %d (%s) has compute capability %d.%d; headcount needs %d.0 or newer", o, dev[o].name,
+                        dev[o].cc_major, dev[o].cc_minor, HC_CUDA_MIN_CC_MAJOR);
+                return 0;
+            }
+            if (k < HC_CUDA_MAX_DEVICES) out[k++] = o;
+        }
+        return k;
+    }
+    for (i = 0; i < n; i++)
+        if (dev[i].usable && k < HC_CUDA_MAX_DEVICES) out[k++] = i;
+    if (k == 0)
+        hc_fail(err, "none of the %d visible GPU(s) has compute capability %d.0 or newer (GPU 0: %s, %d.%d)", n,
+                HC_CUDA_MIN_CC_MAJOR, dev[0].name, dev[0].cc_major, dev[0].cc_minor);
+    return k;
+}
+
+/* ---- single kernels on host data, for the tests and the benchmark */
 
 int hc_cuda_percentiles_f(int ordinal, const float *x, size_t n, const double *p, int np, double *out,
                           double *device_seconds, hc_error *err)

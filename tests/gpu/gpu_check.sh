@@ -18,7 +18,7 @@
 #   ptx_jit_gives_the_same_bytes_as_sass
 #                     CUDA_FORCE_PTX_JIT=1 (the driver compiles the compute_90 PTX, as on a
 #                     GPU newer than the build knows) against the built SASS: the same bytes
-#   benchmark         bin/gpu_bench's table (results/bench.txt, and in the summary)
+#   benchmark         bin/gpu_bench's table, and its host path at 1e7 firms (results/bench.txt, and in the summary)
 #
 # Exit status: 0 every check passed; 1 a check failed, or no usable GPU ("no usable GPU:
 # nothing was checked", every check UNVERIFIED); 3 nothing failed but a check could not run.
@@ -175,6 +175,14 @@ else
 fi
 timeout "$(limit 120)" "$ROOT/bin/gpu_bench" "${sizes[@]}" --counts "$ROOT/sass_counts.tsv" configs/cuts.json configs/growth.json >"$OUT/bench.txt" 2>&1
 rc=$?
+# ... and the host path at 1e7 firms (every firm change crosses, pinned, beside the next launch)
+if [ $rc -eq 0 ]; then
+    echo "--- the host path (gpu_bench --host-stats): every firm change copied" >>"$OUT/bench.txt"
+    [ $EMULATED = 1 ] && host=(--sizes 2e3 --worlds 4 --years 2) || host=(--sizes 1e7 --worlds 100 --years 10)
+    timeout "$(limit 60)" "$ROOT/bin/gpu_bench" --host-stats "${host[@]}" --counts "$ROOT/sass_counts.tsv" \
+        configs/cuts.json configs/growth.json >>"$OUT/bench.txt" 2>&1
+    rc=$?
+fi
 if [ $rc -eq 124 ]; then
     verdict UNVERIFIED "${EXTRA[2]}" "ran past its time limit (bench.txt has the rows it finished)"
 elif [ $rc -ne 0 ]; then
