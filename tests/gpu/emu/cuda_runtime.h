@@ -7,7 +7,9 @@
  * forward, reverse or random. A barrier that some thread of the block never reaches is
  * reported and aborts. Constant and shared memory are thread_local: each host thread
  * drives one emulated GPU, as src/engines/engine_cuda_host.c drives each real one. Device
- * allocations sit against guard pages, so an access past a buffer's end faults.
+ * allocations sit against guard pages, so an access past a buffer's end faults. Work runs
+ * when it is issued, except a copy into page-locked host memory, which waits in its
+ * stream's queue until something orders it (emu_runtime.cpp).
  *
  * It checks the logic of the kernels and of their host code (indexing, reductions,
  * barriers, chunking); not speed, and not the GPU's own arithmetic (the CPU's libm runs). */
