@@ -1,7 +1,9 @@
 /* bands.c: bands across worlds per metric and step, firm-level percentiles per year. */
 #include <math.h>
+#include <omp.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "hc_bands.h"
 #include "hc_stats.h"
 
@@ -129,11 +131,57 @@ static int role_bands(const hc_results *r, const hc_config *cfg, hc_bands *b, do
     return 0;
 }
 
+/* Threads for the firm rows: at most one a row, and as many scratch copies of a year's
+ * firm changes (4 B a firm each) as fit in half the memory the system has free. */
+static int firm_row_threads(int rows, size_t N)
+{
+    const long pages = sysconf(_SC_AVPHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+    const double room = pages > 0 && page > 0 ? 0.5 * (double)pages * (double)page : 0.0;
+    int t = omp_get_max_threads();
+    if (t > rows) t = rows;
+    while (t > 1 && (double)t * (double)N * sizeof(float) > room) t--;
+    return t < 1 ? 1 : t;
+}
+
+/* Each scenario and year's firm row but its share shrinking: the backend's statistics where
+ * it computed them (the same bits, hc_results.h), else the percentiles, mean and sd over
+ * every firm. The host's rows are independent selections over up to 1e8 values each
+ * (about 2 s apiece on one core at that size, 22 of them for two narratives over ten
+ * years), so they run in parallel, each thread on its own copy: every row's bits are the
+ * same at any thread count. 0, or 1 out of memory or interrupted. */
+static int firm_rows(const hc_results *r, hc_bands *b)
+{
+    const int Y1 = r->years + 1, rows = r->n_scenarios * Y1;
+    const size_t N = (size_t)r->worlds * (size_t)r->firms;
+    const int from_backend = r->firm_stats && r->firm_stats_np == b->np;
+    int failed = 0, i;
+#pragma omp parallel num_threads(from_backend ? 1 : firm_row_threads(rows, N)) reduction(| : failed)
+    {
+        float *scratch = from_backend ? NULL : (float *)malloc(N * sizeof(float));
+#pragma omp for schedule(dynamic, 1)
+        for (i = 0; i < rows; i++) {
+            const int s = i / Y1, year = i % Y1;
+            double *row = hc_bands_firm(b, s, year);
+            if (from_backend) {
+                memcpy(row, r->firm_stats + (size_t)i * (size_t)(b->np + 2), (size_t)(b->np + 2) * sizeof(double));
+            } else if (!scratch || hc_interrupted) { /* Ctrl-C or SIGTERM: stop within a row */
+                failed = 1;
+            } else {
+                const float *change = hc_results_firm_change(r, s, year);
+                hc_mean_sd_f(change, N, &row[b->np], &row[b->np + 1]);
+                memcpy(scratch, change, N * sizeof(float));
+                hc_percentiles_f(scratch, N, b->percentiles, b->np, row);
+            }
+        }
+        free(scratch);
+    }
+    return failed;
+}
+
 int hc_bands_compute(const hc_results *r, const hc_config *cfg, hc_bands *b, hc_error *err)
 {
     const size_t W = (size_t)r->worlds, N = (size_t)r->worlds * (size_t)r->firms;
     double *values = NULL;
-    float *scratch = NULL;
     int s, metric, t, year;
 
     memset(b, 0, sizeof(*b));
@@ -147,9 +195,12 @@ int hc_bands_compute(const hc_results *r, const hc_config *cfg, hc_bands *b, hc_
     b->firm = (double *)calloc((size_t)r->n_scenarios * (size_t)(r->years + 1) * (size_t)HC_BAND_FIRM_COLS(b),
                                sizeof(double));
     values = (double *)malloc(W * sizeof(double));
-    scratch = (float *)malloc(N * sizeof(float));
-    if (!b->world || !b->firm || !values || !scratch) {
+    if (!b->world || !b->firm || !values) {
         hc_fail(err, "out of memory computing bands");
+        goto fail;
+    }
+    if (firm_rows(r, b)) {
+        hc_fail(err, hc_interrupted ? "interrupted" : "out of memory computing the firm-level percentiles");
         goto fail;
     }
     for (s = 0; s < r->n_scenarios; s++) {
@@ -171,19 +222,6 @@ int hc_bands_compute(const hc_results *r, const hc_config *cfg, hc_bands *b, hc_
         }
         for (year = 0; year <= r->years; year++) {
             double *row = hc_bands_firm(b, s, year);
-            if (hc_interrupted) {
-                hc_fail(err, "interrupted");
-                goto fail;
-            }
-            if (r->firm_stats && r->firm_stats_np == b->np) { /* the backend's, the same bits (hc_results.h) */
-                memcpy(row, r->firm_stats + ((size_t)s * (size_t)(r->years + 1) + (size_t)year) * (size_t)(b->np + 2),
-                       (size_t)(b->np + 2) * sizeof(double));
-            } else {
-                const float *change = hc_results_firm_change(r, s, year);
-                hc_mean_sd_f(change, N, &row[b->np], &row[b->np + 1]);
-                memcpy(scratch, change, N * sizeof(float));
-                hc_percentiles_f(scratch, N, b->percentiles, b->np, row);
-            }
             row[b->np + 2] = (double)r->shrinking[(size_t)s * (size_t)(r->years + 1) + (size_t)year] / (double)N;
             if (!all_finite(row, HC_BAND_FIRM_COLS(b))) {
                 hc_fail(err, "scenario %s: the firm-level change in year %d is not finite; the config "
@@ -197,11 +235,9 @@ int hc_bands_compute(const hc_results *r, const hc_config *cfg, hc_bands *b, hc_
     if (mcse_bands(r, cfg, b, err)) goto fail; /* each band's Monte Carlo standard error */
     if (hc_bands_probabilities(b, r, cfg, NULL, 0, err)) goto fail; /* P(metric < 0) at the horizon */
     free(values);
-    free(scratch);
     return 0;
 fail:
     free(values);
-    free(scratch);
     hc_bands_free(b);
     return 1;
 }
