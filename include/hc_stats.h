@@ -18,6 +18,10 @@ void hc_percentiles_d(double *x, size_t n, const double *p, int np, double *out)
 void hc_percentiles_f(float *x, size_t n, const double *p, int np, double *out);
 /* The k-th smallest of x[0..n) (k < n), by the same selection; reorders x. */
 float hc_select_f(float *x, size_t n, size_t k);
+/* Threads for `tasks` independent selections that each need a scratch copy of n floats
+ * (a year's firm changes): at most one a task and the OpenMP maximum, and as many copies
+ * as fit in half the memory the system has free; at least 1. */
+int hc_scratch_threads(int tasks, size_t n);
 
 /* Mean, and the sample standard deviation (n - 1 in the denominator; 0 when n = 1),
  * summed in index order. */

@@ -1,9 +1,7 @@
 /* bands.c: bands across worlds per metric and step, firm-level percentiles per year. */
 #include <math.h>
-#include <omp.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include "hc_bands.h"
 #include "hc_stats.h"
 
@@ -131,18 +129,6 @@ static int role_bands(const hc_results *r, const hc_config *cfg, hc_bands *b, do
     return 0;
 }
 
-/* Threads for the firm rows: at most one a row, and as many scratch copies of a year's
- * firm changes (4 B a firm each) as fit in half the memory the system has free. */
-static int firm_row_threads(int rows, size_t N)
-{
-    const long pages = sysconf(_SC_AVPHYS_PAGES), page = sysconf(_SC_PAGESIZE);
-    const double room = pages > 0 && page > 0 ? 0.5 * (double)pages * (double)page : 0.0;
-    int t = omp_get_max_threads();
-    if (t > rows) t = rows;
-    while (t > 1 && (double)t * (double)N * sizeof(float) > room) t--;
-    return t < 1 ? 1 : t;
-}
-
 /* Each scenario and year's firm row but its share shrinking: the backend's statistics where
  * it computed them (the same bits, hc_results.h), else the percentiles, mean and sd over
  * every firm. The host's rows are independent selections over up to 1e8 values each
@@ -155,7 +141,7 @@ static int firm_rows(const hc_results *r, hc_bands *b)
     const size_t N = (size_t)r->worlds * (size_t)r->firms;
     const int from_backend = r->firm_stats && r->firm_stats_np == b->np;
     int failed = 0, i;
-#pragma omp parallel num_threads(from_backend ? 1 : firm_row_threads(rows, N)) reduction(| : failed)
+#pragma omp parallel num_threads(from_backend ? 1 : hc_scratch_threads(rows, N)) reduction(| : failed)
     {
         float *scratch = from_backend ? NULL : (float *)malloc(N * sizeof(float));
 #pragma omp for schedule(dynamic, 1)

@@ -90,8 +90,7 @@ int hc_horizon_firm_histogram(const hc_results *r, int S, hc_firm_histogram *h, 
     const size_t N = (size_t)r->worlds * (size_t)r->firms;
     const double p[2] = {HC_FIRM_HIST_P_LO, HC_FIRM_HIST_P_HI};
     double ranges[HC_FIRM_HIST_MAX_SCENARIOS][2];
-    float *scratch;
-    int s;
+    int s, failed = 0;
     if (S < 1 || S > HC_FIRM_HIST_MAX_SCENARIOS)
         return hc_fail(err, "internal error: a histogram of %d scenarios (1 to %d)", S, HC_FIRM_HIST_MAX_SCENARIOS);
     if (r->firm_horizon) { /* the backend's; its firm changes may not be there */
@@ -101,20 +100,39 @@ int hc_horizon_firm_histogram(const hc_results *r, int S, hc_firm_histogram *h, 
         *h = r->firm_horizon->histogram;
         return 0;
     }
-    scratch = (float *)malloc(N * sizeof(float));
-    if (!scratch) return hc_fail(err, "out of memory drawing the firm histogram");
-    for (s = 0; s < S; s++) {
-        memcpy(scratch, hc_results_firm_change(r, s, r->years), N * sizeof(float));
-        hc_percentiles_f(scratch, N, p, 2, ranges[s]);
+    /* Each scenario's range is a selection over every firm (about 2 s at 1e8 firms), one
+     * thread and one scratch copy each; each count is added up per thread, in integers, so
+     * neither depends on the number of threads. */
+#pragma omp parallel num_threads(hc_scratch_threads(S, N)) reduction(| : failed)
+    {
+        float *scratch = (float *)malloc(N * sizeof(float));
+#pragma omp for schedule(dynamic, 1)
+        for (s = 0; s < S; s++) {
+            if (!scratch) {
+                failed = 1;
+                continue;
+            }
+            memcpy(scratch, hc_results_firm_change(r, s, r->years), N * sizeof(float));
+            hc_percentiles_f(scratch, N, p, 2, ranges[s]);
+        }
+        free(scratch);
     }
-    free(scratch);
+    if (failed) return hc_fail(err, "out of memory drawing the firm histogram");
     hc_firm_histogram_bins((const double(*)[2])ranges, S, h);
     for (s = 0; s < S; s++) {
         const float *v = hc_results_firm_change(r, s, r->years);
-        size_t i;
-        for (i = 0; i < N; i++) {
-            const double bin = hc_bin_index(v[i], h->x0, h->step);
-            h->counts[s][bin < 0.0 ? 0 : bin >= (double)h->n_bins ? h->n_bins - 1 : (int)bin]++;
+        int64_t *counts = h->counts[s];
+#pragma omp parallel
+        {
+            int64_t mine[HC_FIRM_HIST_MAX_BINS] = {0};
+            int b;
+#pragma omp for schedule(static)
+            for (size_t i = 0; i < N; i++) {
+                const double bin = hc_bin_index(v[i], h->x0, h->step);
+                mine[bin < 0.0 ? 0 : bin >= (double)h->n_bins ? h->n_bins - 1 : (int)bin]++;
+            }
+#pragma omp critical(hc_firm_histogram_counts)
+            for (b = 0; b < h->n_bins; b++) counts[b] += mine[b];
         }
     }
     return 0;

@@ -1,7 +1,9 @@
 /* stats.c: numpy-exact percentiles by selection, and mean/sd. See hc_stats.h. */
 #include <math.h>
+#include <omp.h>
 #include <stddef.h>
 #include <string.h>
+#include <unistd.h>
 #include "hc_stats.h"
 
 /* numpy's linear interpolation between the order statistics a = x(i) and b = x(i+1):
@@ -95,6 +97,16 @@ float hc_select_f(float *x, size_t n, size_t k)
 {
     hc_percentiles_f_select(x, 0, (ptrdiff_t)n - 1, (ptrdiff_t)k);
     return x[k];
+}
+
+int hc_scratch_threads(int tasks, size_t n)
+{
+    const long pages = sysconf(_SC_AVPHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+    const double room = pages > 0 && page > 0 ? 0.5 * (double)pages * (double)page : 0.0;
+    int t = omp_get_max_threads();
+    if (t > tasks) t = tasks;
+    while (t > 1 && (double)t * (double)n * sizeof(float) > room) t--;
+    return t < 1 ? 1 : t;
 }
 
 /* Two passes (mean, then squared deviations) in index order, in double. */
