@@ -315,7 +315,7 @@ static int bench(char **paths, int n_cfg, const long long *sizes, int n_sizes, l
     printf("\nfirm-steps/s: scenarios x firms x steps over the wall time of the simulation (copies included); "
            "of roofline: the steps kernel's time against the bound above. Firm stats: the percentiles, mean and "
            "sd of %d scenario(s) x %d years, and the horizon's firm-sampling share and histogram, on the device "
-           "(\"host\": --host-stats, or the run did not fit one chunk of one GPU, "
+           "(\"host\": --host-stats, or a scenario's firm changes did not fit one GPU, "
            "and the host computes them after copying every firm change; its selection does %.3g values/s). "
            "Copy back: the world sums and the statistics. Firm changes copy: the firm changes that cross, on a "
            "stream of their own beside the next launch's work: the horizon's with device statistics (only runs "

@@ -65,8 +65,10 @@ typedef struct {
     /* The caller takes the firm statistics from res->firm_stats and res->firm_horizon when
      * they are filled (hc_sim_options.firm_stats): they are then computed on the GPU
      * (kernels/firm_stats.cu) and only they cross to the host, no firm change. Only where
-     * every world runs in one chunk on one GPU: a chunked or multi-GPU run copies every firm
-     * change, and src/analysis/ computes them on the host. */
+     * the run is on one GPU and a scenario's firm changes fit on it beside the statistics'
+     * buffers (the rest of a launch may come in chunks): otherwise, or with
+     * HC_CUDA_HOST_STATS=1 in the environment, every firm change crosses and src/analysis/
+     * computes them on the host. */
     int firm_stats;
     /* With firm_stats: copy the horizon year's firm changes to res too (traced firms). */
     int firm_changes_at_horizon;
@@ -84,9 +86,9 @@ typedef struct {
                              (firm_stats runs only) */
     double copy_back;     /* world sums and statistics to the host (on the run's stream) */
     /* the firm changes that cross to the host, on a stream of their own beside the next
-     * launch's work (so overlapped with the wall time, not added to it): the horizon's in
-     * firm_changes_at_horizon runs with device statistics, every year's where the host
-     * computes the statistics (none otherwise) */
+     * launch's work (so, into page-locked memory, overlapped with the wall time rather than
+     * added to it): the horizon's in firm_changes_at_horizon runs with device statistics,
+     * every year's where the host computes the statistics (none otherwise) */
     double changes_copy;
     int pinned;       /* 1: they went to page-locked host memory (cudaHostRegister) */
     double pin;       /* host seconds spent page-locking that memory (and unlocking it) */

@@ -42,7 +42,7 @@ typedef struct {
      * unless the horizon's was asked for (hc_sim_options.firm_changes_at_horizon). */
     struct hc_firm_horizon *firm_horizon;
     /* NULL, or why a backend asked for device statistics left them to the host (a static
-     * text: "the worlds run in chunks"...): every firm change then crossed back. */
+     * text: "the worlds are split across GPUs"...): every firm change then crossed back. */
     const char *firm_stats_host_why;
     double simulate_seconds; /* wall time of the simulation proper */
     int threads;             /* threads the backend used */
@@ -59,6 +59,9 @@ void hc_results_free(hc_results *r);
 /* Frees what a backend may fill beside the firm changes (firm_stats, firm_horizon): before
  * a run of r, after a failed one, and in hc_results_free. */
 void hc_results_drop_backend_stats(hc_results *r);
+/* Allocates them, zeroed, for np percentiles (firm_stats_np): where a backend computes the
+ * firm statistics itself. 0, or 1 out of memory (nothing allocated). */
+int hc_results_alloc_backend_stats(hc_results *r, int np);
 
 /* w is the index within this slice (0 .. worlds - 1); the world's id is world_begin + w. */
 static inline double *hc_results_sums(const hc_results *r, int s, int64_t w, int t)

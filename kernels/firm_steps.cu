@@ -136,7 +136,7 @@ HC_WITH_CAP(hc_firm_steps_kernel)(hc_cuda_firm_args a, int blocks_per_world)
     const int width = hc_sums_width(R); /* doubles per step of d_partials */
     double *partial = a.d_partials + (w * blocks_per_world + block) * T1 * width;
     const int64_t slot = w * a.firms + firm; /* in a year's firm changes; a firm's only if active */
-    const int64_t year_stride = (int64_t)a.n_worlds * a.firms;
+    const int64_t year_stride = (int64_t)a.year_worlds * a.firms;
     hc_firm f = {};     /* zeros: the threads past the last firm carry them, unused */
     hc_firm_out o = {};
     int t, pass = 0;
@@ -163,7 +163,7 @@ extern "C" cudaError_t HC_WITH_CAP(hc_cuda_launch_firm_steps)(const hc_model *m,
         return cudaErrorInvalidValue;
     if (m->n_roles < 1 || m->n_roles > HC_FIRM_ROLE_CAP || m->steps_per_year < 1 || m->n_steps < 0 ||
         a->n_worlds < 1 || a->firms < 1 || a->firms > (int64_t)UINT32_MAX - 1 || a->last_step < -1 ||
-        a->last_step > m->n_steps)
+        a->last_step > m->n_steps || a->year_worlds < a->n_worlds)
         return cudaErrorInvalidValue;
     blocks_per_world = hc_cuda_blocks_per_world(a->firms);
     blocks = (int64_t)a->n_worlds * blocks_per_world;

@@ -230,40 +230,52 @@ base=(--quiet --force --worlds 10 --firms 150 --years 2 "${CONFIGS[@]}")
     cmp -s "$TMP/e_fwd/bands.csv" "$TMP/e_rev/bands.csv" && cmp -s "$TMP/e_fwd/bands.csv" "$TMP/e_rnd/bands.csv" &&
     cmp -s "$TMP/e_fwd/firms.csv" "$TMP/e_rev/firms.csv" && cmp -s "$TMP/e_fwd/firms.csv" "$TMP/e_rnd/firms.csv"
 ok $? "emulated GPU: the same bytes whatever order a block's threads run in between barriers"
-# Firm statistics on the device (one GPU, one chunk: kernels/firm_stats.cu) against the
-# host's (chunked, so every firm change is copied): every output file the same bytes. 9,000
-# firms a year: the mean's tree has three levels; the traced firms read the horizon's changes.
-# One run time for both (SOURCE_DATE_EPOCH): the charts' PDFs carry it, and the two runs
-# may fall on either side of a second.
+# Firm statistics on the device (one GPU: kernels/firm_stats.cu), in one chunk and in
+# chunks of 2 worlds (every world's firm changes stay on the device, the rest comes in
+# chunks), against the host's (HC_CUDA_HOST_STATS=1: every firm change is copied): every
+# output file the same bytes. 9,000 firms a year: the mean's tree has three levels; the
+# traced firms read the horizon's changes. One run time for all (SOURCE_DATE_EPOCH): the
+# charts' PDFs carry it, and the runs may fall on either side of a second.
 stats=(--quiet --force --worlds 3 --firms 3000 --years 2 --trace-percentiles 10,50,90 "${CONFIGS[@]}")
 SOURCE_DATE_EPOCH=1700000000 HC_EMU_DEVICES=1 "$EMU" run "${stats[@]}" --backend cuda -o "$TMP/st_dev" 2>/dev/null &&
-    SOURCE_DATE_EPOCH=1700000000 HC_EMU_DEVICES=1 HC_CUDA_MAX_CHUNK_WORLDS=2 "$EMU" run "${stats[@]}" --backend cuda -o "$TMP/st_host" 2>/dev/null &&
+    SOURCE_DATE_EPOCH=1700000000 HC_EMU_DEVICES=1 HC_CUDA_MAX_CHUNK_WORLDS=2 "$EMU" run "${stats[@]}" --backend cuda \
+        -o "$TMP/st_chunk" 2>/dev/null &&
+    SOURCE_DATE_EPOCH=1700000000 HC_EMU_DEVICES=1 HC_CUDA_HOST_STATS=1 "$EMU" run "${stats[@]}" --backend cuda \
+        -o "$TMP/st_host" 2>/dev/null &&
     [ -s "$TMP/st_dev/firms.csv" ] && [ -s "$TMP/st_dev/traced_firms.csv" ] &&
     grep -q '"firm_statistics":[[:space:]]*"device"' "$TMP/st_dev/manifest.json" &&
+    grep -q '"firm_statistics":[[:space:]]*"device"' "$TMP/st_chunk/manifest.json" &&
     grep -q '"firm_statistics":[[:space:]]*"host"' "$TMP/st_host/manifest.json" &&
+    diff -r -q -x manifest.json -x report.html "$TMP/st_dev" "$TMP/st_chunk" >/dev/null &&
     diff -r -q -x manifest.json -x report.html "$TMP/st_dev" "$TMP/st_host" >/dev/null
-ok $? "emulated GPU: firm statistics computed on the device give the same bytes as the host's"
+ok $? "emulated GPU: firm statistics computed on the device, in one chunk or in several, give the host's bytes"
 # A GPU run that asked for device statistics and could not have them says so, on stderr
 # and in the manifest; one that had them says nothing.
-grep -q '"firm_statistics_why":[[:space:]]*"the worlds run in chunks' "$TMP/st_host/manifest.json" &&
+grep -q '"firm_statistics_why":[[:space:]]*"HC_CUDA_HOST_STATS is set' "$TMP/st_host/manifest.json" &&
     ! grep -q '"firm_statistics_why"' "$TMP/st_dev/manifest.json" &&
-    SOURCE_DATE_EPOCH=1700000000 HC_EMU_DEVICES=1 HC_CUDA_MAX_CHUNK_WORLDS=2 "$EMU" run "${stats[@]:1}" --backend cuda \
+    ! grep -q '"firm_statistics_why"' "$TMP/st_chunk/manifest.json" &&
+    SOURCE_DATE_EPOCH=1700000000 HC_EMU_DEVICES=2 "$EMU" run "${stats[@]:1}" --backend cuda \
         -o "$TMP/st_note" 2>"$TMP/st_note.err" >/dev/null &&
-    grep -q '^headcount: the firm statistics were computed on the host, not on the GPU: the worlds run in chunks' \
+    grep -q '^headcount: the firm statistics were computed on the host, not on the GPU: the worlds are split across' \
         "$TMP/st_note.err" &&
     SOURCE_DATE_EPOCH=1700000000 HC_EMU_DEVICES=1 "$EMU" run "${stats[@]:1}" --backend cuda -o "$TMP/st_quiet" \
         2>"$TMP/st_quiet.err" >/dev/null &&
     ! grep -q 'firm statistics were computed on the host' "$TMP/st_quiet.err"
 ok $? "emulated GPU: a run whose firm statistics fell back to the host says why (stderr, manifest.json)"
-# Without --trace-percentiles no firm change crosses at all (the largest copy to the host
-# is smaller than one year of them, 36,000 bytes; the host-statistics run copies them):
-# the horizon's firm-sampling share and histogram come from the device too, the same bytes.
+# Without --trace-percentiles no firm change crosses at all, in one chunk or in chunks of
+# one world (the largest copy to the host is smaller than one year of them, 36,000 bytes;
+# the host-statistics run copies them, 24,000 bytes a year of a chunk of 2 worlds): the
+# horizon's firm-sampling share and histogram come from the device too, the same bytes.
 untraced=(--quiet --force --worlds 3 --firms 3000 --years 2 "${CONFIGS[@]}")
+largest_copy() { sed -n 's/^CUDA emulator: \([0-9]*\) bytes to the host$/\1/p' "$1" | sort -n | tail -1; }
 SOURCE_DATE_EPOCH=1700000000 HC_EMU_DEVICES=1 HC_EMU_LOG=3 "$EMU" run "${untraced[@]}" --backend cuda \
     -o "$TMP/nt_dev" 2>"$TMP/nt_dev.err" &&
-    SOURCE_DATE_EPOCH=1700000000 HC_EMU_DEVICES=1 HC_EMU_LOG=3 HC_CUDA_MAX_CHUNK_WORLDS=2 "$EMU" run "${untraced[@]}" \
-        --backend cuda -o "$TMP/nt_host" 2>"$TMP/nt_host.err" &&
-    [ "$(sed -n 's/^CUDA emulator: \([0-9]*\) bytes to the host$/\1/p' "$TMP/nt_dev.err" | sort -n | tail -1)" -lt 36000 ] &&
+    SOURCE_DATE_EPOCH=1700000000 HC_EMU_DEVICES=1 HC_EMU_LOG=3 HC_CUDA_MAX_CHUNK_WORLDS=1 "$EMU" run "${untraced[@]}" \
+        --backend cuda -o "$TMP/nt_chunk" 2>"$TMP/nt_chunk.err" &&
+    SOURCE_DATE_EPOCH=1700000000 HC_EMU_DEVICES=1 HC_EMU_LOG=3 HC_CUDA_HOST_STATS=1 HC_CUDA_MAX_CHUNK_WORLDS=2 \
+        "$EMU" run "${untraced[@]}" --backend cuda -o "$TMP/nt_host" 2>"$TMP/nt_host.err" &&
+    [ "$(largest_copy "$TMP/nt_dev.err")" -lt 36000 ] && [ "$(largest_copy "$TMP/nt_chunk.err")" -lt 36000 ] &&
+    diff -r -q -x manifest.json -x report.html "$TMP/nt_dev" "$TMP/nt_chunk" >/dev/null &&
     grep -q '^CUDA emulator: 24000 bytes to the host$' "$TMP/nt_host.err" &&
     grep -q 'firm_change_histogram' "$TMP/nt_dev/manifest.json" &&
     diff -r -q -x manifest.json -x report.html "$TMP/nt_dev" "$TMP/nt_host" >/dev/null
@@ -288,22 +300,30 @@ SOURCE_DATE_EPOCH=1700000000 HC_EMU_DEVICES=1 HC_EMU_LOG=1 HC_CUDA_PIN_MIN_BYTES
         --backend cuda -o "$TMP/st_skip" 2>/dev/null &&
     ! diff -r -q -x manifest.json -x report.html "$TMP/st_dev" "$TMP/st_skip" >/dev/null
 ok $? "emulated GPU: the horizon's changes copied to pinned or to pageable memory give the same bytes (wrong without the waits)"
-# The host path (chunks of one world, on one GPU and on two): every year's firm changes cross on a
-# stream of their own while the next launch writes the other set, into res's firm changes
-# page-locked once (216,000 bytes: 2 scenarios x 3 years x 9,000 firms) and unlocked after;
-# the bytes of the device-statistics run, and wrong with the waits ignored.
-host_path_pinned() { # VAR=VALUE...: the environment that puts the run on the host path
-    env SOURCE_DATE_EPOCH=1700000000 HC_EMU_LOG=1 HC_CUDA_PIN_MIN_BYTES=1 "$@" "$EMU" run "${stats[@]}" \
-        --backend cuda -o "$TMP/hp" 2>"$TMP/hp.err" &&
-        [ "$(grep -c 'cudaHostRegister of 216000 bytes$' "$TMP/hp.err")" = 1 ] &&
+# The host path (HC_CUDA_HOST_STATS=1; chunks on one GPU and on two): every year's firm
+# changes cross on a stream of their own while the next launch writes the other set, into
+# res's firm changes page-locked once (4 B x 3 years x 9,000 firms a scenario) and unlocked
+# after; the bytes of the device-statistics run, and wrong with the waits ignored. One
+# scenario of 7 worlds in chunks of 2: the short last chunk writes the set after a full one.
+host_path_pinned() { # REFERENCE BYTES VAR=VALUE...: the run of hp_args in that environment
+    local ref=$1 bytes=$2
+    shift 2
+    env SOURCE_DATE_EPOCH=1700000000 HC_EMU_LOG=1 HC_CUDA_PIN_MIN_BYTES=1 HC_CUDA_HOST_STATS=1 "$@" "$EMU" run \
+        "${hp_args[@]}" --backend cuda -o "$TMP/hp" 2>"$TMP/hp.err" &&
+        [ "$(grep -c "cudaHostRegister of $bytes bytes\$" "$TMP/hp.err")" = 1 ] &&
         [ "$(grep -c 'cudaHostUnregister$' "$TMP/hp.err")" = 1 ] &&
-        diff -r -q -x manifest.json -x report.html "$TMP/st_dev" "$TMP/hp" >/dev/null &&
-        env SOURCE_DATE_EPOCH=1700000000 HC_EMU_SKIP_WAITS=1 HC_CUDA_PIN_MIN_BYTES=1 "$@" "$EMU" run "${stats[@]}" \
-            --backend cuda -o "$TMP/hp_skip" 2>/dev/null &&
-        ! diff -r -q -x manifest.json -x report.html "$TMP/st_dev" "$TMP/hp_skip" >/dev/null
+        diff -r -q -x manifest.json -x report.html "$ref" "$TMP/hp" >/dev/null &&
+        env SOURCE_DATE_EPOCH=1700000000 HC_EMU_SKIP_WAITS=1 HC_CUDA_PIN_MIN_BYTES=1 HC_CUDA_HOST_STATS=1 "$@" \
+            "$EMU" run "${hp_args[@]}" --backend cuda -o "$TMP/hp_skip" 2>/dev/null &&
+        ! diff -r -q -x manifest.json -x report.html "$ref" "$TMP/hp_skip" >/dev/null
 }
-host_path_pinned HC_EMU_DEVICES=1 HC_CUDA_MAX_CHUNK_WORLDS=1 &&
-    host_path_pinned HC_EMU_DEVICES=2 HC_CUDA_MAX_CHUNK_WORLDS=1
+hp_args=("${stats[@]}")
+host_path_pinned "$TMP/st_dev" 216000 HC_EMU_DEVICES=1 HC_CUDA_MAX_CHUNK_WORLDS=1 &&
+    host_path_pinned "$TMP/st_dev" 216000 HC_EMU_DEVICES=2 HC_CUDA_MAX_CHUNK_WORLDS=1 &&
+    hp_args=(--quiet --force --worlds 7 --firms 3000 --years 2 --trace-percentiles 10,50,90 configs/cuts.json) &&
+    SOURCE_DATE_EPOCH=1700000000 HC_EMU_DEVICES=1 "$EMU" run "${hp_args[@]}" --backend cuda -o "$TMP/one_dev" \
+        2>/dev/null &&
+    host_path_pinned "$TMP/one_dev" 252000 HC_EMU_DEVICES=1 HC_CUDA_MAX_CHUNK_WORLDS=2
 ok $? "emulated GPU: the host path's firm changes cross pinned beside the next launch, the same bytes (and wrong without the waits)"
 # Free memory over-reported: 10 worlds of 5000 firms want some 570 KiB, the GPU has 200;
 # the first allocation fails and the chunk halves until it fits (2 worlds).

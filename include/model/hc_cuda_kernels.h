@@ -44,7 +44,8 @@ typedef struct {
     const hc_world_step *d_steps; /* [world][T + 1] */
     const float *d_Kw;            /* [world][T + 1][n_roles] */
     double *d_partials;           /* out: [world][block][T + 1][hc_sums_width(n_roles)], each block's sums */
-    float *d_firm_change;         /* out: [year 0..years][world * firms + firm], % */
+    float *d_firm_change;         /* out: [year 0..years][world * firms + firm], %, years year_worlds worlds apart */
+    int year_worlds;              /* n_worlds, or more where the buffer holds more worlds' years */
     unsigned long long *d_shrinking; /* out, added to: [year 0..years], firms below their start */
     uint32_t world_first;         /* id of the chunk's world 0 */
     int n_worlds;                 /* worlds in the chunk */

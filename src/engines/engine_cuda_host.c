@@ -26,7 +26,7 @@ typedef struct {
     int device;          /* CUDA ordinal */
     int64_t begin, end;  /* worlds of res's slice (indices 0 .. res->worlds - 1) */
     int64_t *shrinking;  /* [scenario][year]: this GPU's counts, added to res at the end */
-    int want_stats;      /* the firm statistics (with percentiles) on this GPU if every world fits one chunk */
+    int want_stats;      /* the firm statistics (with percentiles) on this GPU if every world's changes fit */
     int device_stats;    /* ... and they do: res->firm_stats and res->firm_horizon, no firm change ... */
     int copy_horizon;    /* ... but the horizon year's when the caller reads them (traced firms) */
     const char *stats_why; /* ... or why they do not (static text; NULL: none to compute) */
@@ -46,7 +46,11 @@ typedef struct {
     double *partials;
     double *sums_scratch; /* the world sums' tree (hc_cuda_sums_scratch); NULL when it needs none */
     double *sums;
-    float *firm_change; /* [set][year][world * firms + firm]: change_sets sets (change_copies) */
+    int64_t worlds; /* the chunk's: the worlds these buffers hold */
+    /* Firm changes: with device statistics every world's of the GPU, one scenario at a
+     * time ([year][world * firms + firm]); else the chunk's, change_sets sets of them
+     * ([set][year][world * firms + firm], sets `worlds` worlds apart: change_copies). */
+    float *firm_change;
     int change_sets;
     unsigned long long *shrinking;
     /* with device statistics only: */
@@ -57,19 +61,25 @@ typedef struct {
     double *ranges;         /* [scenario][2]: their HC_FIRM_HIST_P_LO-th and _HI-th percentiles */
     unsigned long long *below; /* [scenario][HC_FIRM_HIST_MAX_BINS + 1] (hc_cuda_launch_firm_bins_below) */
     double *halves_level, *halves_scratch, *halves; /* the share's (hc_cuda_launch_firm_halves) */
-    float *horizon; /* with job->copy_horizon: the horizon's changes, while they cross (horizon_copy) */
+    float *horizon; /* with job->copy_horizon: the horizon's changes, while they cross (horizon_send) */
 } chunk_buffers;
 
+/* Device bytes of one world's firm changes, every year's. */
+static size_t changes_per_world(const hc_results *res)
+{
+    return (size_t)(res->years + 1) * (size_t)res->firms * sizeof(float);
+}
+
 /* Device bytes one world of a chunk takes (chunk_buffers), with R roles at most and `sets`
- * sets of firm changes. */
+ * sets of firm changes (0 with device statistics, which hold every world's apart). */
 static size_t bytes_per_world(const hc_results *res, int R, int sets)
 {
-    const size_t T1 = (size_t)res->n_steps + 1, Y1 = (size_t)res->years + 1;
+    const size_t T1 = (size_t)res->n_steps + 1;
     const size_t blocks = (size_t)hc_cuda_blocks_per_world(res->firms);
     return sizeof(hc_world_inputs) + T1 * sizeof(hc_world_step) + T1 * (size_t)R * sizeof(float) +
            blocks * T1 * (size_t)hc_sums_width(R) * sizeof(double) +
            hc_cuda_sums_scratch(1, (int)blocks, res->n_steps, hc_sums_width(R)) * sizeof(double) +
-           T1 * (size_t)res->n_sums * sizeof(double) + (size_t)sets * Y1 * (size_t)res->firms * sizeof(float);
+           T1 * (size_t)res->n_sums * sizeof(double) + (size_t)sets * changes_per_world(res);
 }
 
 static void free_buffers(chunk_buffers *b)
@@ -98,8 +108,10 @@ static void free_buffers(chunk_buffers *b)
     memset(b, 0, sizeof(*b));
 }
 
-/* Allocates buffers for n worlds; cudaErrorMemoryAllocation leaves nothing allocated. */
-static cudaError_t alloc_buffers(chunk_buffers *b, int64_t n, const hc_results *res, int R, int sets)
+/* Allocates buffers for a chunk of n worlds, with `sets` sets of its firm changes, or none
+ * and one set of `all` worlds' (device statistics: sets 0); cudaErrorMemoryAllocation
+ * leaves nothing allocated. */
+static cudaError_t alloc_buffers(chunk_buffers *b, int64_t n, int64_t all, const hc_results *res, int R, int sets)
 {
     const size_t N = (size_t)n, T1 = (size_t)res->n_steps + 1, Y1 = (size_t)res->years + 1;
     const size_t blocks = (size_t)hc_cuda_blocks_per_world(res->firms);
@@ -113,19 +125,21 @@ static cudaError_t alloc_buffers(chunk_buffers *b, int64_t n, const hc_results *
             cudaSuccess ||
         (scratch > 0 && (e = cudaMalloc((void **)&b->sums_scratch, scratch * sizeof(double))) != cudaSuccess) ||
         (e = cudaMalloc((void **)&b->sums, N * T1 * (size_t)res->n_sums * sizeof(double))) != cudaSuccess ||
-        (e = cudaMalloc((void **)&b->firm_change, (size_t)sets * Y1 * N * (size_t)res->firms * sizeof(float))) !=
-            cudaSuccess ||
-        (e = cudaMalloc((void **)&b->shrinking, Y1 * sizeof(unsigned long long))) != cudaSuccess)
+        (e = cudaMalloc((void **)&b->firm_change, (sets > 0 ? (size_t)sets * N : (size_t)all) * Y1 *
+                                                      (size_t)res->firms * sizeof(float))) != cudaSuccess ||
+        (e = cudaMalloc((void **)&b->shrinking, Y1 * sizeof(unsigned long long))) != cudaSuccess) {
         free_buffers(b);
-    else
+    } else {
+        b->worlds = n;
         b->change_sets = sets;
+    }
     return e;
 }
 
 /* Device bytes of the firm statistics over n firms of `worlds` worlds (a year of every
  * world), np percentiles, S scenarios: the sort's copies (one a scenario, where its
  * horizon stays sorted for the histogram) and temporary storage, the mean's tree, the
- * results, the horizon's share and histogram, and the horizon's copy (horizon_copy) when
+ * results, the horizon's share and histogram, and the horizon's copy (horizon_send) when
  * it crosses. */
 static size_t stats_bytes(int64_t n, int64_t worlds, int np, int S, int copy_horizon, const hc_results *res,
                           size_t temp_bytes)
@@ -176,52 +190,8 @@ static cudaError_t alloc_stats(chunk_buffers *b, int64_t n, int64_t worlds, cons
     return cudaMemcpy(b->percentiles, all_p, (size_t)(np + 2) * sizeof(double), cudaMemcpyHostToDevice);
 }
 
-/* The smallest build of the model kernel that holds the scenario's roles (HC_ROLE_CAPS,
- * smallest first). */
-static cudaError_t launch_firm_steps(const hc_model *m, const hc_cuda_firm_args *a, cudaStream_t stream)
-{
-#define HC_LAUNCH_IF_IT_HOLDS(cap) \
-    if (m->n_roles <= (cap)) return hc_cuda_launch_firm_steps_r##cap(m, a, stream);
-    HC_ROLE_CAPS(HC_LAUNCH_IF_IT_HOLDS)
-#undef HC_LAUNCH_IF_IT_HOLDS
-    return cudaErrorInvalidValue; /* unreachable: the loader allows HC_MAX_ROLES, the last capacity */
-}
-
-enum { EV_START, EV_PATHS, EV_SAMPLED, EV_STEPPED, EV_REDUCED, EV_STATS, EV_COPIED, N_EV };
-
-/* Device statistics need every world of the run in one chunk (percentiles over all firms):
- * with job->want_stats, when the worlds and the statistics' buffers fit `budget` bytes,
- * allocates both and sets job->device_stats. 0 otherwise, nothing allocated: the caller
- * then sizes chunks without them, and the host computes the statistics (bands.c). */
-static int alloc_with_stats(const hc_plan *p, const hc_results *res, int R, size_t budget, device_job *job,
-                            chunk_buffers *buf)
-{
-    const int64_t worlds = job->end - job->begin, n = worlds * res->firms;
-    const int np = p->models[0].n_percentiles, S = p->n_models;
-    size_t temp = 0;
-    if (!job->want_stats) return 0;
-    if (S > HC_FIRM_HIST_MAX_SCENARIOS) {
-        job->stats_why = "more scenarios than the device statistics hold (16)";
-        return 0;
-    }
-    if (hc_cuda_firm_stats_nodes(n) > INT32_MAX || hc_cuda_sort_temp_bytes((size_t)n, &temp) != cudaSuccess) {
-        job->stats_why = "too many firms for the device statistics' sort";
-        return 0;
-    }
-    job->stats_why = "the worlds and the statistics' buffers do not fit in the GPU's free memory together";
-    if ((size_t)worlds * bytes_per_world(res, R, 1) + stats_bytes(n, worlds, np, S, job->copy_horizon, res, temp) >
-        budget)
-        return 0;
-    if (alloc_buffers(buf, worlds, res, R, 1) == cudaSuccess &&
-        alloc_stats(buf, n, worlds, p->models[0].percentiles, np, S, job->copy_horizon, res) == cudaSuccess) {
-        job->device_stats = 1;
-        job->stats_why = NULL;
-        return 1;
-    }
-    free_buffers(buf);
-    (void)cudaGetLastError(); /* an allocation failure is not sticky; clear it */
-    return 0;
-}
+/* A launch's phases (run_chunk), then a scenario's statistics (scenario_stats). */
+enum { EV_START, EV_PATHS, EV_SAMPLED, EV_STEPPED, EV_REDUCED, EV_COPIED, EV_STATS0, EV_STATS, EV_STATS_COPIED, N_EV };
 
 /* Worlds of per_world bytes that fit in budget, at most `worlds` and max_chunk (when > 0),
  * and few enough for the model kernel's grid. */
@@ -232,6 +202,50 @@ static int64_t chunk_worlds(size_t budget, size_t per_world, int64_t worlds, int
     if (max_chunk > 0 && chunk > max_chunk) chunk = max_chunk;
     if (chunk > INT_MAX / blocks_per_world) chunk = INT_MAX / blocks_per_world;
     return chunk;
+}
+
+/* Device statistics need every firm change of a scenario on the device at once
+ * (percentiles over all firms); the rest of a launch's buffers can come in chunks. With
+ * job->want_stats, when all worlds' firm changes, the statistics' buffers and a chunk of at
+ * least one world fit `budget` bytes, allocates them, sets job->device_stats and returns
+ * the chunk's worlds in *chunk. 0 otherwise, nothing allocated: the caller then sizes
+ * chunks without them, and the host computes the statistics (bands.c). */
+static int alloc_with_stats(const hc_plan *p, const hc_results *res, int R, size_t budget, int64_t max_chunk,
+                            device_job *job, chunk_buffers *buf, int64_t *chunk)
+{
+    const int64_t worlds = job->end - job->begin, n = worlds * res->firms;
+    const int np = p->models[0].n_percentiles, S = p->n_models;
+    size_t temp = 0, whole;
+    if (!job->want_stats) return 0;
+    if (S > HC_FIRM_HIST_MAX_SCENARIOS) {
+        job->stats_why = "more scenarios than the device statistics hold (16)";
+        return 0;
+    }
+    if (hc_cuda_firm_stats_nodes(n) > INT32_MAX || hc_cuda_sort_temp_bytes((size_t)n, &temp) != cudaSuccess) {
+        job->stats_why = "too many firms for the device statistics' sort";
+        return 0;
+    }
+    job->stats_why = "a scenario's firm changes, the statistics' buffers and one world's other buffers do not fit in "
+                    "the GPU's free memory together";
+    whole = (size_t)worlds * changes_per_world(res) + stats_bytes(n, worlds, np, S, job->copy_horizon, res, temp);
+    if (whole >= budget) return 0;
+    *chunk = chunk_worlds(budget - whole, bytes_per_world(res, R, 0), worlds, max_chunk,
+                          hc_cuda_blocks_per_world(res->firms));
+    while (*chunk >= 1) { /* halved while an allocation fails (the free memory was over-reported) */
+        cudaError_t e = alloc_buffers(buf, *chunk, worlds, res, R, 0);
+        if (e == cudaSuccess)
+            e = alloc_stats(buf, n, worlds, p->models[0].percentiles, np, S, job->copy_horizon, res);
+        if (e == cudaSuccess) {
+            job->device_stats = 1;
+            job->stats_why = NULL;
+            return 1;
+        }
+        free_buffers(buf);
+        (void)cudaGetLastError(); /* an allocation failure is not sticky; clear it */
+        if (e != cudaErrorMemoryAllocation) return 0;
+        *chunk /= 2;
+    }
+    return 0;
 }
 
 /* Allocates the buffers of a chunk of worlds on job->device and returns its size in
@@ -252,10 +266,8 @@ static int alloc_chunk(const hc_plan *p, const hc_results *res, int R, int64_t m
     CUDA_CHECK(cudaMemGetInfo(&free_bytes, &total_bytes));
     reserve = ((size_t)64 << 20) + free_bytes / 20;
     budget = free_bytes > reserve ? free_bytes - reserve : 0;
+    if (alloc_with_stats(p, res, R, budget, max_chunk, job, buf, chunk)) return 0;
     *chunk = chunk_worlds(budget, bytes_per_world(res, R, 1), worlds, max_chunk, blocks_per_world);
-    if (*chunk == worlds && alloc_with_stats(p, res, R, budget, job, buf)) return 0;
-    if (*chunk < worlds && job->want_stats)
-        job->stats_why = "the worlds run in chunks (they do not all fit on the GPU at once, or a chunk size was set)";
     if ((p->n_models == 1 && *chunk == worlds) ||
         chunk_worlds(budget, bytes_per_world(res, R, 2), worlds, max_chunk, blocks_per_world) < 1)
         sets = 1;
@@ -273,7 +285,7 @@ static int alloc_chunk(const hc_plan *p, const hc_results *res, int R, int64_t m
                            "on it, besides a reserve of 64 MiB and 5 %%\nhint: lower --firms (or --years), or run with "
                            "--backend cpu", device, (double)free_bytes / 1048576.0, (long long)res->firms,
                            res->n_steps + 1, (double)per_world / 1048576.0);
-        e = alloc_buffers(buf, *chunk, res, R, sets);
+        e = alloc_buffers(buf, *chunk, *chunk, res, R, sets);
         if (e == cudaSuccess) return 0;
         if (e != cudaErrorMemoryAllocation) {
             hc_cuda_fail(err, e, "cudaMalloc (the buffers of a chunk of worlds)", device, __FILE__, __LINE__);
@@ -396,14 +408,13 @@ fail:
     return 1;
 }
 
-/* The host path: every year's firm changes of scenario s over worlds w0 .. w0 + n - 1, in
- * the set `set` of buf->firm_change, to res. */
-static int changes_send(int s, int64_t w0, int n, int set, hc_results *res, device_job *job, const chunk_buffers *buf,
+/* The host path: every year's firm changes of scenario s over worlds w0 .. w0 + n - 1,
+ * `from` the set `set` of buf->firm_change (its years n worlds apart), to res. */
+static int changes_send(int s, int64_t w0, int n, int set, const float *from, hc_results *res, device_job *job,
                         cudaStream_t stream, change_copies *c)
 {
     const int device = job->device;
     const size_t year_len = (size_t)n * (size_t)res->firms;
-    const float *from = buf->firm_change + (size_t)set * (size_t)(res->years + 1) * year_len;
     hc_error *err = &job->err;
     int y;
     if (copies_begin(job, c, set, stream)) goto fail;
@@ -506,9 +517,7 @@ static int run_chunk(const hc_plan *p, int s, int64_t w0, int n, int profile, hc
     const hc_model *m = &p->models[s].model;
     const int T = res->n_steps, Y1 = res->years + 1;
     const int64_t F = res->firms;
-    const size_t year_len = (size_t)n * (size_t)F; /* a year of the chunk's firm changes on the device */
-    const int set = (int)(run->launches % buf->change_sets);
-    float *changes = buf->firm_change + (size_t)set * (size_t)Y1 * year_len;
+    const int set = job->device_stats ? 0 : (int)(run->launches % buf->change_sets);
     const uint32_t world_first = (uint32_t)(res->world_begin + w0);
     cudaStream_t stream = run->stream;
     cudaEvent_t *ev = run->ev;
@@ -518,15 +527,21 @@ static int run_chunk(const hc_plan *p, int s, int64_t w0, int n, int profile, hc
     a.d_steps = buf->steps;
     a.d_Kw = buf->Kw;
     a.d_partials = buf->partials;
-    a.d_firm_change = changes;
+    if (job->device_stats) { /* the chunk's place among every world's changes of the scenario */
+        a.d_firm_change = buf->firm_change + (size_t)(w0 - job->begin) * (size_t)F;
+        a.year_worlds = (int)(job->end - job->begin);
+    } else { /* the set's, compact: changes_send copies each year as one run */
+        a.d_firm_change = buf->firm_change + (size_t)set * (size_t)Y1 * (size_t)buf->worlds * (size_t)F;
+        a.year_worlds = n;
+    }
     a.d_shrinking = buf->shrinking;
     a.world_first = world_first;
     a.n_worlds = n;
     a.firms = F;
     a.last_step = T;
 
-    /* The host path: the set's changes of two launches ago must have left before the steps
-     * overwrite them. */
+    /* The host path: the changes of the last launch that wrote this set must have left
+     * before the steps overwrite them. */
     if (!job->device_stats && copies_wait(job, &run->copies, set)) goto fail;
     CUDA_CHECK(cudaEventRecord(ev[EV_START], stream));
     CUDA_CHECK(hc_cuda_launch_world_paths(m, world_first, n, buf->wi, buf->steps, buf->Kw, stream));
@@ -534,57 +549,32 @@ static int run_chunk(const hc_plan *p, int s, int64_t w0, int n, int profile, hc
     if (profile) {
         hc_cuda_firm_args sample_only = a;
         sample_only.last_step = -1;
-        CUDA_CHECK(launch_firm_steps(m, &sample_only, stream));
+        CUDA_CHECK(hc_cuda_launch_firm_steps(m, &sample_only, stream));
     }
     CUDA_CHECK(cudaEventRecord(ev[EV_SAMPLED], stream));
     CUDA_CHECK(cudaMemsetAsync(buf->shrinking, 0, (size_t)Y1 * sizeof(unsigned long long), stream));
-    CUDA_CHECK(launch_firm_steps(m, &a, stream));
+    CUDA_CHECK(hc_cuda_launch_firm_steps(m, &a, stream));
     CUDA_CHECK(cudaEventRecord(ev[EV_STEPPED], stream));
     /* The firm changes cross only where the host reads them: without device statistics
      * every year's, beside the rest of this launch and the next (src/analysis/'s
-     * statistics); with them the horizon's if asked for (traced firms), below. */
-    if (!job->device_stats && changes_send(s, w0, n, set, res, job, buf, stream, &run->copies)) goto fail;
+     * statistics); with them the horizon's if asked for (traced firms: scenario_stats). */
+    if (!job->device_stats && changes_send(s, w0, n, set, a.d_firm_change, res, job, stream, &run->copies)) goto fail;
     CUDA_CHECK(hc_cuda_launch_world_sums(buf->partials, buf->sums_scratch, n, hc_cuda_blocks_per_world(F), T,
                                          hc_sums_width(m->n_roles), res->n_sums, buf->sums, stream));
     CUDA_CHECK(cudaEventRecord(ev[EV_REDUCED], stream));
-    for (y = 0; job->device_stats && y < Y1; y++) { /* every world is in this chunk (alloc_with_stats) */
-        hc_cuda_firm_stats_buffers sb = buf->stats;
-        sb.d_sorted = buf->sorted_horizons + (size_t)s * year_len; /* the horizon, sorted last, stays there */
-        CUDA_CHECK(hc_cuda_launch_firm_stats(changes + (size_t)y * year_len, (int64_t)year_len, &sb, buf->percentiles,
-                                             res->firm_stats_np,
-                                             buf->firm_stats + (size_t)y * (size_t)(res->firm_stats_np + 2), stream));
-    }
-    if (job->device_stats && horizon_scenario(p, s, n, changes + (size_t)(Y1 - 1) * year_len, job, buf, res, stream))
-        goto fail;
-    CUDA_CHECK(cudaEventRecord(ev[EV_STATS], stream));
     CUDA_CHECK(cudaMemcpyAsync(hc_results_sums(res, s, w0, 0), buf->sums,
                                (size_t)n * (size_t)(T + 1) * (size_t)res->n_sums * sizeof(double), cudaMemcpyDeviceToHost,
                                stream));
-    if (job->device_stats)
-        CUDA_CHECK(cudaMemcpyAsync(res->firm_stats + (size_t)s * (size_t)Y1 * (size_t)(res->firm_stats_np + 2),
-                                   buf->firm_stats, (size_t)Y1 * (size_t)(res->firm_stats_np + 2) * sizeof(double),
-                                   cudaMemcpyDeviceToHost, stream));
-    if (job->copy_horizon && job->device_stats &&
-        horizon_send(s, changes + (size_t)(Y1 - 1) * year_len, res, job, buf, stream, &run->copies))
-        goto fail;
     CUDA_CHECK(cudaMemcpyAsync(run->shrinking, buf->shrinking, (size_t)Y1 * sizeof(unsigned long long),
                                cudaMemcpyDeviceToHost, stream));
     CUDA_CHECK(cudaEventRecord(ev[EV_COPIED], stream));
     CUDA_CHECK(cudaStreamSynchronize(stream));
 
-    if (job->device_stats) { /* the device left each year's variance (hc_cuda_launch_firm_stats) */
-        for (y = 0; y < Y1; y++) {
-            double *row = res->firm_stats + ((size_t)s * (size_t)Y1 + (size_t)y) * (size_t)(res->firm_stats_np + 2);
-            row[res->firm_stats_np + 1] = sqrt(row[res->firm_stats_np + 1]);
-        }
-        res->firm_horizon->share[s] = hc_firm_share_of_halves(job->halves, n, F);
-    }
     CUDA_CHECK(hc_cuda_add_elapsed(&job->timing.world_paths, ev[EV_START], ev[EV_PATHS]));
     CUDA_CHECK(hc_cuda_add_elapsed(&job->timing.firm_sampling, ev[EV_PATHS], ev[EV_SAMPLED]));
     CUDA_CHECK(hc_cuda_add_elapsed(&job->timing.firm_steps, ev[EV_SAMPLED], ev[EV_STEPPED]));
     CUDA_CHECK(hc_cuda_add_elapsed(&job->timing.reduction, ev[EV_STEPPED], ev[EV_REDUCED]));
-    CUDA_CHECK(hc_cuda_add_elapsed(&job->timing.firm_stats, ev[EV_REDUCED], ev[EV_STATS]));
-    CUDA_CHECK(hc_cuda_add_elapsed(&job->timing.copy_back, ev[EV_STATS], ev[EV_COPIED]));
+    CUDA_CHECK(hc_cuda_add_elapsed(&job->timing.copy_back, ev[EV_REDUCED], ev[EV_COPIED]));
     job->timing.launches++;
     run->launches++;
     for (y = 0; y < Y1; y++) job->shrinking[(size_t)s * (size_t)Y1 + (size_t)y] += (int64_t)run->shrinking[y];
@@ -594,16 +584,44 @@ fail:
     return 1;
 }
 
-/* The firm statistics' host buffers, where the device computes them. */
-static int alloc_device_stats(const hc_plan *p, hc_results *res, device_job *job)
+/* With device statistics, after scenario s's last chunk: each year's firm percentiles,
+ * mean and sd over every firm of the GPU's worlds, the horizon's share and its sorted
+ * changes (the histogram), and the horizon's changes to the host if asked for. */
+static int scenario_stats(const hc_plan *p, int s, hc_results *res, device_job *job, const chunk_buffers *buf,
+                          device_run *run)
 {
-    res->firm_stats_np = p->models[0].n_percentiles;
-    const size_t rows = (size_t)p->n_models * (size_t)(res->years + 1);
-    res->firm_stats = (double *)calloc(rows * (size_t)(res->firm_stats_np + 2), sizeof(double));
-    res->firm_horizon = (struct hc_firm_horizon *)calloc(1, sizeof(*res->firm_horizon));
-    job->halves = (double *)malloc((size_t)res->worlds * 2 * sizeof(double));
-    if (!res->firm_stats || !res->firm_horizon || !job->halves) return hc_fail(&job->err, "out of memory");
+    const int device = job->device, Y1 = res->years + 1, np = res->firm_stats_np;
+    const int64_t worlds = job->end - job->begin;
+    const size_t year_len = (size_t)worlds * (size_t)res->firms; /* a year of every world's changes */
+    const float *horizon = buf->firm_change + (size_t)(Y1 - 1) * year_len;
+    double *rows = res->firm_stats + (size_t)s * (size_t)Y1 * (size_t)(np + 2);
+    cudaStream_t stream = run->stream;
+    cudaEvent_t *ev = run->ev;
+    hc_error *err = &job->err;
+    int y;
+    CUDA_CHECK(cudaEventRecord(ev[EV_STATS0], stream));
+    for (y = 0; y < Y1; y++) {
+        hc_cuda_firm_stats_buffers sb = buf->stats;
+        sb.d_sorted = buf->sorted_horizons + (size_t)s * year_len; /* the horizon, sorted last, stays there */
+        CUDA_CHECK(hc_cuda_launch_firm_stats(buf->firm_change + (size_t)y * year_len, (int64_t)year_len, &sb,
+                                             buf->percentiles, np, buf->firm_stats + (size_t)y * (size_t)(np + 2),
+                                             stream));
+    }
+    if (horizon_scenario(p, s, (int)worlds, horizon, job, buf, res, stream)) goto fail;
+    CUDA_CHECK(cudaEventRecord(ev[EV_STATS], stream));
+    CUDA_CHECK(cudaMemcpyAsync(rows, buf->firm_stats, (size_t)Y1 * (size_t)(np + 2) * sizeof(double),
+                               cudaMemcpyDeviceToHost, stream));
+    if (job->copy_horizon && horizon_send(s, horizon, res, job, buf, stream, &run->copies)) goto fail;
+    CUDA_CHECK(cudaEventRecord(ev[EV_STATS_COPIED], stream));
+    CUDA_CHECK(cudaStreamSynchronize(stream));
+    for (y = 0; y < Y1; y++) /* the device left each year's variance (hc_cuda_launch_firm_stats) */
+        rows[(size_t)y * (size_t)(np + 2) + (size_t)np + 1] = sqrt(rows[(size_t)y * (size_t)(np + 2) + (size_t)np + 1]);
+    res->firm_horizon->share[s] = hc_firm_share_of_halves(job->halves, worlds, res->firms);
+    CUDA_CHECK(hc_cuda_add_elapsed(&job->timing.firm_stats, ev[EV_STATS0], ev[EV_STATS]));
+    CUDA_CHECK(hc_cuda_add_elapsed(&job->timing.copy_back, ev[EV_STATS], ev[EV_STATS_COPIED]));
     return 0;
+fail:
+    return 1;
 }
 
 /* Worlds job->begin .. end - 1 of res, every scenario, on job->device, chunk by chunk. */
@@ -634,16 +652,21 @@ static int run_device(const hc_plan *p, int64_t max_chunk, int profile, hc_resul
     for (; run.n_ev < N_EV; run.n_ev++) CUDA_CHECK(cudaEventCreate(&run.ev[run.n_ev]));
     if (alloc_chunk(p, res, R, max_chunk, job, &buf, &chunk)) goto fail;
     if ((job->copy_horizon || !job->device_stats) && copies_open(p, res, job, &run.copies)) goto fail;
-    if (job->device_stats && alloc_device_stats(p, res, job)) goto fail;
-    for (w0 = job->begin; w0 < job->end; w0 += chunk) {
-        const int n = (int)(job->end - w0 < chunk ? job->end - w0 : chunk);
-        for (s = 0; s < p->n_models; s++) {
+    if (job->device_stats && (hc_results_alloc_backend_stats(res, p->models[0].n_percentiles) ||
+                              !(job->halves = (double *)malloc((size_t)res->worlds * 2 * sizeof(double))))) {
+        hc_fail(err, "out of memory");
+        goto fail;
+    }
+    for (s = 0; s < p->n_models; s++) {
+        for (w0 = job->begin; w0 < job->end; w0 += chunk) {
+            const int n = (int)(job->end - w0 < chunk ? job->end - w0 : chunk);
             if (hc_interrupted) {
                 hc_fail(err, "interrupted");
                 goto fail;
             }
             if (run_chunk(p, s, w0, n, profile, res, job, &buf, &run)) goto fail;
         }
+        if (job->device_stats && scenario_stats(p, s, res, job, &buf, &run)) goto fail;
     }
     if (copies_wait(job, &run.copies, 0) || copies_wait(job, &run.copies, 1)) goto fail;
     if (job->device_stats && horizon_histogram(p, res, job, &buf, run.stream)) goto fail;
@@ -666,6 +689,7 @@ int hc_run_cuda(const hc_plan *p, const hc_cuda_options *o, hc_results *res, hc_
     device_job *jobs = NULL;
     int64_t max_chunk;
     int stats_wanted; /* the firm statistics on the device: asked for, with percentiles to compute */
+    int stats_forced_off; /* ... and HC_CUDA_HOST_STATS says the host computes them (tests, comparisons) */
     int pinned = 0;   /* res's firm changes page-locked here, for every GPU's copies */
     double pin_seconds = 0.0;
     const double t0 = omp_get_wtime();
@@ -689,6 +713,8 @@ int hc_run_cuda(const hc_plan *p, const hc_cuda_options *o, hc_results *res, hc_
                            "(a bug: please report it)", p->models[s].name, m->n_roles, m->n_steps, m->years);
     }
     stats_wanted = o->firm_stats && p->models[0].n_percentiles > 0; /* models[0]: checked above */
+    stats_forced_off = stats_wanted && hc_cuda_env_count("HC_CUDA_HOST_STATS") > 0;
+    if (stats_forced_off) stats_wanted = 0;
     n_dev = hc_cuda_select_devices(o->devices, o->n_devices, devices, err);
     if (n_dev < 1) return 1;
     if (n_dev > res->worlds) n_dev = (int)res->worlds; /* every GPU gets at least one world */
@@ -722,6 +748,10 @@ int hc_run_cuda(const hc_plan *p, const hc_cuda_options *o, hc_results *res, hc_
 #pragma omp parallel for num_threads(n_dev) schedule(static, 1)
         for (d = 0; d < n_dev; d++) jobs[d].rc = run_device(p, max_chunk, o->profile, res, &jobs[d]);
     }
+    if (pinned) { /* every GPU's copies are done */
+        hc_cuda_unpin_host(res->firm_change, &pin_seconds);
+        pinned = 0;
+    }
     for (d = 0; d < n_dev; d++)
         if (jobs[d].rc) {
             *err = jobs[d].err;
@@ -736,30 +766,18 @@ int hc_run_cuda(const hc_plan *p, const hc_cuda_options *o, hc_results *res, hc_
             }
     if (timing) {
         memset(timing, 0, sizeof(*timing));
-        for (d = 0; d < n_dev; d++) {
-            timing->world_paths += jobs[d].timing.world_paths;
-            timing->firm_sampling += jobs[d].timing.firm_sampling;
-            timing->firm_steps += jobs[d].timing.firm_steps;
-            timing->reduction += jobs[d].timing.reduction;
-            timing->firm_stats += jobs[d].timing.firm_stats;
-            timing->copy_back += jobs[d].timing.copy_back;
-            timing->changes_copy += jobs[d].timing.changes_copy;
-            timing->pinned |= jobs[d].timing.pinned;
-            timing->pin += jobs[d].timing.pin;
-            timing->launches += jobs[d].timing.launches;
-        }
+        for (d = 0; d < n_dev; d++) hc_cuda_timing_add(timing, &jobs[d].timing);
+        timing->pin += pin_seconds;
         timing->devices = n_dev;
     }
     if (stats_wanted && !res->firm_stats)
         res->firm_stats_host_why = n_dev > 1 ? "the worlds are split across GPUs" : jobs[0].stats_why;
+    if (stats_forced_off) res->firm_stats_host_why = "HC_CUDA_HOST_STATS is set";
     res->backend = "cuda";
     res->threads = n_dev;
     res->simulate_seconds = omp_get_wtime() - t0;
 done:
-    if (pinned) {
-        hc_cuda_unpin_host(res->firm_change, &pin_seconds);
-        if (timing) timing->pin += pin_seconds;
-    }
+    if (pinned) hc_cuda_unpin_host(res->firm_change, &pin_seconds); /* an early failure, before any GPU ran */
     if (rc) hc_results_drop_backend_stats(res); /* no half-filled statistics for anyone to trust */
     if (jobs)
         for (d = 0; d < n_dev; d++) free(jobs[d].shrinking);

@@ -1,9 +1,11 @@
 /* engine_cuda_tools.c: what the CUDA backend's host files share: its errors (every call
  * checked, a failure naming the call, the GPU and what to do about it; engine_cuda.h), its
- * settings from the environment and page-locked host memory, the GPUs listed and picked for
- * a run (hc_cuda.h), and single kernels on host data, for the tests (tests/gpu/gpu_checks.c:
- * percentiles, world sums and Philox against their host twins) and the benchmark; runs of
- * the model are engine_cuda_host.c's. Compiled only when the build found nvcc (HC_HAVE_CUDA, mk/cuda.mk). */
+ * settings from the environment, page-locked host memory, the timing's sums, the GPUs
+ * listed and picked for a run (hc_cuda.h), the launch of the model kernel's build that
+ * holds a scenario's roles, and single kernels on host data for the tests
+ * (tests/gpu/gpu_checks.c: percentiles, world sums and Philox against their host twins)
+ * and the benchmark. Runs of the model are engine_cuda_host.c's. Compiled only when the
+ * build found nvcc (HC_HAVE_CUDA, mk/cuda.mk). */
 #ifdef HC_HAVE_CUDA
 
 #include <errno.h>
@@ -11,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "engine_cuda.h"
 
 /* ---- errors: every CUDA call is checked, and a failure names the call, the GPU and what
@@ -70,6 +73,20 @@ cudaError_t hc_cuda_add_elapsed(double *to, cudaEvent_t a, cudaEvent_t b)
     return e;
 }
 
+void hc_cuda_timing_add(hc_cuda_timing *to, const hc_cuda_timing *from)
+{
+    to->world_paths += from->world_paths;
+    to->firm_sampling += from->firm_sampling;
+    to->firm_steps += from->firm_steps;
+    to->reduction += from->reduction;
+    to->firm_stats += from->firm_stats;
+    to->copy_back += from->copy_back;
+    to->changes_copy += from->changes_copy;
+    to->pinned |= from->pinned;
+    to->pin += from->pin;
+    to->launches += from->launches;
+}
+
 char *hc_cuda_reason(char *message)
 {
     char *hint = strstr(message, "hint:");
@@ -96,8 +113,11 @@ int64_t hc_cuda_env_count(const char *name)
 int hc_cuda_pin_host(void *ptr, size_t bytes, double *seconds)
 {
     const int64_t min = hc_cuda_env_count("HC_CUDA_PIN_MIN_BYTES");
+    const long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
     const double t0 = omp_get_wtime();
     if (bytes < (min > 0 ? (size_t)min : (size_t)64 << 20)) return 0;
+    if (pages > 0 && page > 0 && (double)bytes > 0.5 * (double)pages * (double)page)
+        return 0; /* locking most of the memory would starve the rest of the system */
     if (cudaHostRegister(ptr, bytes, cudaHostRegisterPortable) != cudaSuccess) {
         (void)cudaGetLastError(); /* not sticky */
         return 0;
@@ -203,7 +223,16 @@ int hc_cuda_select_devices(const int *listed, int n_listed, int *out, hc_error *
     return k;
 }
 
-/* ---- single kernels on host data, for the tests and the benchmark */
+/* ---- single kernels: the model's, and others on host data for the tests and the benchmark */
+
+cudaError_t hc_cuda_launch_firm_steps(const hc_model *m, const hc_cuda_firm_args *a, cudaStream_t stream)
+{
+#define HC_LAUNCH_IF_IT_HOLDS(cap) \
+    if (m->n_roles <= (cap)) return hc_cuda_launch_firm_steps_r##cap(m, a, stream);
+    HC_ROLE_CAPS(HC_LAUNCH_IF_IT_HOLDS)
+#undef HC_LAUNCH_IF_IT_HOLDS
+    return cudaErrorInvalidValue; /* unreachable: the loader allows HC_MAX_ROLES, the last capacity */
+}
 
 int hc_cuda_percentiles_f(int ordinal, const float *x, size_t n, const double *p, int np, double *out,
                           double *device_seconds, hc_error *err)

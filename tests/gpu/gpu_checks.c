@@ -471,9 +471,11 @@ static int same_horizon(const hc_results *all, const hc_results *dev)
     return bad == 0;
 }
 
-/* With firm_stats, twice: the horizon's firm changes asked for (firm_changes_at_horizon:
- * they cross, no other year does) and not (no firm change crosses). */
-static int check_device_stats(const reference *ref, const hc_cuda_options *single, const hc_results *all)
+/* With firm_stats, three times: the horizon's firm changes asked for (firm_changes_at_horizon:
+ * they cross, no other year does) and not (no firm change crosses), and asked for again in
+ * chunks of `chunk` worlds (every world's firm changes stay on the device, the rest of a
+ * launch comes in chunks). */
+static int check_device_stats(const reference *ref, const hc_cuda_options *single, const hc_results *all, int chunk)
 {
     const hc_config *c = &ref->cfg[0];
     const size_t N = (size_t)all->worlds * (size_t)all->firms;
@@ -481,11 +483,13 @@ static int check_device_stats(const reference *ref, const hc_cuda_options *singl
     hc_results dev;
     float *scratch = (float *)malloc(N * sizeof(float));
     double host[HC_MAX_PERCENTILES + 2];
-    int s, y, bad = 0, rows = 0, copy;
-    for (copy = 0; copy < 2; copy++) {
+    int s, y, bad = 0, rows = 0, copy, pass;
+    for (pass = 0; pass < 3; pass++) {
+        copy = pass > 0;
         memset(&dev, 0, sizeof(dev));
         o.firm_stats = 1;
         o.firm_changes_at_horizon = copy;
+        o.max_chunk_worlds = pass == 2 ? chunk : single->max_chunk_worlds;
         if (!scratch || !all->sums || run_gpu(ref, &o, &dev) || !dev.firm_stats ||
             dev.firm_stats_np != c->n_percentiles) {
             printf("# no device statistics\n");
@@ -518,7 +522,7 @@ static int check_device_stats(const reference *ref, const hc_cuda_options *singl
         hc_results_free(&dev);
     }
     printf("# %d scenario-years of %zu firms: device statistics compared bit for bit, with and without the "
-           "horizon's firm changes\n", rows, N);
+           "horizon's firm changes, and in chunks of %d worlds\n", rows, N, chunk);
     free(scratch);
     return bad == 0 && rows > 0;
 }
@@ -541,7 +545,7 @@ static int check_few_worlds(const hc_cuda_options *single, int quick)
     if (load_pair(&ref, "2", quick ? "9089" : "600065", quick ? "1" : "2") == 0 && run_cpu(&ref) == 0 &&
         run_gpu(&ref, single, &one) == 0 && run_gpu(&ref, &o, &other) == 0) {
         ok = compare_sums(&ref.cpu, &one, &ws) & compare_changes(&ref.cpu, &one, &wc) &
-             compare_shrinking(&ref.cpu, &one) & same_bits(&one, &other) & check_device_stats(&ref, single, &one);
+             compare_shrinking(&ref.cpu, &one) & same_bits(&one, &other) & check_device_stats(&ref, single, &one, 1);
         printf("# 2 worlds x %s firms (%d blocks each): worst relative sum difference %.3g, worst firm change "
                "difference %.3g points\n",
                quick ? "9089" : "600065", hc_cuda_blocks_per_world(ref.cpu.firms), ws, wc);
@@ -638,7 +642,7 @@ int main(int argc, char **argv)
                     tap(ok, check_names[9], NULL);
                 }
             }
-            tap(one.sums && check_device_stats(&ref, &single, &one), check_names[10], NULL);
+            tap(one.sums && check_device_stats(&ref, &single, &one, 7), check_names[10], NULL);
             hc_results_free(&one);
             free_pair(&ref);
             tap(check_world_sums(devices[0]), check_names[11], NULL);

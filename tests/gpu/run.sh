@@ -171,13 +171,15 @@ else
     ok 1 "${names[1]}"
 fi
 
-# --- the same bytes: again, in chunks of 7 worlds, on two GPUs. Chunked and on two GPUs the
-# host computes the statistics, and every firm change crosses beside the next launch: into
-# page-locked memory (HC_CUDA_PIN_MIN_BYTES=1), where a missing wait would show.
+# --- the same bytes: again, in chunks of 7 worlds, on two GPUs. Chunked, the statistics are
+# still the device's (every world's firm changes stay there); with HC_CUDA_HOST_STATS=1, and
+# on two GPUs, the host computes them, and every firm change crosses beside the next launch:
+# into page-locked memory (HC_CUDA_PIN_MIN_BYTES=1), where a missing wait could show.
 run gpu2 --backend cuda "${SIZE[@]}" "${CONFIGS[@]}" && same_bytes gpu gpu2
 ok $? "${names[2]}"
-HC_CUDA_PIN_MIN_BYTES=1 HC_CUDA_MAX_CHUNK_WORLDS=7 run chunked --backend cuda "${SIZE[@]}" "${CONFIGS[@]}" &&
-    same_bytes gpu chunked
+HC_CUDA_MAX_CHUNK_WORLDS=7 run chunked --backend cuda "${SIZE[@]}" "${CONFIGS[@]}" && same_bytes gpu chunked &&
+    HC_CUDA_HOST_STATS=1 HC_CUDA_PIN_MIN_BYTES=1 HC_CUDA_MAX_CHUNK_WORLDS=7 run chunked_host --backend cuda \
+        "${SIZE[@]}" "${CONFIGS[@]}" && same_bytes gpu chunked_host
 ok $? "${names[3]}"
 if [ "$gpus_usable" -ge 2 ]; then
     run one --devices 0 "${SIZE[@]}" "${CONFIGS[@]}" &&

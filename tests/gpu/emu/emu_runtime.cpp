@@ -21,9 +21,13 @@
  * on a stream, which on a GPU returns at once and lands later: it waits in its stream's
  * queue until something orders it (a later operation on that stream, a synchronization
  * of the stream or of an event recorded after it, another stream's wait on such an
- * event), so as late as CUDA allows. A kernel that overwrites the copy's source before
- * the copy is ordered, or host code that reads its destination too early, then sees the
- * wrong bytes, as it could on a GPU. */
+ * event), so about as late as CUDA allows. A kernel that overwrites the copy's source
+ * before the copy is ordered, or host code that reads its destination too early, then
+ * sees the wrong bytes, as it could on a GPU. What it does not model: kernels and other
+ * copies run at once, so a copy can never read its source before the kernel that writes
+ * it (a missing wait the other way round passes here); a stream's wait lands the copies
+ * it waits for when it is called, not at the stream's next operation. A stream destroyed,
+ * memory freed or unregistered with a copy queued aborts: the host code must wait first. */
 #include <setjmp.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -351,7 +355,10 @@ extern "C" cudaError_t cudaStreamCreateWithFlags(cudaStream_t *stream, unsigned 
 
 extern "C" cudaError_t cudaStreamDestroy(cudaStream_t stream)
 {
-    land(stream, UINT64_MAX); /* CUDA finishes a destroyed stream's work */
+    if (stream) {
+        std::lock_guard<std::mutex> hold(streams_lock);
+        if (!stream->queue.empty()) emu_abort("cudaStreamDestroy of a stream with a copy queued: wait for it first");
+    }
     {
         std::lock_guard<std::mutex> hold(streams_lock);
         streams.erase(std::remove(streams.begin(), streams.end(), stream), streams.end());
