@@ -59,9 +59,9 @@ void hc_results_free(hc_results *r);
 /* Frees what a backend may fill beside the firm changes (firm_stats, firm_horizon): before
  * a run of r, after a failed one, and in hc_results_free. */
 void hc_results_drop_backend_stats(hc_results *r);
-/* Allocates them, zeroed, for np percentiles (firm_stats_np): where a backend computes the
- * firm statistics itself. 0, or 1 out of memory (nothing allocated). */
-int hc_results_alloc_backend_stats(hc_results *r, int np);
+/* Allocates firm_stats, zeroed, for np percentiles (firm_stats_np): where a backend
+ * computes the firm statistics itself. 0, or 1 out of memory. */
+int hc_results_alloc_firm_stats(hc_results *r, int np);
 
 /* w is the index within this slice (0 .. worlds - 1); the world's id is world_begin + w. */
 static inline double *hc_results_sums(const hc_results *r, int s, int64_t w, int t)

@@ -652,7 +652,8 @@ static int run_device(const hc_plan *p, int64_t max_chunk, int profile, hc_resul
     for (; run.n_ev < N_EV; run.n_ev++) CUDA_CHECK(cudaEventCreate(&run.ev[run.n_ev]));
     if (alloc_chunk(p, res, R, max_chunk, job, &buf, &chunk)) goto fail;
     if ((job->copy_horizon || !job->device_stats) && copies_open(p, res, job, &run.copies)) goto fail;
-    if (job->device_stats && (hc_results_alloc_backend_stats(res, p->models[0].n_percentiles) ||
+    if (job->device_stats && (hc_results_alloc_firm_stats(res, p->models[0].n_percentiles) ||
+                              !(res->firm_horizon = (struct hc_firm_horizon *)calloc(1, sizeof(*res->firm_horizon))) ||
                               !(job->halves = (double *)malloc((size_t)res->worlds * 2 * sizeof(double))))) {
         hc_fail(err, "out of memory");
         goto fail;

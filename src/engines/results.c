@@ -3,7 +3,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include "hc_results.h"
-#include "hc_firm_share.h"
 
 volatile sig_atomic_t hc_interrupted = 0;
 
@@ -60,15 +59,12 @@ void hc_results_drop_backend_stats(hc_results *r)
     r->firm_stats_host_why = NULL;
 }
 
-int hc_results_alloc_backend_stats(hc_results *r, int np)
+int hc_results_alloc_firm_stats(hc_results *r, int np)
 {
     const size_t rows = (size_t)r->n_scenarios * (size_t)(r->years + 1);
     r->firm_stats_np = np;
     r->firm_stats = (double *)calloc(rows * (size_t)(np + 2), sizeof(double));
-    r->firm_horizon = (struct hc_firm_horizon *)calloc(1, sizeof(*r->firm_horizon));
-    if (r->firm_stats && r->firm_horizon) return 0;
-    hc_results_drop_backend_stats(r);
-    return 1;
+    return r->firm_stats == NULL;
 }
 
 void hc_results_free(hc_results *r)
