@@ -274,7 +274,8 @@ SOURCE_DATE_EPOCH=1700000000 HC_EMU_DEVICES=1 HC_EMU_LOG=3 "$EMU" run "${untrace
         --backend cuda -o "$TMP/nt_chunk" 2>"$TMP/nt_chunk.err" &&
     SOURCE_DATE_EPOCH=1700000000 HC_EMU_DEVICES=1 HC_EMU_LOG=3 HC_CUDA_HOST_STATS=1 HC_CUDA_MAX_CHUNK_WORLDS=2 \
         "$EMU" run "${untraced[@]}" --backend cuda -o "$TMP/nt_host" 2>"$TMP/nt_host.err" &&
-    [ "$(largest_copy "$TMP/nt_dev.err")" -lt 36000 ] && [ "$(largest_copy "$TMP/nt_chunk.err")" -lt 36000 ] &&
+    [ "$(largest_copy "$TMP/nt_dev.err")" -lt 36000 ] && [ "$(largest_copy "$TMP/nt_chunk.err")" -lt 12000 ] &&
+    grep -q '"firm_statistics":[[:space:]]*"device"' "$TMP/nt_chunk/manifest.json" &&
     diff -r -q -x manifest.json -x report.html "$TMP/nt_dev" "$TMP/nt_chunk" >/dev/null &&
     grep -q '^CUDA emulator: 24000 bytes to the host$' "$TMP/nt_host.err" &&
     grep -q 'firm_change_histogram' "$TMP/nt_dev/manifest.json" &&

@@ -168,7 +168,7 @@ static cudaError_t alloc_stats(chunk_buffers *b, int64_t n, int64_t worlds, cons
     memcpy(all_p, p, (size_t)np * sizeof(double));
     all_p[np] = HC_FIRM_HIST_P_LO;
     all_p[np + 1] = HC_FIRM_HIST_P_HI;
-    /* sb->d_sorted stays NULL: each scenario sorts into its slot of sorted_horizons (run_chunk) */
+    /* sb->d_sorted stays NULL: each scenario sorts into its slot of sorted_horizons (scenario_stats) */
     if ((e = hc_cuda_sort_temp_bytes((size_t)n, &sb->temp_bytes)) != cudaSuccess ||
         (e = cudaMalloc(&sb->d_temp, sb->temp_bytes > 0 ? sb->temp_bytes : 1)) != cudaSuccess ||
         (e = cudaMalloc((void **)&sb->d_level, (size_t)hc_cuda_firm_stats_nodes(n) * sizeof(double))) != cudaSuccess ||
@@ -221,8 +221,9 @@ static int alloc_with_stats(const hc_plan *p, const hc_results *res, int R, size
         job->stats_why = "more scenarios than the device statistics hold (16)";
         return 0;
     }
-    if (hc_cuda_firm_stats_nodes(n) > INT32_MAX || hc_cuda_sort_temp_bytes((size_t)n, &temp) != cudaSuccess) {
-        job->stats_why = "too many firms for the device statistics' sort";
+    if (worlds > INT_MAX || hc_cuda_firm_stats_nodes(n) > INT32_MAX ||
+        hc_cuda_sort_temp_bytes((size_t)n, &temp) != cudaSuccess) { /* worlds: year_worlds, the share's kernels */
+        job->stats_why = "too many worlds or firms for the device statistics";
         return 0;
     }
     job->stats_why = "a scenario's firm changes, the statistics' buffers and one world's other buffers do not fit in "
@@ -305,9 +306,10 @@ fail:
  * - with device statistics, the horizon's where traced firms need them (job->copy_horizon):
  *   the next scenario's steps overwrite them, so they are first copied on the device
  *   (buf->horizon) and cross from there (horizon_send, slot 0);
- * - without (the host path: chunks, several GPUs), every year's of every launch: launches
- *   write the sets of buf->firm_change in turn, so one launch's changes cross while the
- *   next launch writes the other set (changes_send, slot = set).
+ * - without (the host path: several GPUs, too little memory, HC_CUDA_HOST_STATS), every
+ *   year's of every launch: launches write the sets of buf->firm_change in turn, so one
+ *   launch's changes cross while the next launch writes the other set (changes_send,
+ *   slot = set).
  * They land in page-locked memory (res's own, registered: one DMA at the link's speed, no
  * staging copy) where it is at least HC_CUDA_PIN_MIN_BYTES (64 MiB) and the host allows it
  * (hc_cuda_pin_host), else in pageable memory, where the copy holds the host thread until

@@ -61,7 +61,7 @@ void hc_results_drop_backend_stats(hc_results *r)
 
 int hc_results_alloc_firm_stats(hc_results *r, int np)
 {
-    const size_t rows = (size_t)r->n_scenarios * (size_t)(r->years + 1);
+    const size_t rows = (size_t)r->slots * (size_t)(r->years + 1); /* every scenario a run may hold */
     r->firm_stats_np = np;
     r->firm_stats = (double *)calloc(rows * (size_t)(np + 2), sizeof(double));
     return r->firm_stats == NULL;

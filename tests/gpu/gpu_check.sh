@@ -137,7 +137,9 @@ case $rc in
 esac
 
 # --- past 2^31 elements: 8 worlds of 1.4e8 firms over one year (two whole years, 0 and 1)
-# hold 2.24e9 per-firm values; whole, and in chunks of 3 worlds: the same bytes.
+# hold 2.24e9 per-firm values; whole (the statistics on the device), and in chunks of 3
+# worlds on the host path (HC_CUDA_HOST_STATS=1: every firm change copied, pinned, and the
+# host's statistics over them): the same bytes.
 if [ $EMULATED = 1 ]; then
     big=(--worlds 8 --firms 400 --years 1)
 else
@@ -149,7 +151,8 @@ if [ $EMULATED != 1 ] && [ "${mem_kib:-0}" -lt 25000000 ]; then
 else
     timeout "$(limit 120)" "$HC" run --quiet --force --backend cuda "${big[@]}" -o "$TMP/big1" configs/cuts.json \
         >"$OUT/big_whole.log" 2>&1 &&
-        HC_CUDA_MAX_CHUNK_WORLDS=3 timeout "$(limit 120)" "$HC" run --quiet --force --backend cuda "${big[@]}" \
+        HC_CUDA_HOST_STATS=1 HC_CUDA_MAX_CHUNK_WORLDS=3 timeout "$(limit 120)" "$HC" run --quiet --force \
+            --backend cuda "${big[@]}" \
             -o "$TMP/big3" configs/cuts.json >"$OUT/big_chunked.log" 2>&1
     pair_verdict "${EXTRA[0]}" $? "$TMP/big1" "$TMP/big3" "emulated at 6,400 values (same bytes), not past 2^31" \
         "$OUT/big_whole.log" "$OUT/big_chunked.log"

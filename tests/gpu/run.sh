@@ -171,9 +171,9 @@ else
     ok 1 "${names[1]}"
 fi
 
-# --- the same bytes: again, in chunks of 7 worlds, on two GPUs. Chunked, the statistics are
-# still the device's (every world's firm changes stay there); with HC_CUDA_HOST_STATS=1, and
-# on two GPUs, the host computes them, and every firm change crosses beside the next launch:
+# --- the same bytes: again, in chunks of 7 worlds, on two GPUs. Chunked on one GPU, the
+# statistics are still the device's (every world's firm changes stay there); with
+# HC_CUDA_HOST_STATS=1, and across GPUs, the host computes them, and every firm change crosses beside the next launch:
 # into page-locked memory (HC_CUDA_PIN_MIN_BYTES=1), where a missing wait could show.
 run gpu2 --backend cuda "${SIZE[@]}" "${CONFIGS[@]}" && same_bytes gpu gpu2
 ok $? "${names[2]}"
