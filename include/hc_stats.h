@@ -8,6 +8,7 @@
 #define HC_STATS_H
 
 #include <math.h>
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "model/hc_defs.h"
@@ -18,10 +19,15 @@ void hc_percentiles_d(double *x, size_t n, const double *p, int np, double *out)
 void hc_percentiles_f(float *x, size_t n, const double *p, int np, double *out);
 /* The k-th smallest of x[0..n) (k < n), by the same selection; reorders x. */
 float hc_select_f(float *x, size_t n, size_t k);
-/* Threads for `tasks` independent selections that each need a scratch copy of n floats
- * (a year's firm changes): at most one a task and the OpenMP maximum, and as many copies
- * as fit in half the memory the system has free; at least 1. */
-int hc_scratch_threads(int tasks, size_t n);
+/* hc_percentiles_f of each of `tasks` arrays of n floats (x[k], left as they are) into
+ * out[k][0 .. np), and with `moments` their mean and sd (hc_mean_sd_f) into out[k][np] and
+ * out[k][np + 1]. The arrays are a year's firm changes, up to 1e9 values, so the tasks run
+ * in parallel, each thread selecting in its own scratch copy: as many threads as copies
+ * fit in half the memory the system has free (at most the OpenMP maximum, at least 1).
+ * Every task's bits are the same at any thread count. 0; or 1 when a copy could not be
+ * allocated or *stop became non-zero (Ctrl-C), out then partly written. */
+int hc_percentiles_f_each(const float *const *x, int tasks, size_t n, const double *p, int np, int moments,
+                          double *const *out, const volatile sig_atomic_t *stop);
 
 /* Mean, and the sample standard deviation (n - 1 in the denominator; 0 when n = 1),
  * summed in index order. */

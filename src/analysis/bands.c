@@ -131,36 +131,27 @@ static int role_bands(const hc_results *r, const hc_config *cfg, hc_bands *b, do
 
 /* Each scenario and year's firm row but its share shrinking: the backend's statistics where
  * it computed them (the same bits, hc_results.h), else the percentiles, mean and sd over
- * every firm. The host's rows are independent selections over up to 1e8 values each
- * (about 2 s apiece on one core at that size, 22 of them for two narratives over ten
- * years), so they run in parallel, each thread on its own copy: every row's bits are the
- * same at any thread count. 0, or 1 out of memory or interrupted. */
+ * every firm, the rows in parallel (hc_percentiles_f_each: about 2 s a row on one core at
+ * 1e8 firms, 22 rows for two narratives over ten years). 0, or 1 out of memory or
+ * interrupted. */
 static int firm_rows(const hc_results *r, hc_bands *b)
 {
     const int Y1 = r->years + 1, rows = r->n_scenarios * Y1;
-    const size_t N = (size_t)r->worlds * (size_t)r->firms;
-    const int from_backend = r->firm_stats && r->firm_stats_np == b->np;
-    int failed = 0, i;
-#pragma omp parallel num_threads(from_backend ? 1 : hc_scratch_threads(rows, N)) reduction(| : failed)
-    {
-        float *scratch = from_backend ? NULL : (float *)malloc(N * sizeof(float));
-#pragma omp for schedule(dynamic, 1)
-        for (i = 0; i < rows; i++) {
-            const int s = i / Y1, year = i % Y1;
-            double *row = hc_bands_firm(b, s, year);
-            if (from_backend) {
-                memcpy(row, r->firm_stats + (size_t)i * (size_t)(b->np + 2), (size_t)(b->np + 2) * sizeof(double));
-            } else if (!scratch || hc_interrupted) { /* Ctrl-C or SIGTERM: stop within a row */
-                failed = 1;
-            } else {
-                const float *change = hc_results_firm_change(r, s, year);
-                hc_mean_sd_f(change, N, &row[b->np], &row[b->np + 1]);
-                memcpy(scratch, change, N * sizeof(float));
-                hc_percentiles_f(scratch, N, b->percentiles, b->np, row);
-            }
-        }
-        free(scratch);
+    const float **x = NULL;
+    double **out = (double **)malloc((size_t)rows * sizeof(*out));
+    int failed = !out, i;
+    for (i = 0; out && i < rows; i++) out[i] = hc_bands_firm(b, i / Y1, i % Y1);
+    if (!failed && r->firm_stats && r->firm_stats_np == b->np) {
+        for (i = 0; i < rows; i++)
+            memcpy(out[i], r->firm_stats + (size_t)i * (size_t)(b->np + 2), (size_t)(b->np + 2) * sizeof(double));
+    } else if (!failed) {
+        x = (const float **)malloc((size_t)rows * sizeof(*x));
+        for (i = 0; x && i < rows; i++) x[i] = hc_results_firm_change(r, i / Y1, i % Y1);
+        failed = !x || hc_percentiles_f_each(x, rows, (size_t)r->worlds * (size_t)r->firms, b->percentiles, b->np,
+                                             1, out, &hc_interrupted);
     }
+    free(x);
+    free(out);
     return failed;
 }
 

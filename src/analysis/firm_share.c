@@ -90,7 +90,9 @@ int hc_horizon_firm_histogram(const hc_results *r, int S, hc_firm_histogram *h, 
     const size_t N = (size_t)r->worlds * (size_t)r->firms;
     const double p[2] = {HC_FIRM_HIST_P_LO, HC_FIRM_HIST_P_HI};
     double ranges[HC_FIRM_HIST_MAX_SCENARIOS][2];
-    int s, failed = 0;
+    const float *horizon[HC_FIRM_HIST_MAX_SCENARIOS];
+    double *range_of[HC_FIRM_HIST_MAX_SCENARIOS];
+    int s;
     if (S < 1 || S > HC_FIRM_HIST_MAX_SCENARIOS)
         return hc_fail(err, "internal error: a histogram of %d scenarios (1 to %d)", S, HC_FIRM_HIST_MAX_SCENARIOS);
     if (r->firm_horizon) { /* the backend's; its firm changes may not be there */
@@ -100,24 +102,15 @@ int hc_horizon_firm_histogram(const hc_results *r, int S, hc_firm_histogram *h, 
         *h = r->firm_horizon->histogram;
         return 0;
     }
-    /* Each scenario's range is a selection over every firm (about 2 s at 1e8 firms), one
-     * thread and one scratch copy each; each count is added up per thread, in integers, so
-     * neither depends on the number of threads. */
-#pragma omp parallel num_threads(hc_scratch_threads(S, N)) reduction(| : failed)
-    {
-        float *scratch = (float *)malloc(N * sizeof(float));
-#pragma omp for schedule(dynamic, 1)
-        for (s = 0; s < S; s++) {
-            if (!scratch) {
-                failed = 1;
-                continue;
-            }
-            memcpy(scratch, hc_results_firm_change(r, s, r->years), N * sizeof(float));
-            hc_percentiles_f(scratch, N, p, 2, ranges[s]);
-        }
-        free(scratch);
+    /* Each scenario's range is a selection over every firm (about 2 s at 1e8 firms), the
+     * scenarios in parallel; each count is added up per thread, in integers: neither
+     * depends on the number of threads. */
+    for (s = 0; s < S; s++) {
+        horizon[s] = hc_results_firm_change(r, s, r->years);
+        range_of[s] = ranges[s];
     }
-    if (failed) return hc_fail(err, "out of memory drawing the firm histogram");
+    if (hc_percentiles_f_each(horizon, S, N, p, 2, 0, range_of, NULL))
+        return hc_fail(err, "out of memory drawing the firm histogram");
     hc_firm_histogram_bins((const double(*)[2])ranges, S, h);
     for (s = 0; s < S; s++) {
         const float *v = hc_results_firm_change(r, s, r->years);

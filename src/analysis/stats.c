@@ -2,6 +2,7 @@
 #include <math.h>
 #include <omp.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include "hc_stats.h"
@@ -99,7 +100,8 @@ float hc_select_f(float *x, size_t n, size_t k)
     return x[k];
 }
 
-int hc_scratch_threads(int tasks, size_t n)
+/* Threads for `tasks` selections of n floats, each with its scratch copy (above). */
+static int scratch_threads(int tasks, size_t n)
 {
     const long pages = sysconf(_SC_AVPHYS_PAGES), page = sysconf(_SC_PAGESIZE);
     const double room = pages > 0 && page > 0 ? 0.5 * (double)pages * (double)page : 0.0;
@@ -107,6 +109,28 @@ int hc_scratch_threads(int tasks, size_t n)
     if (t > tasks) t = tasks;
     while (t > 1 && (double)t * (double)n * sizeof(float) > room) t--;
     return t < 1 ? 1 : t;
+}
+
+int hc_percentiles_f_each(const float *const *x, int tasks, size_t n, const double *p, int np, int moments,
+                          double *const *out, const volatile sig_atomic_t *stop)
+{
+    int failed = 0, k;
+#pragma omp parallel num_threads(scratch_threads(tasks, n)) reduction(| : failed)
+    {
+        float *scratch = (float *)malloc(n * sizeof(float));
+#pragma omp for schedule(dynamic, 1)
+        for (k = 0; k < tasks; k++) {
+            if (!scratch || (stop && *stop)) { /* Ctrl-C or SIGTERM: stop within a task */
+                failed = 1;
+                continue;
+            }
+            if (moments) hc_mean_sd_f(x[k], n, &out[k][np], &out[k][np + 1]);
+            memcpy(scratch, x[k], n * sizeof(float));
+            hc_percentiles_f(scratch, n, p, np, out[k]);
+        }
+        free(scratch);
+    }
+    return failed;
 }
 
 /* Two passes (mean, then squared deviations) in index order, in double. */

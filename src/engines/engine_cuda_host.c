@@ -263,17 +263,17 @@ static int alloc_chunk(const hc_plan *p, const hc_results *res, int R, int64_t m
     const int64_t worlds = job->end - job->begin;
     const int blocks_per_world = hc_cuda_blocks_per_world(res->firms);
     size_t free_bytes = 0, total_bytes = 0, per_world, reserve, budget;
-    int sets = 2;
+    int64_t one_set, two_sets;
+    int sets;
     CUDA_CHECK(cudaMemGetInfo(&free_bytes, &total_bytes));
     reserve = ((size_t)64 << 20) + free_bytes / 20;
     budget = free_bytes > reserve ? free_bytes - reserve : 0;
     if (alloc_with_stats(p, res, R, budget, max_chunk, job, buf, chunk)) return 0;
-    *chunk = chunk_worlds(budget, bytes_per_world(res, R, 1), worlds, max_chunk, blocks_per_world);
-    if ((p->n_models == 1 && *chunk == worlds) ||
-        chunk_worlds(budget, bytes_per_world(res, R, 2), worlds, max_chunk, blocks_per_world) < 1)
-        sets = 1;
+    one_set = chunk_worlds(budget, bytes_per_world(res, R, 1), worlds, max_chunk, blocks_per_world);
+    two_sets = chunk_worlds(budget, bytes_per_world(res, R, 2), worlds, max_chunk, blocks_per_world);
+    sets = (p->n_models == 1 && one_set == worlds) || two_sets < 1 ? 1 : 2;
     per_world = bytes_per_world(res, R, sets);
-    *chunk = chunk_worlds(budget, per_world, worlds, max_chunk, blocks_per_world);
+    *chunk = sets == 2 ? two_sets : one_set;
     for (;;) {
         cudaError_t e;
         if (*chunk < 1 && sets == 2) { /* the free memory was over-reported: one set, no overlap */
@@ -327,7 +327,7 @@ typedef struct {
 /* The bytes of res's firm changes: every scenario's, every year's. */
 static size_t changes_bytes(const hc_plan *p, const hc_results *res)
 {
-    return (size_t)p->n_models * (size_t)(res->years + 1) * (size_t)res->worlds * (size_t)res->firms * sizeof(float);
+    return (size_t)p->n_models * (size_t)res->worlds * changes_per_world(res);
 }
 
 static int copies_open(const hc_plan *p, hc_results *res, device_job *job, change_copies *c)
@@ -616,8 +616,10 @@ static int scenario_stats(const hc_plan *p, int s, hc_results *res, device_job *
     if (job->copy_horizon && horizon_send(s, horizon, res, job, buf, stream, &run->copies)) goto fail;
     CUDA_CHECK(cudaEventRecord(ev[EV_STATS_COPIED], stream));
     CUDA_CHECK(cudaStreamSynchronize(stream));
-    for (y = 0; y < Y1; y++) /* the device left each year's variance (hc_cuda_launch_firm_stats) */
-        rows[(size_t)y * (size_t)(np + 2) + (size_t)np + 1] = sqrt(rows[(size_t)y * (size_t)(np + 2) + (size_t)np + 1]);
+    for (y = 0; y < Y1; y++) { /* the device left each year's variance (hc_cuda_launch_firm_stats) */
+        double *sd = rows + (size_t)y * (size_t)(np + 2) + (size_t)np + 1;
+        *sd = sqrt(*sd);
+    }
     res->firm_horizon->share[s] = hc_firm_share_of_halves(job->halves, worlds, res->firms);
     CUDA_CHECK(hc_cuda_add_elapsed(&job->timing.firm_stats, ev[EV_STATS0], ev[EV_STATS]));
     CUDA_CHECK(hc_cuda_add_elapsed(&job->timing.copy_back, ev[EV_STATS], ev[EV_STATS_COPIED]));
